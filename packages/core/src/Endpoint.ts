@@ -1,0 +1,130 @@
+/**
+ * What one endpoint of the Fruxon API is: everything a client, a server, a
+ * proxy and an OpenAPI generator need to know about it. `Endpoints.ts` holds
+ * the table; nothing else writes a path or a shape.
+ */
+import type * as Schema from "effect/Schema"
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE"
+
+/**
+ * - `safe`: repeating it changes nothing (reads, deletes): retried on transient failure.
+ * - `creating`: it creates something; retried only when the request provably never
+ *   reached the server, when the server said so (429/503 with Retry-After), or when
+ *   the caller sent an idempotency key.
+ */
+export type RetryClass = "safe" | "creating"
+
+/** `bearer`: `Authorization: Bearer <JWT>`. `apiKey`: `X-API-KEY` (the execution endpoints). */
+export type AuthScheme = "bearer" | "apiKey"
+
+export type IfMatch = "required" | "optional" | "none"
+
+export interface Endpoint<
+  Name extends string = string,
+  Path extends string = string,
+  Query extends Schema.Schema.AnyNoContext | undefined = Schema.Schema.AnyNoContext | undefined,
+  Body extends Schema.Schema.AnyNoContext | undefined = Schema.Schema.AnyNoContext | undefined,
+  Success extends Schema.Schema.AnyNoContext | undefined = Schema.Schema.AnyNoContext | undefined,
+  BodyRequired extends boolean = boolean
+> {
+  readonly name: Name
+  readonly method: HttpMethod
+  /** Path template; `{param}` is a path parameter, a `:verb` suffix is literal. */
+  readonly path: Path
+  readonly summary: string
+  readonly group: string
+  readonly query: Query
+  readonly body: Body
+  readonly bodyRequired: BodyRequired
+  /** The 2xx body; `undefined` when the endpoint answers with no body. */
+  readonly success: Success
+  readonly successStatus: 200 | 201 | 204
+  /** A 204 that means "nothing there" (no draft yet) and decodes to `null`. */
+  readonly noContentIsNull: boolean
+  readonly ifMatch: IfMatch
+  /** Error statuses documented for it (problem+json). */
+  readonly errors: ReadonlyArray<number>
+  readonly retry: RetryClass
+  readonly auth: AuthScheme
+}
+
+export type Any = Endpoint<string, string, any, any, any, boolean>
+
+export const make = <
+  const Name extends string,
+  const Path extends string,
+  Query extends Schema.Schema.AnyNoContext | undefined = undefined,
+  Body extends Schema.Schema.AnyNoContext | undefined = undefined,
+  Success extends Schema.Schema.AnyNoContext | undefined = undefined,
+  const BodyRequired extends boolean = false
+>(definition: {
+  readonly name: Name
+  readonly method: HttpMethod
+  readonly path: Path
+  readonly summary: string
+  readonly group: string
+  readonly query?: Query
+  readonly body?: Body
+  readonly bodyRequired?: BodyRequired
+  readonly success?: Success
+  readonly successStatus?: 200 | 201 | 204
+  readonly noContentIsNull?: boolean
+  readonly ifMatch?: IfMatch
+  readonly errors?: ReadonlyArray<number>
+  readonly retry: RetryClass
+  readonly auth?: AuthScheme
+}): Endpoint<Name, Path, Query, Body, Success, BodyRequired> => ({
+  query: undefined as Query,
+  body: undefined as Body,
+  bodyRequired: false as BodyRequired,
+  success: undefined as Success,
+  successStatus: 200,
+  noContentIsNull: false,
+  ifMatch: "none",
+  errors: [400, 401, 403, 404],
+  auth: "bearer",
+  ...definition
+})
+
+// ---- types derived from an endpoint (the client's argument and result) ----
+
+export type PathParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | PathParamNames<Rest>
+  : never
+
+/** Revisions are integers; every other path parameter is a string. */
+export type PathParamValue<Name> = Name extends "revision" ? number : string
+
+export type PathParams<E extends Any> = {
+  readonly [K in PathParamNames<E["path"]>]: PathParamValue<K>
+}
+
+type BodyArg<E extends Any> = E["body"] extends Schema.Schema.AnyNoContext
+  ? E["bodyRequired"] extends true
+    ? { readonly body: Schema.Schema.Type<E["body"]> }
+    : { readonly body?: Schema.Schema.Type<E["body"]> | undefined }
+  : {}
+
+type QueryArg<E extends Any> = E["query"] extends Schema.Schema.AnyNoContext
+  ? { readonly query?: Schema.Schema.Type<E["query"]> | undefined }
+  : {}
+
+type IfMatchArg<E extends Any> = E["ifMatch"] extends "required"
+  ? { readonly ifMatch: number | string }
+  : E["ifMatch"] extends "optional"
+    ? { readonly ifMatch?: number | string | undefined }
+    : {}
+
+type IdempotencyArg<E extends Any> = E["retry"] extends "creating"
+  ? {
+      /** Opts a creating call into retries: the server (or gateway) deduplicates by this key. */
+      readonly idempotencyKey?: string | undefined
+    }
+  : {}
+
+export type Args<E extends Any> = PathParams<E> & BodyArg<E> & QueryArg<E> & IfMatchArg<E> & IdempotencyArg<E>
+
+export type Success<E extends Any> = E["success"] extends Schema.Schema.AnyNoContext
+  ? Schema.Schema.Type<E["success"]>
+  : void

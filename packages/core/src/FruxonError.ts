@@ -1,0 +1,247 @@
+/**
+ * Every failure a caller can act on, as a small closed union of tagged
+ * errors. HTTP errors keep the whole problem+json document (extension members
+ * included). No error ever holds a request's headers, so a token cannot leak
+ * through `message`, `toString` or JSON.
+ */
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import type { FieldError, ProblemDetails } from "./schema/Problem.js"
+
+/** What was asked, for messages: method and path (no headers, no query secrets). */
+export interface RequestInfo {
+  readonly method: string
+  readonly url: string
+  /** The endpoint's name in the table, e.g. `addToDatasets`. */
+  readonly endpoint: string
+}
+
+const describe = (request: RequestInfo | undefined): string =>
+  request === undefined ? "" : ` (${request.method} ${request.url})`
+
+const problemText = (problem: ProblemDetails | undefined): string => {
+  if (problem === undefined) return ""
+  const title = problem.title ?? ""
+  const detail = problem.detail ?? ""
+  if (title && detail && detail !== title) return `: ${title} — ${detail}`
+  return title || detail ? `: ${title || detail}` : ""
+}
+
+interface HttpFields {
+  readonly request: RequestInfo
+  readonly status: number
+  readonly problem: ProblemDetails
+}
+
+/** 400/422 from the server, or a request the client refused to send (status 0). */
+export class InvalidRequest extends Data.TaggedError("InvalidRequest")<{
+  readonly request: RequestInfo | undefined
+  readonly status: number
+  readonly errors: ReadonlyArray<FieldError>
+  readonly problem: ProblemDetails | undefined
+}> {
+  override get message() {
+    const fields = this.errors.map((e) => `${e.path}: ${e.message}`).join("; ")
+    const head = this.status === 0 ? "invalid request, not sent" : `${this.status} invalid request`
+    return `${head}${describe(this.request)}${problemText(this.problem)}${fields ? ` [${fields}]` : ""}`
+  }
+}
+
+export class Unauthorized extends Data.TaggedError("Unauthorized")<HttpFields> {
+  override get message() {
+    return `401 unauthorized${describe(this.request)}${problemText(this.problem)}`
+  }
+}
+
+export class Forbidden extends Data.TaggedError("Forbidden")<HttpFields> {
+  override get message() {
+    return `403 forbidden${describe(this.request)}${problemText(this.problem)}`
+  }
+}
+
+export class NotFound extends Data.TaggedError("NotFound")<HttpFields> {
+  override get message() {
+    return `404 not found${describe(this.request)}${problemText(this.problem)}`
+  }
+}
+
+export class Conflict extends Data.TaggedError("Conflict")<HttpFields> {
+  override get message() {
+    return `409 conflict${describe(this.request)}${problemText(this.problem)}`
+  }
+}
+
+/** `draft:test` refused because the draft's head moved on (409 or 412): nothing ran. */
+export class StaleDraft extends Data.TaggedError("StaleDraft")<HttpFields> {
+  override get message() {
+    return `${this.status} stale draft: the head changed since it was read, nothing ran${describe(this.request)}${problemText(this.problem)}`
+  }
+}
+
+export class RateLimited extends Data.TaggedError("RateLimited")<
+  HttpFields & { readonly retryAfter: Duration.Duration | undefined }
+> {
+  override get message() {
+    const wait = this.retryAfter ? `, retry after ${Duration.format(this.retryAfter)}` : ""
+    return `429 rate limited${wait}${describe(this.request)}${problemText(this.problem)}`
+  }
+}
+
+/** 502, 503, 504: the server (or what is behind it) is not able to answer now. */
+export class Unavailable extends Data.TaggedError("Unavailable")<
+  HttpFields & { readonly retryAfter: Duration.Duration | undefined }
+> {
+  override get message() {
+    const wait = this.retryAfter ? `, retry after ${Duration.format(this.retryAfter)}` : ""
+    return `${this.status} unavailable${wait}${describe(this.request)}${problemText(this.problem)}`
+  }
+}
+
+export class ServerError extends Data.TaggedError("ServerError")<HttpFields> {
+  override get message() {
+    return `${this.status} server error${describe(this.request)}${problemText(this.problem)}`
+  }
+}
+
+/** Any other status outside 2xx (405, 410, 413, …). */
+export class UnexpectedStatus extends Data.TaggedError("UnexpectedStatus")<HttpFields> {
+  override get message() {
+    return `unexpected status ${this.status}${describe(this.request)}${problemText(this.problem)}`
+  }
+}
+
+/** The request did not finish within the configured timeout. */
+export class RequestTimeout extends Data.TaggedError("RequestTimeout")<{
+  readonly request: RequestInfo
+  readonly timeout: Duration.Duration
+}> {
+  override get message() {
+    return `no answer within ${Duration.format(this.timeout)}${describe(this.request)}`
+  }
+}
+
+/**
+ * The connection failed. `reachedServer` is `false` only when the request
+ * provably never reached the server (refused, unresolvable, connect timeout):
+ * the one case where a creating call may be sent again.
+ */
+export class TransportError extends Data.TaggedError("TransportError")<{
+  readonly request: RequestInfo
+  readonly reachedServer: boolean | "unknown"
+  readonly code: string | undefined
+  readonly cause?: unknown
+}> {
+  override get message() {
+    const where = this.reachedServer === false ? "before reaching the server" : "after the request may have reached the server"
+    return `transport failure${this.code ? ` ${this.code}` : ""} ${where}${describe(this.request)}`
+  }
+}
+
+/** The server answered 2xx with a body that does not match the contract. */
+export class ResponseDecodeError extends Data.TaggedError("ResponseDecodeError")<{
+  readonly request: RequestInfo
+  readonly status: number
+  readonly errors: ReadonlyArray<FieldError>
+}> {
+  override get message() {
+    const fields = this.errors.map((e) => `${e.path}: ${e.message}`).join("; ")
+    return `response does not match the contract${describe(this.request)} [${fields}]`
+  }
+}
+
+export type FruxonError =
+  | InvalidRequest
+  | Unauthorized
+  | Forbidden
+  | NotFound
+  | Conflict
+  | StaleDraft
+  | RateLimited
+  | Unavailable
+  | ServerError
+  | UnexpectedStatus
+  | RequestTimeout
+  | TransportError
+  | ResponseDecodeError
+
+/** Read an error body: problem+json, or the `{message, details}` some servers send instead. */
+export const problemFromBody = (status: number, body: unknown): ProblemDetails => {
+  if (typeof body === "object" && body !== null && !Array.isArray(body)) {
+    const record = body as Record<string, unknown>
+    const title = typeof record.title === "string" ? record.title : typeof record.message === "string" ? record.message : undefined
+    const detail =
+      typeof record.detail === "string" ? record.detail : typeof record.details === "string" ? record.details : undefined
+    return {
+      ...record,
+      ...(title !== undefined ? { title } : {}),
+      ...(detail !== undefined ? { detail } : {}),
+      status: typeof record.status === "number" ? record.status : status
+    }
+  }
+  return { status, ...(typeof body === "string" && body.length > 0 ? { detail: body.slice(0, 500) } : {}) }
+}
+
+/** The `errors` extension member, when it lists field errors. */
+const fieldErrorsOf = (problem: ProblemDetails): ReadonlyArray<FieldError> => {
+  const errors = problem.errors
+  if (!Array.isArray(errors)) return []
+  return errors.flatMap((e: unknown) =>
+    typeof e === "object" && e !== null && typeof (e as FieldError).path === "string"
+      ? [{ path: (e as FieldError).path, message: String((e as FieldError).message ?? "") }]
+      : []
+  )
+}
+
+/**
+ * `Retry-After` (seconds or an HTTP date) or `retry-after-ms`, as a duration.
+ * `now` is passed in so tests can pin the clock.
+ */
+export const parseRetryAfter = (
+  headers: { readonly get: (name: string) => string | null | undefined },
+  now: number = Date.now()
+): Duration.Duration | undefined => {
+  const ms = headers.get("retry-after-ms")
+  if (ms !== null && ms !== undefined && /^\d+(\.\d+)?$/.test(ms.trim())) return Duration.millis(Number(ms))
+  const value = headers.get("retry-after")
+  if (value === null || value === undefined) return undefined
+  const trimmed = value.trim()
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Duration.seconds(Number(trimmed))
+  const date = Date.parse(trimmed)
+  if (Number.isNaN(date)) return undefined
+  return Duration.millis(Math.max(0, date - now))
+}
+
+/** Map a non-2xx answer to its tagged error. */
+export const fromResponse = (options: {
+  readonly request: RequestInfo
+  readonly status: number
+  readonly body: unknown
+  readonly retryAfter: Duration.Duration | undefined
+}): FruxonError => {
+  const { request, status, retryAfter } = options
+  const problem = problemFromBody(status, options.body)
+  const fields = { request, status, problem }
+  if (request.endpoint === "testDraft" && (status === 409 || status === 412)) return new StaleDraft(fields)
+  switch (status) {
+    case 400:
+    case 422:
+    case 428:
+      return new InvalidRequest({ request, status, problem, errors: fieldErrorsOf(problem) })
+    case 401:
+      return new Unauthorized(fields)
+    case 403:
+      return new Forbidden(fields)
+    case 404:
+      return new NotFound(fields)
+    case 409:
+    case 412:
+      return new Conflict(fields)
+    case 429:
+      return new RateLimited({ ...fields, retryAfter })
+    case 502:
+    case 503:
+    case 504:
+      return new Unavailable({ ...fields, retryAfter })
+  }
+  return status >= 500 ? new ServerError(fields) : new UnexpectedStatus(fields)
+}

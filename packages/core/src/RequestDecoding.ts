@@ -1,0 +1,135 @@
+/**
+ * Decoding an inbound request against the endpoint table, for servers and
+ * proxies (the gateway validates before forwarding; the local backend before
+ * touching its store). Request bodies are closed: an unknown property is an
+ * error. Every problem names its field path (`body.datasetIds[0]`,
+ * `path.revision`, `query.PageSize`, `header.If-Match`).
+ */
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import type * as Endpoint from "./Endpoint.js"
+import * as IfMatch from "./IfMatch.js"
+import type { FieldError } from "./schema/Problem.js"
+
+/** One path segment: no `/`, no `..`, no control or non-ASCII characters. */
+export const PathSegment = Schema.String.pipe(
+  Schema.minLength(1, { message: () => "must not be empty" }),
+  Schema.maxLength(128, { message: () => "must be at most 128 characters" }),
+  Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9_.~-]*$/, {
+    message: () => "may hold only letters, digits, '_', '.', '~' and '-', starting with a letter or digit"
+  })
+)
+
+const Revision = Schema.NumberFromString.pipe(
+  Schema.int({ message: () => "must be an integer" }),
+  Schema.nonNegative({ message: () => "must not be negative" })
+)
+
+/** How each path parameter of the table is validated, by its name. */
+export const pathParamSchemas: Readonly<Record<string, Schema.Schema<any, string>>> = {
+  tenant: PathSegment,
+  agent: PathSegment,
+  revision: Revision,
+  executionRecord: PathSegment,
+  evaluationRun: PathSegment,
+  dataset: PathSegment
+}
+
+export interface DecodedRequest {
+  readonly path: Readonly<Record<string, string | number>>
+  readonly query: unknown
+  readonly body: unknown
+  /** The draft version `If-Match` names, when the endpoint takes one and it was sent. */
+  readonly ifMatch: number | undefined
+}
+
+const formatPath = (prefix: string, path: ReadonlyArray<PropertyKey>): string =>
+  path.reduce<string>(
+    (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : `${acc}.${String(key)}`),
+    prefix
+  )
+
+const issuesOf = (prefix: string, error: ParseResult.ParseError): Array<FieldError> =>
+  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+    path: formatPath(prefix, issue.path),
+    message: issue.message
+  }))
+
+const strict = { errors: "all", onExcessProperty: "error" } as const
+
+/** URLSearchParams → an object; a key given more than once becomes an array. */
+export const queryToObject = (params: URLSearchParams): Record<string, string | Array<string>> => {
+  const out: Record<string, string | Array<string>> = {}
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key)
+    out[key] = values.length === 1 ? values[0]! : values
+  }
+  return out
+}
+
+export interface InboundRequest {
+  readonly params: Readonly<Record<string, string>>
+  readonly query: URLSearchParams
+  /** The parsed JSON body; `undefined` when none was sent. */
+  readonly body: unknown
+  readonly ifMatch: string | null | undefined
+}
+
+/**
+ * Validate everything the endpoint declares. Query parameters the endpoint
+ * does not declare are ignored (proxies add their own, e.g. `wait`); body
+ * properties it does not declare are refused.
+ */
+export const decodeRequest = (
+  endpoint: Endpoint.Any,
+  request: InboundRequest
+): Either.Either<DecodedRequest, ReadonlyArray<FieldError>> => {
+  const issues: Array<FieldError> = []
+  const path: Record<string, string | number> = {}
+  for (const [name, raw] of Object.entries(request.params)) {
+    const schema = pathParamSchemas[name] ?? PathSegment
+    const result = Schema.decodeUnknownEither(schema)(raw)
+    if (Either.isRight(result)) path[name] = result.right
+    else issues.push({ path: `path.${name}`, message: ParseResult.TreeFormatter.formatErrorSync(result.left) })
+  }
+
+  let query: unknown = undefined
+  if (endpoint.query !== undefined) {
+    const result = Schema.decodeUnknownEither(endpoint.query, { errors: "all", onExcessProperty: "ignore" })(
+      queryToObject(request.query)
+    )
+    if (Either.isRight(result)) query = result.right
+    else issues.push(...issuesOf("query", result.left))
+  }
+
+  let body: unknown = undefined
+  if (endpoint.body !== undefined) {
+    if (request.body === undefined && endpoint.bodyRequired) {
+      issues.push({ path: "body", message: "a JSON body is required" })
+    } else {
+      const result = Schema.decodeUnknownEither(endpoint.body, strict)(request.body ?? {})
+      if (Either.isRight(result)) body = result.right
+      else issues.push(...issuesOf("body", result.left))
+    }
+  } else if (request.body !== undefined && request.body !== null && !isEmptyObject(request.body)) {
+    issues.push({ path: "body", message: "this endpoint takes no body" })
+  }
+
+  let ifMatch: number | undefined = undefined
+  if (endpoint.ifMatch !== "none" && request.ifMatch !== null && request.ifMatch !== undefined) {
+    ifMatch = IfMatch.parse(request.ifMatch)
+    if (ifMatch === undefined) {
+      issues.push({ path: "header.If-Match", message: 'must be the draft version: 7, "7" or W/"7"' })
+    }
+  }
+
+  return issues.length > 0 ? Either.left(issues) : Either.right({ path, query, body, ifMatch })
+}
+
+const isEmptyObject = (value: unknown): boolean =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0
+
+/** Encode a response body with the endpoint's success schema (servers answer through this). */
+export const encodeSuccess = (endpoint: Endpoint.Any, value: unknown): unknown =>
+  endpoint.success === undefined ? undefined : Schema.encodeUnknownSync(endpoint.success)(value)

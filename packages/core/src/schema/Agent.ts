@@ -1,0 +1,84 @@
+/** Agents and their revisions. */
+import * as Schema from "effect/Schema"
+import * as Field from "./Field.js"
+import * as OpenEnum from "./OpenEnum.js"
+
+/** Fruxon agent ids: lower-case letter, then lower-case letters, digits and `_`. */
+export const AGENT_ID_PATTERN = /^[a-z][a-z0-9_]+$/
+
+export const AgentOrigin = OpenEnum.make("AgentOrigin", [
+  "UNSPECIFIED",
+  "NATIVE",
+  "LANG_GRAPH",
+  "CREW_AI",
+  "OPEN_AI_ASSISTANTS",
+  "DIFY"
+])
+
+export const ExternalConfig = Schema.Struct({
+  parameters: Field.jsonObject
+}).annotations({ identifier: "ExternalConfig" })
+
+export const Agent = Schema.Struct({
+  id: Schema.String,
+  displayName: Field.string,
+  description: Field.string,
+  tags: Field.stringArray,
+  type: Field.string,
+  enabled: Field.boolean,
+  currentRevision: Field.number,
+  createdAt: Field.epochMillis,
+  modifiedAt: Field.epochMillis,
+  tenantId: Field.string,
+  origin: Field.orDefault(AgentOrigin.Open, () => "UNSPECIFIED"),
+  externalConfig: Field.nullable(ExternalConfig)
+}).annotations({ identifier: "Agent" })
+export type Agent = typeof Agent.Type
+
+export const Agents = Schema.Array(Agent).annotations({ identifier: "Agents" })
+
+export const ParameterMetadata = Schema.Struct({
+  name: Schema.String,
+  type: Field.string,
+  displayName: Field.string,
+  description: Field.string,
+  required: Field.boolean,
+  secret: Field.boolean,
+  defaultValue: Schema.optionalWith(Schema.Unknown, { default: () => null })
+}).annotations({ identifier: "ParameterMetadata" })
+export type ParameterMetadata = typeof ParameterMetadata.Type
+
+/** A revision's flow: free-form to the API; the local backend documents the steps it runs. */
+export const Flow = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({ identifier: "Flow" })
+
+export const AgentRevision = Schema.Struct({
+  agentId: Field.string,
+  agentRevision: Field.number,
+  comment: Field.string,
+  parametersMetadata: Field.arrayOf(ParameterMetadata),
+  flow: Field.orDefault(Flow, () => ({})),
+  createdAt: Field.epochMillis,
+  deployed: Field.boolean
+}).annotations({ identifier: "AgentRevision" })
+export type AgentRevision = typeof AgentRevision.Type
+
+export const AgentRevisions = Schema.Array(AgentRevision).annotations({ identifier: "AgentRevisions" })
+
+export const CreateRevisionRequest = Schema.Struct({
+  comment: Schema.optional(Schema.String.pipe(Schema.maxLength(1000))),
+  flow: Flow,
+  parametersMetadata: Schema.optional(
+    Schema.Array(
+      Schema.Struct({
+        name: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(128)),
+        type: Schema.optional(Schema.String),
+        displayName: Schema.optional(Schema.String),
+        description: Schema.optional(Schema.String),
+        required: Schema.optional(Schema.Boolean),
+        secret: Schema.optional(Schema.Boolean),
+        defaultValue: Schema.optional(Schema.Unknown)
+      })
+    )
+  )
+}).annotations({ identifier: "CreateRevisionRequest" })
+export type CreateRevisionRequest = typeof CreateRevisionRequest.Type

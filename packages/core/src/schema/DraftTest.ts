@@ -1,0 +1,78 @@
+/** Drafts and the studio's "Test" action (`…/revisions/{revision}/draft:test`). */
+import * as Schema from "effect/Schema"
+import * as Field from "./Field.js"
+import * as OpenEnum from "./OpenEnum.js"
+import { ExecutionTrace } from "./ExecutionTrace.js"
+
+export const ExecutionStatus = OpenEnum.make("ExecutionStatus", [
+  "UNSPECIFIED",
+  "IN_PROGRESS",
+  "WAITING_FOR_ASYNC",
+  "COMPLETED",
+  "FAILED",
+  "CANCELLED",
+  "REJECTED"
+])
+export type ExecutionStatus = typeof ExecutionStatus.Open.Type
+
+/** UNSPECIFIED means "the default", which is PRODUCTION. */
+export const ExecutionMode = OpenEnum.make("ExecutionMode", ["UNSPECIFIED", "PRODUCTION", "SANDBOX"])
+export type ExecutionMode = typeof ExecutionMode.Strict.Type
+
+export const MAX_ENVIRONMENT_SLUG_LENGTH = 64
+
+export const EnvironmentSlug = Schema.String.pipe(
+  Schema.maxLength(MAX_ENVIRONMENT_SLUG_LENGTH, {
+    message: () => `environmentSlug must be at most ${MAX_ENVIRONMENT_SLUG_LENGTH} characters`
+  }),
+  Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
+    message: () => "environmentSlug may hold letters, digits, '_', '.' and '-', starting with a letter or digit"
+  })
+)
+
+/** Request bodies are closed: decode them with `onExcessProperty: "error"` (see Endpoint.ts). */
+export const DraftTestRequest = Schema.Struct({
+  parameters: Schema.optional(Schema.NullOr(Field.JsonObject)),
+  attachments: Schema.optional(Schema.NullOr(Schema.Array(Schema.Unknown))),
+  sessionId: Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.maxLength(256)))),
+  mode: Schema.optional(ExecutionMode.Strict),
+  environmentSlug: Schema.optional(Schema.NullOr(EnvironmentSlug))
+}).annotations({ identifier: "DraftTestRequest" })
+export type DraftTestRequest = typeof DraftTestRequest.Type
+
+export const FileLink = Schema.Struct({
+  fileId: Field.string,
+  fileType: Field.string,
+  displayName: Field.string,
+  promptLink: Field.string
+}).annotations({ identifier: "FileLink" })
+
+export const DraftTestResponse = Schema.Struct({
+  response: Field.string,
+  trace: Field.nullable(ExecutionTrace),
+  sessionId: Field.string,
+  links: Field.arrayOf(FileLink),
+  executionRecordId: Field.string,
+  status: Field.orDefault(ExecutionStatus.Open, () => "UNSPECIFIED"),
+  humanApprovalRequestId: Field.nullable(Schema.String),
+  messageBlocks: Field.arrayOf(Schema.Unknown)
+}).annotations({ identifier: "DraftTestResponse" })
+export type DraftTestResponse = typeof DraftTestResponse.Type
+
+/** The result of `:execute` on the deployed revision has the same shape. */
+export const ExecuteResponse = DraftTestResponse
+
+export const AgentDraft = Schema.Struct({
+  agentId: Field.string,
+  baseRevision: Field.number,
+  /** The draft's ETag: send it back as `If-Match`. */
+  version: Field.number,
+  updatedAt: Field.epochMillis,
+  headData: Field.jsonObject
+}).annotations({ identifier: "AgentDraft" })
+export type AgentDraft = typeof AgentDraft.Type
+
+export const SaveDraftRequest = Schema.Struct({
+  headData: Field.JsonObject
+}).annotations({ identifier: "SaveDraftRequest" })
+export type SaveDraftRequest = typeof SaveDraftRequest.Type
