@@ -1,0 +1,469 @@
+/**
+ * The Fruxon API as an Effect service: one method per endpoint of the table,
+ * each with a typed error channel, retries by `RetryPolicy`, and polling by
+ * `AwaitRun`. Requests are built from `Endpoints.ts` and responses decoded
+ * with its schemas; no path or shape is written here.
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as AwaitRun from "./AwaitRun.js"
+import type * as Endpoint from "./Endpoint.js"
+import { Endpoints, type EndpointName } from "./Endpoints.js"
+import * as FruxonError from "./FruxonError.js"
+import * as IfMatch from "./IfMatch.js"
+import * as RequestDecoding from "./RequestDecoding.js"
+import * as RetryPolicy from "./RetryPolicy.js"
+import * as Route from "./Route.js"
+import type { EvaluationRun } from "./schema/EvaluationRun.js"
+import type { EvaluationSample, ExecutionRecordSample } from "./schema/EvaluationSample.js"
+import type { PageOf } from "./schema/Paging.js"
+
+export interface Config {
+  /** e.g. `https://api.fruxon.com` or a gateway's URL. */
+  readonly baseUrl: string
+  /** Bearer token (a JWT for Fruxon, or a gateway API key). Held as `Redacted`. */
+  readonly token?: Redacted.Redacted<string> | string | undefined
+  /** `X-API-KEY` for the execution endpoints (`:execute`). */
+  readonly apiKey?: Redacted.Redacted<string> | string | undefined
+  /** Per attempt, body included. Default 30 s. */
+  readonly timeout?: Duration.DurationInput | undefined
+  readonly retry?: Partial<RetryPolicy.Options> | undefined
+  readonly userAgent?: string | undefined
+  /** Extra headers on every request (e.g. `x-request-id`). */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** Called before each retry: for metrics and logs. */
+  readonly onRetry?: ((info: RetryInfo) => void) | undefined
+}
+
+export interface RetryInfo {
+  readonly endpoint: string
+  readonly error: FruxonError.FruxonError
+  readonly delay: Duration.Duration
+}
+
+export const DEFAULT_TIMEOUT: Duration.DurationInput = "30 seconds"
+export const DEFAULT_USER_AGENT = "fruxkit/0.1"
+
+/** What one call answered: the decoded body and the response headers. */
+export interface Answer<A> {
+  readonly value: A
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+}
+
+type Methods = {
+  readonly [K in EndpointName]: (
+    args: Endpoint.Args<Endpoints[K]>
+  ) => Effect.Effect<Endpoint.Success<Endpoints[K]>, FruxonError.FruxonError>
+}
+
+type PagedName = "listEvaluationRunSamples" | "listEvaluationRuns" | "listExecutionRecords" | "listDatasetSamples"
+
+type ItemOf<K extends PagedName> = Endpoint.Success<Endpoints[K]> extends PageOf<infer A> ? A : never
+
+type PagedMethods = {
+  /** Every item, page after page, following `nextPageToken`. */
+  readonly [K in PagedName]: (args: Endpoint.Args<Endpoints[K]>) => Stream.Stream<ItemOf<K>, FruxonError.FruxonError>
+} & {
+  /** One page. */
+  readonly [K in PagedName as `${K}Page`]: (
+    args: Endpoint.Args<Endpoints[K]>
+  ) => Effect.Effect<Endpoint.Success<Endpoints[K]>, FruxonError.FruxonError>
+}
+
+type AddToDatasetsArgs = Endpoint.Args<Endpoints["addToDatasets"]>
+
+/** What a deduplicating `addToDatasets` did. */
+export interface DedupedAddToDatasets {
+  readonly created: ReadonlyArray<EvaluationSample>
+  /** Datasets that already held a sample of this execution: nothing was added there. */
+  readonly skipped: ReadonlyArray<{ readonly datasetId: string; readonly existing: ExecutionRecordSample }>
+}
+
+export type RunRef = Endpoint.PathParams<Endpoints["getEvaluationRun"]>
+
+export interface Client extends Omit<Methods, PagedName | "addToDatasets">, PagedMethods {
+  /**
+   * Snapshot an execution into datasets. With `dedupe: true` the execution's
+   * samples are read first and only datasets without one get a new sample.
+   */
+  readonly addToDatasets: {
+    (args: AddToDatasetsArgs & { readonly dedupe?: false | undefined }): Effect.Effect<
+      ReadonlyArray<EvaluationSample>,
+      FruxonError.FruxonError
+    >
+    (args: AddToDatasetsArgs & { readonly dedupe: true }): Effect.Effect<DedupedAddToDatasets, FruxonError.FruxonError>
+  }
+  /** Poll a run until it ends; see `AwaitRun`. */
+  readonly awaitEvaluationRun: (
+    run: RunRef,
+    options?: AwaitRun.Options
+  ) => Effect.Effect<EvaluationRun, FruxonError.FruxonError | AwaitRun.EvaluationRunTimeout>
+  /** Every change of a run (status or progress), ending with its terminal snapshot. */
+  readonly watchEvaluationRun: (
+    run: RunRef,
+    options?: AwaitRun.Options & { readonly initial?: EvaluationRun | undefined }
+  ) => Stream.Stream<EvaluationRun, FruxonError.FruxonError | AwaitRun.EvaluationRunTimeout>
+  /** `:evaluate`, then wait for the run to end. */
+  readonly evaluateAndWait: (
+    args: Endpoint.Args<Endpoints["evaluate"]>,
+    options?: AwaitRun.Options
+  ) => Effect.Effect<EvaluationRun, FruxonError.FruxonError | AwaitRun.EvaluationRunTimeout>
+  /** Any endpoint of the table, with its headers. */
+  readonly call: <E extends Endpoint.Any>(
+    endpoint: E,
+    args: Endpoint.Args<E>
+  ) => Effect.Effect<Answer<Endpoint.Success<E>>, FruxonError.FruxonError>
+}
+
+export class FruxonClient extends Context.Tag("@fruxkit/core/FruxonClient")<FruxonClient, Client>() {}
+
+// ---- building requests ----
+
+const reveal = (secret: Redacted.Redacted<string> | string | undefined): string | undefined =>
+  secret === undefined ? undefined : typeof secret === "string" ? secret : Redacted.value(secret)
+
+const strictEncode = { errors: "all", onExcessProperty: "error" } as const
+
+const invalid = (request: FruxonError.RequestInfo, errors: ReadonlyArray<{ path: string; message: string }>) =>
+  new FruxonError.InvalidRequest({ request, status: 0, errors, problem: undefined })
+
+const fieldErrors = (prefix: string, error: ParseResult.ParseError) =>
+  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+    path: issue.path.reduce<string>(
+      (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : `${acc}.${String(key)}`),
+      prefix
+    ),
+    message: issue.message
+  }))
+
+/** Check path parameters the way servers will, so a bad id is refused before it is sent. */
+const validatePath = (endpoint: Endpoint.Any, args: Record<string, unknown>) => {
+  const names = [...endpoint.path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!)
+  const errors: Array<{ path: string; message: string }> = []
+  const params: Record<string, string> = {}
+  for (const name of names) {
+    const value = args[name]
+    if (value === undefined || value === null || value === "") {
+      errors.push({ path: `path.${name}`, message: "is required" })
+      continue
+    }
+    const text = String(value)
+    const schema = RequestDecoding.pathParamSchemas[name] ?? RequestDecoding.PathSegment
+    const result = Schema.decodeUnknownEither(schema)(text)
+    if (Either.isLeft(result)) {
+      errors.push({ path: `path.${name}`, message: ParseResult.TreeFormatter.formatErrorSync(result.left) })
+    }
+    params[name] = text
+  }
+  return { params, errors }
+}
+
+const toSearchParams = (encoded: unknown): URLSearchParams => {
+  const params = new URLSearchParams()
+  if (typeof encoded !== "object" || encoded === null) return params
+  for (const [key, value] of Object.entries(encoded)) {
+    if (value === undefined || value === null) continue
+    if (Array.isArray(value)) for (const item of value) params.append(key, String(item))
+    else params.append(key, String(value))
+  }
+  return params
+}
+
+/** Which codes mean the connection never got as far as sending the request. */
+const NOT_REACHED_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "EADDRNOTAVAIL"
+])
+
+const errorCode = (cause: unknown): string | undefined => {
+  let current: unknown = cause
+  for (let depth = 0; depth < 6 && current !== undefined && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === "string") return code
+    const errors = (current as { errors?: unknown }).errors
+    if (Array.isArray(errors) && errors.length > 0) {
+      current = errors[0]
+      continue
+    }
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+const headersOf = (response: HttpClientResponse.HttpClientResponse): Record<string, string> => ({
+  ...response.headers
+})
+
+const readBody = (response: HttpClientResponse.HttpClientResponse) =>
+  Effect.map(response.text, (text) => {
+    if (text.length === 0) return { text, json: undefined as unknown, parsed: true }
+    try {
+      return { text, json: JSON.parse(text) as unknown, parsed: true }
+    } catch {
+      return { text, json: undefined as unknown, parsed: false }
+    }
+  })
+
+export const make = (config: Config): Effect.Effect<Client, never, HttpClient.HttpClient> =>
+  Effect.gen(function* () {
+    const http = yield* HttpClient.HttpClient
+    const baseUrl = config.baseUrl.replace(/\/+$/, "")
+    const timeout = Duration.decode(config.timeout ?? DEFAULT_TIMEOUT)
+    const retryOptions = RetryPolicy.make(config.retry)
+    const budget = RetryPolicy.makeBudget(retryOptions)
+    const token = reveal(config.token)
+    const apiKey = reveal(config.apiKey)
+
+    const attempt = <E extends Endpoint.Any>(
+      endpoint: E,
+      info: FruxonError.RequestInfo,
+      request: HttpClientRequest.HttpClientRequest
+    ): Effect.Effect<Answer<Endpoint.Success<E>>, FruxonError.FruxonError> =>
+      http.execute(request).pipe(
+        Effect.mapError((error): FruxonError.FruxonError => {
+          const code = errorCode(error.cause)
+          return new FruxonError.TransportError({
+            request: info,
+            reachedServer: code !== undefined && NOT_REACHED_CODES.has(code) ? false : "unknown",
+            code
+          })
+        }),
+        Effect.flatMap((response) =>
+          readBody(response).pipe(
+            Effect.mapError(
+              (): FruxonError.FruxonError =>
+                new FruxonError.TransportError({ request: info, reachedServer: "unknown", code: "BODY_READ" })
+            ),
+            Effect.map((body) => ({ response, body }))
+          )
+        ),
+        Effect.timeoutFail({
+          duration: timeout,
+          onTimeout: () => new FruxonError.RequestTimeout({ request: info, timeout })
+        }),
+        Effect.flatMap(({ response, body }) => {
+          const status = response.status
+          const headers = headersOf(response)
+          if (status < 200 || status >= 300) {
+            return Effect.fail(
+              FruxonError.fromResponse({
+                request: info,
+                status,
+                body: body.parsed ? body.json : body.text,
+                retryAfter: FruxonError.parseRetryAfter({ get: (name) => headers[name] })
+              })
+            )
+          }
+          if (endpoint.success === undefined) {
+            return Effect.succeed({ value: undefined as Endpoint.Success<E>, status, headers })
+          }
+          if (status === 204 || body.text.length === 0) {
+            if (endpoint.noContentIsNull) return Effect.succeed({ value: null as Endpoint.Success<E>, status, headers })
+            return Effect.fail(
+              new FruxonError.ResponseDecodeError({
+                request: info,
+                status,
+                errors: [{ path: "body", message: "expected a JSON body, got none" }]
+              })
+            )
+          }
+          if (!body.parsed) {
+            return Effect.fail(
+              new FruxonError.ResponseDecodeError({
+                request: info,
+                status,
+                errors: [{ path: "body", message: "not valid JSON" }]
+              })
+            )
+          }
+          return Schema.decodeUnknown(endpoint.success as Schema.Schema<unknown>, { errors: "all", onExcessProperty: "ignore" })(body.json).pipe(
+            Effect.map((value) => ({ value: value as Endpoint.Success<E>, status, headers })),
+            Effect.mapError(
+              (error) =>
+                new FruxonError.ResponseDecodeError({ request: info, status, errors: fieldErrors("body", error) })
+            )
+          )
+        })
+      )
+
+    const call = <E extends Endpoint.Any>(
+      endpoint: E,
+      args: Endpoint.Args<E>
+    ): Effect.Effect<Answer<Endpoint.Success<E>>, FruxonError.FruxonError> =>
+      Effect.suspend(() => {
+        const input = args as unknown as Record<string, unknown>
+        const { params, errors } = validatePath(endpoint, input)
+        const path = errors.length === 0 ? Route.buildPath(endpoint.path, params) : endpoint.path
+        const info: FruxonError.RequestInfo = { method: endpoint.method, url: path, endpoint: endpoint.name }
+        if (errors.length > 0) return Effect.fail(invalid(info, errors))
+
+        let request = HttpClientRequest.make(endpoint.method)(`${baseUrl}${path}`).pipe(
+          HttpClientRequest.setHeader("accept", "application/json"),
+          HttpClientRequest.setHeader("user-agent", config.userAgent ?? DEFAULT_USER_AGENT),
+          HttpClientRequest.setHeaders(config.headers ?? {})
+        )
+        if (endpoint.auth === "apiKey" && apiKey !== undefined) {
+          request = HttpClientRequest.setHeader(request, "x-api-key", apiKey)
+        }
+        if (token !== undefined) request = HttpClientRequest.setHeader(request, "authorization", `Bearer ${token}`)
+
+        if (endpoint.query !== undefined && input.query !== undefined) {
+          const encoded = Schema.encodeUnknownEither(endpoint.query, strictEncode)(input.query)
+          if (Either.isLeft(encoded)) return Effect.fail(invalid(info, fieldErrors("query", encoded.left)))
+          request = HttpClientRequest.setUrlParams(request, toSearchParams(encoded.right))
+        }
+        if (endpoint.body !== undefined) {
+          const body = input.body ?? (endpoint.bodyRequired ? undefined : {})
+          if (body === undefined) return Effect.fail(invalid(info, [{ path: "body", message: "is required" }]))
+          const encoded = Schema.encodeUnknownEither(endpoint.body, strictEncode)(body)
+          if (Either.isLeft(encoded)) return Effect.fail(invalid(info, fieldErrors("body", encoded.left)))
+          request = HttpClientRequest.bodyUnsafeJson(request, encoded.right)
+        }
+        if (endpoint.ifMatch !== "none" && input.ifMatch !== undefined) {
+          let formatted: string
+          try {
+            formatted = IfMatch.format(input.ifMatch as number | string)
+          } catch {
+            return Effect.fail(invalid(info, [{ path: "header.If-Match", message: "must be the draft version" }]))
+          }
+          request = HttpClientRequest.setHeader(request, "if-match", formatted)
+        } else if (endpoint.ifMatch === "required") {
+          return Effect.fail(invalid(info, [{ path: "ifMatch", message: "is required (the draft version)" }]))
+        }
+        const idempotencyKey = typeof input.idempotencyKey === "string" ? input.idempotencyKey : undefined
+        if (idempotencyKey !== undefined) request = HttpClientRequest.setHeader(request, "idempotency-key", idempotencyKey)
+
+        const policy = RetryPolicy.schedule(retryOptions, endpoint, {
+          idempotencyKey: idempotencyKey !== undefined,
+          budget,
+          onRetry: config.onRetry && ((error, delay) => config.onRetry!({ endpoint: endpoint.name, error, delay }))
+        })
+        return attempt(endpoint, info, request).pipe(
+          Effect.retry(policy),
+          Effect.tap(() => Effect.sync(() => budget?.refund()))
+        )
+      })
+
+    const send = <E extends Endpoint.Any>(endpoint: E) => (args: Endpoint.Args<E>) =>
+      Effect.map(call(endpoint, args), (answer) => answer.value)
+
+    const paged = <K extends PagedName>(name: K) => {
+      const endpoint = Endpoints[name] as Endpoint.Any
+      return (args: Endpoint.Args<Endpoints[K]>): Stream.Stream<ItemOf<K>, FruxonError.FruxonError> => {
+        const base = args as unknown as { query?: Record<string, unknown> }
+        return Stream.paginateChunkEffect(undefined as string | undefined, (cursor) => {
+          const query = cursor === undefined ? base.query : { ...base.query, "PageToken.Skip": undefined, "PageToken.Cursor": cursor }
+          return send(endpoint)({ ...args, query } as never).pipe(
+            Effect.map((page) => {
+              const { items, nextPageToken } = page as PageOf<ItemOf<K>>
+              const next = nextPageToken && items.length > 0 ? Option.some(nextPageToken) : Option.none()
+              return [Chunk.fromIterable(items), next] as const
+            })
+          )
+        })
+      }
+    }
+
+    const methods = Object.fromEntries(
+      Object.entries(Endpoints).map(([name, endpoint]) => [name, send(endpoint as Endpoint.Any)])
+    ) as unknown as Methods
+
+    const addToDatasets = ((args: AddToDatasetsArgs & { readonly dedupe?: boolean | undefined }) => {
+      const { dedupe, ...rest } = args
+      if (!dedupe) return methods.addToDatasets(rest as AddToDatasetsArgs)
+      return Effect.gen(function* () {
+        const existing = yield* methods.listExecutionRecordSamples({
+          tenant: args.tenant,
+          agent: args.agent,
+          executionRecord: args.executionRecord
+        })
+        const byDataset = new Map(existing.map((sample) => [sample.datasetId, sample]))
+        const requested = [...new Set(args.body?.datasetIds ?? [])]
+        const skipped = requested.flatMap((datasetId) => {
+          const found = byDataset.get(datasetId)
+          return found ? [{ datasetId, existing: found }] : []
+        })
+        const missing = requested.filter((datasetId) => !byDataset.has(datasetId))
+        if (missing.length === 0 && requested.length > 0) return { created: [], skipped }
+        const created = yield* methods.addToDatasets({
+          ...(rest as AddToDatasetsArgs),
+          body: { ...args.body, datasetIds: missing }
+        })
+        return { created, skipped }
+      })
+    }) as Client["addToDatasets"]
+
+    const pollRun = (run: RunRef) =>
+      Effect.map(call(Endpoints.getEvaluationRun, run), (answer) => ({
+        run: answer.value,
+        hint: FruxonError.parseRetryAfter({ get: (name) => answer.headers[name] })
+      }))
+
+    const watchEvaluationRun: Client["watchEvaluationRun"] = (run, options) =>
+      AwaitRun.watchRun(pollRun(run), run.evaluationRun, options)
+
+    const awaitEvaluationRun: Client["awaitEvaluationRun"] = (run, options) =>
+      AwaitRun.awaitRun(pollRun(run), run.evaluationRun, options)
+
+    const evaluateAndWait: Client["evaluateAndWait"] = (args, options) =>
+      Effect.flatMap(methods.evaluate(args), (started) =>
+        AwaitRun.awaitRun(
+          pollRun({ tenant: args.tenant, agent: args.agent, evaluationRun: started.id }),
+          started.id,
+          { ...options, initial: started }
+        )
+      )
+
+    const client: Client = {
+      ...methods,
+      listEvaluationRunSamples: paged("listEvaluationRunSamples"),
+      listEvaluationRuns: paged("listEvaluationRuns"),
+      listExecutionRecords: paged("listExecutionRecords"),
+      listDatasetSamples: paged("listDatasetSamples"),
+      listEvaluationRunSamplesPage: methods.listEvaluationRunSamples,
+      listEvaluationRunsPage: methods.listEvaluationRuns,
+      listExecutionRecordsPage: methods.listExecutionRecords,
+      listDatasetSamplesPage: methods.listDatasetSamples,
+      addToDatasets,
+      awaitEvaluationRun,
+      watchEvaluationRun,
+      evaluateAndWait,
+      call
+    }
+    return client
+  })
+
+/** The client from config, over any `HttpClient` (inject one in tests). */
+export const layer = (config: Config): Layer.Layer<FruxonClient, never, HttpClient.HttpClient> =>
+  Layer.effect(FruxonClient, make(config))
+
+/**
+ * The client over `fetch`: the global one, or any fetch-shaped function (the
+ * gateway and the TUI pass the embedded backend's `app.fetch` here).
+ */
+export const layerFetch = (
+  config: Config & { readonly fetch?: typeof globalThis.fetch | undefined }
+): Layer.Layer<FruxonClient> =>
+  layer(config).pipe(
+    Layer.provide(FetchHttpClient.layer),
+    Layer.provide(config.fetch ? Layer.succeed(FetchHttpClient.Fetch, config.fetch) : Layer.empty)
+  )
