@@ -26,7 +26,9 @@ export interface Endpoint<
   Query extends Schema.Schema.AnyNoContext | undefined = Schema.Schema.AnyNoContext | undefined,
   Body extends Schema.Schema.AnyNoContext | undefined = Schema.Schema.AnyNoContext | undefined,
   Success extends Schema.Schema.AnyNoContext | undefined = Schema.Schema.AnyNoContext | undefined,
-  BodyRequired extends boolean = boolean
+  BodyRequired extends boolean = boolean,
+  IfMatchKind extends IfMatch = IfMatch,
+  Retry extends RetryClass = RetryClass
 > {
   readonly name: Name
   readonly method: HttpMethod
@@ -42,14 +44,14 @@ export interface Endpoint<
   readonly successStatus: 200 | 201 | 204
   /** A 204 that means "nothing there" (no draft yet) and decodes to `null`. */
   readonly noContentIsNull: boolean
-  readonly ifMatch: IfMatch
+  readonly ifMatch: IfMatchKind
   /** Error statuses documented for it (problem+json). */
   readonly errors: ReadonlyArray<number>
-  readonly retry: RetryClass
+  readonly retry: Retry
   readonly auth: AuthScheme
 }
 
-export type Any = Endpoint<string, string, any, any, any, boolean>
+export type Any = Endpoint<string, string, any, any, any, boolean, IfMatch, RetryClass>
 
 export const make = <
   const Name extends string,
@@ -57,7 +59,9 @@ export const make = <
   Query extends Schema.Schema.AnyNoContext | undefined = undefined,
   Body extends Schema.Schema.AnyNoContext | undefined = undefined,
   Success extends Schema.Schema.AnyNoContext | undefined = undefined,
-  const BodyRequired extends boolean = false
+  const BodyRequired extends boolean = false,
+  const IfMatchKind extends IfMatch = "none",
+  const Retry extends RetryClass = RetryClass
 >(definition: {
   readonly name: Name
   readonly method: HttpMethod
@@ -70,18 +74,18 @@ export const make = <
   readonly success?: Success
   readonly successStatus?: 200 | 201 | 204
   readonly noContentIsNull?: boolean
-  readonly ifMatch?: IfMatch
+  readonly ifMatch?: IfMatchKind
   readonly errors?: ReadonlyArray<number>
-  readonly retry: RetryClass
+  readonly retry: Retry
   readonly auth?: AuthScheme
-}): Endpoint<Name, Path, Query, Body, Success, BodyRequired> => ({
+}): Endpoint<Name, Path, Query, Body, Success, BodyRequired, IfMatchKind, Retry> => ({
   query: undefined as Query,
   body: undefined as Body,
   bodyRequired: false as BodyRequired,
   success: undefined as Success,
   successStatus: 200,
   noContentIsNull: false,
-  ifMatch: "none",
+  ifMatch: "none" as IfMatchKind,
   errors: [400, 401, 403, 404],
   auth: "bearer",
   ...definition

@@ -141,14 +141,7 @@ const strictEncode = { errors: "all", onExcessProperty: "error" } as const
 const invalid = (request: FruxonError.RequestInfo, errors: ReadonlyArray<{ path: string; message: string }>) =>
   new FruxonError.InvalidRequest({ request, status: 0, errors, problem: undefined })
 
-const fieldErrors = (prefix: string, error: ParseResult.ParseError) =>
-  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
-    path: issue.path.reduce<string>(
-      (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : `${acc}.${String(key)}`),
-      prefix
-    ),
-    message: issue.message
-  }))
+const fieldErrors = RequestDecoding.fieldErrorsOf
 
 /** Check path parameters the way servers will, so a bad id is refused before it is sent. */
 const validatePath = (endpoint: Endpoint.Any, args: Record<string, unknown>) => {

@@ -50,11 +50,36 @@ const formatPath = (prefix: string, path: ReadonlyArray<PropertyKey>): string =>
     prefix
   )
 
-const issuesOf = (prefix: string, error: ParseResult.ParseError): Array<FieldError> =>
-  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+/**
+ * A parse error as field errors. A union (`T | null`) reports one issue per
+ * member; an issue whose path is a prefix of a deeper one only says the
+ * value was not the other member, so the deeper, more specific one is kept.
+ */
+export const fieldErrorsOf = (prefix: string, error: ParseResult.ParseError): Array<FieldError> => {
+  const all = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
     path: formatPath(prefix, issue.path),
     message: issue.message
   }))
+  const specific = all.filter(
+    (issue) => !all.some((other) => other.path !== issue.path && (other.path.startsWith(`${issue.path}.`) || other.path.startsWith(`${issue.path}[`)))
+  )
+  // One entry per path: a union of literals says all it expected at once.
+  const byPath = new Map<string, Array<string>>()
+  for (const issue of specific) byPath.set(issue.path, [...(byPath.get(issue.path) ?? []), issue.message])
+  return [...byPath].map(([path, messages]) => ({ path, message: mergeMessages(messages) }))
+}
+
+const EXPECTED = /^Expected (.*), actual (.*)$/s
+
+const mergeMessages = (messages: ReadonlyArray<string>): string => {
+  const unique = [...new Set(messages)]
+  const parsed = unique.map((message) => EXPECTED.exec(message))
+  if (unique.length > 1 && parsed.every((m) => m !== null)) {
+    const expected = parsed.map((m) => m![1]!).filter((e) => e !== "undefined")
+    return `Expected ${expected.join(" | ")}, actual ${parsed[0]![2]}`
+  }
+  return unique.join("; ")
+}
 
 const strict = { errors: "all", onExcessProperty: "error" } as const
 
@@ -100,7 +125,7 @@ export const decodeRequest = (
       queryToObject(request.query)
     )
     if (Either.isRight(result)) query = result.right
-    else issues.push(...issuesOf("query", result.left))
+    else issues.push(...fieldErrorsOf("query", result.left))
   }
 
   let body: unknown = undefined
@@ -110,7 +135,7 @@ export const decodeRequest = (
     } else {
       const result = Schema.decodeUnknownEither(endpoint.body, strict)(request.body ?? {})
       if (Either.isRight(result)) body = result.right
-      else issues.push(...issuesOf("body", result.left))
+      else issues.push(...fieldErrorsOf("body", result.left))
     }
   } else if (request.body !== undefined && request.body !== null && !isEmptyObject(request.body)) {
     issues.push({ path: "body", message: "this endpoint takes no body" })
