@@ -1,0 +1,225 @@
+/**
+ * `createGateway(config, deps)`: the gateway as a Hono app plus the handles
+ * its owner needs (shutdown, metrics). main.ts serves it; tests call
+ * `gateway.app.request(...)` where no socket is needed.
+ */
+import * as Duration from "effect/Duration"
+import { Hono, type Context } from "hono"
+import { HTTPException } from "hono/http-exception"
+import type { Logger } from "pino"
+import type { GatewayConfig } from "./config.js"
+import type { GatewayEnv } from "./env.js"
+import { IdempotencyStore } from "./idempotency/store.js"
+import { createLogger } from "./logger.js"
+import { createMetrics, type GatewayMetrics } from "./metrics.js"
+import { accessLog } from "./middleware/access-log/index.js"
+import { auth } from "./middleware/auth/index.js"
+import { bodyLimit } from "./middleware/body-limit/index.js"
+import { loadShed } from "./middleware/load-shed/index.js"
+import { rateLimit } from "./middleware/rate-limit/index.js"
+import { requestId } from "./middleware/request-id/index.js"
+import { routeMatch } from "./middleware/route-match/index.js"
+import { timeout } from "./middleware/timeout/index.js"
+import { validateRequest } from "./middleware/validate-request/index.js"
+import { gatewayOpenApi } from "./openapi.js"
+import { GatewayProblem, toGatewayProblem } from "./problem.js"
+import { createForwarder } from "./proxy/forward.js"
+import { apiHandler } from "./proxy/handler.js"
+import { router } from "./routes.js"
+import { createUpstreamClient } from "./upstream/core-client.js"
+import type { Upstream } from "./upstream/index.js"
+import { EventStreams } from "./waiting/run-events.js"
+import { POLLER_DEADLINE, RunWatchers, type AwaitRun } from "./waiting/run-watchers.js"
+import type { RetryPolicy } from "@fruxkit/core"
+
+export interface GatewayDeps {
+  readonly upstream: Upstream
+  /** Default: pino to stdout at `config.logLevel`, redacting the configured secrets. */
+  readonly logger?: Logger
+  readonly metrics?: GatewayMetrics
+  /** Overrides for core's retry policy (tests shorten the delays). */
+  readonly retry?: Partial<RetryPolicy.Options>
+  /** Overrides for core's run-polling schedule (tests poll faster). */
+  readonly pollOptions?: { readonly initialDelay?: Duration.DurationInput; readonly maxDelay?: Duration.DurationInput }
+}
+
+export interface Gateway {
+  readonly app: Hono<GatewayEnv>
+  readonly metrics: GatewayMetrics
+  readonly logger: Logger
+  /** Requests being handled now (event streams included). */
+  readonly inFlight: () => number
+  /** Upstream pollers running now. */
+  readonly activePollers: () => number
+  /**
+   * Begin shutting down: /readyz answers 503, new API requests are refused,
+   * every event stream gets its closing event; resolves when those have ended.
+   */
+  readonly beginShutdown: () => Promise<void>
+  /** Stop the pollers and release the core client (call after in-flight requests drained). */
+  readonly close: () => Promise<void>
+}
+
+/** Secrets of this configuration, to be scrubbed from every log line. */
+export const configSecrets = (config: GatewayConfig): Array<string> => [
+  ...config.apiKeys.map((k) => k.key),
+  ...(config.upstream.mode === "remote"
+    ? [config.upstream.token, ...(config.upstream.executionKey ? [config.upstream.executionKey] : [])]
+    : [])
+]
+
+const WAIT_ENDPOINTS = new Set(["evaluate", "getEvaluationRun"])
+const DEDUPE_ENDPOINTS = new Set(["addToDatasets"])
+
+export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway => {
+  const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) })
+  const metrics = deps.metrics ?? createMetrics()
+  const { upstream } = deps
+  const client = createUpstreamClient(upstream, metrics)
+
+  const awaitRun: AwaitRun = (key, { initial, onProgress, signal }) =>
+    client.awaitEvaluationRun(
+      key,
+      {
+        deadline: POLLER_DEADLINE,
+        onProgress,
+        ...(initial ? { initial } : {}),
+        ...(deps.pollOptions?.initialDelay !== undefined ? { initialDelay: deps.pollOptions.initialDelay } : {}),
+        ...(deps.pollOptions?.maxDelay !== undefined ? { maxDelay: deps.pollOptions.maxDelay } : {})
+      },
+      { signal }
+    )
+  const watchers = new RunWatchers({ awaitRun, metrics, finishedTtlMs: config.finishedRunTtlMs })
+  const streams = new EventStreams()
+  const idempotency = new IdempotencyStore({ ttlMs: config.idempotencyTtlMs })
+  const forward = createForwarder({ upstream, metrics, ...(deps.retry ? { retry: deps.retry } : {}) })
+
+  let shuttingDown = false
+  let inFlight = 0
+
+  const app = new Hono<GatewayEnv>()
+
+  app.onError((error, c) => {
+    const problem =
+      error instanceof HTTPException
+        ? new GatewayProblem(error.status, "http-error", error.message || "HTTP error")
+        : toGatewayProblem(error)
+    if (problem.status >= 500) {
+      const log = c.get("log") ?? logger
+      log.error({ err: { message: error.message, type: error.name, tag: (error as { _tag?: string })._tag } }, "request error")
+    }
+    return problem.toResponse(c.req.path)
+  })
+  app.notFound((c) => new GatewayProblem(404, "not-found", "Not found", `no route ${c.req.method} ${c.req.path}`).toResponse(c.req.path))
+
+  app.use("*", async function inFlightCounter(c, next) {
+    inFlight++
+    try {
+      await next()
+    } finally {
+      inFlight--
+    }
+    if (shuttingDown) c.res.headers.set("connection", "close")
+  })
+  app.use("*", requestId({ logger }))
+  app.use("*", accessLog({ metrics }))
+
+  // ---- operations ----
+  app.get("/healthz", (c) => {
+    c.set("routeName", "healthz")
+    return c.json({ status: "ok" })
+  })
+  let readiness: { at: number; ok: boolean; detail: string } | undefined
+  app.get("/readyz", async (c) => {
+    c.set("routeName", "readyz")
+    if (shuttingDown) return c.json({ status: "shutting down" }, 503)
+    if (readiness === undefined || Date.now() - readiness.at > 1000) {
+      try {
+        // Any HTTP answer proves the upstream reachable; the path need not exist.
+        const answer = await upstream.send({
+          method: "GET",
+          path: "/v1/tenants/readiness-probe/agents",
+          headers: { "x-request-id": c.get("requestId") },
+          signal: AbortSignal.timeout(2000)
+        })
+        readiness = { at: Date.now(), ok: answer.status < 500, detail: `upstream answered ${answer.status}` }
+      } catch (error) {
+        readiness = { at: Date.now(), ok: false, detail: `upstream unreachable (${(error as { code?: string }).code ?? "error"})` }
+      }
+    }
+    return c.json({ status: readiness.ok ? "ready" : "not ready", upstream: upstream.mode, detail: readiness.detail }, readiness.ok ? 200 : 503)
+  })
+  app.get("/metrics", async (c) => {
+    c.set("routeName", "metrics")
+    return c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType })
+  })
+  let openapi: string | undefined
+  app.get("/openapi.json", (c) => {
+    c.set("routeName", "openapi")
+    openapi ??= JSON.stringify(gatewayOpenApi())
+    return c.body(openapi, 200, { "content-type": "application/json" })
+  })
+
+  // ---- the API ----
+  const isWaiting = (c: Context<GatewayEnv>) => {
+    const match = c.get("match")
+    if (match?._tag !== "Matched") return false
+    if (match.endpoint.name === "evaluationRunEvents") return true
+    return WAIT_ENDPOINTS.has(match.endpoint.name) && new URL(c.req.url).searchParams.has("wait")
+  }
+  const shed = loadShed({
+    max: config.maxUpstreamConcurrency,
+    metrics,
+    // A GET run with ?wait holds no upstream call (the shared poller does); `:evaluate?wait` does for its POST.
+    exempt: (c) => {
+      const match = c.get("match")
+      return match?._tag === "Matched" && (match.endpoint.name === "evaluationRunEvents" || (match.endpoint.name === "getEvaluationRun" && isWaiting(c)))
+    }
+  })
+
+  app.use("/v1/*", async function refuseWhileShuttingDown(_c, next) {
+    if (shuttingDown) {
+      throw new GatewayProblem(503, "shutting-down", "Shutting down", "the gateway is shutting down; retry on another instance", undefined, {
+        "retry-after": "1"
+      })
+    }
+    await next()
+  })
+  app.use("/v1/*", routeMatch({ router }))
+  app.use("/v1/*", auth({ keys: config.apiKeys }))
+  app.use("/v1/*", rateLimit({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst, metrics }))
+  app.use("/v1/*", shed.middleware)
+  app.use("/v1/*", bodyLimit({ maxBytes: config.bodyLimitBytes }))
+  app.use(
+    "/v1/*",
+    timeout({
+      ms: config.requestTimeoutMs,
+      extend: (c) => {
+        const match = c.get("match")
+        if (match?._tag === "Matched" && match.endpoint.name === "evaluationRunEvents") return null
+        return isWaiting(c) ? config.maxWaitMs : 0
+      }
+    })
+  )
+  app.use("/v1/*", validateRequest({ waitEndpoints: WAIT_ENDPOINTS, dedupeEndpoints: DEDUPE_ENDPOINTS, maxWaitMs: config.maxWaitMs }))
+  app.all(
+    "/v1/*",
+    apiHandler({ forward, client, idempotency, watchers, streams, metrics, requestTimeoutMs: config.requestTimeoutMs })
+  )
+
+  return {
+    app,
+    metrics,
+    logger,
+    inFlight: () => inFlight,
+    activePollers: () => watchers.activePollers,
+    beginShutdown: async () => {
+      shuttingDown = true
+      await streams.closeAll()
+    },
+    close: async () => {
+      watchers.close()
+      await client.close()
+    }
+  }
+}

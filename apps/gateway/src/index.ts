@@ -1,0 +1,7 @@
+export { createGateway, configSecrets, type Gateway, type GatewayDeps } from "./app.js"
+export { parseConfig, defaultConfig, helpText, ConfigError, type GatewayConfig, type ApiKeyGrant } from "./config.js"
+export { createLogger } from "./logger.js"
+export { createMetrics, type GatewayMetrics } from "./metrics.js"
+export { createRemoteUpstream } from "./upstream/remote.js"
+export { createEmbeddedUpstream, startLocalBackend } from "./upstream/embedded.js"
+export type { Upstream, UpstreamRequest, UpstreamResponse } from "./upstream/index.js"

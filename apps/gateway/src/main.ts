@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+/**
+ * The gateway's entry: read config (environment + flags), start the
+ * upstream (embedded backend or remote pool), serve, and shut down
+ * gracefully on SIGTERM/SIGINT.
+ */
+import { serve, type ServerType } from "@hono/node-server"
+import type { AddressInfo } from "node:net"
+import { configSecrets, createGateway } from "./app.js"
+import { ConfigError, helpText, isLoopback, parseConfig, type GatewayConfig } from "./config.js"
+import { createLogger } from "./logger.js"
+import { startLocalBackend } from "./upstream/embedded.js"
+import type { Upstream } from "./upstream/index.js"
+import { createRemoteUpstream } from "./upstream/remote.js"
+
+const startUpstream = (config: GatewayConfig): Promise<Upstream> =>
+  config.upstream.mode === "remote"
+    ? Promise.resolve(
+        createRemoteUpstream({
+          url: config.upstream.url,
+          token: config.upstream.token,
+          executionKey: config.upstream.executionKey,
+          connections: config.upstream.connections
+        })
+      )
+    : startLocalBackend(config.upstream.dataDir)
+
+/**
+ * The start-up banner (plain text on stderr, apart from the JSON logs on
+ * stdout). An API key is printed only to a terminal: a log collector
+ * reading stderr gets the key's position in the config instead.
+ */
+const banner = (config: GatewayConfig, url: string, upstream: Upstream): string => {
+  const lines = [`fruxkit gateway listening on ${url}`, `  upstream: ${upstream.mode === "remote" ? upstream.description : upstream.description}`]
+  const demoPath = "/v1/tenants/demo/agents/support_bot/datasets"
+  let authHeader = ""
+  if (config.apiKeys.length === 0) {
+    lines.push(`  no API keys configured: bound to loopback (${config.host}) only; set FRUXKIT_API_KEYS to expose it`)
+  } else {
+    const grant = config.apiKeys.find((k) => k.tenants === "*" || k.tenants.includes("demo")) ?? config.apiKeys[0]!
+    const index = config.apiKeys.indexOf(grant) + 1
+    const shown = process.stderr.isTTY ? grant.key : "$FRUXKIT_API_KEY"
+    lines.push(
+      process.stderr.isTTY
+        ? `  API key to use: ${grant.key}`
+        : `  API key to use: key #${index} of FRUXKIT_API_KEYS (not printed: stderr is not a terminal); export it as FRUXKIT_API_KEY`
+    )
+    authHeader = ` -H "Authorization: Bearer ${shown}"`
+  }
+  lines.push(`  try: curl -s${authHeader} ${url}${demoPath}`)
+  lines.push(`  docs: ${url}/openapi.json · metrics: ${url}/metrics`)
+  return lines.join("\n")
+}
+
+const main = async (): Promise<void> => {
+  let parsed
+  try {
+    parsed = parseConfig(process.argv.slice(2), process.env)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`fruxkit-gateway: ${error.message}\n`)
+      process.exit(2)
+    }
+    throw error
+  }
+  if (parsed.help) {
+    process.stdout.write(`${helpText()}\n`)
+    return
+  }
+  const config = parsed.config
+  const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) })
+  const upstream = await startUpstream(config)
+  const gateway = createGateway(config, { upstream, logger })
+
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: gateway.app.fetch, port: config.port, hostname: config.host }, () => resolve(s))
+    s.once("error", reject)
+  })
+  const address = server.address() as AddressInfo
+  const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address
+  const url = `http://${isLoopback(config.host) && config.host === "localhost" ? "localhost" : hostForUrl}:${address.port}`
+  process.stderr.write(`${banner(config, url, upstream)}\n`)
+  logger.info({ url, upstream: upstream.mode, keys: config.apiKeys.length }, "listening")
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal, inFlight: gateway.inFlight(), deadlineMs: config.shutdownDeadlineMs }, "shutting down")
+    const deadline = setTimeout(() => {
+      logger.warn({ inFlight: gateway.inFlight() }, "shutdown deadline passed; closing remaining connections")
+      ;(server as import("node:http").Server).closeAllConnections?.()
+    }, config.shutdownDeadlineMs)
+    deadline.unref()
+    // Stop accepting; the callback runs when every connection has closed.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    ;(server as import("node:http").Server).closeIdleConnections?.()
+    await gateway.beginShutdown()
+    const idle = setInterval(() => (server as import("node:http").Server).closeIdleConnections?.(), 50)
+    await closed
+    clearInterval(idle)
+    clearTimeout(deadline)
+    await gateway.close()
+    await upstream.close()
+    logger.info({}, "stopped")
+    logger.flush?.()
+    process.exit(0)
+  }
+  process.on("SIGTERM", () => void shutdown("SIGTERM"))
+  process.on("SIGINT", () => void shutdown("SIGINT"))
+}
+
+main().catch((error) => {
+  process.stderr.write(`fruxkit-gateway: failed to start: ${(error as Error).message}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,32 @@
+/**
+ * One log line and one metric sample per request, written after the answer
+ * is known (errors included: onError has run by then).
+ */
+import type { Context, Next } from "hono"
+import type { GatewayEnv } from "../../env.js"
+import type { GatewayMetrics } from "../../metrics.js"
+
+export interface AccessLogOptions {
+  readonly metrics: GatewayMetrics
+}
+
+export const accessLog = (options: AccessLogOptions) =>
+  async function accessLog(c: Context<GatewayEnv>, next: Next) {
+    const started = performance.now()
+    await next()
+    const route = c.get("routeName") ?? "unmatched"
+    const status = c.res.status
+    options.metrics.requests.inc({ route, method: c.req.method, status: String(status) })
+    const log = c.get("log")
+    const fields = {
+      method: c.req.method,
+      // Path only: query strings may carry anything.
+      path: c.req.path,
+      route,
+      status,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      principal: c.get("principal")?.id
+    }
+    if (status >= 500) log.warn(fields, "request failed")
+    else log.info(fields, "request")
+  }

@@ -1,0 +1,98 @@
+/**
+ * Validates a matched request with core's `decodeRequest` before anything
+ * goes upstream: path parameters, query, body (closed: unknown properties
+ * are refused) and If-Match. Failures are 400 problem+json listing every
+ * field path; nothing is forwarded. Also validates the gateway's own query
+ * extensions (`wait`, `dedupe`).
+ */
+import * as Either from "effect/Either"
+import type { Context, Next } from "hono"
+import { RequestDecoding, type FieldError } from "@fruxkit/core"
+import type { GatewayEnv } from "../../env.js"
+import { GatewayProblem, invalidRequest } from "../../problem.js"
+import { isSecretFieldPath } from "../../secrets.js"
+import { requireMatched } from "../route-match/index.js"
+
+export interface ValidateRequestOptions {
+  /** Endpoints that accept `?wait=`. */
+  readonly waitEndpoints: ReadonlySet<string>
+  /** Endpoints that accept `?dedupe=`. */
+  readonly dedupeEndpoints: ReadonlySet<string>
+  /** Longer waits are shortened to this rather than refused. */
+  readonly maxWaitMs: number
+}
+
+/** `30s`, `500ms`, `2m`, or a bare number of seconds. */
+export const parseWait = (text: string): number | undefined => {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim())
+  if (!match) return undefined
+  const factor = { ms: 1, s: 1000, m: 60_000 }[match[2] ?? "s"] ?? 1000
+  return Math.round(Number(match[1]) * factor)
+}
+
+const textDecoder = new TextDecoder()
+
+/** Decode messages may quote the offending value; under external-config parameters that value may be a secret. */
+const withoutSecretValues = (errors: ReadonlyArray<FieldError>): Array<FieldError> =>
+  errors.map((e) => (isSecretFieldPath(e.path) ? { path: e.path, message: "invalid value (not shown: may be a secret)" } : e))
+
+export const validateRequest = (options: ValidateRequestOptions) =>
+  async function validateRequest(c: Context<GatewayEnv>, next: Next) {
+    const match = requireMatched(c)
+    const issues: Array<FieldError> = []
+
+    const raw = c.get("rawBody")
+    let body: unknown = undefined
+    if (raw !== undefined) {
+      const contentType = c.req.header("content-type")
+      if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
+        throw new GatewayProblem(415, "unsupported-media-type", "Unsupported media type", "send the body as application/json")
+      }
+      try {
+        body = JSON.parse(textDecoder.decode(raw))
+      } catch {
+        issues.push({ path: "body", message: "is not valid JSON" })
+      }
+    }
+
+    const url = new URL(c.req.url)
+    const query = url.searchParams
+    let waitMs: number | undefined
+    const wait = query.get("wait")
+    if (wait !== null) {
+      if (!options.waitEndpoints.has(match.endpoint.name)) {
+        issues.push({ path: "query.wait", message: `is only accepted on ${[...options.waitEndpoints].join(", ")}` })
+      } else {
+        const parsed = parseWait(wait)
+        if (parsed === undefined) issues.push({ path: "query.wait", message: "must be a duration such as 30s, 500ms or 2m" })
+        else waitMs = Math.min(parsed, options.maxWaitMs)
+      }
+    }
+    let dedupe = false
+    const dedupeParam = query.get("dedupe")
+    if (dedupeParam !== null) {
+      if (!options.dedupeEndpoints.has(match.endpoint.name)) {
+        issues.push({ path: "query.dedupe", message: `is only accepted on ${[...options.dedupeEndpoints].join(", ")}` })
+      } else if (dedupeParam === "true" || dedupeParam === "1") dedupe = true
+      else if (dedupeParam !== "false" && dedupeParam !== "0") issues.push({ path: "query.dedupe", message: "must be true or false" })
+    }
+
+    if (issues.length === 0 || !issues.some((i) => i.path === "body")) {
+      const decoded = RequestDecoding.decodeRequest(match.endpoint, {
+        params: match.params,
+        query,
+        body,
+        ifMatch: c.req.header("if-match")
+      })
+      if (Either.isLeft(decoded)) issues.push(...decoded.left)
+      else c.set("decoded", decoded.right)
+    }
+    if (match.endpoint.ifMatch === "required" && c.req.header("if-match") === undefined) {
+      issues.push({ path: "header.If-Match", message: "is required: the draft version you last saw (7, \"7\" or W/\"7\")" })
+    }
+    if (issues.length > 0) throw invalidRequest(withoutSecretValues(issues))
+
+    c.set("waitMs", waitMs)
+    c.set("dedupe", dedupe)
+    await next()
+  }

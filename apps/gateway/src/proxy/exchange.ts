@@ -1,0 +1,115 @@
+/**
+ * Translating between the client's request/response and the upstream's:
+ * which headers cross (an allowlist both ways — a client's credentials never
+ * do), which query parameters are the gateway's own, and how an upstream
+ * error becomes problem+json.
+ */
+import { FruxonError, PROBLEM_CONTENT_TYPE, Route } from "@fruxkit/core"
+import type { MatchedRoute } from "../routes.js"
+import type { UpstreamRequest, UpstreamResponse } from "../upstream/index.js"
+
+/** Request headers forwarded upstream. Not Authorization, not X-API-Key, not cookies. */
+const FORWARDED_REQUEST_HEADERS = [
+  "accept",
+  "accept-language",
+  "content-type",
+  "if-match",
+  "if-none-match",
+  "idempotency-key",
+  "user-agent"
+] as const
+
+/** Response headers passed back. Hop-by-hop headers and cookies stay behind. */
+const FORWARDED_RESPONSE_HEADERS = new Set([
+  "content-type",
+  "etag",
+  "location",
+  "retry-after",
+  "retry-after-ms",
+  "cache-control",
+  "last-modified",
+  "link",
+  "content-language",
+  "x-ratelimit-limit",
+  "x-ratelimit-remaining",
+  "x-ratelimit-reset"
+])
+
+/** Query parameters the gateway consumes (extensions); never forwarded. */
+export const GATEWAY_QUERY_PARAMS = new Set(["wait", "dedupe"])
+
+export const upstreamPath = (match: MatchedRoute, url: string): string => {
+  // Rebuilt from the validated parameters rather than copied, so nothing the
+  // router did not match (dot segments, encoded slashes) reaches the upstream.
+  const path = Route.buildPath(match.endpoint.path, match.params)
+  const q = url.indexOf("?")
+  if (q < 0) return path
+  const search = url.slice(q + 1)
+  if (search === "") return path
+  if (!/(?:^|&)(?:wait|dedupe)=/.test(search)) return `${path}?${search}`
+  const params = new URLSearchParams(search)
+  for (const name of GATEWAY_QUERY_PARAMS) params.delete(name)
+  const rest = params.toString()
+  return rest ? `${path}?${rest}` : path
+}
+
+export const upstreamRequest = (options: {
+  readonly match: MatchedRoute
+  readonly url: string
+  readonly headers: Headers
+  readonly requestId: string
+  readonly body: Uint8Array | undefined
+  readonly signal: AbortSignal | undefined
+}): UpstreamRequest => {
+  const headers: Record<string, string> = { "x-request-id": options.requestId }
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = options.headers.get(name)
+    if (value !== null) headers[name] = value
+  }
+  if (options.body !== undefined && headers["content-type"] === undefined) headers["content-type"] = "application/json"
+  return {
+    method: options.match.endpoint.method,
+    path: upstreamPath(options.match, options.url),
+    headers,
+    body: options.body,
+    signal: options.signal,
+    auth: options.match.endpoint.auth
+  }
+}
+
+const textEncoder = new TextEncoder()
+const textDecoder = new TextDecoder()
+
+/**
+ * An upstream error that is not problem+json (some servers send
+ * `{message, details}`) is rewritten as one with core's reading of it, so
+ * every error a client sees has the same shape.
+ */
+const asProblemBody = (response: UpstreamResponse): Uint8Array => {
+  const contentType = response.headers["content-type"] ?? ""
+  if (contentType.startsWith(PROBLEM_CONTENT_TYPE)) return response.body
+  let parsed: unknown = undefined
+  const text = textDecoder.decode(response.body)
+  try {
+    parsed = text.length > 0 ? JSON.parse(text) : undefined
+  } catch {
+    parsed = text
+  }
+  return textEncoder.encode(JSON.stringify(FruxonError.problemFromBody(response.status, parsed)))
+}
+
+/** The client's response for an upstream answer. */
+export const clientResponse = (response: UpstreamResponse, extraHeaders?: Readonly<Record<string, string>>): Response => {
+  const headers: Record<string, string> = {}
+  for (const name in response.headers) {
+    if (FORWARDED_RESPONSE_HEADERS.has(name)) headers[name] = response.headers[name]!
+  }
+  if (extraHeaders) Object.assign(headers, extraHeaders)
+  const status = response.status
+  if (status === 204 || status === 304) return new Response(null, { status, headers })
+  if (status >= 400) {
+    headers["content-type"] = PROBLEM_CONTENT_TYPE
+    return new Response(asProblemBody(response), { status, headers })
+  }
+  return new Response(response.body.byteLength === 0 ? null : response.body, { status, headers })
+}

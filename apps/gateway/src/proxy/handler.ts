@@ -1,0 +1,172 @@
+/**
+ * The /v1 handler: every endpoint of the table is forwarded as is, except
+ * the gateway's extensions — `?wait=` on `:evaluate` and GET run, the run's
+ * event stream, and `?dedupe=true` on `:addToDatasets`. Creating calls with
+ * an `Idempotency-Key` run through the idempotency store first.
+ */
+import * as Schema from "effect/Schema"
+import type { Context } from "hono"
+import { EvaluationRun, Endpoints, Route, type AddToDatasetsRequest, type PromiseClient } from "@fruxkit/core"
+import { addToDatasetsDeduped, SKIPPED_HEADER } from "../dedupe/add-to-datasets.js"
+import type { GatewayEnv } from "../env.js"
+import { fingerprintOf, VALID_KEY, type IdempotencyStore, type StoredResponse } from "../idempotency/store.js"
+import type { GatewayMetrics } from "../metrics.js"
+import { GatewayProblem, invalidRequest } from "../problem.js"
+import type { MatchedRoute } from "../routes.js"
+import type { EventStreams } from "../waiting/run-events.js"
+import { runEvents } from "../waiting/run-events.js"
+import type { RunKey, RunWatchers } from "../waiting/run-watchers.js"
+import { waitForRun } from "../waiting/wait-for-run.js"
+import { clientResponse, upstreamRequest } from "./exchange.js"
+import type { Forwarder } from "./forward.js"
+
+export interface ApiHandlerOptions {
+  readonly forward: Forwarder
+  readonly client: PromiseClient
+  readonly idempotency: IdempotencyStore
+  readonly watchers: RunWatchers
+  readonly streams: EventStreams
+  readonly metrics: GatewayMetrics
+  readonly requestTimeoutMs: number
+}
+
+const IDEMPOTENT_REPLAY_HEADER = "idempotent-replayed"
+const WAIT_OUTCOME_HEADER = "fruxkit-wait"
+
+const decodeRun = Schema.decodeUnknownSync(EvaluationRun, { onExcessProperty: "ignore" })
+const textDecoder = new TextDecoder()
+
+const jsonResponse = (status: number, json: string, headers: Record<string, string>) =>
+  new Response(json, { status, headers: { "content-type": "application/json", ...headers } })
+
+/** `"v"`, `W/"v"` or `v` → `v`. */
+const entityTag = (header: string | undefined): string | undefined =>
+  header === undefined ? undefined : header.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1") || undefined
+
+export const apiHandler = (options: ApiHandlerOptions) => {
+  const { forward, idempotency, watchers, metrics } = options
+
+  /** Forward the request as the client sent it (validated), returning the upstream's answer. */
+  const forwardAsIs = (c: Context<GatewayEnv>, match: MatchedRoute): Promise<StoredResponse> =>
+    forward(
+      match.endpoint,
+      upstreamRequest({
+        match,
+        url: c.req.url,
+        headers: c.req.raw.headers,
+        requestId: c.get("requestId"),
+        body: c.get("rawBody"),
+        signal: c.get("signal")
+      }),
+      { log: c.get("log") }
+    )
+
+  /** Run a creating call once per Idempotency-Key (when the client sent one). */
+  const once = async (
+    c: Context<GatewayEnv>,
+    match: MatchedRoute,
+    operation: () => Promise<StoredResponse>
+  ): Promise<{ response: StoredResponse; replayed: boolean }> => {
+    const key = c.req.header("idempotency-key")
+    if (key === undefined || match.endpoint.retry !== "creating") return { response: await operation(), replayed: false }
+    if (!VALID_KEY.test(key)) {
+      throw invalidRequest([{ path: "header.Idempotency-Key", message: "must be 1-255 printable characters without spaces" }])
+    }
+    const raw = c.get("rawBody")
+    const body = raw === undefined ? undefined : JSON.parse(textDecoder.decode(raw))
+    const url = new URL(c.req.url)
+    url.searchParams.delete("wait")
+    // Scoped by caller: two API keys never see each other's stored answers.
+    const scoped = `${c.get("principal").id}\n${key}`
+    const result = await idempotency.run(scoped, fingerprintOf(c.req.method, url.pathname + url.search, body), operation)
+    if (result.replayed) metrics.idempotentReplays.inc()
+    return result
+  }
+
+  const answer = (result: { response: StoredResponse; replayed: boolean }, extra?: Record<string, string>) => {
+    if (result.response.status === 401) {
+      // The client's key was accepted here; an upstream 401 is about the gateway's own token.
+      throw new GatewayProblem(502, "upstream-unauthorized", "Bad gateway", "the upstream refused the gateway's credentials")
+    }
+    return clientResponse(result.response, result.replayed ? { ...extra, [IDEMPOTENT_REPLAY_HEADER]: "true" } : extra)
+  }
+
+  const runKey = (c: Context<GatewayEnv>, evaluationRun: string): RunKey => {
+    const path = c.get("decoded").path
+    return { tenant: String(path.tenant), agent: String(path.agent), evaluationRun }
+  }
+
+  const runLocation = (key: RunKey) => Route.buildPath(Endpoints.getEvaluationRun.path, { ...key })
+
+  return async function api(c: Context<GatewayEnv>): Promise<Response> {
+    const match = c.get("match") as MatchedRoute
+    const waitMs = c.get("waitMs")
+
+    switch (match.endpoint.name) {
+      case "evaluationRunEvents": {
+        const key = runKey(c, String(c.get("decoded").path.evaluationRun))
+        return runEvents(c, {
+          watchers,
+          streams: options.streams,
+          key,
+          lastEventId: c.req.header("last-event-id"),
+          firstSnapshotTimeoutMs: options.requestTimeoutMs,
+          metrics
+        })
+      }
+
+      case "getEvaluationRun": {
+        if (waitMs === undefined || waitMs <= 0) break
+        const key = runKey(c, String(c.get("decoded").path.evaluationRun))
+        const result = await waitForRun(watchers, key, {
+          until: "change",
+          baseline: entityTag(c.req.header("if-none-match")),
+          waitMs,
+          signal: c.get("signal")
+        })
+        return jsonResponse(200, result.snapshot.json, {
+          etag: `"${result.snapshot.version}"`,
+          [WAIT_OUTCOME_HEADER]: result.snapshot.terminal ? "finished" : result.reached ? "changed" : "timeout"
+        })
+      }
+
+      case "evaluate": {
+        const started = await once(c, match, () => forwardAsIs(c, match))
+        if (waitMs === undefined || waitMs <= 0 || started.response.status !== 200) return answer(started)
+        let run: EvaluationRun
+        try {
+          run = decodeRun(JSON.parse(textDecoder.decode(started.response.body)))
+        } catch {
+          return answer(started)
+        }
+        const key = runKey(c, run.id)
+        const location = runLocation(key)
+        const result = await waitForRun(watchers, key, { until: "terminal", waitMs, initial: run, signal: c.get("signal") })
+        const headers: Record<string, string> = { location, etag: `"${result.snapshot.version}"` }
+        if (started.replayed) headers[IDEMPOTENT_REPLAY_HEADER] = "true"
+        return result.snapshot.terminal
+          ? jsonResponse(200, result.snapshot.json, { ...headers, [WAIT_OUTCOME_HEADER]: "finished" })
+          : jsonResponse(202, result.snapshot.json, { ...headers, [WAIT_OUTCOME_HEADER]: "timeout" })
+      }
+
+      case "addToDatasets": {
+        if (!c.get("dedupe")) break
+        const decoded = c.get("decoded")
+        const result = await once(c, match, () =>
+          addToDatasetsDeduped(
+            options.client,
+            {
+              tenant: String(decoded.path.tenant),
+              agent: String(decoded.path.agent),
+              executionRecord: String(decoded.path.executionRecord),
+              body: decoded.body as AddToDatasetsRequest | undefined
+            },
+            c.get("signal")
+          )
+        )
+        return answer(result, { [SKIPPED_HEADER]: result.response.headers[SKIPPED_HEADER] ?? "" })
+      }
+    }
+    return answer(await once(c, match, () => forwardAsIs(c, match)))
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * What the gateway serves under /v1: core's endpoint table plus the
+ * gateway's own extension (the run's event stream). Matching goes through
+ * core's router, which handles the `:verb` custom methods that Hono's
+ * patterns cannot express (DESIGN.md).
+ */
+import { Endpoint, Endpoints, Route, allEndpoints } from "@fruxkit/core"
+
+/** Gateway extension: Server-Sent Events for one evaluation run. */
+export const evaluationRunEvents = Endpoint.make({
+  name: "evaluationRunEvents",
+  group: "Evaluation runs",
+  method: "GET",
+  path: `${Endpoints.getEvaluationRun.path}/events`,
+  summary: "Server-Sent Events: every status/progress change of a run, then the finished run (fruxkit gateway)",
+  retry: "safe"
+})
+
+export const gatewayEndpoints: ReadonlyArray<Endpoint.Any> = [...allEndpoints, evaluationRunEvents]
+
+export const router = Route.makeRouter(gatewayEndpoints)
+
+export type MatchedRoute = Extract<Route.RouteMatch, { _tag: "Matched" }>

@@ -1,0 +1,37 @@
+/**
+ * Keeping secrets out of logs, responses and error messages: the gateway's
+ * upstream token, its API keys, and `candidateExternalConfig` secret values
+ * (core's SECRET_EXTERNAL_CONFIG_KEYS).
+ */
+import { SECRET_EXTERNAL_CONFIG_KEYS } from "@fruxkit/core"
+
+export const REDACTED = "[REDACTED]"
+
+/**
+ * Replace every occurrence of the given secrets in a string. Last line of
+ * defence on every log line: whatever path a secret took into a message, it
+ * leaves the process redacted.
+ */
+export const makeScrubber = (secrets: ReadonlyArray<string>): ((text: string) => string) => {
+  // Short values would redact innocent text; config refuses keys under 16 characters anyway.
+  const values = [...new Set(secrets.filter((s) => s.length >= 8))].sort((a, b) => b.length - a.length)
+  if (values.length === 0) return (text) => text
+  return (text) => {
+    let out = text
+    for (const value of values) if (out.includes(value)) out = out.split(value).join(REDACTED)
+    return out
+  }
+}
+
+/** The secret values of an `:evaluate` body's `candidateExternalConfig`, to scrub from anything derived from it. */
+export const externalConfigSecrets = (body: unknown): Array<string> => {
+  const parameters = (body as { candidateExternalConfig?: { parameters?: unknown } } | null | undefined)
+    ?.candidateExternalConfig?.parameters
+  if (typeof parameters !== "object" || parameters === null) return []
+  return Object.entries(parameters as Record<string, unknown>)
+    .filter(([key, value]) => SECRET_EXTERNAL_CONFIG_KEYS.has(key.toLowerCase()) && typeof value === "string")
+    .map(([, value]) => value as string)
+}
+
+/** A field path that runs through external-config parameters: its message may quote the value. */
+export const isSecretFieldPath = (path: string): boolean => /candidateExternalConfig/.test(path)

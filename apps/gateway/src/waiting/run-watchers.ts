@@ -1,0 +1,193 @@
+/**
+ * One shared upstream poller per evaluation run, however many clients wait on
+ * it (long-polls, `?wait=`, event streams). The polling itself is core's
+ * `awaitEvaluationRun` (its schedule: start fast, back off to a cap, honour
+ * Retry-After, survive transient errors); this module only fans its
+ * snapshots out, stops a poller nobody listens to, and caches finished runs.
+ */
+import * as Duration from "effect/Duration"
+import * as Schema from "effect/Schema"
+import { EvaluationRun, isTerminalRunStatus } from "@fruxkit/core"
+import type { GatewayMetrics } from "../metrics.js"
+
+export interface RunKey {
+  readonly tenant: string
+  readonly agent: string
+  readonly evaluationRun: string
+}
+
+export interface RunSnapshot {
+  readonly run: EvaluationRun
+  /** Changes exactly when a watcher would see a change (core's `sameProgress`); the SSE event id and ETag. */
+  readonly version: string
+  /** The run encoded for the wire. */
+  readonly json: string
+  readonly terminal: boolean
+}
+
+export interface RunListener {
+  readonly onSnapshot: (snapshot: RunSnapshot) => void
+  readonly onError: (error: unknown) => void
+}
+
+/** How a poller reads a run: core's awaitEvaluationRun, bound to the gateway's upstream. */
+export type AwaitRun = (
+  key: RunKey,
+  options: {
+    readonly initial: EvaluationRun | undefined
+    readonly onProgress: (run: EvaluationRun) => void
+    readonly signal: AbortSignal
+  }
+) => Promise<EvaluationRun>
+
+export interface RunWatchersOptions {
+  readonly awaitRun: AwaitRun
+  readonly metrics?: GatewayMetrics
+  /** How long a finished run is served from memory. */
+  readonly finishedTtlMs: number
+  /**
+   * How long a poller outlives its last listener: a long-polling client
+   * reconnects right after each answer, and should find the poller still there.
+   */
+  readonly lingerMs?: number
+  readonly now?: () => number
+}
+
+const encodeRun = Schema.encodeSync(EvaluationRun)
+
+export const versionOf = (run: EvaluationRun): string =>
+  [run.status, run.progress?.completedSamples ?? -1, run.progress?.failedSamples ?? -1, run.modifiedAt].join(".")
+
+export const snapshotOf = (run: EvaluationRun): RunSnapshot => ({
+  run,
+  version: versionOf(run),
+  json: JSON.stringify(encodeRun(run)),
+  terminal: isTerminalRunStatus(run.status)
+})
+
+const keyString = (key: RunKey) => `${key.tenant}/${key.agent}/${key.evaluationRun}`
+
+interface Poller {
+  readonly listeners: Set<RunListener>
+  readonly abort: AbortController
+  latest: RunSnapshot | undefined
+  linger: ReturnType<typeof setTimeout> | undefined
+}
+
+export class RunWatchers {
+  private readonly pollers = new Map<string, Poller>()
+  private readonly finished = new Map<string, { readonly snapshot: RunSnapshot; readonly expiresAt: number }>()
+  private readonly now: () => number
+  private closed = false
+
+  constructor(private readonly options: RunWatchersOptions) {
+    this.now = options.now ?? Date.now
+  }
+
+  /** Upstream pollers running now. */
+  get activePollers(): number {
+    return this.pollers.size
+  }
+
+  /** The newest snapshot known without asking upstream. */
+  latest(key: RunKey): RunSnapshot | undefined {
+    const id = keyString(key)
+    return this.cachedFinished(id) ?? this.pollers.get(id)?.latest
+  }
+
+  /**
+   * Listen to a run. The listener gets the newest known snapshot at once (if
+   * any), then every change; a finished run is answered from the cache.
+   * `initial` seeds a new poller with a snapshot already in hand (`:evaluate`'s answer).
+   */
+  subscribe(key: RunKey, listener: RunListener, initial?: EvaluationRun): () => void {
+    const id = keyString(key)
+    const finished = this.cachedFinished(id)
+    if (finished !== undefined) {
+      queueMicrotask(() => listener.onSnapshot(finished))
+      return () => undefined
+    }
+    if (this.closed) {
+      queueMicrotask(() => listener.onError(new Error("the gateway is shutting down")))
+      return () => undefined
+    }
+    let poller = this.pollers.get(id)
+    if (poller === undefined) poller = this.start(id, key, initial)
+    if (poller.linger !== undefined) {
+      clearTimeout(poller.linger)
+      poller.linger = undefined
+    }
+    poller.listeners.add(listener)
+    const latest = poller.latest
+    if (latest !== undefined) queueMicrotask(() => listener.onSnapshot(latest))
+
+    const active = poller
+    return () => {
+      if (!active.listeners.delete(listener) || active.listeners.size > 0) return
+      if (this.pollers.get(id) !== active) return
+      active.linger = setTimeout(() => {
+        if (active.listeners.size === 0) this.stop(id, active)
+      }, this.options.lingerMs ?? 2_000)
+      active.linger.unref?.()
+    }
+  }
+
+  /** Stop every poller (shutdown). Listeners are not called. */
+  close(): void {
+    this.closed = true
+    for (const [id, poller] of this.pollers) this.stop(id, poller)
+  }
+
+  private cachedFinished(id: string): RunSnapshot | undefined {
+    const entry = this.finished.get(id)
+    if (entry === undefined) return undefined
+    if (entry.expiresAt > this.now()) return entry.snapshot
+    this.finished.delete(id)
+    return undefined
+  }
+
+  private remember(id: string, snapshot: RunSnapshot): void {
+    const now = this.now()
+    // Expired entries are dropped as new ones arrive (insertion order is expiry order).
+    for (const [key, entry] of this.finished) {
+      if (entry.expiresAt > now) break
+      this.finished.delete(key)
+    }
+    this.finished.set(id, { snapshot, expiresAt: now + this.options.finishedTtlMs })
+  }
+
+  private start(id: string, key: RunKey, initial: EvaluationRun | undefined): Poller {
+    const poller: Poller = { listeners: new Set(), abort: new AbortController(), latest: undefined, linger: undefined }
+    this.pollers.set(id, poller)
+    this.options.metrics?.activePollers.inc()
+    const publish = (run: EvaluationRun) => {
+      const snapshot = snapshotOf(run)
+      if (poller.latest?.version === snapshot.version) return
+      poller.latest = snapshot
+      if (snapshot.terminal) this.remember(id, snapshot)
+      for (const listener of [...poller.listeners]) listener.onSnapshot(snapshot)
+    }
+    this.options
+      .awaitRun(key, { initial, onProgress: publish, signal: poller.abort.signal })
+      .then(
+        (run) => publish(run),
+        (error) => {
+          if (poller.abort.signal.aborted) return
+          for (const listener of [...poller.listeners]) listener.onError(error)
+        }
+      )
+      .finally(() => this.stop(id, poller))
+    return poller
+  }
+
+  private stop(id: string, poller: Poller): void {
+    if (this.pollers.get(id) !== poller) return
+    this.pollers.delete(id)
+    if (poller.linger !== undefined) clearTimeout(poller.linger)
+    poller.abort.abort()
+    this.options.metrics?.activePollers.dec()
+  }
+}
+
+/** A poller's deadline: it runs while someone listens, so only a long backstop. */
+export const POLLER_DEADLINE = Duration.hours(6)

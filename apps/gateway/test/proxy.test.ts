@@ -1,0 +1,212 @@
+/** Proxying over real sockets to a fake remote upstream: routing, validation, credentials, retries, faults. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { createRemoteUpstream } from "../src/upstream/remote.js"
+import { startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.js"
+import { startGateway, type TestGateway } from "./support/gateway-server.js"
+
+const UPSTREAM_TOKEN = "upstream-token-0123456789-SECRET"
+const API_KEY = "gw-key-demo-0123456789abcdef"
+const OTHER_KEY = "gw-key-acme-0123456789abcdef"
+const T = "/v1/tenants/demo/agents/support_bot"
+const auth = { authorization: `Bearer ${API_KEY}` }
+
+let fake: FakeUpstream
+let gw: TestGateway
+
+beforeAll(async () => {
+  fake = await startFakeUpstream()
+  gw = await startGateway(createRemoteUpstream({ url: fake.url, token: UPSTREAM_TOKEN }), {
+    apiKeys: [
+      { key: API_KEY, tenants: ["demo"] },
+      { key: OTHER_KEY, tenants: ["acme"] }
+    ],
+    requestTimeoutMs: 1500
+  })
+})
+afterAll(async () => {
+  await gw.close()
+  await fake.close()
+})
+
+const countFor = (pattern: RegExp) => fake.received.filter((r) => pattern.test(r.path)).length
+
+describe("routing", () => {
+  it("forwards a GET and passes unknown response fields through", async () => {
+    const res = await fetch(`${gw.url}${T}`, { headers: auth })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as Record<string, unknown>
+    expect(body).toMatchObject({ id: "support_bot", upstreamOnly: "kept" })
+    expect(res.headers.get("x-request-id")).toBeTruthy()
+  })
+
+  it("matches custom methods literally: GET …/agents/a1:evaluate is not agent 'a1:evaluate'", async () => {
+    const before = fake.received.length
+    const res = await fetch(`${gw.url}/v1/tenants/demo/agents/a1:evaluate`, { headers: auth })
+    expect(res.status).toBe(405)
+    expect(res.headers.get("allow")).toBe("POST")
+    expect(res.headers.get("content-type")).toContain("application/problem+json")
+    expect(fake.received.length).toBe(before)
+  })
+
+  it("answers an unknown route with a 404 problem", async () => {
+    const res = await fetch(`${gw.url}/v1/tenants/demo/nothing/here`, { headers: auth })
+    expect(res.status).toBe(404)
+    expect(res.headers.get("content-type")).toContain("application/problem+json")
+    const problem = (await res.json()) as { type: string; status: number }
+    expect(problem.status).toBe(404)
+    const outside = await fetch(`${gw.url}/not-an-api`)
+    expect(outside.status).toBe(404)
+    expect(outside.headers.get("content-type")).toContain("application/problem+json")
+  })
+
+  it("rewrites a non-problem upstream error as problem+json", async () => {
+    const res = await fetch(`${gw.url}/v1/tenants/demo/agents/legacy_bot`, { headers: auth })
+    expect(res.status).toBe(404)
+    expect(res.headers.get("content-type")).toContain("application/problem+json")
+    expect(await res.json()).toMatchObject({ title: "agent not found", detail: "legacy error shape", status: 404 })
+  })
+
+  it("does not pass upstream cookies or internal headers back", async () => {
+    const res = await fetch(`${gw.url}${T}`, { headers: auth })
+    expect(res.headers.get("set-cookie")).toBeNull()
+    expect(res.headers.get("x-internal")).toBeNull()
+  })
+})
+
+describe("validation before forwarding", () => {
+  it("refuses an invalid body with 400 and field paths, forwarding nothing", async () => {
+    const before = countFor(/addToDatasets/)
+    const res = await fetch(`${gw.url}${T}/executionRecords/rec1:addToDatasets`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ datasetIds: ["not-a-uuid"], quality: "EXCELLENT", extra: 1 })
+    })
+    expect(res.status).toBe(400)
+    const problem = (await res.json()) as { errors: Array<{ path: string }> }
+    const paths = problem.errors.map((e) => e.path)
+    expect(paths).toEqual(expect.arrayContaining(["body.datasetIds[0]", "body.quality", "body.extra"]))
+    expect(countFor(/addToDatasets/)).toBe(before)
+  })
+
+  it("refuses malformed JSON, bad path parameters and bad query values", async () => {
+    const before = fake.received.length
+    const badJson = await fetch(`${gw.url}${T}:evaluate`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: "{nope"
+    })
+    expect(badJson.status).toBe(400)
+    expect(((await badJson.json()) as { errors: Array<{ path: string }> }).errors[0]!.path).toBe("body")
+    const badRevision = await fetch(`${gw.url}${T}/revisions/-1`, { headers: auth })
+    expect(badRevision.status).toBe(400)
+    expect(JSON.stringify(await badRevision.json())).toContain("path.revision")
+    const badPage = await fetch(`${gw.url}${T}/evaluationRuns?PageSize=0`, { headers: auth })
+    expect(badPage.status).toBe(400)
+    expect(JSON.stringify(await badPage.json())).toContain("query.PageSize")
+    const badWait = await fetch(`${gw.url}${T}/evaluationRuns/r1?wait=soon`, { headers: auth })
+    expect(badWait.status).toBe(400)
+    expect(JSON.stringify(await badWait.json())).toContain("query.wait")
+    expect(fake.received.length).toBe(before)
+  })
+
+  it("never echoes candidateExternalConfig secret values in a validation error", async () => {
+    const secret = "sk-live-external-SECRET-98765"
+    const res = await fetch(`${gw.url}${T}:evaluate`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ candidateExternalConfig: { parameters: { api_key: { value: secret } } } })
+    })
+    expect(res.status).toBe(400)
+    expect(await res.text()).not.toContain(secret)
+    expect(gw.logs()).not.toContain(secret)
+  })
+})
+
+describe("auth and credentials", () => {
+  it("401 without a key or with a wrong one, 403 for another tenant", async () => {
+    const none = await fetch(`${gw.url}${T}`)
+    expect(none.status).toBe(401)
+    expect(none.headers.get("content-type")).toContain("application/problem+json")
+    const wrong = await fetch(`${gw.url}${T}`, { headers: { authorization: "Bearer gw-key-wrong-0000000000000" } })
+    expect(wrong.status).toBe(401)
+    const other = await fetch(`${gw.url}${T}`, { headers: { authorization: `Bearer ${OTHER_KEY}` } })
+    expect(other.status).toBe(403)
+    const viaHeader = await fetch(`${gw.url}/v1/tenants/acme/agents/support_bot`, { headers: { "x-api-key": OTHER_KEY } })
+    expect(viaHeader.status).toBe(200)
+  })
+
+  it("never forwards the client's credentials; injects the gateway's token", async () => {
+    await fetch(`${gw.url}${T}?marker=cred`, { headers: { ...auth, cookie: "session=abc" } })
+    const seen = fake.received.find((r) => r.path.includes("marker=cred"))!
+    expect(seen.headers.authorization).toBe(`Bearer ${UPSTREAM_TOKEN}`)
+    expect(JSON.stringify(seen.headers)).not.toContain(API_KEY)
+    expect(seen.headers.cookie).toBeUndefined()
+    expect(seen.headers["x-request-id"]).toBeTruthy()
+  })
+
+  it("accepts and forwards the client's X-Request-Id", async () => {
+    const res = await fetch(`${gw.url}${T}?marker=rid`, { headers: { ...auth, "x-request-id": "client-req-42" } })
+    expect(res.headers.get("x-request-id")).toBe("client-req-42")
+    expect(fake.received.find((r) => r.path.includes("marker=rid"))!.headers["x-request-id"]).toBe("client-req-42")
+    expect(gw.logs()).toContain('"requestId":"client-req-42"')
+  })
+})
+
+describe("retries and faults", () => {
+  it("retries a GET after 503 + Retry-After", async () => {
+    fake.inject(/marker=retry503/, { kind: "status", status: 503, retryAfter: "0" })
+    const res = await fetch(`${gw.url}${T}?marker=retry503`, { headers: auth })
+    expect(res.status).toBe(200)
+    expect(countFor(/marker=retry503/)).toBe(2)
+  })
+
+  it("retries a GET after a connection reset", async () => {
+    fake.inject(/marker=reset/, { kind: "reset" })
+    const res = await fetch(`${gw.url}${T}?marker=reset`, { headers: auth })
+    expect(res.status).toBe(200)
+    expect(countFor(/marker=reset/)).toBe(2)
+  })
+
+  it("does not repeat a creating call after a reset (it may have reached the server)", async () => {
+    fake.inject(/rec-reset:addToDatasets/, { kind: "reset" })
+    const res = await fetch(`${gw.url}${T}/executionRecords/rec-reset:addToDatasets`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ datasetIds: ["6f1c1a9e-7a53-4d7e-9a53-0a5e7c1d2b3f"] })
+    })
+    expect(res.status).toBe(502)
+    expect(res.headers.get("content-type")).toContain("application/problem+json")
+    expect(countFor(/rec-reset:addToDatasets/)).toBe(1)
+  })
+
+  it("repeats a creating call the upstream refused with 503 + Retry-After", async () => {
+    fake.inject(/rec-503:addToDatasets/, { kind: "status", status: 503, retryAfter: "0" })
+    const res = await fetch(`${gw.url}${T}/executionRecords/rec-503:addToDatasets`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ datasetIds: ["6f1c1a9e-7a53-4d7e-9a53-0a5e7c1d2b3f"] })
+    })
+    expect(res.status).toBe(200)
+    expect(countFor(/rec-503:addToDatasets/)).toBe(2)
+  })
+
+  it("passes a long Retry-After on to the client instead of holding the request", async () => {
+    fake.inject(/marker=longwait/, { kind: "status", status: 503, retryAfter: "120" })
+    const res = await fetch(`${gw.url}${T}?marker=longwait`, { headers: auth })
+    expect(res.status).toBe(503)
+    expect(res.headers.get("retry-after")).toBe("120")
+    expect(countFor(/marker=longwait/)).toBe(1)
+  })
+
+  it("answers 504 when the upstream stalls, and 504 when its body is too slow", async () => {
+    fake.inject(/marker=stall/, { kind: "stall" }, { kind: "stall" }, { kind: "stall" })
+    const started = Date.now()
+    const stalled = await fetch(`${gw.url}${T}?marker=stall`, { headers: auth })
+    expect(stalled.status).toBe(504)
+    expect(stalled.headers.get("content-type")).toContain("application/problem+json")
+    expect(Date.now() - started).toBeLessThan(4000)
+    fake.inject(/marker=slow/, { kind: "slowBody", chunkDelayMs: 200, chunks: 20 })
+    const slow = await fetch(`${gw.url}${T}?marker=slow`, { headers: auth })
+    expect(slow.status).toBe(504)
+  })
+})

@@ -1,0 +1,54 @@
+/** A gateway on a real loopback socket, in front of a given upstream, with its logs captured. */
+import { serve, type ServerType } from "@hono/node-server"
+import type { AddressInfo } from "node:net"
+import { Writable } from "node:stream"
+import { configSecrets, createGateway, type Gateway } from "../../src/app.js"
+import { defaultConfig, type GatewayConfig } from "../../src/config.js"
+import { createLogger } from "../../src/logger.js"
+import { createMetrics } from "../../src/metrics.js"
+import type { Upstream } from "../../src/upstream/index.js"
+
+export interface TestGateway {
+  readonly url: string
+  readonly gateway: Gateway
+  readonly config: GatewayConfig
+  /** Every log line written so far. */
+  readonly logs: () => string
+  readonly close: () => Promise<void>
+}
+
+export const startGateway = async (upstream: Upstream, overrides: Partial<GatewayConfig> = {}): Promise<TestGateway> => {
+  const config = defaultConfig({ rateLimitPerSecond: 0, logLevel: "debug", ...overrides })
+  const lines: Array<string> = []
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(chunk.toString())
+      callback()
+    }
+  })
+  const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config), destination })
+  const gateway = createGateway(config, {
+    upstream,
+    logger,
+    metrics: createMetrics({ defaultMetrics: false }),
+    retry: { baseDelay: "20 millis", maxDelay: "100 millis" },
+    pollOptions: { initialDelay: "20 millis", maxDelay: "50 millis" }
+  })
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: gateway.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s))
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    gateway,
+    config,
+    logs: () => lines.join(""),
+    close: async () => {
+      await gateway.beginShutdown()
+      ;(server as import("node:http").Server).closeAllConnections?.()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await gateway.close()
+      await upstream.close()
+    }
+  }
+}
