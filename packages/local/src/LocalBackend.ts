@@ -1,0 +1,140 @@
+/**
+ * `createLocalBackend(options)`: an embedded, Fruxon-compatible backend on
+ * SQLite. The gateway calls it with `{ dataDir, seed: "demo" }` and uses
+ * `backend.fetch` as its upstream, in-process.
+ */
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type { Hono } from "hono"
+import * as fs from "node:fs"
+import { seedDemo } from "./demo-seed.js"
+import { EvaluationWorkerPool } from "./evaluation/EvaluationWorkerPool.js"
+import { heuristicJudge } from "./evaluation/heuristic-judge.js"
+import type { Judge } from "./evaluation/Judge.js"
+import { makeLlmJudge } from "./evaluation/llm-judge.js"
+import type { LocalContext } from "./LocalContext.js"
+import { makeApp } from "./routes/app.js"
+import { makeOfflineChatModel, makeOpenAiChatModel, type LlmConfig } from "./runtime/ChatModel.js"
+import { parseFlow } from "./runtime/flow-definition.js"
+import * as AgentRepository from "./store/AgentRepository.js"
+import { makeSqlRunStore } from "./store/EvaluationRunRepository.js"
+import * as SecretBox from "./store/SecretBox.js"
+import * as SqliteDatabase from "./store/SqliteDatabase.js"
+import * as Store from "./store/Store.js"
+import { makeTransientRunStore } from "./store/TransientRunStore.js"
+
+/** An agent to make sure exists at startup (tests, fixtures); created only when missing. */
+export interface AgentProvision {
+  readonly tenant: string
+  readonly id: string
+  readonly displayName?: string | undefined
+  readonly description?: string | undefined
+  /** When the agent is new: stored as revision 1 and deployed. Same format as a revision's `flow`. */
+  readonly flow?: Readonly<Record<string, unknown>> | undefined
+}
+
+export interface LocalBackendOptions {
+  /** Directory for the SQLite file and the secret key; created if missing. */
+  readonly dataDir: string
+  /** "demo" seeds the demo data when the data dir is new; default "none". */
+  readonly seed?: "demo" | "none" | undefined
+  readonly evaluation?: {
+    /** Samples evaluated at once across all runs (default 4). */
+    readonly concurrency?: number | undefined
+    /** How long a worker's claim on a run lasts without a heartbeat (default 10 000 ms). */
+    readonly leaseMs?: number | undefined
+  } | undefined
+  /** An OpenAI-compatible chat-completions endpoint; absent → the deterministic offline model. */
+  readonly llm?: LlmConfig | undefined
+  /** "heuristic" (default) or "llm" (needs `llm`). */
+  readonly judge?: "heuristic" | "llm" | undefined
+  /** Environments per tenant that `environmentSlug` may auto-create (default 20). */
+  readonly environmentCap?: number | undefined
+  /** Run evaluation workers in this process (default true). */
+  readonly workers?: boolean | undefined
+  readonly agents?: ReadonlyArray<AgentProvision> | undefined
+}
+
+export interface LocalBackend {
+  readonly app: Hono
+  readonly fetch: (request: Request) => Promise<Response>
+  /** Stops the workers (runs in flight resume later) and closes the database. */
+  readonly close: () => Promise<void>
+}
+
+const positiveInt = (name: string, value: number | undefined, fallback: number, min = 1): number => {
+  const v = value ?? fallback
+  if (!Number.isInteger(v) || v < min) throw new Error(`createLocalBackend: ${name} must be an integer ≥ ${min}, got ${String(value)}`)
+  return v
+}
+
+export const createLocalBackend = async (options: LocalBackendOptions): Promise<LocalBackend> => {
+  const concurrency = positiveInt("evaluation.concurrency", options.evaluation?.concurrency, 4)
+  const leaseMs = positiveInt("evaluation.leaseMs", options.evaluation?.leaseMs, 10_000, 100)
+  const environmentCap = positiveInt("environmentCap", options.environmentCap, 20, 0)
+  if (options.judge === "llm" && !options.llm) throw new Error('createLocalBackend: judge "llm" needs the `llm` option')
+
+  fs.mkdirSync(options.dataDir, { recursive: true })
+  const isNew = !fs.existsSync(SqliteDatabase.databasePath(options.dataDir))
+  const store = await Store.open(SqliteDatabase.layer(options.dataDir))
+  const chatModel = options.llm ? makeOpenAiChatModel(options.llm) : makeOfflineChatModel()
+  const judge: Judge = options.judge === "llm" ? makeLlmJudge(chatModel) : heuristicJudge
+  const ctx: LocalContext = {
+    store,
+    chatModel,
+    judge,
+    secrets: SecretBox.open(options.dataDir),
+    persistedRuns: makeSqlRunStore(store),
+    transientRuns: makeTransientRunStore(),
+    environmentCap,
+    actor: "local"
+  }
+  try {
+    if (isNew && options.seed === "demo") await seedDemo(ctx)
+    for (const agent of options.agents ?? []) await provision(ctx, agent)
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  const pool = new EvaluationWorkerPool(ctx, { concurrency, leaseMs, claimPersisted: options.workers ?? true })
+  pool.start()
+  const app = makeApp(ctx, { wake: () => pool.wake(), cancelLocal: (id) => pool.cancelLocal(id) })
+  let closing: Promise<void> | undefined
+  return {
+    app,
+    fetch: async (request) => app.fetch(request),
+    close: () => {
+      closing ??= pool.close().then(() => store.close())
+      return closing
+    }
+  }
+}
+
+const provision = async (ctx: LocalContext, agent: AgentProvision): Promise<void> => {
+  const flow = agent.flow === undefined ? undefined : parseFlow(agent.flow)
+  if (flow && Either.isLeft(flow)) {
+    throw new Error(`createLocalBackend: agent ${agent.id} has an invalid flow: ${flow.left.map((e) => `${e.path}: ${e.message}`).join("; ")}`)
+  }
+  const now = Date.now()
+  await ctx.store.transaction(
+    Effect.gen(function* () {
+      yield* AgentRepository.ensureTenant(agent.tenant, now)
+      if (yield* AgentRepository.findAgent(agent.tenant, agent.id)) return
+      yield* AgentRepository.ensureAgent({
+        tenant: agent.tenant,
+        id: agent.id,
+        displayName: agent.displayName ?? agent.id,
+        description: agent.description ?? "",
+        tags: [],
+        now
+      })
+      if (agent.flow !== undefined) {
+        yield* AgentRepository.insertRevision(
+          { tenant: agent.tenant, agentId: agent.id, comment: "initial", parametersMetadata: [], flow: agent.flow, now },
+          1
+        )
+        yield* AgentRepository.setCurrentRevision(agent.tenant, agent.id, 1, now)
+      }
+    })
+  )
+}

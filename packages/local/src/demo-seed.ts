@@ -1,0 +1,162 @@
+/**
+ * The demo data (`seed: "demo"`, only into a new data dir): tenant `demo`,
+ * agent `support_bot` with revision 1 deployed and revision 2 as the
+ * candidate, a draft on revision 2, a `golden` dataset of 10 samples and a
+ * dozen execution records. Everything runs on the offline model, so a fresh
+ * machine with no network gets real traces and a working evaluation.
+ */
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import { randomUUID } from "node:crypto"
+import type { LocalContext } from "./LocalContext.js"
+import { executeAndRecord } from "./runtime/agent-execution.js"
+import { parseFlow } from "./runtime/flow-definition.js"
+import * as AgentRepository from "./store/AgentRepository.js"
+import * as DatasetRepository from "./store/DatasetRepository.js"
+import * as DraftRepository from "./store/DraftRepository.js"
+import * as ExecutionRecordRepository from "./store/ExecutionRecordRepository.js"
+import * as SampleRepository from "./store/SampleRepository.js"
+
+export const DEMO_TENANT = "demo"
+export const DEMO_AGENT = "support_bot"
+
+export const demoRevisionOneFlow = {
+  steps: [
+    { type: "template", id: "question", name: "Normalise question", template: "{{question}}" },
+    { type: "llm", id: "answer", name: "Answer", system: "You are Acme's support bot. Be concise.", prompt: "{{steps.question}}" }
+  ]
+}
+
+export const demoRevisionTwoFlow = {
+  steps: [
+    { type: "template", id: "question", name: "Normalise question", template: "{{question}}" },
+    {
+      type: "llm",
+      id: "answer",
+      name: "Answer",
+      system: "You are Acme's support bot. Be friendly and complete.",
+      prompt: "{{steps.question}}"
+    }
+  ]
+}
+
+export const DEMO_QUESTIONS = [
+  "How do I get a refund for my order?",
+  "I forgot my password, how can I log in?",
+  "How long does shipping take?",
+  "How do I cancel my subscription?",
+  "Where can I find my invoice?",
+  "What are your support hours?",
+  "My device is broken, is it under warranty?",
+  "How do I delete my account and data?",
+  "How much does the pro plan cost?",
+  "Which languages does the app support?"
+]
+
+const flowOf = (flow: unknown) => {
+  const parsed = parseFlow(flow)
+  if (Either.isLeft(parsed)) throw new Error("demo flow is invalid")
+  return parsed.right
+}
+
+export const seedDemo = async (ctx: LocalContext): Promise<void> => {
+  const now = Date.now()
+  await ctx.store.transaction(
+    Effect.gen(function* () {
+      yield* AgentRepository.ensureTenant(DEMO_TENANT, now)
+      yield* AgentRepository.ensureAgent({
+        tenant: DEMO_TENANT,
+        id: DEMO_AGENT,
+        displayName: "Support bot",
+        description: "Answers Acme customers' support questions (demo data).",
+        tags: ["demo", "support"],
+        now
+      })
+      const parametersMetadata = [
+        {
+          name: "question",
+          type: "string",
+          displayName: "Question",
+          description: "The customer's question",
+          required: true,
+          secret: false,
+          defaultValue: null
+        }
+      ]
+      yield* AgentRepository.insertRevision(
+        { tenant: DEMO_TENANT, agentId: DEMO_AGENT, comment: "Concise answers", parametersMetadata, flow: demoRevisionOneFlow, now },
+        1
+      )
+      yield* AgentRepository.insertRevision(
+        { tenant: DEMO_TENANT, agentId: DEMO_AGENT, comment: "Friendly, complete answers", parametersMetadata, flow: demoRevisionTwoFlow, now },
+        1
+      )
+      yield* AgentRepository.setCurrentRevision(DEMO_TENANT, DEMO_AGENT, 1, now)
+      yield* DraftRepository.insertDraft(
+        DEMO_TENANT,
+        DEMO_AGENT,
+        2,
+        { flow: demoRevisionTwoFlow, note: "Work in progress on revision 2" },
+        now
+      )
+    })
+  )
+  const golden = await ctx.store.run(
+    DatasetRepository.insertDataset({
+      id: randomUUID(),
+      tenant: DEMO_TENANT,
+      agentId: DEMO_AGENT,
+      name: "golden",
+      description: "Reviewed answers to the most common questions",
+      now
+    })
+  )
+  // Production traffic on revision 1 …
+  for (const question of DEMO_QUESTIONS.slice(0, 2)) {
+    await executeAndRecord(ctx, {
+      tenant: DEMO_TENANT,
+      agentId: DEMO_AGENT,
+      agentRevision: 1,
+      flow: flowOf(demoRevisionOneFlow),
+      parameters: { question },
+      sessionId: undefined,
+      environmentSlug: "production",
+      mode: "PRODUCTION"
+    })
+  }
+  // … and draft tests of revision 2 whose answers were reviewed into the golden set.
+  for (const question of DEMO_QUESTIONS) {
+    const tested = await executeAndRecord(ctx, {
+      tenant: DEMO_TENANT,
+      agentId: DEMO_AGENT,
+      agentRevision: 2,
+      flow: flowOf(demoRevisionTwoFlow),
+      parameters: { question },
+      sessionId: undefined,
+      environmentSlug: undefined,
+      mode: "SANDBOX"
+    })
+    const execution = await ctx.store.run(ExecutionRecordRepository.findExecution(DEMO_TENANT, DEMO_AGENT, tested.executionRecordId))
+    if (!execution) throw new Error("demo seed lost an execution record")
+    const sampleId = randomUUID()
+    const at = Date.now()
+    await ctx.store.transaction(
+      SampleRepository.insertSample({
+        id: sampleId,
+        tenantId: DEMO_TENANT,
+        agentId: DEMO_AGENT,
+        datasetId: golden.id,
+        executionId: execution.id,
+        inputPayload: execution.parameters,
+        output: execution.response,
+        agentRevision: execution.agentRevision,
+        quality: "GOOD",
+        isGolden: true,
+        createdBy: "demo-seed",
+        createdAt: at,
+        modifiedAt: at,
+        tags: [{ id: randomUUID(), tenantId: DEMO_TENANT, sampleId, tag: "demo", sample: null }]
+      })
+    )
+  }
+}

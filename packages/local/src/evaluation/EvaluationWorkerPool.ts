@@ -1,0 +1,195 @@
+/**
+ * The evaluation workers of one process. Runs are claimed with a lease
+ * (`leaseMs`), renewed by a heartbeat while they run; a process that dies
+ * stops renewing, and after the lease expires any process (this one after a
+ * restart) claims the run again and runs only the samples that have no
+ * stored result yet. Samples of all runs share one bound (`concurrency`).
+ */
+import { randomUUID } from "node:crypto"
+import type { LocalContext } from "../LocalContext.js"
+import * as SampleRepository from "../store/SampleRepository.js"
+import type { RunRecord, RunSampleRow, RunStore } from "../store/RunStore.js"
+import { resolvePlan, RunPlanError } from "./run-plan.js"
+import { evaluateSample, judgeFailure } from "./sample-evaluation.js"
+import { Semaphore } from "./Semaphore.js"
+import { summarise } from "./summary.js"
+
+export interface WorkerPoolOptions {
+  readonly concurrency: number
+  readonly leaseMs: number
+  /** Claim persisted runs here (`workers: true`); transient runs always run in the process that holds them. */
+  readonly claimPersisted: boolean
+  /** How often to look for claimable runs when nothing woke the pool. */
+  readonly pollMs?: number | undefined
+}
+
+type StopReason = "cancelled" | "lease-lost" | "closing"
+
+class Stop extends Error {
+  constructor(readonly reason: StopReason) {
+    super(reason)
+  }
+}
+
+const MAX_ACTIVE_RUNS = 8
+
+export class EvaluationWorkerPool {
+  readonly owner = `worker-${randomUUID()}`
+  private readonly semaphore: Semaphore
+  private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>()
+  private timer: NodeJS.Timeout | undefined
+  private ticking = false
+  private again = false
+  private closed = false
+
+  constructor(
+    private readonly ctx: LocalContext,
+    private readonly options: WorkerPoolOptions
+  ) {
+    this.semaphore = new Semaphore(options.concurrency)
+  }
+
+  start(): void {
+    const pollMs = this.options.pollMs ?? Math.max(100, Math.min(1_000, Math.floor(this.options.leaseMs / 4)))
+    this.timer = setInterval(() => this.wake(), pollMs)
+    this.timer.unref()
+    this.wake()
+  }
+
+  /** Look for work now (after an enqueue). */
+  wake(): void {
+    if (this.closed) return
+    if (this.ticking) {
+      this.again = true
+      return
+    }
+    this.ticking = true
+    void this.tick()
+      .catch((error) => console.error("[fruxkit-local] claiming runs failed:", error instanceof Error ? error.message : error))
+      .finally(() => {
+        this.ticking = false
+        if (this.again) {
+          this.again = false
+          this.wake()
+        }
+      })
+  }
+
+  /** A cancel arrived for a run this process holds: stop it now instead of at the next heartbeat. */
+  cancelLocal(runId: string): void {
+    this.active.get(runId)?.controller.abort(new Stop("cancelled"))
+  }
+
+  isActive(runId: string): boolean {
+    return this.active.has(runId)
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    if (this.timer) clearInterval(this.timer)
+    for (const { controller } of this.active.values()) controller.abort(new Stop("closing"))
+    await Promise.allSettled([...this.active.values()].map((a) => a.done))
+  }
+
+  private async tick(): Promise<void> {
+    const stores: Array<RunStore> = [this.ctx.transientRuns]
+    if (this.options.claimPersisted) stores.push(this.ctx.persistedRuns)
+    for (const store of stores) {
+      const room = MAX_ACTIVE_RUNS - this.active.size
+      if (room <= 0 || this.closed) return
+      const runs = await store.claim(this.owner, Date.now(), this.options.leaseMs, room)
+      for (const run of runs) this.startRun(store, run)
+    }
+  }
+
+  private startRun(store: RunStore, run: RunRecord): void {
+    const controller = new AbortController()
+    const done = this.process(store, run, controller)
+      .catch((error) => console.error(`[fruxkit-local] run ${run.id} stopped:`, error instanceof Error ? error.message : error))
+      .finally(() => {
+        this.active.delete(run.id)
+        if (!this.closed) this.wake()
+      })
+    this.active.set(run.id, { controller, done })
+  }
+
+  private async process(store: RunStore, run: RunRecord, controller: AbortController): Promise<void> {
+    const signal = controller.signal
+    const finish = (outcome: Parameters<RunStore["finish"]>[2]) => store.finish(run.id, this.owner, outcome, Date.now())
+    if (run.cancelRequested) {
+      await finish({ status: "CANCELLED" })
+      return
+    }
+    // Renew often enough that a cancel from another process lands within ~2 s.
+    const heartbeatMs = Math.max(50, Math.min(500, Math.floor(this.options.leaseMs / 3)))
+    const heartbeat = setInterval(() => {
+      store
+        .renew(run.id, this.owner, Date.now(), this.options.leaseMs)
+        .then(({ held, cancelRequested }) => {
+          if (!held) controller.abort(new Stop("lease-lost"))
+          else if (cancelRequested) controller.abort(new Stop("cancelled"))
+        })
+        .catch(() => undefined)
+    }, heartbeatMs)
+    try {
+      let plan
+      try {
+        plan = await resolvePlan(this.ctx, run)
+      } catch (error) {
+        await finish({ status: "FAILED", errorMessage: error instanceof RunPlanError ? error.message : "the run could not be prepared" })
+        return
+      }
+      const samples = await this.ctx.store.run(SampleRepository.findSamples(run.sampleIds))
+      const byId = new Map(samples.map((s) => [s.id, s]))
+      const done = new Set((await store.sampleResults(run.id)).map((row) => row.sampleIndex))
+      const tasks = run.sampleIds.map(async (sampleId, index) => {
+        if (done.has(index)) return
+        await this.semaphore.acquire(signal)
+        try {
+          if (signal.aborted) throw signal.reason
+          const sample = byId.get(sampleId)
+          let row: RunSampleRow
+          if (!sample) {
+            row = {
+              sampleIndex: index,
+              sampleId,
+              failed: true,
+              result: {
+                sampleId,
+                sampleIndex: index,
+                parameters: {},
+                baseRevisionResult: null,
+                candidateRevisionResult: null,
+                llmEvaluation: judgeFailure("Sample missing", "the sample was deleted after the run was enqueued"),
+                systemEvaluation: null
+              }
+            }
+          } else {
+            row = await evaluateSample(plan, sample, index, { chatModel: this.ctx.chatModel, judge: this.ctx.judge }, signal)
+          }
+          if (signal.aborted) throw signal.reason
+          await store.saveSampleResult(run.id, row, Date.now())
+        } finally {
+          this.semaphore.release()
+        }
+      })
+      const settled = await Promise.allSettled(tasks)
+      if (signal.aborted) {
+        const reason = signal.reason instanceof Stop ? signal.reason.reason : "closing"
+        // Closing or a lost lease: leave the run as it is; its lease expires and it resumes.
+        if (reason === "cancelled") await finish({ status: "CANCELLED" })
+        return
+      }
+      const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected")
+      if (failure) {
+        await finish({ status: "FAILED", errorMessage: "evaluating a sample failed unexpectedly" })
+        console.error(`[fruxkit-local] run ${run.id}:`, failure.reason instanceof Error ? failure.reason.message : failure.reason)
+        return
+      }
+      const verdict = summarise(await store.sampleResults(run.id), run.sampleIds.length)
+      await finish({ status: "COMPLETED", ...verdict })
+    } finally {
+      clearInterval(heartbeat)
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * What a run executes. Base: the deployed revision's flow. Candidate, first
+ * that applies: `candidateExternalConfig` (an external agent), the inline
+ * `agent` configuration (its `flow`), the `candidateRevision`'s flow.
+ */
+import * as Either from "effect/Either"
+import type { LocalContext } from "../LocalContext.js"
+import { externalAgentFlow, parseFlow, type ExternalStep, type FlowDefinition } from "../runtime/flow-definition.js"
+import * as AgentRepository from "../store/AgentRepository.js"
+import type { RunRecord } from "../store/RunStore.js"
+import type { RunPlan } from "./sample-evaluation.js"
+
+export class RunPlanError extends Error {}
+
+const revisionFlow = async (ctx: LocalContext, run: RunRecord, revision: number): Promise<FlowDefinition> => {
+  const found = await ctx.store.run(AgentRepository.findRevision(run.tenantId, run.agentId, revision, -1))
+  if (!found) throw new RunPlanError(`revision ${revision} of agent ${run.agentId} no longer exists`)
+  const flow = parseFlow(found.flow)
+  if (Either.isLeft(flow)) throw new RunPlanError(`revision ${revision} has an invalid flow: ${flow.left.map((e) => `${e.path}: ${e.message}`).join("; ")}`)
+  return flow.right
+}
+
+/** The inline candidate: `{flow: {...}}`, or the flow itself. */
+export const inlineCandidateFlow = (agent: Readonly<Record<string, unknown>>) =>
+  "flow" in agent ? parseFlow(agent.flow, "body.agent.flow") : parseFlow(agent, "body.agent")
+
+export const resolvePlan = async (ctx: LocalContext, run: RunRecord): Promise<RunPlan> => {
+  if (run.deployedRevision === null) throw new RunPlanError("the agent had no deployed revision")
+  const base = { revision: run.deployedRevision, flow: await revisionFlow(ctx, run, run.deployedRevision) }
+  const candidateRevision = run.candidateRevision ?? 0
+  if (run.candidateExternalSealed !== null) {
+    let parameters: ExternalStep["parameters"]
+    try {
+      parameters = JSON.parse(ctx.secrets.open(run.candidateExternalSealed))
+    } catch {
+      throw new RunPlanError("the candidate's external configuration cannot be decrypted with this data dir's key")
+    }
+    return { agentId: run.agentId, base, candidate: { revision: candidateRevision, flow: externalAgentFlow(parameters) } }
+  }
+  if (run.candidateAgent !== null) {
+    const flow = inlineCandidateFlow(run.candidateAgent)
+    if (Either.isLeft(flow)) throw new RunPlanError("the inline candidate configuration has an invalid flow")
+    return { agentId: run.agentId, base, candidate: { revision: candidateRevision, flow: flow.right } }
+  }
+  if (run.candidateRevision === null) throw new RunPlanError("the run names no candidate")
+  return { agentId: run.agentId, base, candidate: { revision: run.candidateRevision, flow: await revisionFlow(ctx, run, run.candidateRevision) } }
+}

@@ -1,0 +1,97 @@
+/**
+ * The local backend's HTTP surface: ONE catch-all handler. Core's router
+ * matches the path (custom `:verb` methods included, which Hono's patterns
+ * cannot express), core's RequestDecoding validates it, the handler table
+ * answers it, core's schemas encode the answer. One `onError` turns every
+ * failure into problem+json.
+ *
+ * No authentication here, on purpose: the gateway authenticates and is the
+ * only thing that should expose this app to a network.
+ */
+import { Hono } from "hono"
+import * as Either from "effect/Either"
+import { RequestDecoding, Route, makeProblem, problemResponse, type Endpoint, type EndpointName } from "@fruxkit/core"
+import type { LocalContext } from "../LocalContext.js"
+import * as AgentRepository from "../store/AgentRepository.js"
+import { agentHandlers } from "./agent-handlers.js"
+import { datasetHandlers } from "./dataset-handlers.js"
+import { draftHandlers } from "./draft-handlers.js"
+import { evaluationHandlers, type WorkerControl } from "./evaluation-handlers.js"
+import { executionHandlers } from "./execution-handlers.js"
+import type { Handler, HandlerTable } from "./handler-types.js"
+import { HttpProblem } from "./HttpProblem.js"
+
+/** Request bodies above this are refused (413) before parsing. */
+export const MAX_BODY_BYTES = 1024 * 1024
+
+const readJsonBody = async (request: Request): Promise<unknown> => {
+  const declared = Number(request.headers.get("content-length") ?? "0")
+  if (declared > MAX_BODY_BYTES) throw HttpProblem.of(413, "body-too-large", "Request body too large", `at most ${MAX_BODY_BYTES} bytes`)
+  const text = await request.text()
+  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) {
+    throw HttpProblem.of(413, "body-too-large", "Request body too large", `at most ${MAX_BODY_BYTES} bytes`)
+  }
+  if (text.trim() === "") return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw HttpProblem.of(400, "malformed-json", "Malformed JSON", "the request body is not valid JSON", {
+      errors: [{ path: "body", message: "is not valid JSON" }]
+    })
+  }
+}
+
+export const makeApp = (ctx: LocalContext, workers: WorkerControl): Hono => {
+  const handlers: HandlerTable = {
+    ...agentHandlers(ctx),
+    ...draftHandlers(ctx),
+    ...executionHandlers(ctx),
+    ...evaluationHandlers(ctx, workers),
+    ...datasetHandlers(ctx)
+  }
+  const router = Route.makeRouter()
+  const app = new Hono()
+
+  app.all("*", async (c) => {
+    const url = new URL(c.req.url)
+    const match = router.match(c.req.method, url.pathname)
+    switch (match._tag) {
+      case "NotFound":
+        throw HttpProblem.of(404, "route-not-found", "No such route", `${c.req.method} ${url.pathname} is not an endpoint of the Fruxon API`)
+      case "MalformedPath":
+        throw HttpProblem.invalid([{ path: "path", message: "is not valid percent-encoding" }])
+      case "MethodNotAllowed": {
+        const allow = [...new Set(match.allow)].join(", ")
+        throw HttpProblem.of(405, "method-not-allowed", "Method not allowed", `${url.pathname} accepts ${allow}`, undefined, { allow })
+      }
+    }
+    const endpoint: Endpoint.Any = match.endpoint
+    const body = endpoint.method === "GET" || endpoint.method === "DELETE" ? undefined : await readJsonBody(c.req.raw)
+    const decoded = RequestDecoding.decodeRequest(endpoint, {
+      params: match.params,
+      query: url.searchParams,
+      body,
+      ifMatch: c.req.header("if-match")
+    })
+    if (Either.isLeft(decoded)) throw HttpProblem.invalid(decoded.left)
+    const input = decoded.right
+    const tenant = String(input.path.tenant)
+    if (!(await ctx.store.run(AgentRepository.tenantExists(tenant)))) {
+      throw HttpProblem.notFound("Tenant", `tenant "${tenant}" does not exist`)
+    }
+    const handler = handlers[endpoint.name as EndpointName] as unknown as Handler<Endpoint.Any>
+    const value = await handler({ path: input.path as never, query: input.query as never, body: input.body as never, ifMatch: input.ifMatch })
+    if (endpoint.success === undefined) return c.body(null, endpoint.successStatus === 204 ? 204 : 200)
+    if (value === null && endpoint.noContentIsNull) return c.body(null, 204)
+    return c.json(RequestDecoding.encodeSuccess(endpoint, value) as object, endpoint.successStatus === 201 ? 201 : 200)
+  })
+
+  app.onError((error) => {
+    if (error instanceof HttpProblem) return problemResponse(error.problem, error.headers)
+    // Only the message of errors we did not make: never request headers or config values.
+    console.error("[fruxkit-local] unexpected error:", error instanceof Error ? error.message : String(error))
+    return problemResponse(makeProblem(500, "internal-error", "Internal error", "the local backend failed to answer; see its log"))
+  })
+
+  return app
+}

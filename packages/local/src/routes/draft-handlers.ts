@@ -1,0 +1,100 @@
+/**
+ * Drafts and `draft:test`. The draft's ETag is its integer `version`.
+ *
+ * Choices where the contract is silent (README "Contract choices"):
+ * - `draft:test` without `If-Match` → 428 (`/if-match-required`): a test must
+ *   name the head it means to run. Stale → 409 (`/stale-draft`), nothing runs.
+ * - `PUT …/draft` without `If-Match` when a draft exists → 428; the first
+ *   save creates the draft whatever `If-Match` says (there is no version yet).
+ * - A draft's `headData.flow`, when present, is the flow `draft:test` runs;
+ *   without it the base revision's flow runs.
+ */
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type { LocalContext } from "../LocalContext.js"
+import { executeAndRecord } from "../runtime/agent-execution.js"
+import { parseFlow } from "../runtime/flow-definition.js"
+import * as DraftRepository from "../store/DraftRepository.js"
+import type { Handlers } from "./handler-types.js"
+import { HttpProblem } from "./HttpProblem.js"
+import { loadAgent, loadRevision } from "./lookups.js"
+
+/** JSON with sorted keys: "identical payload" means equal as JSON, whatever the key order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_, v) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
+      : v
+  )
+
+const ifMatchRequired = (detail: string) =>
+  HttpProblem.of(428, "if-match-required", "If-Match required", detail)
+
+const versionMismatch = (current: number, sent: number) =>
+  HttpProblem.of(409, "draft-version-mismatch", "Draft version mismatch", `the draft is at version ${current}, If-Match named ${sent}`, {
+    currentVersion: current
+  })
+
+export const draftHandlers = (ctx: LocalContext): Handlers<"getDraft" | "saveDraft" | "testDraft"> => ({
+  getDraft: async ({ path }) => {
+    const agent = await loadAgent(ctx, path.tenant, path.agent)
+    await loadRevision(ctx, agent, path.revision)
+    return (await ctx.store.run(DraftRepository.findDraft(agent.tenantId, agent.id, path.revision))) ?? null
+  },
+
+  saveDraft: async ({ path, body, ifMatch }) => {
+    const agent = await loadAgent(ctx, path.tenant, path.agent)
+    await loadRevision(ctx, agent, path.revision)
+    if ("flow" in body.headData) {
+      const flow = parseFlow(body.headData.flow, "body.headData.flow")
+      if (Either.isLeft(flow)) throw HttpProblem.invalid(flow.left)
+    }
+    return ctx.store.transaction(
+      Effect.gen(function* () {
+        const now = Date.now()
+        const existing = yield* DraftRepository.findDraft(agent.tenantId, agent.id, path.revision)
+        if (!existing) return yield* DraftRepository.insertDraft(agent.tenantId, agent.id, path.revision, body.headData, now)
+        if (ifMatch === undefined) {
+          return yield* Effect.fail(ifMatchRequired(`the draft exists (version ${existing.version}): send If-Match with its version`))
+        }
+        if (ifMatch !== existing.version) return yield* Effect.fail(versionMismatch(existing.version, ifMatch))
+        if (canonical(existing.headData) === canonical(body.headData)) return existing
+        const saved = yield* DraftRepository.updateDraft(agent.tenantId, agent.id, path.revision, ifMatch, body.headData, now)
+        return saved ?? (yield* Effect.fail(versionMismatch(existing.version + 1, ifMatch)))
+      })
+    )
+  },
+
+  testDraft: async ({ path, body, ifMatch }) => {
+    const agent = await loadAgent(ctx, path.tenant, path.agent)
+    const revision = await loadRevision(ctx, agent, path.revision)
+    if (ifMatch === undefined) {
+      throw ifMatchRequired("draft:test runs the draft head named by If-Match (the draft's version); none was sent, nothing ran")
+    }
+    const draft = await ctx.store.run(DraftRepository.findDraft(agent.tenantId, agent.id, path.revision))
+    if (!draft) throw HttpProblem.notFound("Draft", `revision ${path.revision} of agent "${agent.id}" has no draft`)
+    if (draft.version !== ifMatch) {
+      throw HttpProblem.of(
+        409,
+        "stale-draft",
+        "Stale draft",
+        `If-Match named version ${ifMatch} but the draft head is at version ${draft.version}; nothing ran`,
+        { currentVersion: draft.version }
+      )
+    }
+    const flow = parseFlow("flow" in draft.headData ? draft.headData.flow : revision.flow)
+    if (Either.isLeft(flow)) {
+      throw HttpProblem.of(422, "invalid-flow", "The draft's flow cannot run", undefined, { errors: flow.left })
+    }
+    return executeAndRecord(ctx, {
+      tenant: agent.tenantId,
+      agentId: agent.id,
+      agentRevision: path.revision,
+      flow: flow.right,
+      parameters: body.parameters ?? {},
+      sessionId: body.sessionId,
+      environmentSlug: body.environmentSlug,
+      mode: body.mode
+    })
+  }
+})

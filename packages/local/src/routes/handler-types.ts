@@ -1,0 +1,24 @@
+/**
+ * The handler table's types: one handler per endpoint of core's table,
+ * typed from it, so a missing endpoint is a compile error and a handler
+ * cannot return a shape its endpoint does not declare.
+ */
+import type * as Schema from "effect/Schema"
+import type { Endpoint, EndpointName, Endpoints } from "@fruxkit/core"
+
+type QueryOf<E extends Endpoint.Any> = E["query"] extends Schema.Schema.AnyNoContext ? Schema.Schema.Type<E["query"]> : undefined
+type BodyOf<E extends Endpoint.Any> = E["body"] extends Schema.Schema.AnyNoContext ? Schema.Schema.Type<E["body"]> : undefined
+
+export interface HandlerInput<E extends Endpoint.Any> {
+  readonly path: Endpoint.PathParams<E>
+  readonly query: QueryOf<E>
+  readonly body: BodyOf<E>
+  /** The draft version `If-Match` names; `undefined` when it was not sent. */
+  readonly ifMatch: number | undefined
+}
+
+export type Handler<E extends Endpoint.Any> = (input: HandlerInput<E>) => Promise<Endpoint.Success<E>>
+
+export type HandlerTable = { readonly [K in EndpointName]: Handler<Endpoints[K]> }
+
+export type Handlers<K extends EndpointName> = { readonly [P in K]: Handler<Endpoints[P]> }

@@ -1,0 +1,87 @@
+/**
+ * The external agent protocol (README "External agents"): POST
+ * `{parameters, sessionId}` as JSON to `endpoint`, with
+ * `<auth_header_name>: <auth_header_value>` and/or
+ * `Authorization: Bearer <api_key>`, within `timeout_seconds`; the reply is
+ * JSON with a string `response` (or `output`), optionally `usage`
+ * `{input_tokens, output_tokens}` or a `cost` number.
+ */
+import { SECRET_EXTERNAL_CONFIG_KEYS } from "@fruxkit/core"
+import { isTimeout, timeoutSignal } from "./ChatModel.js"
+
+export type ExternalParameters = Readonly<Record<string, string | number | boolean | null>>
+
+export const DEFAULT_EXTERNAL_TIMEOUT_SECONDS = 30
+
+export class ExternalAgentError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = "ExternalAgentError"
+  }
+}
+
+export interface ExternalReply {
+  readonly response: string
+  readonly inputTokens: number | undefined
+  readonly outputTokens: number | undefined
+  readonly cost: number | undefined
+}
+
+/** The connection parameters without secrets: what a trace may show. */
+export const redactExternalParameters = (parameters: ExternalParameters): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(parameters).filter(([key]) => !SECRET_EXTERNAL_CONFIG_KEYS.has(key)))
+
+export const callExternalAgent = async (
+  parameters: ExternalParameters,
+  input: { readonly parameters: Readonly<Record<string, unknown>>; readonly sessionId: string },
+  signal: AbortSignal | undefined
+): Promise<ExternalReply> => {
+  const endpoint = parameters.endpoint
+  if (typeof endpoint !== "string" || !/^https?:\/\//.test(endpoint)) {
+    throw new ExternalAgentError("external agent needs an http(s) `endpoint` parameter")
+  }
+  const timeoutSeconds = Number(parameters.timeout_seconds ?? DEFAULT_EXTERNAL_TIMEOUT_SECONDS)
+  const timeoutMs = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : DEFAULT_EXTERNAL_TIMEOUT_SECONDS * 1000
+  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" }
+  if (typeof parameters.auth_header_name === "string" && parameters.auth_header_value !== undefined && parameters.auth_header_value !== null) {
+    headers[parameters.auth_header_name] = String(parameters.auth_header_value)
+  }
+  if (typeof parameters.api_key === "string" && parameters.api_key !== "") headers.authorization = `Bearer ${parameters.api_key}`
+  const body: Record<string, unknown> = { parameters: input.parameters, sessionId: input.sessionId }
+  if (typeof parameters.assistant_id === "string") body.assistantId = parameters.assistant_id
+  let response: Response
+  try {
+    response = await fetch(endpoint, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+      signal: timeoutSignal(signal, timeoutMs)
+    })
+  } catch (error) {
+    if (signal?.aborted) throw error
+    // Messages name the endpoint and the failure, never a header.
+    throw new ExternalAgentError(
+      isTimeout(error) ? `external agent did not answer within ${timeoutMs / 1000} s` : `external agent unreachable at ${endpoint}`
+    )
+  }
+  if (!response.ok) {
+    await response.body?.cancel()
+    throw new ExternalAgentError(`external agent answered HTTP ${response.status}`)
+  }
+  let reply: any
+  try {
+    reply = await response.json()
+  } catch (error) {
+    if (signal?.aborted) throw error
+    throw new ExternalAgentError("external agent reply is not JSON")
+  }
+  const text = typeof reply?.response === "string" ? reply.response : typeof reply?.output === "string" ? reply.output : undefined
+  if (text === undefined) throw new ExternalAgentError("external agent reply has no string `response` or `output`")
+  const number = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : undefined)
+  return {
+    response: text,
+    inputTokens: number(reply?.usage?.input_tokens),
+    outputTokens: number(reply?.usage?.output_tokens),
+    cost: number(reply?.cost)
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The flow of an agent revision, as the local backend runs it (documented in
+ * the README). The API treats `flow` as free-form JSON; this is the one
+ * place that gives it meaning:
+ *
+ *   { "steps": [ { "type": "template" | "llm" | "http" | "external", … } ], "output"?: "{{last}}" }
+ */
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import type { FieldError } from "@fruxkit/core"
+
+const StepBase = {
+  id: Schema.optional(Schema.String.pipe(Schema.pattern(/^[A-Za-z][A-Za-z0-9_]{0,63}$/))),
+  name: Schema.optional(Schema.String.pipe(Schema.maxLength(200)))
+}
+
+export const TemplateStep = Schema.Struct({
+  ...StepBase,
+  type: Schema.Literal("template"),
+  template: Schema.String.pipe(Schema.maxLength(100_000))
+})
+
+export const LlmStep = Schema.Struct({
+  ...StepBase,
+  type: Schema.Literal("llm"),
+  system: Schema.optional(Schema.String.pipe(Schema.maxLength(100_000))),
+  prompt: Schema.String.pipe(Schema.maxLength(100_000)),
+  model: Schema.optional(Schema.String.pipe(Schema.maxLength(200))),
+  temperature: Schema.optional(Schema.Number.pipe(Schema.between(0, 2)))
+})
+
+export const HttpStep = Schema.Struct({
+  ...StepBase,
+  type: Schema.Literal("http"),
+  url: Schema.String.pipe(Schema.pattern(/^https?:\/\//)),
+  /** Used in SANDBOX mode; without it SANDBOX falls back to `url` (the production variant). */
+  sandboxUrl: Schema.optional(Schema.String.pipe(Schema.pattern(/^https?:\/\//))),
+  method: Schema.optional(Schema.Literal("GET", "POST")),
+  body: Schema.optional(Schema.Unknown),
+  timeoutMs: Schema.optional(Schema.Int.pipe(Schema.between(1, 300_000))),
+  /** Dotted path into a JSON reply (`data.answer`); the whole body when absent. */
+  resultPath: Schema.optional(Schema.String)
+})
+
+const ExternalParameter = Schema.Union(Schema.String, Schema.Number, Schema.Boolean, Schema.Null)
+
+export const ExternalStep = Schema.Struct({
+  ...StepBase,
+  type: Schema.Literal("external"),
+  parameters: Schema.Record({ key: Schema.String, value: ExternalParameter })
+})
+
+export const FlowStep = Schema.Union(TemplateStep, LlmStep, HttpStep, ExternalStep)
+export type FlowStep = typeof FlowStep.Type
+export type ExternalStep = typeof ExternalStep.Type
+
+export const FlowDefinition = Schema.Struct({
+  steps: Schema.Array(FlowStep).pipe(Schema.minItems(1), Schema.maxItems(64)),
+  output: Schema.optional(Schema.String)
+})
+export type FlowDefinition = typeof FlowDefinition.Type
+
+/** Parse a revision's `flow`; the field errors name `prefix.steps[0].type` etc. */
+export const parseFlow = (
+  flow: unknown,
+  prefix = "flow"
+): Either.Either<FlowDefinition, ReadonlyArray<FieldError>> =>
+  Either.mapLeft(
+    Schema.decodeUnknownEither(FlowDefinition, { errors: "all", onExcessProperty: "error" })(flow),
+    (error) =>
+      ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+        path: issue.path.reduce<string>(
+          (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : `${acc}.${String(key)}`),
+          prefix
+        ),
+        message: issue.message
+      }))
+  )
+
+/** An externally hosted agent as a one-step flow (`candidateExternalConfig`). */
+export const externalAgentFlow = (parameters: ExternalStep["parameters"]): FlowDefinition => ({
+  steps: [{ type: "external", id: "external_agent", name: "External agent", parameters }]
+})

@@ -1,0 +1,106 @@
+/**
+ * What the evaluation worker needs from wherever a run lives. Runs with a
+ * `candidateRevision` live in SQL (EvaluationRunRepository); runs without are
+ * transient and live in memory (TransientRunStore), as the contract says.
+ */
+import type { EvaluationRun, EvaluationRunSampleResult, EvaluationRunSummary } from "@fruxkit/core"
+import type { PageRequest } from "./page-token.js"
+
+export interface RunRecord {
+  readonly id: string
+  readonly tenantId: string
+  readonly agentId: string
+  readonly datasetId: string | null
+  readonly candidateRevision: number | null
+  readonly candidateBaseRevision: number | null
+  readonly deployedRevision: number | null
+  readonly status: string
+  readonly score: number | null
+  readonly deploymentRecommendation: string | null
+  readonly summary: EvaluationRunSummary | null
+  readonly errorMessage: string | null
+  readonly createdAt: number
+  readonly modifiedAt: number
+  readonly startedAt: number
+  readonly completedAt: number
+  readonly createdBy: string
+  readonly totalSamples: number
+  readonly completedSamples: number
+  readonly failedSamples: number
+  readonly sampleIds: ReadonlyArray<string>
+  /** Inline candidate configuration (`agent` of the request), when given. */
+  readonly candidateAgent: Record<string, unknown> | null
+  /** `candidateExternalConfig` sealed with the data dir's key (SecretBox); never sent back. */
+  readonly candidateExternalSealed: string | null
+  readonly cancelRequested: boolean
+  readonly leaseOwner: string | null
+  readonly leaseExpiresAt: number
+  readonly transient: boolean
+}
+
+export interface RunSampleRow {
+  readonly sampleIndex: number
+  readonly sampleId: string
+  /** The sample could not be evaluated (judge error, harness failure). */
+  readonly failed: boolean
+  readonly result: EvaluationRunSampleResult
+}
+
+export interface RunOutcome {
+  readonly status: "COMPLETED" | "FAILED" | "CANCELLED"
+  readonly score?: number | null
+  readonly deploymentRecommendation?: string | null
+  readonly summary?: EvaluationRunSummary | null
+  readonly errorMessage?: string | null
+}
+
+export type CancelResult = "cancelled" | "requested" | "terminal" | "missing"
+
+export interface RunStore {
+  readonly insert: (run: RunRecord) => Promise<void>
+  readonly find: (tenant: string, agentId: string, id: string) => Promise<RunRecord | undefined>
+  /** Take up to `limit` runs nobody holds (no lease or an expired one) and lease them to `owner`. */
+  readonly claim: (owner: string, now: number, leaseMs: number, limit: number) => Promise<Array<RunRecord>>
+  readonly renew: (
+    id: string,
+    owner: string,
+    now: number,
+    leaseMs: number
+  ) => Promise<{ readonly held: boolean; readonly cancelRequested: boolean }>
+  readonly sampleResults: (runId: string) => Promise<Array<RunSampleRow>>
+  readonly pageSampleResults: (
+    runId: string,
+    page: PageRequest
+  ) => Promise<{ items: Array<EvaluationRunSampleResult>; nextPageToken: string; totalCount: number }>
+  /** Idempotent per (run, sampleIndex): a resumed run never stores a sample twice. */
+  readonly saveSampleResult: (runId: string, row: RunSampleRow, now: number) => Promise<void>
+  /** Ends a run the owner still holds; `false` when it no longer holds it. */
+  readonly finish: (id: string, owner: string, outcome: RunOutcome, now: number) => Promise<boolean>
+  readonly requestCancel: (id: string, now: number) => Promise<CancelResult>
+}
+
+export const toEvaluationRun = (run: RunRecord): EvaluationRun => ({
+  id: run.id,
+  agentId: run.agentId,
+  datasetId: run.datasetId,
+  candidateRevision: run.candidateRevision,
+  candidateBaseRevision: run.candidateBaseRevision,
+  candidateSnapshotSeqNo: null,
+  deployedRevision: run.deployedRevision,
+  status: run.status,
+  score: run.score,
+  deploymentRecommendation: run.deploymentRecommendation,
+  // The contract: summary is not populated while PENDING / IN_PROGRESS.
+  summary: run.status === "COMPLETED" ? run.summary : null,
+  errorMessage: run.errorMessage,
+  createdAt: run.createdAt,
+  modifiedAt: run.modifiedAt,
+  startedAt: run.startedAt,
+  completedAt: run.completedAt,
+  createdBy: run.createdBy,
+  progress: {
+    totalSamples: run.totalSamples,
+    completedSamples: run.completedSamples,
+    failedSamples: run.failedSamples
+  }
+})

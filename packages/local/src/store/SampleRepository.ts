@@ -1,0 +1,185 @@
+/** Evaluation samples and their tags. */
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as Effect from "effect/Effect"
+import type { EvaluationSample, ExecutionRecordSample, PageOf, SampleTag } from "@fruxkit/core"
+import { toPage, type PageRequest } from "./page-token.js"
+import { fromJson, toJson, type SqlEffect } from "./Store.js"
+
+export interface StoredSample {
+  readonly id: string
+  readonly tenantId: string
+  readonly agentId: string
+  readonly datasetId: string
+  readonly executionId: string
+  readonly inputPayload: Record<string, unknown>
+  readonly output: string
+  readonly agentRevision: number
+  readonly quality: string
+  readonly isGolden: boolean
+  readonly createdBy: string
+  readonly createdAt: number
+  readonly modifiedAt: number
+  readonly tags: ReadonlyArray<SampleTag>
+}
+
+interface SampleRow {
+  readonly id: string
+  readonly tenant_id: string
+  readonly agent_id: string
+  readonly dataset_id: string
+  readonly execution_id: string
+  readonly input_payload: string
+  readonly output: string
+  readonly agent_revision: number
+  readonly quality: string
+  readonly is_golden: number
+  readonly created_by: string
+  readonly created_at: number
+  readonly modified_at: number
+}
+
+interface TagRow {
+  readonly id: string
+  readonly tenant_id: string
+  readonly sample_id: string
+  readonly tag: string
+}
+
+const toStored = (row: SampleRow, tags: ReadonlyArray<SampleTag>): StoredSample => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  agentId: row.agent_id,
+  datasetId: row.dataset_id,
+  executionId: row.execution_id,
+  inputPayload: fromJson<Record<string, unknown>>(row.input_payload, {}),
+  output: row.output,
+  agentRevision: Number(row.agent_revision),
+  quality: row.quality,
+  isGolden: Number(row.is_golden) === 1,
+  createdBy: row.created_by,
+  createdAt: Number(row.created_at),
+  modifiedAt: Number(row.modified_at),
+  tags
+})
+
+export const toEvaluationSample = (s: StoredSample): EvaluationSample => ({
+  id: s.id,
+  tenantId: s.tenantId,
+  datasetId: s.datasetId,
+  executionId: s.executionId,
+  inputPayload: s.inputPayload,
+  output: s.output,
+  agentRevision: s.agentRevision,
+  quality: s.quality,
+  isGolden: s.isGolden,
+  createdBy: s.createdBy,
+  createdAt: s.createdAt,
+  modifiedAt: s.modifiedAt,
+  tags: s.tags
+})
+
+/** `GET …/executionRecords/{id}/samples` shape: tags are plain strings there. */
+export const toExecutionRecordSample = (s: StoredSample): ExecutionRecordSample => ({
+  id: s.id,
+  datasetId: s.datasetId,
+  executionId: s.executionId,
+  inputPayload: s.inputPayload,
+  output: s.output,
+  agentRevision: s.agentRevision,
+  quality: s.quality,
+  isGolden: s.isGolden,
+  createdBy: s.createdBy,
+  createdAt: s.createdAt,
+  modifiedAt: s.modifiedAt,
+  tags: s.tags.map((t) => t.tag)
+})
+
+export const insertSample = (s: StoredSample): SqlEffect<void> =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`INSERT INTO samples (id, tenant_id, agent_id, dataset_id, execution_id, input_payload, output,
+      agent_revision, quality, is_golden, created_by, created_at, modified_at)
+      VALUES (${s.id}, ${s.tenantId}, ${s.agentId}, ${s.datasetId}, ${s.executionId}, ${toJson(s.inputPayload)},
+        ${s.output}, ${s.agentRevision}, ${s.quality}, ${s.isGolden ? 1 : 0}, ${s.createdBy}, ${s.createdAt},
+        ${s.modifiedAt})`
+    for (const [position, tag] of s.tags.entries()) {
+      yield* sql`INSERT INTO sample_tags (id, tenant_id, sample_id, tag, position)
+        VALUES (${tag.id}, ${tag.tenantId}, ${s.id}, ${tag.tag}, ${position})`
+    }
+  })
+
+const withTags = (rows: ReadonlyArray<SampleRow>): SqlEffect<Array<StoredSample>> =>
+  Effect.gen(function* () {
+    if (rows.length === 0) return []
+    const sql = yield* SqlClient.SqlClient
+    const tagRows = yield* sql<TagRow>`SELECT * FROM sample_tags WHERE ${sql.in("sample_id", rows.map((r) => r.id))}
+      ORDER BY sample_id, position`
+    const bySample = new Map<string, Array<SampleTag>>()
+    for (const t of tagRows) {
+      const list = bySample.get(t.sample_id) ?? []
+      list.push({ id: t.id, tenantId: t.tenant_id, sampleId: t.sample_id, tag: t.tag, sample: null })
+      bySample.set(t.sample_id, list)
+    }
+    return rows.map((row) => toStored(row, bySample.get(row.id) ?? []))
+  })
+
+export const listSamplesOfExecution = (tenant: string, executionId: string): SqlEffect<Array<StoredSample>> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    Effect.flatMap(
+      sql<SampleRow>`SELECT * FROM samples WHERE tenant_id = ${tenant} AND execution_id = ${executionId}
+        ORDER BY created_at, id`,
+      withTags
+    )
+  )
+
+export const deleteSamplesOfExecution = (tenant: string, executionId: string): SqlEffect<void> =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`DELETE FROM sample_tags WHERE sample_id IN
+      (SELECT id FROM samples WHERE tenant_id = ${tenant} AND execution_id = ${executionId})`
+    yield* sql`DELETE FROM samples WHERE tenant_id = ${tenant} AND execution_id = ${executionId}`
+  })
+
+export const listSamplesOfDataset = (
+  tenant: string,
+  datasetId: string,
+  page: PageRequest
+): SqlEffect<PageOf<EvaluationSample>> =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const [count] = yield* sql<{ n: number }>`SELECT COUNT(*) AS n FROM samples
+      WHERE tenant_id = ${tenant} AND dataset_id = ${datasetId}`
+    const cursor = page.cursor
+    const after = cursor
+      ? sql`(created_at < ${cursor.createdAt} OR (created_at = ${cursor.createdAt} AND id < ${cursor.id}))`
+      : sql`1 = 1`
+    const rows = yield* sql<SampleRow>`SELECT * FROM samples WHERE tenant_id = ${tenant} AND dataset_id = ${datasetId}
+      AND ${after} ORDER BY created_at DESC, id DESC LIMIT ${page.size + 1} OFFSET ${page.skip}`
+    const stored = yield* withTags(rows)
+    const byId = new Map(stored.map((s) => [s.id, s]))
+    return toPage(rows, page, Number(count?.n ?? 0), (row) => toEvaluationSample(byId.get(row.id)!))
+  })
+
+/** The samples an evaluation runs over, oldest first so `sampleIndex` is stable. */
+export const listSampleIdsOfDatasets = (datasetIds: ReadonlyArray<string>): SqlEffect<Array<string>> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    datasetIds.length === 0
+      ? Effect.succeed([])
+      : Effect.map(
+          sql<{ id: string }>`SELECT id FROM samples WHERE ${sql.in("dataset_id", datasetIds)}
+            ORDER BY created_at, id`,
+          (rows) => rows.map((r) => r.id)
+        )
+  )
+
+export const findSamples = (ids: ReadonlyArray<string>): SqlEffect<Array<StoredSample>> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    ids.length === 0
+      ? Effect.succeed([])
+      : Effect.flatMap(sql<SampleRow>`SELECT * FROM samples WHERE ${sql.in("id", ids)}`, withTags)
+  )
+
+export const countRows = (table: "samples" | "sample_tags" | "execution_records" | "evaluation_runs" | "datasets" | "drafts" | "environments" | "revisions"): SqlEffect<number> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    Effect.map(sql<{ n: number }>`SELECT COUNT(*) AS n FROM ${sql(table)}`, (rows) => Number(rows[0]?.n ?? 0))
+  )

@@ -1,0 +1,51 @@
+/**
+ * The store: one SQL client behind a managed runtime. Repositories are
+ * Effects over `SqlClient`; the Hono handlers and the worker pool are
+ * Promise-based, so they cross over here with `run`.
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import type * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import { migrate } from "./migrations.js"
+
+export interface Store {
+  readonly run: <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) => Promise<A>
+  /** Run in one transaction: every statement commits, or none does. */
+  readonly transaction: <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) => Promise<A>
+  readonly close: () => Promise<void>
+}
+
+export const open = async (layer: Layer.Layer<SqlClient.SqlClient>): Promise<Store> => {
+  const runtime = ManagedRuntime.make(layer)
+  // Reject with the failure itself (an HttpProblem from inside a transaction,
+  // a SqlError), not a FiberFailure wrapper, so onError can map it.
+  const run = async <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>): Promise<A> => {
+    const exit = await runtime.runPromiseExit(effect)
+    if (Exit.isSuccess(exit)) return exit.value
+    throw Cause.squash(exit.cause)
+  }
+  await run(migrate)
+  return {
+    run,
+    transaction: (effect) =>
+      run(Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(effect))),
+    close: () => runtime.dispose()
+  }
+}
+
+export type SqlEffect<A> = Effect.Effect<A, SqlError, SqlClient.SqlClient>
+
+/** JSON columns are TEXT (portable); these keep the parse in one place. */
+export const toJson = (value: unknown): string => JSON.stringify(value ?? null)
+export const fromJson = <A>(text: unknown, fallback: A): A => {
+  if (typeof text !== "string" || text === "") return fallback
+  try {
+    return JSON.parse(text) as A
+  } catch {
+    return fallback
+  }
+}

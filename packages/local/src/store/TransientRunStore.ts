@@ -1,0 +1,103 @@
+/**
+ * Runs without a `candidateRevision`: transient, held in this process's
+ * memory only (the contract's persistence gate). They are gone after a
+ * restart, by design; their external-agent secrets never touch the disk.
+ */
+import type { EvaluationRunSampleResult } from "@fruxkit/core"
+import { encodeCursor } from "./page-token.js"
+import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
+
+interface Held {
+  run: RunRecord
+  samples: Map<number, RunSampleRow>
+}
+
+const ACTIVE = new Set(["PENDING", "IN_PROGRESS"])
+
+export const makeTransientRunStore = (): RunStore & { readonly has: (id: string) => boolean } => {
+  const runs = new Map<string, Held>()
+  const update = (id: string, patch: Partial<RunRecord>) => {
+    const held = runs.get(id)
+    if (held) held.run = { ...held.run, ...patch }
+  }
+  return {
+    has: (id) => runs.has(id),
+    insert: async (run) => {
+      runs.set(run.id, { run, samples: new Map() })
+    },
+    find: async (tenant, agentId, id) => {
+      const held = runs.get(id)
+      return held && held.run.tenantId === tenant && held.run.agentId === agentId ? held.run : undefined
+    },
+    claim: async (owner, now, leaseMs, limit) => {
+      const claimed: Array<RunRecord> = []
+      for (const held of runs.values()) {
+        if (claimed.length >= limit) break
+        const run = held.run
+        if (!ACTIVE.has(run.status) || (run.leaseOwner !== null && run.leaseExpiresAt >= now)) continue
+        update(run.id, {
+          leaseOwner: owner,
+          leaseExpiresAt: now + leaseMs,
+          status: "IN_PROGRESS",
+          modifiedAt: now,
+          startedAt: run.startedAt === 0 ? now : run.startedAt
+        })
+        claimed.push(held.run)
+      }
+      return claimed
+    },
+    renew: async (id, owner, now, leaseMs) => {
+      const run = runs.get(id)?.run
+      if (!run || run.leaseOwner !== owner || run.status !== "IN_PROGRESS") return { held: false, cancelRequested: false }
+      update(id, { leaseExpiresAt: now + leaseMs })
+      return { held: true, cancelRequested: run.cancelRequested }
+    },
+    sampleResults: async (runId) => [...(runs.get(runId)?.samples.values() ?? [])].sort((a, b) => a.sampleIndex - b.sampleIndex),
+    pageSampleResults: async (runId, page) => {
+      const all = [...(runs.get(runId)?.samples.values() ?? [])].sort((a, b) => a.sampleIndex - b.sampleIndex)
+      const afterIndex = page.cursor ? page.cursor.createdAt : -1
+      const rest = all.filter((row) => row.sampleIndex > afterIndex).slice(page.skip)
+      const pageRows = rest.slice(0, page.size)
+      const last = pageRows[pageRows.length - 1]
+      return {
+        items: pageRows.map((row): EvaluationRunSampleResult => row.result),
+        nextPageToken: rest.length > page.size && last ? encodeCursor({ createdAt: last.sampleIndex, id: runId }) : "",
+        totalCount: all.length
+      }
+    },
+    saveSampleResult: async (runId, row, now) => {
+      const held = runs.get(runId)
+      if (!held || held.samples.has(row.sampleIndex)) return
+      held.samples.set(row.sampleIndex, row)
+      const failed = [...held.samples.values()].filter((s) => s.failed).length
+      update(runId, { completedSamples: held.samples.size, failedSamples: failed, modifiedAt: now })
+    },
+    finish: async (id, owner, outcome, now) => {
+      const run = runs.get(id)?.run
+      if (!run || run.leaseOwner !== owner || run.status !== "IN_PROGRESS") return false
+      update(id, {
+        status: outcome.status,
+        score: outcome.score ?? null,
+        deploymentRecommendation: outcome.deploymentRecommendation ?? null,
+        summary: outcome.summary ?? null,
+        errorMessage: outcome.errorMessage ?? null,
+        completedAt: now,
+        modifiedAt: now,
+        leaseOwner: null,
+        leaseExpiresAt: 0
+      })
+      return true
+    },
+    requestCancel: async (id, now) => {
+      const run = runs.get(id)?.run
+      if (!run) return "missing"
+      if (!ACTIVE.has(run.status)) return "terminal"
+      if (run.leaseOwner !== null && run.leaseExpiresAt >= now) {
+        update(id, { cancelRequested: true, modifiedAt: now })
+        return "requested"
+      }
+      update(id, { status: "CANCELLED", cancelRequested: true, completedAt: now, modifiedAt: now })
+      return "cancelled"
+    }
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Versioned migrations for @effect/sql's Migrator. Portable SQL only (TEXT,
+ * BIGINT, DOUBLE PRECISION, composite keys, no AUTOINCREMENT, JSON kept as
+ * TEXT) so the same statements run on PostgreSQL. Never edit a shipped
+ * migration: add the next number.
+ */
+import * as Migrator from "@effect/sql/Migrator"
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as Effect from "effect/Effect"
+
+const initial = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`CREATE TABLE tenants (
+    id TEXT PRIMARY KEY NOT NULL,
+    created_at BIGINT NOT NULL
+  )`
+  yield* sql`CREATE TABLE agents (
+    tenant_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    type TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    current_revision BIGINT NOT NULL,
+    origin TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    modified_at BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, id)
+  )`
+  yield* sql`CREATE TABLE revisions (
+    tenant_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    revision BIGINT NOT NULL,
+    comment TEXT NOT NULL,
+    parameters_metadata TEXT NOT NULL,
+    flow TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, agent_id, revision)
+  )`
+  yield* sql`CREATE TABLE drafts (
+    tenant_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    base_revision BIGINT NOT NULL,
+    version BIGINT NOT NULL,
+    head_data TEXT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, agent_id, base_revision)
+  )`
+  yield* sql`CREATE TABLE environments (
+    tenant_id TEXT NOT NULL,
+    slug TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, slug)
+  )`
+  yield* sql`CREATE TABLE sessions (
+    tenant_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    history TEXT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, agent_id, session_id)
+  )`
+  yield* sql`CREATE TABLE execution_records (
+    id TEXT PRIMARY KEY NOT NULL,
+    tenant_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    agent_revision BIGINT NOT NULL,
+    start_time BIGINT NOT NULL,
+    end_time BIGINT NOT NULL,
+    status TEXT NOT NULL,
+    input_tokens BIGINT NOT NULL,
+    output_tokens BIGINT NOT NULL,
+    environment_slug TEXT,
+    session_id TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    parameters TEXT NOT NULL,
+    response TEXT NOT NULL,
+    result TEXT,
+    trace TEXT,
+    input_cost DOUBLE PRECISION NOT NULL,
+    output_cost DOUBLE PRECISION NOT NULL,
+    total_cost DOUBLE PRECISION NOT NULL,
+    created_at BIGINT NOT NULL
+  )`
+  yield* sql`CREATE INDEX execution_records_by_agent ON execution_records (tenant_id, agent_id, created_at, id)`
+  yield* sql`CREATE TABLE datasets (
+    id TEXT PRIMARY KEY NOT NULL,
+    tenant_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    modified_at BIGINT NOT NULL
+  )`
+  yield* sql`CREATE UNIQUE INDEX datasets_by_name ON datasets (tenant_id, agent_id, name)`
+  yield* sql`CREATE TABLE samples (
+    id TEXT PRIMARY KEY NOT NULL,
+    tenant_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    dataset_id TEXT NOT NULL,
+    execution_id TEXT NOT NULL,
+    input_payload TEXT NOT NULL,
+    output TEXT NOT NULL,
+    agent_revision BIGINT NOT NULL,
+    quality TEXT NOT NULL,
+    is_golden INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    modified_at BIGINT NOT NULL
+  )`
+  yield* sql`CREATE INDEX samples_by_dataset ON samples (dataset_id, created_at, id)`
+  yield* sql`CREATE INDEX samples_by_execution ON samples (execution_id)`
+  yield* sql`CREATE TABLE sample_tags (
+    id TEXT PRIMARY KEY NOT NULL,
+    tenant_id TEXT NOT NULL,
+    sample_id TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    position INTEGER NOT NULL
+  )`
+  yield* sql`CREATE INDEX sample_tags_by_sample ON sample_tags (sample_id, position)`
+  yield* sql`CREATE TABLE evaluation_runs (
+    id TEXT PRIMARY KEY NOT NULL,
+    tenant_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    dataset_id TEXT,
+    candidate_revision BIGINT,
+    candidate_base_revision BIGINT,
+    deployed_revision BIGINT,
+    status TEXT NOT NULL,
+    score DOUBLE PRECISION,
+    deployment_recommendation TEXT,
+    summary TEXT,
+    error_message TEXT,
+    created_at BIGINT NOT NULL,
+    modified_at BIGINT NOT NULL,
+    started_at BIGINT NOT NULL,
+    completed_at BIGINT NOT NULL,
+    created_by TEXT NOT NULL,
+    total_samples BIGINT NOT NULL,
+    completed_samples BIGINT NOT NULL,
+    failed_samples BIGINT NOT NULL,
+    sample_ids TEXT NOT NULL,
+    candidate_agent TEXT,
+    candidate_external_sealed TEXT,
+    cancel_requested INTEGER NOT NULL,
+    lease_owner TEXT,
+    lease_expires_at BIGINT NOT NULL
+  )`
+  yield* sql`CREATE INDEX evaluation_runs_by_agent ON evaluation_runs (tenant_id, agent_id, created_at, id)`
+  yield* sql`CREATE INDEX evaluation_runs_by_status ON evaluation_runs (status, lease_expires_at)`
+  yield* sql`CREATE TABLE evaluation_run_samples (
+    run_id TEXT NOT NULL,
+    sample_index BIGINT NOT NULL,
+    sample_id TEXT NOT NULL,
+    failed INTEGER NOT NULL,
+    result TEXT NOT NULL,
+    PRIMARY KEY (run_id, sample_index)
+  )`
+})
+
+export const migrate = Migrator.make({})({
+  loader: Migrator.fromRecord({ "0001_initial": initial }),
+  table: "fruxkit_migrations"
+})
