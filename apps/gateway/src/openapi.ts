@@ -8,31 +8,8 @@ import { evaluationRunEvents } from "./routes.js"
 
 type Json = Record<string, any>
 
-/** `/v1/tenants/{tenant}/agents/{agent}:evaluate` as OpenAPI writes it (the `:verb` stays literal). */
+/** Path keys are the table's templates as written (core keeps the `:verb` literal). */
 const openApiPath = (template: string) => template
-
-/** Core's generator when it has one; otherwise a skeleton from the endpoint table (paths, methods, summaries). */
-const baseDocument = (): Json => {
-  const generate = (Core as unknown as { toOpenApi?: () => Json }).toOpenApi
-  if (typeof generate === "function") return structuredClone(generate())
-  const paths: Json = {}
-  for (const endpoint of Core.allEndpoints) {
-    const path = (paths[openApiPath(endpoint.path)] ??= {})
-    path[endpoint.method.toLowerCase()] = {
-      operationId: endpoint.name,
-      summary: endpoint.summary,
-      tags: [endpoint.group],
-      parameters: [...endpoint.path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => ({
-        name: m[1],
-        in: "path",
-        required: true,
-        schema: { type: m[1] === "revision" ? "integer" : "string" }
-      })),
-      responses: { [String(endpoint.successStatus)]: { description: "Success" } }
-    }
-  }
-  return { openapi: "3.1.0", info: { title: "Fruxon API (fruxkit)", version: "0.1.0" }, paths }
-}
 
 const operation = (doc: Json, endpoint: Core.Endpoint.Any): Json | undefined =>
   doc.paths?.[openApiPath(endpoint.path)]?.[endpoint.method.toLowerCase()]
@@ -43,8 +20,11 @@ const problemResponse = (description: string): Json => ({
 })
 
 export const gatewayOpenApi = (): Json => {
-  const doc = baseDocument()
-  doc.info = { ...doc.info, title: "fruxkit gateway", description: "The Fruxon API through the fruxkit gateway (with its extensions)." }
+  const doc: Json = Core.toOpenApi({
+    title: "fruxkit gateway",
+    version: "0.1.0",
+    description: "The Fruxon API through the fruxkit gateway, with its extensions: ?wait, run events (SSE), ?dedupe, Idempotency-Key."
+  })
   doc.components ??= {}
   doc.components.schemas ??= {}
   doc.components.schemas.ProblemDetails ??= { type: "object", additionalProperties: true }
@@ -53,6 +33,10 @@ export const gatewayOpenApi = (): Json => {
     gatewayApiKey: { type: "http", scheme: "bearer", description: "A gateway API key (FRUXKIT_API_KEYS); also accepted as X-API-Key" }
   }
   doc.security = [{ gatewayApiKey: [] }]
+  // Through the gateway every call takes a gateway key; the upstream credential is the gateway's own.
+  for (const methods of Object.values(doc.paths as Json)) {
+    for (const op of Object.values(methods as Json)) (op as Json).security = [{ gatewayApiKey: [] }]
+  }
 
   const wait = {
     name: "wait",

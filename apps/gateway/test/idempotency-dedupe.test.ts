@@ -1,0 +1,144 @@
+/** Idempotency-Key (replay, conflict, concurrent repeats) and addToDatasets?dedupe=true, over sockets. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { createRemoteUpstream } from "../src/upstream/remote.js"
+import { startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.js"
+import { startGateway, type TestGateway } from "./support/gateway-server.js"
+
+const T = "/v1/tenants/demo/agents/support_bot"
+const KEY_A = "idem-key-a-0123456789abcdef"
+const KEY_B = "idem-key-b-0123456789abcdef"
+const DS1 = "11111111-1111-4111-8111-111111111111"
+const DS2 = "22222222-2222-4222-8222-222222222222"
+const DS3 = "33333333-3333-4333-8333-333333333333"
+
+let fake: FakeUpstream
+let gw: TestGateway
+
+beforeAll(async () => {
+  fake = await startFakeUpstream()
+  gw = await startGateway(createRemoteUpstream({ url: fake.url, token: "upstream-token-idem-0123456789" }), {
+    apiKeys: [
+      { key: KEY_A, tenants: ["demo"] },
+      { key: KEY_B, tenants: "*" }
+    ]
+  })
+})
+afterAll(async () => {
+  await gw.close()
+  await fake.close()
+})
+
+const add = (record: string, body: unknown, headers: Record<string, string> = {}, query = "") =>
+  fetch(`${gw.url}${T}/executionRecords/${record}:addToDatasets${query}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${KEY_A}`, "content-type": "application/json", ...headers },
+    body: JSON.stringify(body)
+  })
+const addCalls = (record: string) => fake.count("POST", new RegExp(`/executionRecords/${record}:addToDatasets$`))
+
+describe("Idempotency-Key", () => {
+  it("replays the first response for a repeat with the same body", async () => {
+    const first = await add("rec-i1", { datasetIds: [DS1], tags: ["a", "b"] }, { "idempotency-key": "k-1" })
+    const firstBody = await first.text()
+    expect(first.status).toBe(200)
+    expect(first.headers.get("idempotent-replayed")).toBeNull()
+    // Same body, other key order: the same request.
+    const again = await add("rec-i1", { tags: ["a", "b"], datasetIds: [DS1] }, { "idempotency-key": "k-1" })
+    expect(again.status).toBe(200)
+    expect(again.headers.get("idempotent-replayed")).toBe("true")
+    expect(await again.text()).toBe(firstBody)
+    expect(addCalls("rec-i1")).toBe(1)
+    // The upstream got the key too (harmless; lets an upstream that deduplicates do so).
+    expect(fake.received.find((r) => r.path.includes("rec-i1"))!.headers["idempotency-key"]).toBe("k-1")
+  })
+
+  it("answers 409 problem for the same key with a different body", async () => {
+    await add("rec-i2", { datasetIds: [DS1] }, { "idempotency-key": "k-2" })
+    const conflict = await add("rec-i2", { datasetIds: [DS2] }, { "idempotency-key": "k-2" })
+    expect(conflict.status).toBe(409)
+    expect(conflict.headers.get("content-type")).toContain("application/problem+json")
+    expect(((await conflict.json()) as { type: string }).type).toMatch(/idempotency-key-reused$/)
+    expect(addCalls("rec-i2")).toBe(1)
+  })
+
+  it("makes concurrent repeats wait for the first instead of calling upstream again", async () => {
+    fake.inject(/rec-i3:addToDatasets/, { kind: "delay", ms: 300 })
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => add("rec-i3", { datasetIds: [DS1] }, { "idempotency-key": "k-3" }))
+    )
+    const bodies = await Promise.all(answers.map((a) => a.text()))
+    expect(answers.every((a) => a.status === 200)).toBe(true)
+    expect(new Set(bodies).size).toBe(1)
+    expect(answers.filter((a) => a.headers.get("idempotent-replayed") === "true")).toHaveLength(7)
+    expect(addCalls("rec-i3")).toBe(1)
+  })
+
+  it("keeps keys apart per API key", async () => {
+    await add("rec-i4", { datasetIds: [DS1] }, { "idempotency-key": "shared" })
+    const other = await add("rec-i4", { datasetIds: [DS1] }, { "idempotency-key": "shared", authorization: `Bearer ${KEY_B}` })
+    expect(other.headers.get("idempotent-replayed")).toBeNull()
+    expect(addCalls("rec-i4")).toBe(2)
+  })
+
+  it("does not store a 5xx: a repeat tries again", async () => {
+    fake.inject(/rec-i5:addToDatasets/, { kind: "status", status: 500 })
+    const failed = await add("rec-i5", { datasetIds: [DS1] }, { "idempotency-key": "k-5" })
+    expect(failed.status).toBe(500)
+    const retried = await add("rec-i5", { datasetIds: [DS1] }, { "idempotency-key": "k-5" })
+    expect(retried.status).toBe(200)
+    expect(addCalls("rec-i5")).toBe(2)
+  })
+
+  it("replays :evaluate (with ?wait) as the same run", async () => {
+    const headers = { authorization: `Bearer ${KEY_A}`, "content-type": "application/json", "idempotency-key": "eval-1" }
+    const first = await fetch(`${gw.url}${T}:evaluate?wait=100ms`, { method: "POST", headers, body: "{}" })
+    const again = await fetch(`${gw.url}${T}:evaluate?wait=100ms`, { method: "POST", headers, body: "{}" })
+    const a = (await first.json()) as { id: string }
+    const b = (await again.json()) as { id: string }
+    expect(b.id).toBe(a.id)
+    expect(again.headers.get("idempotent-replayed")).toBe("true")
+  })
+
+  it("refuses a malformed key with 400", async () => {
+    const res = await add("rec-i6", { datasetIds: [DS1] }, { "idempotency-key": "has space" })
+    expect(res.status).toBe(400)
+    expect(JSON.stringify(await res.json())).toContain("header.Idempotency-Key")
+    expect(addCalls("rec-i6")).toBe(0)
+  })
+})
+
+describe("addToDatasets?dedupe=true", () => {
+  it("creates only the samples missing for the execution record", async () => {
+    const first = await add("rec-d1", { datasetIds: [DS1, DS2], quality: "GOOD" }, {}, "?dedupe=true")
+    expect(first.status).toBe(200)
+    expect((await first.json()) as Array<unknown>).toHaveLength(2)
+    expect(first.headers.get("fruxkit-dedupe-skipped")).toBe("")
+
+    const second = await add("rec-d1", { datasetIds: [DS1, DS2, DS3], quality: "GOOD" }, {}, "?dedupe=true")
+    const created = (await second.json()) as Array<{ datasetId: string }>
+    expect(created.map((s) => s.datasetId)).toEqual([DS3])
+    expect(second.headers.get("fruxkit-dedupe-skipped")).toBe(`${DS1},${DS2}`)
+    // The samples were read first, and only the missing dataset was sent.
+    const lastAdd = fake.received.filter((r) => r.path.endsWith("rec-d1:addToDatasets")).at(-1)!
+    expect(JSON.parse(lastAdd.body).datasetIds).toEqual([DS3])
+    expect(fake.count("GET", /rec-d1\/samples$/)).toBe(2)
+
+    const third = await add("rec-d1", { datasetIds: [DS1] }, {}, "?dedupe=true")
+    expect(await third.json()).toEqual([])
+    expect(addCalls("rec-d1")).toBe(2)
+    expect(fake.samples.filter((s) => s.executionId === "rec-d1")).toHaveLength(3)
+  })
+
+  it("without dedupe, adding again creates new samples (the API never upserts)", async () => {
+    await add("rec-d2", { datasetIds: [DS1] })
+    await add("rec-d2", { datasetIds: [DS1] })
+    expect(fake.samples.filter((s) => s.executionId === "rec-d2")).toHaveLength(2)
+  })
+
+  it("refuses dedupe on other endpoints and bad values", async () => {
+    const bad = await add("rec-d3", { datasetIds: [DS1] }, {}, "?dedupe=maybe")
+    expect(bad.status).toBe(400)
+    const elsewhere = await fetch(`${gw.url}${T}?dedupe=true`, { headers: { authorization: `Bearer ${KEY_A}` } })
+    expect(elsewhere.status).toBe(400)
+  })
+})
