@@ -1,0 +1,300 @@
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { LocalBackend } from "../src/index.js"
+import { AGENT_PATH, awaitRun, call, isProblem, sendJson, startServer, withBackend, type LoopbackServer } from "./support.js"
+
+const SECRET_HEADER_VALUE = "hdr-secret-7f3a9c"
+const SECRET_API_KEY = "key-secret-0b2e41"
+
+const readAllFiles = (dir: string): string =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => f !== "secret.key")
+    .map((f) => fs.readFileSync(path.join(dir, f)).toString("latin1"))
+    .join("\n")
+
+describe("evaluation with the offline model and the heuristic judge", () => {
+  let backend: LocalBackend
+
+  beforeAll(async () => {
+    ;({ backend } = await withBackend({ evaluation: { concurrency: 4 } }))
+  })
+  afterAll(() => backend.close())
+
+  it("stores the run as PENDING, answers at once, then completes with a full summary", async () => {
+    const started = await call(backend, "POST", `${AGENT_PATH}:evaluate`, { body: { candidateRevision: 2 } })
+    expect(started.status).toBe(200)
+    expect(started.json).toMatchObject({
+      status: "PENDING",
+      candidateRevision: 2,
+      deployedRevision: 1,
+      summary: null,
+      progress: { totalSamples: 10, completedSamples: 0, failedSamples: 0 }
+    })
+    const run = await awaitRun(backend, started.json.id)
+    expect(run.status).toBe("COMPLETED")
+    expect(run.progress).toEqual({ totalSamples: 10, completedSamples: 10, failedSamples: 0 })
+    const s = run.summary
+    expect(s.totalSamples).toBe(10)
+    expect(s.successfulEvaluations + s.failedEvaluations).toBe(10)
+    expect(Object.values(s.scoreDistribution).reduce((a: number, b: any) => a + b, 0)).toBe(s.successfulEvaluations)
+    expect(Object.values(s.assessmentDistribution).reduce((a: number, b: any) => a + b, 0)).toBe(s.successfulEvaluations)
+    // The golden outputs are revision 2's answers: the candidate matches them exactly.
+    expect(s.averageLlmScore).toBe(10)
+    expect(s.assessmentDistribution.IMPROVED).toBe(10)
+    expect(s.keyImprovements[0]).toBe("Closer to the expected output (10/10 samples)")
+    expect(s.runtime).toMatchObject({ averageCandidateMs: expect.any(Number), stdevCandidateMs: expect.any(Number) })
+    expect(s.cost.totalCandidate).toBeGreaterThan(0)
+    expect(s.cost.averageBase).toBeCloseTo(s.cost.totalBase / 10, 8)
+    expect(run.score).toBe(10)
+    expect(["DEPLOY", "DEPLOY_WITH_CAUTION"]).toContain(run.deploymentRecommendation)
+    expect(run.startedAt).toBeGreaterThan(0)
+    expect(run.completedAt).toBeGreaterThanOrEqual(run.startedAt)
+
+    const samples = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns/${run.id}/samples?PageSize=4`)
+    expect(samples.json.totalCount).toBe(10)
+    expect(samples.json.items.map((i: any) => i.sampleIndex)).toEqual([0, 1, 2, 3])
+    const next = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns/${run.id}/samples?PageSize=4&PageToken.Cursor=${samples.json.nextPageToken}`)
+    expect(next.json.items.map((i: any) => i.sampleIndex)).toEqual([4, 5, 6, 7])
+    const item = samples.json.items[0]
+    expect(item.baseRevisionResult.trace.agentRevision).toBe(1)
+    expect(item.candidateRevisionResult.trace.agentRevision).toBe(2)
+    expect(item.llmEvaluation.overallAssessment).toBe("IMPROVED")
+    expect(item.systemEvaluation.candidateCost).toBeGreaterThan(0)
+  })
+
+  it("persists runs with a candidateRevision in the history and keeps runs without one transient", async () => {
+    const inline = await call(backend, "POST", `${AGENT_PATH}:evaluate`, {
+      body: { agent: { flow: { steps: [{ type: "template", template: "I don't know." }] } } }
+    })
+    expect(inline.status).toBe(200)
+    const run = await awaitRun(backend, inline.json.id)
+    expect(run.status).toBe("COMPLETED")
+    expect(run.candidateRevision).toBeNull()
+    expect(run.summary.assessmentDistribution.REGRESSED).toBe(10)
+    expect(run.deploymentRecommendation).toBe("DO_NOT_DEPLOY")
+    const listed = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns?PageSize=100`)
+    const ids = listed.json.items.map((r: any) => r.id)
+    expect(ids).not.toContain(inline.json.id)
+    expect(listed.json.items.every((r: any) => r.candidateRevision !== null)).toBe(true)
+    const samples = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns/${inline.json.id}/samples`)
+    expect(samples.json.totalCount).toBe(10)
+  })
+
+  it("lists runs newest first and filters by status and candidateRevision", async () => {
+    const second = await call(backend, "POST", `${AGENT_PATH}:evaluate`, { body: { candidateRevision: 1 } })
+    await awaitRun(backend, second.json.id)
+    const all = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns`)
+    expect(all.json.items[0].id).toBe(second.json.id)
+    expect(all.json.totalCount).toBe(2)
+    const byRevision = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns?candidateRevision=1`)
+    expect(byRevision.json.items.map((r: any) => r.id)).toEqual([second.json.id])
+    const page = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns?PageSize=1`)
+    expect(page.json.items).toHaveLength(1)
+    const rest = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns?PageSize=1&PageToken.Cursor=${page.json.nextPageToken}`)
+    expect(rest.json.items[0].id).not.toBe(page.json.items[0].id)
+    expect(rest.json.nextPageToken).toBe("")
+    const pending = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns?status=PENDING&status=IN_PROGRESS`)
+    expect(pending.json.totalCount).toBe(0)
+  })
+
+  it("refuses runs it cannot start, with problems", async () => {
+    const cases: Array<[unknown, number]> = [
+      [{}, 400],
+      [{ candidateRevision: 99 }, 404],
+      [{ candidateRevision: 2, datasetId: "00000000-0000-4000-8000-000000000000" }, 404],
+      [{ candidateExternalConfig: { parameters: { endpoint: "ftp://nope" } } }, 400],
+      [{ agent: { flow: { steps: [] } } }, 400],
+      [{ candidateRevision: -1 }, 400]
+    ]
+    for (const [body, status] of cases) {
+      const answer = await call(backend, "POST", `${AGENT_PATH}:evaluate`, { body })
+      expect(answer.status, JSON.stringify(body)).toBe(status)
+      expect(isProblem(answer)).toBe(true)
+    }
+    const empty = await call(backend, "POST", `${AGENT_PATH}/datasets`, { body: { name: "empty" } })
+    const none = await call(backend, "POST", `${AGENT_PATH}:evaluate`, { body: { candidateRevision: 2, datasetId: empty.json.id } })
+    expect(none.status).toBe(400)
+    expect(none.json.errors[0].path).toBe("body.datasetId")
+  })
+})
+
+describe("evaluation against an external agent on loopback", () => {
+  let agent: LoopbackServer
+  let backend: LocalBackend
+  let dataDir: string
+  let inFlight = 0
+  let maxInFlight = 0
+
+  beforeAll(async () => {
+    agent = await startServer(async (request, response) => {
+      inFlight++
+      maxInFlight = Math.max(maxInFlight, inFlight)
+      try {
+        const question: string = request.body?.parameters?.question ?? ""
+        const mode = request.url.slice(1)
+        if (mode === "slow") await new Promise((r) => setTimeout(r, 400))
+        else await new Promise((r) => setTimeout(r, 15))
+        if (mode === "faulty" && /refund/i.test(question)) await new Promise((r) => setTimeout(r, 1_500))
+        if (mode === "faulty" && /password/i.test(question)) return sendJson(response, 500, { error: "boom" })
+        if (mode === "faulty" && /shipping/i.test(question)) return sendJson(response, 200, "not json at all")
+        if (mode === "faulty" && /invoice/i.test(question)) return sendJson(response, 200, { nothing: true })
+        sendJson(response, 200, { response: `External says: ${question}`, usage: { input_tokens: 10, output_tokens: 20 } })
+      } finally {
+        inFlight--
+      }
+    })
+    ;({ backend, dataDir } = await withBackend({ evaluation: { concurrency: 3, leaseMs: 1_000 } }))
+  })
+  afterAll(async () => {
+    await backend.close()
+    await agent.close()
+  })
+
+  const external = (mode: string, extra: Record<string, unknown> = {}) => ({
+    parameters: {
+      endpoint: `${agent.url}/${mode}`,
+      auth_header_name: "X-Agent-Key",
+      auth_header_value: SECRET_HEADER_VALUE,
+      api_key: SECRET_API_KEY,
+      timeout_seconds: 1,
+      ...extra
+    }
+  })
+
+  it("calls the agent with the protocol's body and headers, bounded by the concurrency, and never echoes or stores secrets in clear", async () => {
+    maxInFlight = 0
+    const started = await call(backend, "POST", `${AGENT_PATH}:evaluate`, {
+      body: { candidateRevision: 2, candidateExternalConfig: external("ok") }
+    })
+    expect(started.status).toBe(200)
+    const run = await awaitRun(backend, started.json.id)
+    expect(run.status).toBe("COMPLETED")
+    expect(maxInFlight).toBeLessThanOrEqual(3)
+    const call0 = agent.requests.find((r) => r.url === "/ok")!
+    expect(call0.method).toBe("POST")
+    expect(call0.headers["x-agent-key"]).toBe(SECRET_HEADER_VALUE)
+    expect(call0.headers.authorization).toBe(`Bearer ${SECRET_API_KEY}`)
+    expect(Object.keys(call0.body).sort()).toEqual(["parameters", "sessionId"])
+    expect(call0.body.parameters.question).toEqual(expect.any(String))
+
+    const samples = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns/${run.id}/samples?PageSize=100`)
+    const externalStep = samples.json.items[0].candidateRevisionResult.trace.traces[0]
+    expect(externalStep.type).toBe("EXTERNAL_AGENT")
+    expect(externalStep.toolTrace.parameters).toEqual({ endpoint: `${agent.url}/ok`, auth_header_name: "X-Agent-Key", timeout_seconds: 1 })
+    expect(externalStep.llmStepTrace).toBeNull()
+    const list = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns`)
+    for (const text of [started.text, samples.text, list.text, JSON.stringify(run)]) {
+      expect(text).not.toContain(SECRET_HEADER_VALUE)
+      expect(text).not.toContain(SECRET_API_KEY)
+    }
+    const onDisk = readAllFiles(dataDir)
+    expect(onDisk).not.toContain(SECRET_HEADER_VALUE)
+    expect(onDisk).not.toContain(SECRET_API_KEY)
+    expect(onDisk).toContain("v1.") // the sealed config is there
+  })
+
+  it("judges an agent's timeouts, 500s and bad replies as candidate failures and still completes the run", async () => {
+    const started = await call(backend, "POST", `${AGENT_PATH}:evaluate`, {
+      body: { candidateRevision: 2, candidateExternalConfig: external("faulty") }
+    })
+    const run = await awaitRun(backend, started.json.id)
+    expect(run.status).toBe("COMPLETED")
+    expect(run.summary.assessmentDistribution.FAILED).toBe(4)
+    expect(run.summary.successfulEvaluations).toBe(10)
+    expect(run.deploymentRecommendation).toBe("DO_NOT_DEPLOY")
+    const samples = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns/${run.id}/samples?PageSize=100`)
+    const errors = samples.json.items
+      .filter((i: any) => i.candidateRevisionResult.status === "FAILED")
+      .map((i: any) => i.candidateRevisionResult.trace.traces[0].error)
+      .sort()
+    expect(errors).toEqual([
+      "external agent answered HTTP 500",
+      "external agent did not answer within 1 s",
+      "external agent reply has no string `response` or `output`",
+      "external agent reply is not JSON"
+    ])
+    expect(run.summary.topConcerns.some((c: string) => c.startsWith("Candidate failed: external agent"))).toBe(true)
+    for (const text of [samples.text, JSON.stringify(run)]) expect(text).not.toContain(SECRET_HEADER_VALUE)
+  })
+
+  it("cancels a running run: empty 200, CANCELLED within 2 s, then 409", async () => {
+    const started = await call(backend, "POST", `${AGENT_PATH}:evaluate`, {
+      body: { candidateRevision: 2, candidateExternalConfig: external("slow") }
+    })
+    for (let i = 0; i < 100; i++) {
+      const now = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns/${started.json.id}`)
+      if (now.json.status === "IN_PROGRESS") break
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    const asked = Date.now()
+    const cancel = await call(backend, "POST", `${AGENT_PATH}/evaluationRuns/${started.json.id}:cancel`)
+    expect(cancel.status).toBe(200)
+    expect(cancel.text).toBe("")
+    const run = await awaitRun(backend, started.json.id, 2_000)
+    expect(run.status).toBe("CANCELLED")
+    expect(Date.now() - asked).toBeLessThan(2_000)
+    expect(run.progress.completedSamples).toBeLessThan(10)
+    const again = await call(backend, "POST", `${AGENT_PATH}/evaluationRuns/${started.json.id}:cancel`)
+    expect(again.status).toBe(409)
+    expect(isProblem(again)).toBe(true)
+  })
+
+  it("bounds how many samples run at once by evaluation.concurrency", async () => {
+    // The cancelled run's aborted calls are still sleeping in the fake agent: let them drain first.
+    while (inFlight > 0) await new Promise((r) => setTimeout(r, 20))
+    maxInFlight = 0
+    // Both sides external-free would be instant; an inline candidate calling the agent over http keeps calls in flight.
+    const started = await call(backend, "POST", `${AGENT_PATH}:evaluate`, {
+      body: { agent: { flow: { steps: [{ type: "http", url: `${agent.url}/slow`, body: { parameters: { question: "{{question}}" } }, resultPath: "response" }] } } }
+    })
+    const run = await awaitRun(backend, started.json.id)
+    expect(run.status).toBe("COMPLETED")
+    expect(maxInFlight).toBe(3)
+  })
+})
+
+describe("the LLM judge over an OpenAI-compatible server on loopback", () => {
+  let llm: LoopbackServer
+  let backend: LocalBackend
+
+  beforeAll(async () => {
+    llm = await startServer((request, response) => {
+      const messages = request.body.messages as Array<{ role: string; content: string }>
+      const last = messages.at(-1)?.content ?? ""
+      if (!request.body.response_format) {
+        return sendJson(response, 200, { choices: [{ message: { content: `Answer to: ${last}` } }], usage: { prompt_tokens: 5, completion_tokens: 5 } })
+      }
+      const verdict = (content: string) => sendJson(response, 200, { choices: [{ message: { content } }] })
+      if (/refund/i.test(last)) return verdict("this is not JSON {")
+      if (/password/i.test(last)) return verdict(JSON.stringify({ score: 42, overallAssessment: "IMPROVED", summary: "s" }))
+      if (/shipping/i.test(last)) return sendJson(response, 500, { error: "overloaded" })
+      verdict(JSON.stringify({ score: 7, overallAssessment: "EQUIVALENT", summary: "fine", concernsRisks: ["Tone"] }))
+    })
+    ;({ backend } = await withBackend({ llm: { baseUrl: llm.url }, judge: "llm" }))
+  })
+  afterAll(async () => {
+    await backend.close()
+    await llm.close()
+  })
+
+  it("fails only the samples whose verdict is invalid or missing, and completes the run", async () => {
+    const started = await call(backend, "POST", `${AGENT_PATH}:evaluate`, { body: { candidateRevision: 2 } })
+    const run = await awaitRun(backend, started.json.id)
+    expect(run.status).toBe("COMPLETED")
+    expect(run.summary.failedEvaluations).toBe(3)
+    expect(run.summary.successfulEvaluations).toBe(7)
+    expect(run.progress.failedSamples).toBe(3)
+    expect(run.summary.averageLlmScore).toBe(7)
+    expect(run.summary.scoreDistribution["6-8"]).toBe(7)
+    expect(run.summary.topConcerns).toEqual(["Tone (7/10 samples)"])
+    expect(run.deploymentRecommendation).toBe("DEPLOY_WITH_CAUTION")
+    const samples = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns/${run.id}/samples?PageSize=100`)
+    const failures = samples.json.items
+      .filter((i: any) => i.llmEvaluation.errorCategory === "JUDGE_ERROR")
+      .map((i: any) => i.llmEvaluation.errorTitle)
+      .sort()
+    expect(failures).toEqual(["Judge returned an invalid verdict", "Judge returned invalid JSON", "Judge unavailable"])
+  })
+})
