@@ -35,17 +35,11 @@ export const createEmbeddedUpstream = (backend: LocalBackend, description: strin
 }
 
 /**
- * Load `@fruxkit/local` and start it. Imported lazily so remote mode never
- * opens SQLite, and by a computed specifier while the package has no entry yet.
+ * Start `@fruxkit/local` on a data dir (demo data seeded when the dir is new).
+ * Imported lazily so remote mode never loads SQLite.
  */
 export const startLocalBackend = async (dataDir: string): Promise<Upstream> => {
-  const specifier = "@fruxkit/local"
-  const local = (await import(specifier)) as {
-    createLocalBackend?: (options: { dataDir: string; seed: "demo" }) => Promise<LocalBackend>
-  }
-  if (typeof local.createLocalBackend !== "function") {
-    throw new Error("@fruxkit/local does not export createLocalBackend yet; set FRUXON_API_URL to use a remote API")
-  }
-  const backend = await local.createLocalBackend({ dataDir, seed: "demo" })
+  const { createLocalBackend } = await import("@fruxkit/local")
+  const backend = await createLocalBackend({ dataDir, seed: "demo" })
   return createEmbeddedUpstream(backend, `embedded (${dataDir})`)
 }

@@ -1,0 +1,59 @@
+import { Route } from "@fruxkit/core"
+import { describe, expect, it } from "vitest"
+import { middlewareApp } from "../../../test/support/middleware-app.js"
+import { bodyLimit } from "../body-limit/index.js"
+import { routeMatch } from "../route-match/index.js"
+import { parseWait, validateRequest } from "./index.js"
+
+const app = middlewareApp()
+app.use("*", routeMatch({ router: Route.makeRouter() }))
+app.use("*", bodyLimit({ maxBytes: 10_000 }))
+app.use("*", validateRequest({ waitEndpoints: new Set(["getEvaluationRun"]), dedupeEndpoints: new Set(["addToDatasets"]), maxWaitMs: 5000 }))
+app.all("*", (c) => c.json({ decoded: c.get("decoded"), wait: c.get("waitMs") ?? null, dedupe: c.get("dedupe") }))
+
+const T = "/v1/tenants/demo/agents/support_bot"
+type Problem = { status: number; errors: Array<{ path: string; message: string }> }
+
+describe("validateRequest", () => {
+  it("passes a valid request with its decoded parts", async () => {
+    const res = await app.request(`${T}/evaluationRuns/r1?wait=90s`)
+    expect(res.status).toBe(200)
+    // A wait beyond the maximum is shortened, not refused.
+    expect(await res.json()).toMatchObject({ wait: 5000, decoded: { path: { tenant: "demo", evaluationRun: "r1" } } })
+  })
+
+  it("lists every invalid field with its path", async () => {
+    const res = await app.request(`${T}/revisions/x/draft:test`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "if-match": "nope" },
+      body: JSON.stringify({ mode: "FAST", unknown: true })
+    })
+    expect(res.status).toBe(400)
+    const paths = ((await res.json()) as Problem).errors.map((e) => e.path)
+    expect(paths).toEqual(expect.arrayContaining(["path.revision", "body.mode", "body.unknown", "header.If-Match"]))
+  })
+
+  it("requires If-Match where the endpoint does", async () => {
+    const res = await app.request(`${T}/revisions/2/draft:test`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as Problem).errors.map((e) => e.path)).toContain("header.If-Match")
+  })
+
+  it("refuses a non-JSON content type with 415", async () => {
+    const res = await app.request(`${T}:evaluate`, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" })
+    expect(res.status).toBe(415)
+  })
+
+  it("answers 404 / 405 for paths outside the table", async () => {
+    expect((await app.request("/v1/tenants/demo/unknown")).status).toBe(404)
+    expect((await app.request(`${T}:evaluate`)).status).toBe(405)
+  })
+
+  it("parses waits", () => {
+    expect(parseWait("30s")).toBe(30_000)
+    expect(parseWait("250ms")).toBe(250)
+    expect(parseWait("2m")).toBe(120_000)
+    expect(parseWait("15")).toBe(15_000)
+    expect(parseWait("soon")).toBeUndefined()
+  })
+})
