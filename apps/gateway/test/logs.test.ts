@@ -1,0 +1,79 @@
+/**
+ * Secrets never reach the logs: the gateway's upstream token, its API keys
+ * and candidateExternalConfig secret values, through successes, validation
+ * failures, retries, upstream errors and transport failures — at debug level.
+ */
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { startLocalBackend } from "../src/upstream/embedded.js"
+import { createRemoteUpstream } from "../src/upstream/remote.js"
+import { startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.js"
+import { startGateway, type TestGateway } from "./support/gateway-server.js"
+
+const TOKEN = "upstream-token-LOGTEST-0123456789"
+const KEY = "gateway-key-LOGTEST-0123456789"
+const WRONG_KEY = "wrong-key-LOGTEST-0123456789"
+const EXTERNAL_SECRET = "ext-api-key-LOGTEST-0123456789"
+const EXTERNAL_HEADER = "Bearer ext-header-LOGTEST-0123456789"
+const SECRETS = [TOKEN, KEY, WRONG_KEY, EXTERNAL_SECRET, EXTERNAL_HEADER]
+const T = "/v1/tenants/demo/agents/support_bot"
+
+let fake: FakeUpstream
+let remote: TestGateway
+let embedded: TestGateway
+let dataDir: string
+
+beforeAll(async () => {
+  fake = await startFakeUpstream()
+  remote = await startGateway(createRemoteUpstream({ url: fake.url, token: TOKEN }), {
+    apiKeys: [{ key: KEY, tenants: ["demo"] }],
+    requestTimeoutMs: 800
+  })
+  dataDir = mkdtempSync(join(tmpdir(), "fruxkit-gw-logs-"))
+  embedded = await startGateway(await startLocalBackend(dataDir), { apiKeys: [{ key: KEY, tenants: ["demo"] }] })
+})
+afterAll(async () => {
+  await remote.close()
+  await embedded.close()
+  await fake.close()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+const externalEvaluate = JSON.stringify({
+  candidateExternalConfig: {
+    parameters: { endpoint: "http://127.0.0.1:9/agent", api_key: EXTERNAL_SECRET, auth_header_value: EXTERNAL_HEADER }
+  }
+})
+
+describe("logs", () => {
+  it("hold no secret, whatever happened", async () => {
+    const headers = { authorization: `Bearer ${KEY}`, "content-type": "application/json" }
+    for (const gw of [remote, embedded]) {
+      const evaluate = await fetch(`${gw.url}${T}:evaluate`, { method: "POST", headers, body: externalEvaluate })
+      const answer = await evaluate.text()
+      for (const secret of SECRETS) expect(answer).not.toContain(secret)
+      // Validation failure with a secret in the body.
+      await fetch(`${gw.url}${T}:evaluate`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ candidateExternalConfig: { parameters: { api_key: EXTERNAL_SECRET, nested: { no: 1 } } } })
+      })
+      await fetch(`${gw.url}${T}`, { headers: { authorization: `Bearer ${WRONG_KEY}` } })
+      await fetch(`${gw.url}${T}`, { headers: { "x-api-key": WRONG_KEY } })
+    }
+    fake.inject(/marker=logs-retry/, { kind: "status", status: 503, retryAfter: "0" }, { kind: "reset" }, { kind: "reset" })
+    await fetch(`${remote.url}${T}?marker=logs-retry`, { headers })
+    fake.inject(/marker=logs-stall/, { kind: "stall" })
+    await fetch(`${remote.url}${T}?marker=logs-stall`, { headers })
+
+    const logs = remote.logs() + embedded.logs()
+    // The logs did record all of it (so the absence below means something).
+    expect(logs).toContain('"msg":"retrying upstream call"')
+    expect(logs).toContain('"status":401')
+    expect(logs).toContain('"status":400')
+    expect(logs).toContain('"status":504')
+    for (const secret of SECRETS) expect(logs).not.toContain(secret)
+  })
+})

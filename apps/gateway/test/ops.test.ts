@@ -1,0 +1,74 @@
+/** /healthz, /readyz, /metrics and /openapi.json (app.request: no socket needed except for the upstream). */
+import { describe, expect, it } from "vitest"
+import { createGateway } from "../src/app.js"
+import { defaultConfig } from "../src/config.js"
+import { createMetrics } from "../src/metrics.js"
+import { createRemoteUpstream } from "../src/upstream/remote.js"
+import { silentLogger } from "./support/middleware-app.js"
+import { startFakeUpstream } from "./support/fake-upstream.js"
+
+const gatewayFor = (url: string) =>
+  createGateway(defaultConfig({ rateLimitPerSecond: 0 }), {
+    upstream: createRemoteUpstream({ url, token: "upstream-token-ops-0123456789", connectTimeoutMs: 500 }),
+    logger: silentLogger,
+    metrics: createMetrics({ defaultMetrics: false })
+  })
+
+describe("operations endpoints", () => {
+  it("healthz is 200; readyz follows the upstream and shutdown", async () => {
+    const fake = await startFakeUpstream()
+    const gateway = gatewayFor(fake.url)
+    expect((await gateway.app.request("/healthz")).status).toBe(200)
+    const ready = await gateway.app.request("/readyz")
+    expect(ready.status).toBe(200)
+    await gateway.beginShutdown()
+    expect((await gateway.app.request("/readyz")).status).toBe(503)
+    const refused = await gateway.app.request("/v1/tenants/demo/agents")
+    expect(refused.status).toBe(503)
+    expect(refused.headers.get("content-type")).toContain("application/problem+json")
+    await gateway.close()
+    await fake.close()
+
+    // Nothing listening there: not ready.
+    const down = gatewayFor(fake.url)
+    const notReady = await down.app.request("/readyz")
+    expect(notReady.status).toBe(503)
+    expect(await notReady.json()).toMatchObject({ status: "not ready" })
+    await down.close()
+  })
+
+  it("metrics count requests by route and status, in Prometheus text", async () => {
+    const fake = await startFakeUpstream()
+    const gateway = gatewayFor(fake.url)
+    await gateway.app.request("/v1/tenants/demo/agents")
+    await gateway.app.request("/v1/tenants/demo/agents/a1:evaluate")
+    const res = await gateway.app.request("/metrics")
+    expect(res.headers.get("content-type")).toContain("text/plain")
+    const text = await res.text()
+    expect(text).toMatch(/fruxkit_gateway_requests_total\{route="listAgents",method="GET",status="200"\} 1/)
+    expect(text).toMatch(/fruxkit_gateway_requests_total\{route="unmatched",method="GET",status="405"\} 1/)
+    expect(text).toMatch(/fruxkit_gateway_upstream_duration_seconds_count\{route="listAgents",status="200"\} 1/)
+    for (const name of ["upstream_retries_total", "active_run_pollers", "active_event_streams"]) {
+      expect(text).toContain(`fruxkit_gateway_${name}`)
+    }
+    await gateway.close()
+    await fake.close()
+  })
+
+  it("openapi.json is core's document plus the gateway's extensions", async () => {
+    const gateway = gatewayFor("http://127.0.0.1:9")
+    const doc = (await (await gateway.app.request("/openapi.json")).json()) as any
+    expect(doc.openapi).toBe("3.1.0")
+    const base = "/v1/tenants/{tenant}/agents/{agent}"
+    const evaluate = doc.paths[`${base}:evaluate`].post
+    expect(evaluate.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(["wait", "Idempotency-Key"]))
+    expect(evaluate.responses["202"]).toBeDefined()
+    expect(doc.paths[`${base}/evaluationRuns/{evaluationRun}`].get.parameters.map((p: any) => p.name)).toContain("wait")
+    expect(doc.paths[`${base}/executionRecords/{executionRecord}:addToDatasets`].post.parameters.map((p: any) => p.name)).toContain("dedupe")
+    expect(doc.paths[`${base}/evaluationRuns/{evaluationRun}/events`].get.responses["200"].content).toHaveProperty("text/event-stream")
+    expect(doc.components.securitySchemes.gatewayApiKey).toMatchObject({ type: "http", scheme: "bearer" })
+    // Core's schemas are there, not a skeleton.
+    expect(doc.components.schemas.EvaluationRun).toBeDefined()
+    await gateway.close()
+  })
+})
