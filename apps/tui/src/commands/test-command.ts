@@ -1,0 +1,101 @@
+/** `fruxkit test`: run the draft forked from a revision, print response, status, cost and trace. */
+import type { StepTrace } from "@fruxkit/core"
+import { CommandFailure, print, printJson, type CommandDefinition } from "./command.js"
+import { integerFlag, listFlag, pairs, requiredString, stringFlag } from "./command-line.js"
+import { ExitCode, UsageError } from "./exit-codes.js"
+import { facts } from "./tables.js"
+import { parseParameterValue } from "../ui/state/draftTestForm.js"
+import { formatCost, formatDuration, oneLine } from "../format-units.js"
+import { stepCost } from "../ui/components/TraceTree.js"
+
+const traceLines = (steps: ReadonlyArray<StepTrace>, depth = 0): Array<string> =>
+  steps.flatMap((step) => [
+    `${"  ".repeat(depth + 1)}${step.displayName || step.id} ${step.type} ${step.status} ${formatDuration(step.duration)} ${formatCost(stepCost(step))}${step.error ? ` — ${oneLine(step.error)}` : ""}`,
+    ...traceLines(step.steps, depth + 1)
+  ])
+
+export const parametersFrom = (json: string | undefined, params: ReadonlyArray<string>): Record<string, unknown> => {
+  let parameters: Record<string, unknown> = {}
+  if (json !== undefined) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(json)
+    } catch {
+      throw new UsageError("--params must be a JSON object")
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new UsageError("--params must be a JSON object")
+    parameters = { ...(parsed as Record<string, unknown>) }
+  }
+  for (const [key, value] of pairs(params, "param")) parameters[key] = parseParameterValue(value)
+  return parameters
+}
+
+export const testCommand: CommandDefinition = {
+  name: "test",
+  summary: "Run a draft (the studio's Test) and print its response, status, cost and trace",
+  usage: "fruxkit test --agent ID --revision N [--param key=value …] [--mode sandbox] [--env SLUG] [--session ID]",
+  flags: {
+    agent: { type: "string", value: "ID", description: "The agent" },
+    revision: { type: "string", value: "N", description: "The base revision the draft forks from (default: the newest)" },
+    param: { type: "string", multiple: true, value: "KEY=VALUE", description: "A parameter; the value is JSON when it parses, else text" },
+    params: { type: "string", value: "JSON", description: "All parameters as one JSON object (--param wins per key)" },
+    mode: { type: "string", value: "MODE", description: "production (default) or sandbox" },
+    env: { type: "string", value: "SLUG", description: "Environment slug (created on first use)" },
+    session: { type: "string", value: "ID", description: "Continue this session (conversation continuity)" },
+    "if-match": { type: "string", value: "VERSION", description: "The draft version you expect (default: the current head's)" }
+  },
+  run: async (context) => {
+    const agent = requiredString(context.values, "agent")
+    const mode = stringFlag(context.values, "mode")
+    if (mode !== undefined && !["production", "sandbox"].includes(mode.toLowerCase())) {
+      throw new UsageError(`--mode is production or sandbox, got "${mode}"`)
+    }
+    const parameters = parametersFrom(stringFlag(context.values, "params"), listFlag(context.values, "param"))
+    const expected = integerFlag(context.values, "if-match")
+    let revision = integerFlag(context.values, "revision")
+    const { client, settings } = await context.open()
+    const tenant = settings.tenant
+    if (revision === undefined) {
+      const revisions = await client.listRevisions({ tenant, agent })
+      revision = revisions.reduce((max, r) => Math.max(max, r.agentRevision), 0)
+      if (revision === 0) throw new CommandFailure(`agent ${agent} has no revisions`)
+    }
+    const ref = { tenant, agent, revision }
+    let version = expected
+    if (version === undefined) {
+      const draft = await client.getDraft(ref)
+      if (!draft) throw new CommandFailure(`revision ${revision} of ${agent} has no draft to test`)
+      version = draft.version
+    }
+    const env = stringFlag(context.values, "env")
+    const session = stringFlag(context.values, "session")
+    const result = await client.testDraft({
+      ...ref,
+      ifMatch: version,
+      body: {
+        parameters,
+        mode: mode?.toLowerCase() === "sandbox" ? "SANDBOX" : "PRODUCTION",
+        ...(env ? { environmentSlug: env } : {}),
+        ...(session ? { sessionId: session } : {})
+      }
+    })
+    if (context.json) printJson(context, result)
+    else {
+      print(
+        context,
+        facts([
+          ["status", result.status],
+          ["execution", result.executionRecordId],
+          ["session", result.sessionId || "—"],
+          ["cost", formatCost(result.trace?.totalCost ?? 0)],
+          ["duration", formatDuration(result.trace?.duration ?? 0)],
+          ["draft", `v${version} of revision ${revision}`]
+        ])
+      )
+      print(context, `response\n${result.response.split("\n").map((line) => `  ${line}`).join("\n")}`)
+      const steps = traceLines(result.trace?.traces ?? [])
+      if (steps.length > 0) print(context, `trace\n${steps.join("\n")}`)
+    }
+    return ["FAILED", "REJECTED", "CANCELLED"].includes(result.status) ? ExitCode.Failed : ExitCode.Ok
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Wait for a run to end with core's polling. Progress goes to stderr as one
+ * rewritten line, and only when stderr is a terminal (a CI log gets nothing).
+ */
+import * as Duration from "effect/Duration"
+import type { EvaluationRun, PromiseClient } from "@fruxkit/core"
+import { progressLine, runProgress } from "../run-progress.js"
+import type { CommandContext } from "./command.js"
+
+export const DEFAULT_WAIT_MS = 30 * 60_000
+
+export const waitForRun = async (
+  client: PromiseClient,
+  context: CommandContext,
+  ref: { readonly tenant: string; readonly agent: string; readonly evaluationRun: string },
+  options: { readonly initial?: EvaluationRun | undefined; readonly timeoutMs?: number | undefined }
+): Promise<EvaluationRun> => {
+  const tty = context.stderr.isTTY === true && !context.json
+  const firstSeenAt = Date.now()
+  let last = options.initial
+  const draw = () => {
+    if (tty && last) context.stderr.write(`\r\x1b[K${progressLine(runProgress(last, Date.now(), firstSeenAt), 30)}`)
+  }
+  const clock = tty ? setInterval(draw, 1000) : undefined
+  try {
+    return await client.awaitEvaluationRun(ref, {
+      deadline: Duration.millis(options.timeoutMs ?? DEFAULT_WAIT_MS),
+      ...(options.initial ? { initial: options.initial } : {}),
+      onProgress: (run) => {
+        last = run
+        draw()
+      }
+    })
+  } finally {
+    if (clock) clearInterval(clock)
+    if (tty) context.stderr.write("\r\x1b[K")
+  }
+}

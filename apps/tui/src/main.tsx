@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/** `fruxkit`: no command opens the terminal UI; a command runs once and exits with a code scripts can read. */
+import { runCli } from "./cli.js"
+import { resolveConnection } from "./connection.js"
+import { parseFlags, stringFlag } from "./commands/command-line.js"
+import { ExitCode } from "./commands/exit-codes.js"
+import { mainHelp } from "./help-text.js"
+
+const main = async (argv: ReadonlyArray<string>): Promise<number> => {
+  const first = argv[0]
+  const interactive = first === undefined || (first.startsWith("--") && first !== "--help")
+  if (!interactive) return runCli(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env })
+  let values
+  try {
+    values = parseFlags(argv, {}).values
+  } catch (error) {
+    process.stderr.write(`fruxkit: ${(error as Error).message}\nsee fruxkit --help\n`)
+    return ExitCode.Usage
+  }
+  if (values.help === true) {
+    process.stdout.write(mainHelp())
+    return ExitCode.Ok
+  }
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    process.stderr.write("fruxkit: the interactive UI needs a terminal; for scripts use a command (fruxkit --help)\n")
+    return ExitCode.Usage
+  }
+  const settings = resolveConnection({ url: stringFlag(values, "url"), tenant: stringFlag(values, "tenant"), dataDir: stringFlag(values, "data-dir") })
+  const { runInteractive } = await import("./interactive.js")
+  return runInteractive(settings)
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    // Last resort: still no stack trace for the user.
+    process.stderr.write(`fruxkit: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.exitCode = 1
+  }
+)

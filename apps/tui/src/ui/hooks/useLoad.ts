@@ -1,0 +1,45 @@
+/** Load something from the API for a screen: loading / ready / failed, with reload; aborted on unmount. */
+import { useCallback, useEffect, useRef, useState } from "react"
+import { describeError, type Failure } from "../../describe-error.js"
+
+export type Loaded<T> =
+  | { readonly status: "loading"; readonly value: T | undefined }
+  | { readonly status: "ready"; readonly value: T }
+  | { readonly status: "failed"; readonly value: T | undefined; readonly failure: Failure }
+
+export const useLoad = <T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  deps: ReadonlyArray<unknown>
+): Loaded<T> & { readonly reload: () => void } => {
+  const [state, setState] = useState<Loaded<T>>({ status: "loading", value: undefined })
+  const [generation, setGeneration] = useState(0)
+  const loadRef = useRef(load)
+  loadRef.current = load
+  useEffect(() => {
+    const controller = new AbortController()
+    setState((previous) => ({ status: "loading", value: previous.value }))
+    loadRef.current(controller.signal).then(
+      (value) => {
+        if (!controller.signal.aborted) setState({ status: "ready", value })
+      },
+      (error: unknown) => {
+        if (!controller.signal.aborted) setState((previous) => ({ status: "failed", value: previous.value, failure: describeError(error) }))
+      }
+    )
+    return () => controller.abort()
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, generation])
+  const reload = useCallback(() => setGeneration((g) => g + 1), [])
+  return { ...state, reload }
+}
+
+/** Read an AsyncIterable into an array, at most `limit` items (stops the paging there). */
+export const take = async <T>(items: AsyncIterable<T>, limit: number): Promise<Array<T>> => {
+  const out: Array<T> = []
+  if (limit <= 0) return out
+  for await (const item of items) {
+    out.push(item)
+    if (out.length >= limit) break
+  }
+  return out
+}

@@ -1,0 +1,105 @@
+/**
+ * The one place keys are read. A single `useInput` hands each key to the
+ * registered layers, highest priority first (a text field being edited, then
+ * an overlay, then the screen, then the app's global keys); the first layer
+ * that handles it stops it. Components register layers with `useCommands` or
+ * `useTextInput`, never with `useInput` of their own. They register in layout
+ * effects, before the frame is written, so a key typed at a screen that has
+ * just appeared finds its handlers.
+ */
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react"
+import { useInput, type Key } from "ink"
+import type { Command } from "./bindings.js"
+
+export const Priority = { Global: 0, Screen: 1, Overlay: 2, Text: 3 } as const
+export type Priority = (typeof Priority)[keyof typeof Priority]
+
+export interface Layer {
+  readonly priority: Priority
+  /** Answers whether it used the key. */
+  readonly handle: (input: string, key: Key) => boolean
+  /** What the footer lists for this layer. */
+  readonly commands: ReadonlyArray<Command>
+}
+
+interface Registered extends Layer {
+  readonly order: number
+}
+
+interface KeyboardRegistry {
+  readonly register: (layer: Layer) => { update: (layer: Layer) => void; remove: () => void }
+}
+
+/** What the footer shows: the commands of the top screen layer, or the text-editing hint. */
+export interface ActiveKeys {
+  readonly editingText: boolean
+  readonly overlay: boolean
+  readonly commands: ReadonlyArray<Command>
+}
+
+const RegistryContext = createContext<KeyboardRegistry | undefined>(undefined)
+const ActiveKeysContext = createContext<ActiveKeys>({ editingText: false, overlay: false, commands: [] })
+
+const sameKeys = (a: ActiveKeys, b: ActiveKeys) =>
+  a.editingText === b.editingText && a.overlay === b.overlay && a.commands.join() === b.commands.join()
+
+export const KeyboardProvider = ({ children }: { readonly children: ReactNode }) => {
+  const layers = useRef(new Map<number, Registered>())
+  const counter = useRef(0)
+  const [active, setActive] = useState<ActiveKeys>({ editingText: false, overlay: false, commands: [] })
+
+  const ordered = () =>
+    [...layers.current.values()].sort((a, b) => b.priority - a.priority || b.order - a.order)
+
+  const publish = useCallback(() => {
+    const all = ordered()
+    const screen = all.find((layer) => layer.priority === Priority.Screen)
+    const next: ActiveKeys = {
+      editingText: all.some((layer) => layer.priority === Priority.Text),
+      overlay: all.some((layer) => layer.priority === Priority.Overlay),
+      commands: screen?.commands ?? []
+    }
+    setActive((previous) => (sameKeys(previous, next) ? previous : next))
+  }, [])
+
+  const registry = useMemo<KeyboardRegistry>(
+    () => ({
+      register: (layer) => {
+        const id = ++counter.current
+        layers.current.set(id, { ...layer, order: id })
+        publish()
+        return {
+          update: (next) => {
+            if (!layers.current.has(id)) return
+            const before = layers.current.get(id)!
+            layers.current.set(id, { ...next, order: id })
+            if (before.commands.join() !== next.commands.join()) publish()
+          },
+          remove: () => {
+            layers.current.delete(id)
+            publish()
+          }
+        }
+      }
+    }),
+    [publish]
+  )
+
+  useInput((input, key) => {
+    for (const layer of ordered()) if (layer.handle(input, key)) return
+  })
+
+  return (
+    <RegistryContext.Provider value={registry}>
+      <ActiveKeysContext.Provider value={active}>{children}</ActiveKeysContext.Provider>
+    </RegistryContext.Provider>
+  )
+}
+
+export const useKeyboardRegistry = (): KeyboardRegistry => {
+  const registry = useContext(RegistryContext)
+  if (registry === undefined) throw new Error("useCommands needs a KeyboardProvider above it")
+  return registry
+}
+
+export const useActiveKeys = (): ActiveKeys => useContext(ActiveKeysContext)

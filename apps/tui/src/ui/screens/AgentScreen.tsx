@@ -1,0 +1,160 @@
+/**
+ * One agent: its revisions, datasets, recent evaluation runs and recent
+ * executions. Tab moves between sections; Enter acts on the selected row
+ * (test a revision's draft, open a run, curate an execution).
+ */
+import { useState } from "react"
+import { Box, Text } from "ink"
+import type { AgentRevision, Dataset, EvaluationRun, ExecutionRecord } from "@fruxkit/core"
+import { Frame, useBodySize } from "../components/Frame.js"
+import { ProblemView } from "../components/ProblemView.js"
+import { SelectList, moveSelection } from "../components/SelectList.js"
+import { Spinner } from "../components/Spinner.js"
+import { Command } from "../keys/bindings.js"
+import { useCommands } from "../keys/useCommands.js"
+import { useLoad } from "../hooks/useLoad.js"
+import { useApi } from "../state/ApiContext.js"
+import { useNavigation } from "../state/NavigationContext.js"
+import { formatCost, formatScore, formatTime, shortId } from "../../format-units.js"
+
+const SECTIONS = ["revisions", "datasets", "runs", "executions"] as const
+type Section = (typeof SECTIONS)[number]
+
+export const RECENT = 5
+
+export const runLine = (run: EvaluationRun): string =>
+  `${shortId(run.id)}  ${run.status.padEnd(11)} cand ${String(run.candidateRevision ?? "ext").padEnd(4)} score ${formatScore(run.score).padEnd(5)} ${formatTime(run.createdAt)}`
+
+const revisionLine = (revision: AgentRevision, current: number): string =>
+  `rev ${String(revision.agentRevision).padEnd(4)}${revision.agentRevision === current ? "deployed " : "         "}${revision.comment}`
+
+const datasetLine = (dataset: Dataset): string => `${dataset.name.padEnd(20)} ${String(dataset.sampleCount).padStart(4)} samples`
+
+const executionLine = (record: ExecutionRecord): string =>
+  `${shortId(record.id)}  rev ${String(record.agentRevision).padEnd(3)} ${record.status.padEnd(10)} ${formatCost(record.totalCost).padEnd(9)} ${formatTime(record.createdAt)}${record.isSample ? "  in dataset" : ""}`
+
+export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
+  const { client, tenant, label } = useApi()
+  const navigation = useNavigation()
+  const overview = useLoad(
+    async (signal) => {
+      const ref = { tenant, agent: agentId }
+      const [agent, revisions, datasets, runs, executions] = await Promise.all([
+        client.getAgent(ref, { signal }),
+        client.listRevisions(ref, { signal }),
+        client.listDatasets(ref, { signal }),
+        client.listEvaluationRunsPage({ ...ref, query: { PageSize: RECENT } }, { signal }),
+        client.listExecutionRecordsPage({ ...ref, query: { PageSize: RECENT } }, { signal })
+      ])
+      return { agent, revisions, datasets, runs: runs.items, executions: executions.items }
+    },
+    [client, tenant, agentId]
+  )
+  const [section, setSection] = useState<Section>("revisions")
+  const [selection, setSelection] = useState<Record<Section, number>>({ revisions: 0, datasets: 0, runs: 0, executions: 0 })
+  const data = overview.value
+  const counts: Record<Section, number> = {
+    revisions: data?.revisions.length ?? 0,
+    datasets: data?.datasets.length ?? 0,
+    runs: data?.runs.length ?? 0,
+    executions: data?.executions.length ?? 0
+  }
+  const move = (delta: number) =>
+    setSelection((s) => ({ ...s, [section]: moveSelection(s[section], delta, counts[section]) }))
+  const selectedRevision = data?.revisions[selection.revisions]
+  // Without a choice, test the newest revision that is not deployed (the candidate), else the deployed one.
+  const testRevision =
+    section === "revisions" && selectedRevision
+      ? selectedRevision.agentRevision
+      : (data?.revisions.find((r) => r.agentRevision !== data.agent.currentRevision)?.agentRevision ?? data?.agent.currentRevision)
+
+  useCommands({
+    [Command.Up]: () => move(-1),
+    [Command.Down]: () => move(1),
+    [Command.NextSection]: () => setSection((s) => SECTIONS[(SECTIONS.indexOf(s) + 1) % SECTIONS.length]!),
+    [Command.Open]: () => {
+      if (!data) return
+      if (section === "revisions" && selectedRevision) {
+        navigation.push({ screen: "draftTest", agentId, revision: selectedRevision.agentRevision })
+      } else if (section === "runs") {
+        const run = data.runs[selection.runs]
+        if (run) navigation.push({ screen: "run", agentId, runId: run.id })
+      } else if (section === "executions") {
+        const record = data.executions[selection.executions]
+        if (record) navigation.push({ screen: "curate", agentId, executionRecordId: record.id })
+      } else if (section === "datasets") {
+        navigation.push({ screen: "evaluate", agentId })
+      }
+    },
+    [Command.DraftTest]: () => {
+      if (testRevision !== undefined) navigation.push({ screen: "draftTest", agentId, revision: testRevision })
+    },
+    [Command.Evaluate]: () => navigation.push({ screen: "evaluate", agentId }),
+    [Command.History]: () => navigation.push({ screen: "history", agentId }),
+    [Command.Reload]: overview.reload
+  })
+
+  return (
+    <Frame title={`agent ${agentId}`} status={label}>
+      {overview.status === "failed" ? <ProblemView failure={overview.failure} hint="R reload · Esc back" /> : null}
+      {!data && overview.status === "loading" ? <Spinner label="Loading agent…" /> : null}
+      {data ? (
+        <Sections
+          heading={`${data.agent.displayName || data.agent.id} · deployed rev ${data.agent.currentRevision}${data.agent.description ? ` · ${data.agent.description}` : ""}`}
+          focus={section}
+          selection={selection}
+          lines={{
+            revisions: data.revisions.map((r) => revisionLine(r, data.agent.currentRevision)),
+            datasets: data.datasets.map(datasetLine),
+            runs: data.runs.map(runLine),
+            executions: data.executions.map(executionLine)
+          }}
+        />
+      ) : null}
+    </Frame>
+  )
+}
+
+const TITLES: Record<Section, string> = {
+  revisions: "Revisions (Enter: test draft)",
+  datasets: "Datasets",
+  runs: "Recent evaluation runs (Enter: open)",
+  executions: "Recent executions (Enter: curate)"
+}
+
+const Sections = ({
+  heading,
+  focus,
+  selection,
+  lines
+}: {
+  readonly heading: string
+  readonly focus: Section
+  readonly selection: Record<Section, number>
+  readonly lines: Record<Section, ReadonlyArray<string>>
+}) => {
+  const size = useBodySize()
+  // One row for the heading; the rest shared by the four sections, each with a title row.
+  const perSection = Math.max(1, Math.floor((size.rows - 1) / SECTIONS.length) - 1)
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate">{heading}</Text>
+      {SECTIONS.map((name) => (
+        <Box key={name} flexDirection="column" height={perSection + 1}>
+          <Text bold {...(focus === name ? { color: "cyan" } : {})}>
+            {focus === name ? "▌" : " "}
+            {TITLES[name]}
+          </Text>
+          <SelectList
+            items={lines[name]}
+            selected={selection[name]}
+            height={perSection}
+            width={size.columns}
+            focused={focus === name}
+            render={(line) => line}
+          />
+        </Box>
+      ))}
+    </Box>
+  )
+}

@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from "vitest"
+import { keys, renderApp, type Rendered } from "../../../test/render-app.js"
+import { EDGE, EXECUTION, GOLDEN } from "../../../test/fake-fruxon.js"
+
+let app: Rendered | undefined
+afterEach(async () => {
+  await app?.cleanup()
+  app = undefined
+})
+
+const route = { screen: "curate", agentId: "support_bot", executionRecordId: EXECUTION } as const
+
+describe("CurateScreen", () => {
+  it("adds the execution to the chosen datasets with quality and tags", async () => {
+    app = renderApp({ route })
+    await app.waitFor("golden")
+    await app.press(keys.space) // choose golden
+    await app.waitFor("[x] golden")
+    await app.press(keys.down, keys.down, keys.right) // quality GOOD → BAD
+    await app.waitFor("‹ BAD ›")
+    await app.press(keys.down, keys.enter, "smoke, tui", keys.enter)
+    await app.waitFor("smoke, tui")
+    await app.press(keys.down, keys.down, keys.enter)
+    const done = await app.waitFor("✓ added to golden")
+    expect(done).not.toContain("skipped")
+    const body = app.fake.state.lastBodies.at(-1) as Record<string, unknown>
+    expect(body).toEqual({ datasetIds: [GOLDEN], quality: "BAD", tags: ["smoke", "tui"] })
+  })
+
+  it("warns before adding to a dataset that already holds the execution, and skips it by default", async () => {
+    app = renderApp({ route })
+    await app.waitFor("edge-cases")
+    expect(app.frame()).toContain("holds this execution")
+    await app.press(keys.down, keys.space)
+    const warned = await app.waitFor("⚠ already in edge-cases: those will be skipped")
+    expect(warned).toContain("[x] edge-cases")
+    await app.press(keys.down, keys.down, keys.down, keys.space) // dedupe off
+    await app.waitFor("a second sample will be created")
+    await app.press(keys.space, keys.down, keys.enter) // dedupe back on, then Add
+    const done = await app.waitFor("skipped edge-cases")
+    expect(done).toContain("added to no dataset")
+    expect(app.fake.state.requests.filter((r) => r.includes(":addToDatasets"))).toHaveLength(0)
+  })
+
+  it("refuses to send with no dataset chosen", async () => {
+    app = renderApp({ route })
+    await app.waitFor("golden")
+    await app.press(keys.down, keys.down, keys.down, keys.down, keys.down, keys.enter)
+    await app.waitFor("Choose at least one dataset")
+  })
+})

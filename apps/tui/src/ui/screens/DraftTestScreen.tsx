@@ -1,0 +1,313 @@
+/**
+ * Test the draft forked from a revision: fill the form, run it (`r`), read
+ * the response, status, cost and the trace tree; `c` curates the execution.
+ * A stale head (someone saved the draft since we read it) is said plainly and
+ * `R` reloads the head and runs again.
+ */
+import { useReducer, useRef, useState } from "react"
+import { Box, Text } from "ink"
+import type { AgentDraft, AgentRevision, DraftTestResponse } from "@fruxkit/core"
+import { Frame, useBodySize } from "../components/Frame.js"
+import { ProblemView } from "../components/ProblemView.js"
+import { Spinner } from "../components/Spinner.js"
+import { TextField } from "../components/TextField.js"
+import { TraceTree, visibleSteps } from "../components/TraceTree.js"
+import { Command } from "../keys/bindings.js"
+import { useCommands, type Handlers } from "../keys/useCommands.js"
+import { useLoad } from "../hooks/useLoad.js"
+import { useApi } from "../state/ApiContext.js"
+import { useNavigation } from "../state/NavigationContext.js"
+import { fieldAt, formFields, formReducer, initialForm, requestOf, type DraftTestForm, type FormAction } from "../state/draftTestForm.js"
+import { describeError, type Failure } from "../../describe-error.js"
+import { formatCost, formatDuration, truncate } from "../../format-units.js"
+
+type Outcome =
+  | { readonly state: "idle" }
+  | { readonly state: "running" }
+  | { readonly state: "done"; readonly result: DraftTestResponse }
+  | { readonly state: "failed"; readonly failure: Failure }
+  | { readonly state: "stale"; readonly failure: Failure }
+
+export const DraftTestScreen = ({ agentId, revision }: { readonly agentId: string; readonly revision: number }) => {
+  const { client, tenant, label } = useApi()
+  const head = useLoad(
+    async (signal) => {
+      const ref = { tenant, agent: agentId, revision }
+      const [rev, draft] = await Promise.all([client.getRevision(ref, { signal }), client.getDraft(ref, { signal })])
+      return { revision: rev, draft }
+    },
+    [client, tenant, agentId, revision]
+  )
+  return (
+    <Frame title={`${agentId} · draft test · base rev ${revision}`} status={label}>
+      {head.status === "failed" ? <ProblemView failure={head.failure} hint="Esc back" /> : null}
+      {head.status === "loading" && !head.value ? <Spinner label="Loading the draft…" /> : null}
+      {head.value ? <DraftTest agentId={agentId} revision={head.value.revision} draft={head.value.draft} /> : null}
+    </Frame>
+  )
+}
+
+const DraftTest = ({
+  agentId,
+  revision,
+  draft: firstDraft
+}: {
+  readonly agentId: string
+  readonly revision: AgentRevision
+  readonly draft: AgentDraft | null
+}) => {
+  const { client, tenant } = useApi()
+  const navigation = useNavigation()
+  const size = useBodySize()
+  const [form, dispatch] = useReducer(formReducer, revision.parametersMetadata, initialForm)
+  const [draft, setDraft] = useState(firstDraft)
+  const [outcome, setOutcome] = useState<Outcome>({ state: "idle" })
+  const [view, setView] = useState<"form" | "result">("form")
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set())
+  const [cursor, setCursor] = useState(0)
+  const running = useRef(false)
+  const ref = { tenant, agent: agentId, revision: revision.agentRevision }
+
+  const run = async (version: number) => {
+    if (running.current) return
+    running.current = true
+    setOutcome({ state: "running" })
+    setView("result")
+    try {
+      const result = await client.testDraft({ ...ref, ifMatch: version, body: requestOf(form) })
+      if (result.sessionId) dispatch({ type: "sessionAnswered", sessionId: result.sessionId })
+      setExpanded(new Set())
+      setCursor(0)
+      setOutcome({ state: "done", result })
+    } catch (error) {
+      const failure = describeError(error)
+      setOutcome(failure.tag === "StaleDraft" ? { state: "stale", failure } : { state: "failed", failure })
+    } finally {
+      running.current = false
+    }
+  }
+
+  const reloadAndRun = async () => {
+    if (running.current) return
+    try {
+      const fresh = await client.getDraft(ref)
+      setDraft(fresh)
+      if (fresh) await run(fresh.version)
+      else setOutcome({ state: "failed", failure: noDraftFailure(revision.agentRevision) })
+    } catch (error) {
+      setOutcome({ state: "failed", failure: describeError(error) })
+    }
+  }
+
+  const start = () => {
+    if (draft) void run(draft.version)
+    else setOutcome({ state: "failed", failure: noDraftFailure(revision.agentRevision) })
+  }
+
+  const trace = outcome.state === "done" ? (outcome.result.trace?.traces ?? []) : []
+  const rows = visibleSteps(trace, expanded)
+  const selectedRow = rows[cursor]
+  const toggle = (open: boolean) => {
+    if (!selectedRow || selectedRow.step.steps.length === 0) return
+    setExpanded((previous) => {
+      const next = new Set(previous)
+      if (open) next.add(selectedRow.path)
+      else next.delete(selectedRow.path)
+      return next
+    })
+  }
+
+  const formHandlers: Handlers = {
+    [Command.Up]: () => dispatch({ type: "move", delta: -1 }),
+    [Command.Down]: () => dispatch({ type: "move", delta: 1 }),
+    [Command.Open]: () => dispatch({ type: "edit" }),
+    [Command.Left]: () => fieldAt(form).kind === "mode" && dispatch({ type: "toggleMode" }),
+    [Command.Right]: () => fieldAt(form).kind === "mode" && dispatch({ type: "toggleMode" }),
+    [Command.Toggle]: () => fieldAt(form).kind === "session" && dispatch({ type: "toggleSession" }),
+    [Command.AddParameter]: () => dispatch({ type: "addParameter" }),
+    [Command.RemoveParameter]: () => dispatch({ type: "removeParameter" }),
+    [Command.Run]: start,
+    ...(outcome.state !== "idle" ? { [Command.NextSection]: () => setView("result") } : {})
+  }
+  const resultHandlers: Handlers = {
+    [Command.Up]: () => setCursor((c) => Math.max(0, c - 1)),
+    [Command.Down]: () => setCursor((c) => Math.min(Math.max(0, rows.length - 1), c + 1)),
+    [Command.Expand]: () => toggle(true),
+    [Command.Collapse]: () => toggle(false),
+    [Command.Open]: () => toggle(!(selectedRow && expanded.has(selectedRow.path))),
+    [Command.Run]: start,
+    [Command.EditForm]: () => setView("form"),
+    [Command.NextSection]: () => setView("form"),
+    ...(outcome.state === "done"
+      ? {
+          [Command.Curate]: () =>
+            navigation.push({ screen: "curate", agentId, executionRecordId: outcome.result.executionRecordId })
+        }
+      : {}),
+    ...(outcome.state === "stale" ? { [Command.Reload]: () => void reloadAndRun() } : {})
+  }
+  useCommands(view === "form" ? formHandlers : resultHandlers, { active: form.editing === undefined })
+
+  const headLine = draft
+    ? `draft v${draft.version} · mode ${form.mode.toLowerCase()}${form.keepSession && form.sessionId ? ` · session ${form.sessionId}` : ""}`
+    : `no draft forked from revision ${revision.agentRevision}`
+  return (
+    <Box flexDirection="column">
+      <Text dimColor wrap="truncate">
+        {headLine}
+      </Text>
+      {view === "form" ? (
+        <FormView form={form} dispatch={dispatch} width={size.columns} height={size.rows - 3} />
+      ) : (
+        <ResultView
+          outcome={outcome}
+          rows={rows}
+          expanded={expanded}
+          cursor={cursor}
+          width={size.columns}
+          height={size.rows - 1}
+        />
+      )}
+      {view === "form" && outcome.state !== "idle" ? (
+        <Text dimColor>Tab: back to the last result</Text>
+      ) : null}
+    </Box>
+  )
+}
+
+const noDraftFailure = (revision: number): Failure => ({
+  kind: "api",
+  title: "No draft to test",
+  detail: `Revision ${revision} has no draft. Save one (PUT …/revisions/${revision}/draft) and try again.`,
+  status: undefined,
+  tag: undefined
+})
+
+const FormView = ({
+  form,
+  dispatch,
+  width,
+  height
+}: {
+  readonly form: DraftTestForm
+  readonly dispatch: (action: FormAction) => void
+  readonly width: number
+  readonly height: number
+}) => {
+  const fields = formFields(form)
+  const start = Math.max(0, Math.min(form.cursor - Math.floor(height / 2), fields.length - height))
+  const type = (value: string) => dispatch({ type: "type", value })
+  const done = () => dispatch({ type: "doneEditing" })
+  return (
+    <Box flexDirection="column">
+      <Text bold>Parameters (Enter edit · a add · d delete · values are JSON when they parse)</Text>
+      {fields.slice(start, start + height).map((field, offset) => {
+        const index = start + offset
+        const selected = index === form.cursor
+        if (field.kind === "parameter") {
+          const row = form.parameters[field.index]!
+          const editingKey = form.editing?.field === "key" && form.editing.index === field.index
+          const editingValue = form.editing?.field === "value" && form.editing.index === field.index
+          return editingKey ? (
+            <TextField key={index} label="new key" value={row.key} selected editing width={width} onChange={type} onDone={done} />
+          ) : (
+            <TextField
+              key={index}
+              label={row.key || "(no key)"}
+              value={row.value}
+              masked={row.secret}
+              selected={selected}
+              editing={editingValue}
+              width={width}
+              placeholder="(empty)"
+              onChange={type}
+              onDone={done}
+            />
+          )
+        }
+        if (field.kind === "environment") {
+          return (
+            <TextField
+              key={index}
+              label="environment"
+              value={form.environmentSlug}
+              selected={selected}
+              editing={form.editing?.field === "environment"}
+              width={width}
+              placeholder="(default)"
+              onChange={type}
+              onDone={done}
+            />
+          )
+        }
+        const text =
+          field.kind === "mode"
+            ? `mode          ${form.mode === "PRODUCTION" ? "[production] sandbox" : "production [sandbox]"}`
+            : `session       [${form.keepSession ? "x" : " "}] continue the last session${form.sessionId ? ` (${form.sessionId})` : ""}`
+        return (
+          <Text key={index} inverse={selected} wrap="truncate">
+            {selected ? "›" : " "} {text}
+          </Text>
+        )
+      })}
+      <Text dimColor>r run the draft</Text>
+    </Box>
+  )
+}
+
+const statusColor = (status: string) => (status === "COMPLETED" ? "green" : status === "FAILED" || status === "REJECTED" ? "red" : "yellow")
+
+const ResultView = ({
+  outcome,
+  rows,
+  expanded,
+  cursor,
+  width,
+  height
+}: {
+  readonly outcome: Outcome
+  readonly rows: ReturnType<typeof visibleSteps>
+  readonly expanded: ReadonlySet<string>
+  readonly cursor: number
+  readonly width: number
+  readonly height: number
+}) => {
+  switch (outcome.state) {
+    case "idle":
+      return <Text dimColor>Not run yet: r runs the draft.</Text>
+    case "running":
+      return <Spinner label="Running the draft…" />
+    case "failed":
+      return <ProblemView failure={outcome.failure} hint="f back to the form · r run again" />
+    case "stale":
+      return (
+        <ProblemView
+          failure={{ ...outcome.failure, title: "The draft changed since it was loaded: nothing ran." }}
+          hint={`${outcome.failure.detail ?? ""}\nR reload the head and run again · f back to the form`.trim()}
+        />
+      )
+    case "done": {
+      const { result } = outcome
+      const trace = result.trace
+      const responseLines = result.response.split("\n").slice(0, 3)
+      return (
+        <Box flexDirection="column">
+          <Text wrap="truncate">
+            <Text color={statusColor(result.status)} bold>
+              {result.status}
+            </Text>
+            {`  cost ${formatCost(trace?.totalCost ?? 0)}  duration ${formatDuration(trace?.duration ?? 0)}  execution ${result.executionRecordId}`}
+          </Text>
+          <Text bold>Response</Text>
+          {responseLines.map((line, i) => (
+            <Text key={i} wrap="truncate">
+              {truncate(line, width)}
+            </Text>
+          ))}
+          <Text bold>Trace (→ expand · ← collapse · c add to datasets)</Text>
+          <TraceTree rows={rows} expanded={expanded} cursor={cursor} height={Math.max(2, height - 4 - responseLines.length)} width={width} focused />
+        </Box>
+      )
+    }
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Start an evaluation: a dataset and a candidate (a revision, or an external
+ * agent whose secrets show as bullets while typed). `r` starts it and the run
+ * screen takes over.
+ */
+import { useState } from "react"
+import { Box, Text } from "ink"
+import type { AgentRevision, Dataset } from "@fruxkit/core"
+import { Frame, useBodySize } from "../components/Frame.js"
+import { ProblemView } from "../components/ProblemView.js"
+import { moveSelection } from "../components/SelectList.js"
+import { Spinner } from "../components/Spinner.js"
+import { TextField } from "../components/TextField.js"
+import { Command } from "../keys/bindings.js"
+import { useCommands } from "../keys/useCommands.js"
+import { useLoad } from "../hooks/useLoad.js"
+import { useApi } from "../state/ApiContext.js"
+import { useNavigation } from "../state/NavigationContext.js"
+import { EXTERNAL_KEYS, evaluateFormProblem, evaluateRequest, isSecretKey, type Candidate, type EvaluateForm } from "../state/evaluateForm.js"
+import { describeError, type Failure } from "../../describe-error.js"
+
+export const EvaluateScreen = ({ agentId }: { readonly agentId: string }) => {
+  const { client, tenant, label } = useApi()
+  const loaded = useLoad(
+    async (signal) => {
+      const ref = { tenant, agent: agentId }
+      const [agent, revisions, datasets] = await Promise.all([
+        client.getAgent(ref, { signal }),
+        client.listRevisions(ref, { signal }),
+        client.listDatasets(ref, { signal })
+      ])
+      return { agent, revisions, datasets }
+    },
+    [client, tenant, agentId]
+  )
+  return (
+    <Frame title={`${agentId} · evaluate`} status={label}>
+      {loaded.status === "failed" ? <ProblemView failure={loaded.failure} hint="R reload · Esc back" /> : null}
+      {!loaded.value && loaded.status === "loading" ? <Spinner label="Loading…" /> : null}
+      {loaded.value ? (
+        <Evaluate
+          agentId={agentId}
+          deployed={loaded.value.agent.currentRevision}
+          revisions={loaded.value.revisions}
+          datasets={loaded.value.datasets}
+        />
+      ) : null}
+    </Frame>
+  )
+}
+
+const Evaluate = ({
+  agentId,
+  deployed,
+  revisions,
+  datasets
+}: {
+  readonly agentId: string
+  readonly deployed: number
+  readonly revisions: ReadonlyArray<AgentRevision>
+  readonly datasets: ReadonlyArray<Dataset>
+}) => {
+  const { client, tenant } = useApi()
+  const navigation = useNavigation()
+  const size = useBodySize()
+  // Candidates: every revision but the deployed one (newest first), then an external agent.
+  const candidates: ReadonlyArray<Candidate> = [
+    ...revisions.filter((r) => r.agentRevision !== deployed).map((r): Candidate => ({ kind: "revision", revision: r.agentRevision })),
+    { kind: "external" }
+  ]
+  const datasetChoices: ReadonlyArray<Dataset | undefined> = [...datasets, undefined]
+  const golden = datasets.findIndex((d) => d.name === "golden")
+  const [datasetIndex, setDatasetIndex] = useState(golden >= 0 ? golden : 0)
+  const [candidateIndex, setCandidateIndex] = useState(0)
+  const [external, setExternal] = useState<Record<string, string>>({})
+  const [cursor, setCursor] = useState(0)
+  const [editing, setEditing] = useState<string | undefined>(undefined)
+  const [failure, setFailure] = useState<Failure | undefined>(undefined)
+  const [starting, setStarting] = useState(false)
+  const candidate = candidates[candidateIndex] ?? { kind: "external" as const }
+  const rows = ["dataset", "candidate", ...(candidate.kind === "external" ? EXTERNAL_KEYS : []), "start"] as const
+  const row: string = rows[cursor] ?? "start"
+  const form: EvaluateForm = {
+    datasetId: datasetChoices[datasetIndex]?.id,
+    candidate,
+    external
+  }
+
+  const start = async () => {
+    const problem = evaluateFormProblem(form)
+    if (problem) {
+      setFailure({ kind: "invalid", title: problem, detail: undefined, status: undefined, tag: undefined })
+      return
+    }
+    setStarting(true)
+    setFailure(undefined)
+    try {
+      const run = await client.evaluate({ tenant, agent: agentId, body: evaluateRequest(form) })
+      navigation.replace({ screen: "run", agentId, runId: run.id, initial: run })
+    } catch (error) {
+      setFailure(describeError(error))
+      setStarting(false)
+    }
+  }
+
+  const cycle = (delta: number) => {
+    if (row === "dataset") setDatasetIndex((i) => (i + delta + datasetChoices.length) % datasetChoices.length)
+    if (row === "candidate") setCandidateIndex((i) => (i + delta + candidates.length) % candidates.length)
+  }
+  useCommands(
+    {
+      [Command.Up]: () => setCursor((c) => moveSelection(c, -1, rows.length)),
+      [Command.Down]: () => setCursor((c) => moveSelection(c, 1, rows.length)),
+      [Command.Left]: () => cycle(-1),
+      [Command.Right]: () => cycle(1),
+      [Command.Open]: () => {
+        if (row === "dataset" || row === "candidate") cycle(1)
+        else if (row === "start") void (starting ? undefined : start())
+        else setEditing(row)
+      },
+      [Command.Run]: () => void (starting ? undefined : start())
+    },
+    { active: editing === undefined }
+  )
+
+  const datasetText = (d: Dataset | undefined) => (d ? `${d.name} (${d.sampleCount} samples)` : "all datasets of the deployed revision")
+  const candidateText = (c: Candidate) => (c.kind === "revision" ? `revision ${c.revision}` : "external agent")
+  return (
+    <Box flexDirection="column">
+      <Text dimColor>{`Base: deployed revision ${deployed}. ←/→ change a choice, Enter edit a field, r start.`}</Text>
+      <Text inverse={row === "dataset"} wrap="truncate">
+        {row === "dataset" ? "›" : " "} dataset     ‹ {datasetText(datasetChoices[datasetIndex])} ›
+      </Text>
+      <Text inverse={row === "candidate"} wrap="truncate">
+        {row === "candidate" ? "›" : " "} candidate   ‹ {candidateText(candidate)} ›
+      </Text>
+      {candidate.kind === "external"
+        ? EXTERNAL_KEYS.map((key) => (
+            <TextField
+              key={key}
+              label={key}
+              value={external[key] ?? ""}
+              masked={isSecretKey(key)}
+              selected={row === key}
+              editing={editing === key}
+              width={size.columns}
+              placeholder="(not set)"
+              onChange={(value) => setExternal((e) => ({ ...e, [key]: value }))}
+              onDone={() => setEditing(undefined)}
+            />
+          ))
+        : null}
+      <Text inverse={row === "start"} bold>
+        {row === "start" ? "›" : " "} [ Start evaluation ]
+      </Text>
+      {starting ? <Spinner label="Starting the run…" /> : null}
+      {failure ? <ProblemView failure={failure} /> : null}
+    </Box>
+  )
+}

@@ -1,0 +1,70 @@
+/** Past evaluation runs of an agent, a page at a time (the API's cursor paging); Enter opens one. */
+import { useState } from "react"
+import { Box, Text } from "ink"
+import { Frame, useBodySize } from "../components/Frame.js"
+import { ProblemView } from "../components/ProblemView.js"
+import { SelectList, moveSelection } from "../components/SelectList.js"
+import { Spinner } from "../components/Spinner.js"
+import { Command } from "../keys/bindings.js"
+import { useCommands } from "../keys/useCommands.js"
+import { useLoad } from "../hooks/useLoad.js"
+import { useApi } from "../state/ApiContext.js"
+import { useNavigation } from "../state/NavigationContext.js"
+import { runLine } from "./AgentScreen.js"
+
+export const HistoryScreen = ({ agentId }: { readonly agentId: string }) => {
+  const { client, tenant, label } = useApi()
+  const navigation = useNavigation()
+  const size = useBodySize()
+  const pageSize = Math.max(5, size.rows - 3)
+  // Cursors of the pages seen so far: going back re-reads the page from its cursor.
+  const [cursors, setCursors] = useState<ReadonlyArray<string | undefined>>([undefined])
+  const cursor = cursors[cursors.length - 1]
+  const page = useLoad(
+    (signal) =>
+      client.listEvaluationRunsPage(
+        { tenant, agent: agentId, query: { PageSize: pageSize, ...(cursor ? { "PageToken.Cursor": cursor } : {}) } },
+        { signal }
+      ),
+    [client, tenant, agentId, cursor, pageSize]
+  )
+  const [selected, setSelected] = useState(0)
+  const runs = page.value?.items ?? []
+  useCommands({
+    [Command.Up]: () => setSelected((s) => moveSelection(s, -1, runs.length)),
+    [Command.Down]: () => setSelected((s) => moveSelection(s, 1, runs.length)),
+    [Command.Open]: () => {
+      const run = runs[selected]
+      if (run) navigation.push({ screen: "run", agentId, runId: run.id })
+    },
+    ...(page.value?.nextPageToken
+      ? {
+          [Command.NextPage]: () => {
+            setCursors((c) => [...c, page.value!.nextPageToken])
+            setSelected(0)
+          }
+        }
+      : {}),
+    ...(cursors.length > 1
+      ? {
+          [Command.PreviousPage]: () => {
+            setCursors((c) => c.slice(0, -1))
+            setSelected(0)
+          }
+        }
+      : {}),
+    [Command.Reload]: page.reload
+  })
+  return (
+    <Frame title={`${agentId} · evaluation history`} status={label}>
+      {page.status === "failed" ? <ProblemView failure={page.failure} hint="R reload" /> : null}
+      {page.status === "loading" && !page.value ? <Spinner label="Loading runs…" /> : null}
+      {page.value ? (
+        <Box flexDirection="column">
+          <Text dimColor wrap="truncate">{`page ${cursors.length} · ${page.value.totalCount} runs in all`}</Text>
+          <SelectList items={runs} selected={selected} height={size.rows - 2} width={size.columns} render={runLine} empty="No evaluation runs yet." />
+        </Box>
+      ) : null}
+    </Frame>
+  )
+}

@@ -1,0 +1,62 @@
+/** Render the whole app against the fake API, type keys, and wait for what the screen should show. */
+import { render } from "ink-testing-library"
+import { createFruxonClient } from "@fruxkit/core"
+import { App } from "../src/ui/App.js"
+import type { Route } from "../src/ui/state/navigation.js"
+import { createFakeFruxon, type FakeFruxon, type FakeOptions } from "./fake-fruxon.js"
+
+export const keys = {
+  enter: "\r",
+  escape: "\x1b",
+  up: "\x1b[A",
+  down: "\x1b[B",
+  right: "\x1b[C",
+  left: "\x1b[D",
+  tab: "\t",
+  space: " ",
+  backspace: "\x7f"
+} as const
+
+export interface Rendered {
+  readonly fake: FakeFruxon
+  readonly frame: () => string
+  /** Send keys one at a time, letting Ink read each. */
+  readonly press: (...sequence: Array<string>) => Promise<void>
+  readonly waitFor: (text: string | RegExp, timeoutMs?: number) => Promise<string>
+  readonly cleanup: () => Promise<void>
+}
+
+export const renderApp = (options: { route?: Route; fake?: FakeOptions; size?: { columns: number; rows: number } } = {}): Rendered => {
+  const fake = createFakeFruxon(options.fake)
+  const client = createFruxonClient({ baseUrl: "http://fake.test", fetch: fake.fetch as typeof fetch })
+  const instance = render(
+    <App api={{ client, tenant: "demo", label: "fake" }} initialRoute={options.route} size={options.size ?? { columns: 80, rows: 24 }} />
+  )
+  const frame = () => instance.lastFrame() ?? ""
+  const press = async (...sequence: Array<string>) => {
+    for (const key of sequence) {
+      instance.stdin.write(key)
+      // Ink reads input asynchronously, and a lone Esc waits briefly for a sequence to follow.
+      await new Promise((resolve) => setTimeout(resolve, key === keys.escape ? 60 : 15))
+    }
+  }
+  const waitFor = async (text: string | RegExp, timeoutMs = 5000) => {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const current = frame()
+      if (typeof text === "string" ? current.includes(text) : text.test(current)) return current
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the screen shows:\n${current}`)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+  return {
+    fake,
+    frame,
+    press,
+    waitFor,
+    cleanup: async () => {
+      instance.unmount()
+      await client.close()
+    }
+  }
+}
