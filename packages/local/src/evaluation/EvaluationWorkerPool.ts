@@ -8,9 +8,10 @@
 import { randomUUID } from "node:crypto"
 import type { LocalContext } from "../LocalContext.js"
 import * as SampleRepository from "../store/SampleRepository.js"
+import type { StoredSample } from "../store/SampleRepository.js"
 import type { RunRecord, RunSampleRow, RunStore } from "../store/RunStore.js"
 import { resolvePlan, RunPlanError } from "./run-plan.js"
-import { evaluateSample, judgeFailure } from "./sample-evaluation.js"
+import { evaluateSample, judgeFailure, type RunPlan } from "./sample-evaluation.js"
 import { Semaphore } from "./Semaphore.js"
 import { summarise } from "./summary.js"
 
@@ -98,7 +99,9 @@ export class EvaluationWorkerPool {
       const room = MAX_ACTIVE_RUNS - this.active.size
       if (room <= 0 || this.closed) return
       const runs = await store.claim(this.owner, Date.now(), this.options.leaseMs, room)
-      for (const run of runs) this.startRun(store, run)
+      // A run still active here whose lease lapsed (a stalled heartbeat) was just re-leased to
+      // this worker: that is a renewal, not a second copy of the run.
+      for (const run of runs) if (!this.active.has(run.id)) this.startRun(store, run)
     }
   }
 
@@ -141,55 +144,69 @@ export class EvaluationWorkerPool {
       }
       const samples = await this.ctx.store.run(SampleRepository.findSamples(run.sampleIds))
       const byId = new Map(samples.map((s) => [s.id, s]))
-      const done = new Set((await store.sampleResults(run.id)).map((row) => row.sampleIndex))
-      const tasks = run.sampleIds.map(async (sampleId, index) => {
-        if (done.has(index)) return
-        await this.semaphore.acquire(signal)
-        try {
-          if (signal.aborted) throw signal.reason
-          const sample = byId.get(sampleId)
-          let row: RunSampleRow
-          if (!sample) {
-            row = {
-              sampleIndex: index,
-              sampleId,
-              failed: true,
-              result: {
-                sampleId,
-                sampleIndex: index,
-                parameters: {},
-                baseRevisionResult: null,
-                candidateRevisionResult: null,
-                llmEvaluation: judgeFailure("Sample missing", "the sample was deleted after the run was enqueued"),
-                systemEvaluation: null
-              }
-            }
-          } else {
-            row = await evaluateSample(plan, sample, index, { chatModel: this.ctx.chatModel, judge: this.ctx.judge }, signal)
-          }
-          if (signal.aborted) throw signal.reason
-          await store.saveSampleResult(run.id, row, Date.now())
-        } finally {
-          this.semaphore.release()
+      // Only samples with no stored result run; repeated until every sample has one, so a
+      // result lost to a race (another worker's lease) is made up before the summary.
+      for (let round = 0; ; round++) {
+        const done = new Set((await store.sampleResults(run.id)).map((row) => row.sampleIndex))
+        const missing = run.sampleIds.flatMap((sampleId, index) => (done.has(index) ? [] : [{ sampleId, index }]))
+        if (missing.length === 0) break
+        if (round >= 3) {
+          await finish({ status: "FAILED", errorMessage: `${missing.length} samples could not be stored` })
+          return
         }
-      })
-      const settled = await Promise.allSettled(tasks)
-      if (signal.aborted) {
-        const reason = signal.reason instanceof Stop ? signal.reason.reason : "closing"
-        // Closing or a lost lease: leave the run as it is; its lease expires and it resumes.
-        if (reason === "cancelled") await finish({ status: "CANCELLED" })
-        return
-      }
-      const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected")
-      if (failure) {
-        await finish({ status: "FAILED", errorMessage: "evaluating a sample failed unexpectedly" })
-        console.error(`[fruxkit-local] run ${run.id}:`, failure.reason instanceof Error ? failure.reason.message : failure.reason)
-        return
+        const settled = await Promise.allSettled(missing.map(({ sampleId, index }) => this.runSample(store, run, plan, byId.get(sampleId), sampleId, index, signal)))
+        if (signal.aborted) {
+          const reason = signal.reason instanceof Stop ? signal.reason.reason : "closing"
+          // Closing or a lost lease: leave the run as it is; its lease expires and it resumes.
+          if (reason === "cancelled") await finish({ status: "CANCELLED" })
+          return
+        }
+        const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected")
+        if (failure) {
+          console.error(`[fruxkit-local] run ${run.id}:`, failure.reason instanceof Error ? failure.reason.message : failure.reason)
+          await finish({ status: "FAILED", errorMessage: "evaluating a sample failed unexpectedly" })
+          return
+        }
       }
       const verdict = summarise(await store.sampleResults(run.id), run.sampleIds.length)
       await finish({ status: "COMPLETED", ...verdict })
     } finally {
       clearInterval(heartbeat)
+    }
+  }
+
+  private async runSample(
+    store: RunStore,
+    run: RunRecord,
+    plan: RunPlan,
+    sample: StoredSample | undefined,
+    sampleId: string,
+    index: number,
+    signal: AbortSignal
+  ): Promise<void> {
+    await this.semaphore.acquire(signal)
+    try {
+      if (signal.aborted) throw signal.reason
+      const row: RunSampleRow = sample
+        ? await evaluateSample(plan, sample, index, { chatModel: this.ctx.chatModel, judge: this.ctx.judge }, signal)
+        : {
+            sampleIndex: index,
+            sampleId,
+            failed: true,
+            result: {
+              sampleId,
+              sampleIndex: index,
+              parameters: {},
+              baseRevisionResult: null,
+              candidateRevisionResult: null,
+              llmEvaluation: judgeFailure("Sample missing", "the sample was deleted after the run was enqueued"),
+              systemEvaluation: null
+            }
+          }
+      if (signal.aborted) throw signal.reason
+      await store.saveSampleResult(run.id, row, Date.now())
+    } finally {
+      this.semaphore.release()
     }
   }
 }

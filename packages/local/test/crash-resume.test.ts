@@ -1,0 +1,115 @@
+/**
+ * Crash safety with a real child process: start `src/main.ts`, let a run
+ * judge a few samples, `kill -9` it, start it again on the same data dir.
+ * The run resumes and completes; samples judged before the kill are not
+ * run again (their results and the external agent's call log prove it).
+ */
+import { spawn, type ChildProcess } from "node:child_process"
+import * as path from "node:path"
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as Effect from "effect/Effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as SqliteDatabase from "../src/store/SqliteDatabase.js"
+import * as Store from "../src/store/Store.js"
+import { AGENT_PATH, sendJson, startServer, tempDir, type LoopbackServer } from "./support.js"
+
+const packageDir = path.resolve(import.meta.dirname, "..")
+
+const startBackend = (dataDir: string): Promise<{ child: ChildProcess; url: string }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--conditions=development", "--import", "tsx", "src/main.ts", "--port", "0", "--data-dir", dataDir, "--concurrency", "2", "--lease-ms", "800"],
+      { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] }
+    )
+    let output = ""
+    const timer = setTimeout(() => reject(new Error(`backend did not start: ${output}`)), 30_000)
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /listening on (http:\/\/[^\s]+)/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve({ child, url: match[1]! })
+      }
+    })
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()))
+    child.on("exit", (code) => reject(new Error(`backend exited with ${code}: ${output}`)))
+  })
+
+const judgedSamples = async (dataDir: string): Promise<Map<number, string>> => {
+  const store = await Store.open(SqliteDatabase.layer(dataDir))
+  try {
+    const rows = await store.run(
+      Effect.flatMap(SqlClient.SqlClient, (sql) => sql<{ sample_index: number; result: string }>`SELECT sample_index, result FROM evaluation_run_samples`)
+    )
+    return new Map(rows.map((r) => [Number(r.sample_index), JSON.parse(r.result).candidateRevisionResult.sessionId as string]))
+  } finally {
+    await store.close()
+  }
+}
+
+describe("crash safety", () => {
+  let agent: LoopbackServer
+  const callsBySession = new Map<string, number>()
+
+  beforeAll(async () => {
+    agent = await startServer(async (request, response) => {
+      callsBySession.set(request.body.sessionId, (callsBySession.get(request.body.sessionId) ?? 0) + 1)
+      await new Promise((r) => setTimeout(r, 250))
+      sendJson(response, 200, { response: `External: ${request.body.parameters.question}` })
+    })
+  })
+  afterAll(() => agent.close())
+
+  it("resumes a run after kill -9 without re-running judged samples", async () => {
+    const dataDir = tempDir()
+    const first = await startBackend(dataDir)
+    let firstAlive = true
+    first.child.on("exit", () => (firstAlive = false))
+    const evaluate = await fetch(`${first.url}${AGENT_PATH}:evaluate`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ candidateRevision: 2, candidateExternalConfig: { parameters: { endpoint: `${agent.url}/agent`, timeout_seconds: 5 } } })
+    })
+    const run = (await evaluate.json()) as { id: string; status: string }
+    expect(run.status).toBe("PENDING")
+    for (let i = 0; i < 200; i++) {
+      const now = (await (await fetch(`${first.url}${AGENT_PATH}/evaluationRuns/${run.id}`)).json()) as any
+      if (now.progress.completedSamples >= 3) break
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    first.child.kill("SIGKILL")
+    while (firstAlive) await new Promise((r) => setTimeout(r, 10))
+
+    const beforeRestart = await judgedSamples(dataDir)
+    expect(beforeRestart.size).toBeGreaterThanOrEqual(3)
+    expect(beforeRestart.size).toBeLessThan(10)
+    const callsAtKill = new Map(callsBySession)
+
+    const second = await startBackend(dataDir)
+    try {
+      let final: any
+      for (let i = 0; i < 400; i++) {
+        final = await (await fetch(`${second.url}${AGENT_PATH}/evaluationRuns/${run.id}`)).json()
+        if (final.status === "COMPLETED" || final.status === "FAILED") break
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      expect(final.status).toBe("COMPLETED")
+      expect(final.summary.totalSamples).toBe(10)
+      expect(final.summary.successfulEvaluations).toBe(10)
+      expect(final.progress.completedSamples).toBe(10)
+
+      const after = await judgedSamples(dataDir)
+      expect(after.size).toBe(10)
+      for (const [index, sessionId] of beforeRestart) {
+        // Same stored result, and the agent never heard of that sample again.
+        expect(after.get(index)).toBe(sessionId)
+        expect(callsBySession.get(sessionId)).toBe(1)
+      }
+      const newCalls = [...callsBySession.keys()].filter((s) => !callsAtKill.has(s))
+      expect(newCalls.length).toBe(10 - beforeRestart.size)
+    } finally {
+      second.child.kill("SIGKILL")
+    }
+  }, 90_000)
+})
