@@ -18,7 +18,7 @@ export interface FakeOptions {
   /** Samples a new run evaluates; each poll completes `step` more. */
   readonly samples?: number
   readonly step?: number
-  /** The score a run ends with. */
+  /** The score a run ends with (the judge's 0–10 scale). */
   readonly score?: number
   /** Make a new run end FAILED. */
   readonly failRuns?: boolean
@@ -77,12 +77,12 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
         candidateRevision: 2,
         deployedRevision: 1,
         status: "COMPLETED",
-        score: 0.91,
+        score: 9.1,
         deploymentRecommendation: "DEPLOY",
         createdAt: 1_700_000_000_000,
         startedAt: 1_700_000_000_000,
         completedAt: 1_700_000_010_000,
-        summary: summaryFor(0.91, total),
+        summary: summaryFor(9.1, total),
         progress: { totalSamples: total, completedSamples: total, failedSamples: 0 }
       }
     ],
@@ -174,9 +174,9 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
         run.startedAt = run.createdAt
         run.progress = { totalSamples: total, completedSamples: done, failedSamples: 0 }
         if (run.status === "COMPLETED") {
-          run.score = options.score ?? 0.75
-          run.deploymentRecommendation = (options.score ?? 0.75) >= 0.8 ? "DEPLOY" : "HOLD"
-          run.summary = summaryFor(options.score ?? 0.75, total)
+          run.score = options.score ?? 7.5
+          run.deploymentRecommendation = (options.score ?? 7.5) >= 8 ? "DEPLOY" : "HOLD"
+          run.summary = summaryFor(options.score ?? 7.5, total)
           run.completedAt = Date.now()
         }
         if (run.status === "FAILED") run.errorMessage = "the judge could not be reached"
@@ -231,7 +231,7 @@ function summaryFor(score: number, total: number) {
     successfulEvaluations: total,
     failedEvaluations: 0,
     averageLlmScore: score,
-    scoreDistribution: { "0.6": 1, "0.8": total - 2, "1.0": 1 },
+    scoreDistribution: { "0-2": 1, "6-8": total - 2, "8-10": 1 },
     assessmentDistribution: { BETTER: total - 1, WORSE: 1 },
     topConcerns: ["Drops the order number in one answer"],
     keyImprovements: ["Shorter, clearer answers"],
@@ -247,7 +247,7 @@ const sampleResult = (i: number) => ({
   baseRevisionResult: { response: `base answer ${i}`, status: "COMPLETED" },
   candidateRevisionResult: i === 1 ? { response: "", status: "FAILED" } : { response: `candidate answer ${i}`, status: "COMPLETED" },
   llmEvaluation: {
-    score: [0.9, 0.2, 0.7, 0.95][i % 4],
+    score: [9, 2, 7, 9.5][i % 4],
     overallAssessment: i === 1 ? "WORSE" : "BETTER",
     summary: `judge summary ${i}`,
     analysis: `The candidate answer ${i} is compared with the base answer ${i}.`,

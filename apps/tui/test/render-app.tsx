@@ -24,14 +24,15 @@ export interface Rendered {
   readonly press: (...sequence: Array<string>) => Promise<void>
   readonly waitFor: (text: string | RegExp, timeoutMs?: number) => Promise<string>
   readonly cleanup: () => Promise<void>
+  /** Render again at another terminal size (a resize). */
+  readonly resize: (size: { columns: number; rows: number }) => void
 }
 
 export const renderApp = (options: { route?: Route; fake?: FakeOptions; size?: { columns: number; rows: number } } = {}): Rendered => {
   const fake = createFakeFruxon(options.fake)
   const client = createFruxonClient({ baseUrl: "http://fake.test", fetch: fake.fetch as typeof fetch })
-  const instance = render(
-    <App api={{ client, tenant: "demo", label: "fake" }} initialRoute={options.route} size={options.size ?? { columns: 80, rows: 24 }} />
-  )
+  const api = { client, tenant: "demo", label: "fake" }
+  const instance = render(<App api={api} initialRoute={options.route} size={options.size ?? { columns: 80, rows: 24 }} />)
   const frame = () => instance.lastFrame() ?? ""
   const press = async (...sequence: Array<string>) => {
     for (const key of sequence) {
@@ -54,6 +55,7 @@ export const renderApp = (options: { route?: Route; fake?: FakeOptions; size?: {
     frame,
     press,
     waitFor,
+    resize: (size) => instance.rerender(<App api={api} initialRoute={options.route} size={size} />),
     cleanup: async () => {
       instance.unmount()
       await client.close()

@@ -21,7 +21,9 @@ export const Frame = ({ title, status, children }: { readonly title: string; rea
   const size = useTerminalSize()
   const height = Math.max(6, size.rows - 1)
   const body: TerminalSize = { columns: size.columns, rows: Math.max(1, height - FOOTER_ROWS - TITLE_ROWS) }
-  const right = status ?? ""
+  // The connection label yields to the title: keep its end (the data dir or host is the telling part).
+  const room = Math.floor(size.columns / 3)
+  const right = status === undefined ? "" : status.length > room ? `…${status.slice(status.length - room + 1)}` : status
   return (
     <Box flexDirection="column" width={size.columns} height={height}>
       <Box height={TITLE_ROWS} width={size.columns}>

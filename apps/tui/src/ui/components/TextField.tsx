@@ -17,6 +17,12 @@ export interface TextFieldProps {
   readonly onCancel?: () => void
 }
 
+/** Every form lines its values up at this column. */
+export const FORM_LABEL_WIDTH = 18
+
+/** A label cut or padded to the form column. */
+export const formLabel = (label: string): string => `${label.length >= FORM_LABEL_WIDTH ? `${label.slice(0, FORM_LABEL_WIDTH - 2)}…` : label}`.padEnd(FORM_LABEL_WIDTH)
+
 export const maskSecret = (value: string): string => "•".repeat(value.length)
 
 export const TextField = (props: TextFieldProps) => {
@@ -26,13 +32,12 @@ export const TextField = (props: TextFieldProps) => {
   )
   const shown = props.masked ? maskSecret(props.value) : props.value
   const body = shown.length > 0 ? shown : props.editing ? "" : (props.placeholder ?? "")
-  const labelWidth = Math.min(22, Math.max(8, props.label.length + 1))
-  const room = Math.max(4, props.width - labelWidth - 4)
+  const room = Math.max(4, props.width - FORM_LABEL_WIDTH - 4)
   // While typing, show the end of a long value (where the cursor is).
   const visible = props.editing && body.length > room - 1 ? `…${body.slice(body.length - room + 2)}` : truncate(body, room)
   return (
     <Text wrap="truncate" inverse={props.selected && !props.editing}>
-      {props.selected ? "›" : " "} {props.label.padEnd(labelWidth).slice(0, labelWidth)}{" "}
+      {props.selected ? "›" : " "} {formLabel(props.label)}
       <Text {...(props.editing ? { color: "green" } : {})} dimColor={shown.length === 0 && !props.editing}>
         {visible}
       </Text>

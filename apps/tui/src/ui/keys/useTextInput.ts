@@ -16,6 +16,8 @@ export interface TextInputHandlers {
 
 export const editLine = (value: string, input: string, key: Key): string | undefined => {
   if (key.backspace || key.delete) return value.slice(0, -1)
+  // Several backspaces in one read (key repeat, a fast typist) arrive as one chunk.
+  if (/^[\x7f\b]+$/.test(input)) return value.slice(0, Math.max(0, value.length - input.length))
   if (key.ctrl && input === "u") return ""
   if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return undefined
   if (input.length === 0) return undefined

@@ -11,7 +11,7 @@ import { Frame, useBodySize } from "../components/Frame.js"
 import { ProblemView } from "../components/ProblemView.js"
 import { moveSelection } from "../components/SelectList.js"
 import { Spinner } from "../components/Spinner.js"
-import { TextField } from "../components/TextField.js"
+import { TextField, formLabel } from "../components/TextField.js"
 import { Command } from "../keys/bindings.js"
 import { useCommands } from "../keys/useCommands.js"
 import { useLoad } from "../hooks/useLoad.js"
@@ -142,7 +142,7 @@ const Curate = ({
         )
       })}
       <Text inverse={row.kind === "quality"} wrap="truncate">
-        {row.kind === "quality" ? "›" : " "} quality       ‹ {form.quality} ›
+        {row.kind === "quality" ? "›" : " "} {formLabel("quality")}‹ {form.quality} ›
       </Text>
       <TextField
         label="tags"

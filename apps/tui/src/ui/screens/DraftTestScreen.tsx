@@ -10,7 +10,7 @@ import type { AgentDraft, AgentRevision, DraftTestResponse } from "@fruxkit/core
 import { Frame, useBodySize } from "../components/Frame.js"
 import { ProblemView } from "../components/ProblemView.js"
 import { Spinner } from "../components/Spinner.js"
-import { TextField } from "../components/TextField.js"
+import { TextField, formLabel } from "../components/TextField.js"
 import { TraceTree, visibleSteps } from "../components/TraceTree.js"
 import { Command } from "../keys/bindings.js"
 import { useCommands, type Handlers } from "../keys/useCommands.js"
@@ -101,7 +101,10 @@ const DraftTest = ({
 
   const start = () => {
     if (draft) void run(draft.version)
-    else setOutcome({ state: "failed", failure: noDraftFailure(revision.agentRevision) })
+    else {
+      setOutcome({ state: "failed", failure: noDraftFailure(revision.agentRevision) })
+      setView("result")
+    }
   }
 
   const trace = outcome.state === "done" ? (outcome.result.trace?.traces ?? []) : []
@@ -242,8 +245,8 @@ const FormView = ({
         }
         const text =
           field.kind === "mode"
-            ? `mode          ${form.mode === "PRODUCTION" ? "[production] sandbox" : "production [sandbox]"}`
-            : `session       [${form.keepSession ? "x" : " "}] continue the last session${form.sessionId ? ` (${form.sessionId})` : ""}`
+            ? `${formLabel("mode")}${form.mode === "PRODUCTION" ? "[production] sandbox" : "production [sandbox]"}`
+            : `${formLabel("session")}[${form.keepSession ? "x" : " "}] continue the last session${form.sessionId ? ` (${form.sessionId})` : ""}`
         return (
           <Text key={index} inverse={selected} wrap="truncate">
             {selected ? "›" : " "} {text}

@@ -10,7 +10,7 @@ import { Frame, useBodySize } from "../components/Frame.js"
 import { ProblemView } from "../components/ProblemView.js"
 import { moveSelection } from "../components/SelectList.js"
 import { Spinner } from "../components/Spinner.js"
-import { TextField } from "../components/TextField.js"
+import { TextField, formLabel } from "../components/TextField.js"
 import { Command } from "../keys/bindings.js"
 import { useCommands } from "../keys/useCommands.js"
 import { useLoad } from "../hooks/useLoad.js"
@@ -129,10 +129,10 @@ const Evaluate = ({
     <Box flexDirection="column">
       <Text dimColor>{`Base: deployed revision ${deployed}. ←/→ change a choice, Enter edit a field, r start.`}</Text>
       <Text inverse={row === "dataset"} wrap="truncate">
-        {row === "dataset" ? "›" : " "} dataset     ‹ {datasetText(datasetChoices[datasetIndex])} ›
+        {row === "dataset" ? "›" : " "} {formLabel("dataset")}‹ {datasetText(datasetChoices[datasetIndex])} ›
       </Text>
       <Text inverse={row === "candidate"} wrap="truncate">
-        {row === "candidate" ? "›" : " "} candidate   ‹ {candidateText(candidate)} ›
+        {row === "candidate" ? "›" : " "} {formLabel("candidate")}‹ {candidateText(candidate)} ›
       </Text>
       {candidate.kind === "external"
         ? EXTERNAL_KEYS.map((key) => (

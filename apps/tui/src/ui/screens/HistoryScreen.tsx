@@ -29,7 +29,9 @@ export const HistoryScreen = ({ agentId }: { readonly agentId: string }) => {
     [client, tenant, agentId, cursor, pageSize]
   )
   const [selected, setSelected] = useState(0)
-  const runs = page.value?.items ?? []
+  // While another page loads, the old one is not shown (nor opened).
+  const shown = page.status === "ready" ? page.value : undefined
+  const runs = shown?.items ?? []
   useCommands({
     [Command.Up]: () => setSelected((s) => moveSelection(s, -1, runs.length)),
     [Command.Down]: () => setSelected((s) => moveSelection(s, 1, runs.length)),
@@ -37,10 +39,10 @@ export const HistoryScreen = ({ agentId }: { readonly agentId: string }) => {
       const run = runs[selected]
       if (run) navigation.push({ screen: "run", agentId, runId: run.id })
     },
-    ...(page.value?.nextPageToken
+    ...(shown?.nextPageToken
       ? {
           [Command.NextPage]: () => {
-            setCursors((c) => [...c, page.value!.nextPageToken])
+            setCursors((c) => [...c, shown.nextPageToken])
             setSelected(0)
           }
         }
@@ -58,10 +60,10 @@ export const HistoryScreen = ({ agentId }: { readonly agentId: string }) => {
   return (
     <Frame title={`${agentId} · evaluation history`} status={label}>
       {page.status === "failed" ? <ProblemView failure={page.failure} hint="R reload" /> : null}
-      {page.status === "loading" && !page.value ? <Spinner label="Loading runs…" /> : null}
-      {page.value ? (
+      {page.status === "loading" ? <Spinner label="Loading runs…" /> : null}
+      {shown ? (
         <Box flexDirection="column">
-          <Text dimColor wrap="truncate">{`page ${cursors.length} · ${page.value.totalCount} runs in all`}</Text>
+          <Text dimColor wrap="truncate">{`page ${cursors.length} · ${shown.totalCount} runs in all`}</Text>
           <SelectList items={runs} selected={selected} height={size.rows - 2} width={size.columns} render={runLine} empty="No evaluation runs yet." />
         </Box>
       ) : null}
