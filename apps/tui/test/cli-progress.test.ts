@@ -1,0 +1,75 @@
+/** What the commands write where, run in-process so stderr can pretend to be a terminal. */
+import { Writable } from "node:stream"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { runCli } from "../src/cli.js"
+import { createFakeFruxon, serveFake, type FakeFruxon } from "./fake-fruxon.js"
+
+const sink = (isTTY: boolean) => {
+  const chunks: Array<string> = []
+  const stream = Object.assign(
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk.toString())
+        done()
+      }
+    }),
+    { isTTY }
+  )
+  return { stream, text: () => chunks.join("") }
+}
+
+let fake: FakeFruxon
+let server: { url: string; close: () => Promise<void> }
+beforeAll(async () => {
+  fake = createFakeFruxon({ samples: 4, step: 1, score: 9 })
+  server = await serveFake(fake)
+})
+afterAll(async () => {
+  await server.close()
+})
+
+describe("eval --wait", () => {
+  it("draws progress on stderr when it is a terminal, and only the summary on stdout", async () => {
+    const out = sink(false)
+    const err = sink(true)
+    const code = await runCli(["eval", "--agent", "support_bot", "--candidate-revision", "2", "--fail-under", "8"], {
+      stdout: out.stream,
+      stderr: err.stream,
+      env: { FRUXON_API_URL: server.url }
+    })
+    expect(code).toBe(0)
+    expect(err.text()).toMatch(/\[█+░+\] 1\/4 {2}elapsed/)
+    expect(err.text()).toContain("\r\x1b[K")
+    expect(out.text()).not.toContain("elapsed")
+    expect(out.text()).toContain("(threshold 8.00 → PASS)")
+  })
+
+  it("exits 1 when the run failed, whatever the score", async () => {
+    const failing = await serveFake(createFakeFruxon({ samples: 2, step: 2, failRuns: true }))
+    const out = sink(false)
+    const err = sink(false)
+    const code = await runCli(["eval", "--agent", "support_bot", "--candidate-revision", "2", "--wait"], {
+      stdout: out.stream,
+      stderr: err.stream,
+      env: { FRUXON_API_URL: failing.url }
+    })
+    await failing.close()
+    expect(code).toBe(1)
+    expect(out.text()).toMatch(/status +FAILED/)
+    expect(out.text()).toContain("the judge could not be reached")
+    expect(err.text()).toBe("")
+  })
+
+  it("sends an external candidate's secret from the environment and never prints it", async () => {
+    const out = sink(false)
+    const err = sink(false)
+    const code = await runCli(
+      ["eval", "--agent", "support_bot", "--external", "endpoint=https://agent.example", "--external-env", "api_key=AGENT_KEY", "--json"],
+      { stdout: out.stream, stderr: err.stream, env: { FRUXON_API_URL: server.url, AGENT_KEY: "sk-live-123" } }
+    )
+    expect(code).toBe(0)
+    expect(fake.state.lastBodies.at(-1)).toEqual({ candidateExternalConfig: { parameters: { endpoint: "https://agent.example", api_key: "sk-live-123" } } })
+    expect(out.text() + err.text()).not.toContain("sk-live-123")
+    expect(JSON.parse(out.text())).toMatchObject({ status: "PENDING" })
+  })
+})

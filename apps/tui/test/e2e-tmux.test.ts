@@ -1,0 +1,95 @@
+/**
+ * End to end: the real binary in a real terminal (tmux, 80×24) against the
+ * embedded backend on a fresh data dir with the demo seed. Open the agent,
+ * test the draft, add the execution to `golden`, evaluate revision 2, wait for
+ * the summary, and read the screen as a person would.
+ */
+import { execFileSync } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+import { BINARY_ARGS, PACKAGE_DIR } from "./run-binary.js"
+
+const session = `fruxkit-e2e-${process.pid}`
+const dataDir = mkdtempSync(join(tmpdir(), "fruxkit-e2e-"))
+const tmux = (...args: Array<string>) => execFileSync("tmux", args, { encoding: "utf8" })
+const screen = () => tmux("capture-pane", "-p", "-t", session)
+const press = async (key: string) => {
+  tmux("send-keys", "-t", session, key)
+  await new Promise((resolve) => setTimeout(resolve, 150))
+}
+const waitFor = async (text: string | RegExp, timeoutMs = 20_000): Promise<string> => {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const current = screen()
+    if (typeof text === "string" ? current.includes(text) : text.test(current)) return current
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the screen shows:\n${current}`)
+    await new Promise((resolve) => setTimeout(resolve, 150))
+  }
+}
+
+afterAll(() => {
+  try {
+    tmux("kill-session", "-t", session)
+  } catch {
+    // already gone: the app quit and the shell command ended
+  }
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe("fruxkit in tmux against the embedded backend", () => {
+  it("tests a draft, curates it into golden, evaluates revision 2 and shows the summary", async () => {
+    const command = [process.execPath, ...BINARY_ARGS].map((part) => `'${part}'`).join(" ")
+    tmux(
+      "new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-c", PACKAGE_DIR,
+      // Env set inline so nothing from the test runner's shell decides the connection mode.
+      `env -u FRUXKIT_URL -u FRUXON_API_URL FRUXKIT_DATA_DIR='${dataDir}' ${command}; echo "fruxkit exited $?"; sleep 30`
+    )
+    const agents = await waitFor("support_bot")
+    expect(agents).toContain(`embedded ${dataDir}`.slice(-20))
+
+    await press("Enter")
+    const agent = await waitFor("Revisions")
+    expect(agent).toMatch(/golden +10 samples/)
+
+    await press("t")
+    await waitFor(/draft v\d+/)
+    await press("r")
+    const tested = await waitFor(/COMPLETED +cost \$[\d.]+ +duration/)
+    expect(tested).toContain("Response")
+    expect(tested).toContain("Trace")
+
+    await press("c")
+    await waitFor("[ ] golden")
+    await press("Space")
+    await waitFor("[x] golden")
+    for (const _ of [1, 2, 3, 4]) await press("Down")
+    await press("Enter")
+    await waitFor("✓ added to golden")
+    expect(screen()).toMatch(/golden +11 samples +holds this execution/)
+
+    await press("Escape")
+    await press("Escape")
+    await waitFor("Revisions")
+    await press("e")
+    await waitFor("‹ golden (11 samples) ›")
+    expect(screen()).toContain("‹ revision 2 ›")
+    await press("r")
+    const summary = await waitFor(/COMPLETED +score [\d.]+ +→ \w+/, 60_000)
+    expect(summary).toContain("11/11")
+    expect(summary).toContain("samples 11 · evaluated 11")
+    expect(summary).toContain("Score distribution")
+    expect(summary).toContain("Assessments")
+    expect(summary).toMatch(/runtime +base .+ candidate /)
+    expect(summary).toMatch(/cost +base \$[\d.]+ .+candidate \$[\d.]+/)
+    for (const line of summary.split("\n")) expect([...line.trimEnd()].length).toBeLessThanOrEqual(80)
+
+    await press("Tab")
+    await waitFor("Samples by score (lowest first)")
+    await press("q")
+    const after = await waitFor("fruxkit exited 0")
+    // The alternate screen is gone: nothing of the UI is left on the terminal.
+    expect(after).not.toContain("Samples by score")
+  }, 120_000)
+})

@@ -1,0 +1,38 @@
+/**
+ * Run the `fruxkit` binary as a child process, the way a shell or CI does:
+ * the real entry point (src/main.tsx through tsx, resolving workspace packages
+ * to their sources like the rest of the tests).
+ */
+import { spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
+
+export const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url))
+export const BINARY_ARGS = ["--conditions=development", "--import", "tsx", "src/main.tsx"]
+
+export interface BinaryResult {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+export const runBinary = (args: ReadonlyArray<string>, env: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<BinaryResult> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...BINARY_ARGS, ...args], {
+      cwd: PACKAGE_DIR,
+      // A clean environment: no connection settings leak in from the developer's shell.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL")
+      reject(new Error(`fruxkit ${args.join(" ")} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`))
+    }, timeoutMs)
+    child.on("close", (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
