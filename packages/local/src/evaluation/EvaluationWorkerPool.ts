@@ -6,12 +6,14 @@
  * stored result yet. Samples of all runs share one bound (`concurrency`).
  */
 import { randomUUID } from "node:crypto"
+import { setMaxListeners } from "node:events"
 import type { LocalContext } from "../LocalContext.js"
 import * as SampleRepository from "../store/SampleRepository.js"
 import type { StoredSample } from "../store/SampleRepository.js"
 import type { RunRecord, RunSampleRow, RunStore } from "../store/RunStore.js"
 import { resolvePlan, RunPlanError } from "./run-plan.js"
 import { evaluateSample, judgeFailure, type RunPlan } from "./sample-evaluation.js"
+import { SampleResultWriter } from "./SampleResultWriter.js"
 import { Semaphore } from "./Semaphore.js"
 import { summarise } from "./summary.js"
 
@@ -37,6 +39,7 @@ const MAX_ACTIVE_RUNS = 8
 export class EvaluationWorkerPool {
   readonly owner = `worker-${randomUUID()}`
   private readonly semaphore: Semaphore
+  private readonly results = new SampleResultWriter()
   private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>()
   private timer: NodeJS.Timeout | undefined
   private ticking = false
@@ -107,6 +110,8 @@ export class EvaluationWorkerPool {
 
   private startRun(store: RunStore, run: RunRecord): void {
     const controller = new AbortController()
+    // Every waiting sample listens on the run's signal: hundreds of listeners are expected.
+    setMaxListeners(0, controller.signal)
     const done = this.process(store, run, controller)
       .catch((error) => console.error(`[fruxkit-local] run ${run.id} stopped:`, error instanceof Error ? error.message : error))
       .finally(() => {
@@ -204,7 +209,7 @@ export class EvaluationWorkerPool {
             }
           }
       if (signal.aborted) throw signal.reason
-      await store.saveSampleResult(run.id, row, Date.now())
+      await this.results.save(store, run.id, row)
     } finally {
       this.semaphore.release()
     }

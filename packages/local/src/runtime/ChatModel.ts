@@ -2,6 +2,7 @@
  * Chat completions: an OpenAI-compatible endpoint when configured, else a
  * deterministic offline model so every flow works with no network.
  */
+import { DeadlineExceeded, withDeadline } from "./deadline.js"
 import { estimateTokens } from "./pricing.js"
 
 export interface ChatMessage {
@@ -48,12 +49,6 @@ export class ChatModelError extends Error {
 
 const DEFAULT_MODEL = "gpt-4o-mini"
 
-/** Combine the caller's cancellation with a timeout. */
-export const timeoutSignal = (signal: AbortSignal | undefined, timeoutMs: number): AbortSignal =>
-  signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs)
-
-export const isTimeout = (error: unknown): boolean =>
-  error instanceof Error && (error.name === "TimeoutError" || (error.cause as Error | undefined)?.name === "TimeoutError")
 
 export const makeOpenAiChatModel = (config: LlmConfig): ChatModel => {
   const url = `${config.baseUrl.replace(/\/+$/, "")}/chat/completions`
@@ -63,35 +58,38 @@ export const makeOpenAiChatModel = (config: LlmConfig): ChatModel => {
       const model = request.model ?? config.model ?? DEFAULT_MODEL
       const headers: Record<string, string> = { "content-type": "application/json" }
       if (config.apiKey) headers.authorization = `Bearer ${config.apiKey}`
-      let response: Response
-      try {
-        response = await fetch(url, {
-          method: "POST",
-          headers,
-          body: JSON.stringify({
-            model,
-            messages: request.messages,
-            temperature: request.temperature ?? 0,
-            ...(request.json ? { response_format: { type: "json_object" } } : {})
-          }),
-          signal: timeoutSignal(request.signal, request.timeoutMs ?? timeoutMs)
-        })
-      } catch (error) {
-        if (request.signal?.aborted) throw error
-        // Never the request headers: the API key must not reach a message.
-        throw new ChatModelError(
-          isTimeout(error) ? `LLM endpoint did not answer within ${request.timeoutMs ?? timeoutMs} ms` : "LLM endpoint unreachable"
-        )
-      }
-      if (!response.ok) {
-        await response.body?.cancel()
-        throw new ChatModelError(`LLM endpoint answered HTTP ${response.status}`)
-      }
+      const limit = request.timeoutMs ?? timeoutMs
       let body: any
       try {
-        body = await response.json()
-      } catch {
-        throw new ChatModelError("LLM endpoint answered with a body that is not JSON")
+        body = await withDeadline(request.signal, limit, async (signal) => {
+          const response = await fetch(url, {
+            method: "POST",
+            headers,
+            body: JSON.stringify({
+              model,
+              messages: request.messages,
+              temperature: request.temperature ?? 0,
+              ...(request.json ? { response_format: { type: "json_object" } } : {})
+            }),
+            signal
+          })
+          if (!response.ok) {
+            await response.body?.cancel()
+            throw new ChatModelError(`LLM endpoint answered HTTP ${response.status}`)
+          }
+          const text = await response.text()
+          try {
+            return JSON.parse(text)
+          } catch {
+            throw new ChatModelError("LLM endpoint answered with a body that is not JSON")
+          }
+        })
+      } catch (error) {
+        if (request.signal?.aborted || error instanceof ChatModelError) throw error
+        // Never the request headers: the API key must not reach a message.
+        throw new ChatModelError(
+          error instanceof DeadlineExceeded ? `LLM endpoint did not answer within ${limit} ms` : "LLM endpoint unreachable"
+        )
       }
       const content = body?.choices?.[0]?.message?.content
       if (typeof content !== "string") throw new ChatModelError("LLM reply has no choices[0].message.content")

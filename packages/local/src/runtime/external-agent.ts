@@ -7,7 +7,7 @@
  * `{input_tokens, output_tokens}` or a `cost` number.
  */
 import { SECRET_EXTERNAL_CONFIG_KEYS } from "@fruxkit/core"
-import { isTimeout, timeoutSignal } from "./ChatModel.js"
+import { DeadlineExceeded, withDeadline } from "./deadline.js"
 
 export type ExternalParameters = Readonly<Record<string, string | number | boolean | null>>
 
@@ -49,31 +49,27 @@ export const callExternalAgent = async (
   if (typeof parameters.api_key === "string" && parameters.api_key !== "") headers.authorization = `Bearer ${parameters.api_key}`
   const body: Record<string, unknown> = { parameters: input.parameters, sessionId: input.sessionId }
   if (typeof parameters.assistant_id === "string") body.assistantId = parameters.assistant_id
-  let response: Response
-  try {
-    response = await fetch(endpoint, {
-      method: "POST",
-      headers,
-      body: JSON.stringify(body),
-      signal: timeoutSignal(signal, timeoutMs)
-    })
-  } catch (error) {
-    if (signal?.aborted) throw error
-    // Messages name the endpoint and the failure, never a header.
-    throw new ExternalAgentError(
-      isTimeout(error) ? `external agent did not answer within ${timeoutMs / 1000} s` : `external agent unreachable at ${endpoint}`
-    )
-  }
-  if (!response.ok) {
-    await response.body?.cancel()
-    throw new ExternalAgentError(`external agent answered HTTP ${response.status}`)
-  }
   let reply: any
   try {
-    reply = await response.json()
+    reply = await withDeadline(signal, timeoutMs, async (deadlineSignal) => {
+      const response = await fetch(endpoint, { method: "POST", headers, body: JSON.stringify(body), signal: deadlineSignal })
+      if (!response.ok) {
+        await response.body?.cancel()
+        throw new ExternalAgentError(`external agent answered HTTP ${response.status}`)
+      }
+      const text = await response.text()
+      try {
+        return JSON.parse(text)
+      } catch {
+        throw new ExternalAgentError("external agent reply is not JSON")
+      }
+    })
   } catch (error) {
-    if (signal?.aborted) throw error
-    throw new ExternalAgentError("external agent reply is not JSON")
+    if (signal?.aborted || error instanceof ExternalAgentError) throw error
+    // Messages name the endpoint and the failure, never a header.
+    throw new ExternalAgentError(
+      error instanceof DeadlineExceeded ? `external agent did not answer within ${timeoutMs / 1000} s` : `external agent unreachable at ${endpoint}`
+    )
   }
   const text = typeof reply?.response === "string" ? reply.response : typeof reply?.output === "string" ? reply.output : undefined
   if (text === undefined) throw new ExternalAgentError("external agent reply has no string `response` or `output`")

@@ -6,7 +6,7 @@
 import type { ExecutionTrace, StepResult, StepTrace } from "@fruxkit/core"
 import { randomUUID } from "node:crypto"
 import type { ChatMessage, ChatModel } from "./ChatModel.js"
-import { isTimeout, timeoutSignal } from "./ChatModel.js"
+import { DeadlineExceeded, withDeadline } from "./deadline.js"
 import { callExternalAgent, redactExternalParameters } from "./external-agent.js"
 import type { FlowDefinition, FlowStep } from "./flow-definition.js"
 import { estimateTokens, tokenCost } from "./pricing.js"
@@ -111,20 +111,23 @@ const runStep = async (
       const method = step.method ?? (step.body === undefined ? "GET" : "POST")
       const body = step.body === undefined ? undefined : JSON.stringify(interpolateDeep(step.body, scope))
       const timeoutMs = step.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS
-      let response: Response
+      let text: string
       try {
-        response = await fetch(interpolate(url, scope), {
-          method,
-          headers: body === undefined ? {} : { "content-type": "application/json" },
-          ...(body === undefined ? {} : { body }),
-          signal: timeoutSignal(input.signal, timeoutMs)
+        text = await withDeadline(input.signal, timeoutMs, async (signal) => {
+          const response = await fetch(interpolate(url, scope), {
+            method,
+            headers: body === undefined ? {} : { "content-type": "application/json" },
+            ...(body === undefined ? {} : { body }),
+            signal
+          })
+          const replyText = await response.text()
+          if (!response.ok) throw new StepError(`http tool answered HTTP ${response.status}`)
+          return replyText
         })
       } catch (error) {
-        if (input.signal?.aborted) throw error
-        throw new StepError(isTimeout(error) ? `http tool did not answer within ${timeoutMs} ms` : "http tool unreachable")
+        if (input.signal?.aborted || error instanceof StepError) throw error
+        throw new StepError(error instanceof DeadlineExceeded ? `http tool did not answer within ${timeoutMs} ms` : "http tool unreachable")
       }
-      const text = await response.text()
-      if (!response.ok) throw new StepError(`http tool answered HTTP ${response.status}`)
       let json: unknown = null
       try {
         json = JSON.parse(text)

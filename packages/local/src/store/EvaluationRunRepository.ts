@@ -200,19 +200,23 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
       })
     ),
 
-  saveSampleResult: (runId, row, now) =>
+  saveSampleResults: (entries, now) =>
     store.transaction(
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
-        yield* sql`INSERT INTO evaluation_run_samples (run_id, sample_index, sample_id, failed, result)
-          VALUES (${runId}, ${row.sampleIndex}, ${row.sampleId}, ${row.failed ? 1 : 0}, ${toJson(row.result)})
-          ON CONFLICT (run_id, sample_index) DO NOTHING`
+        for (const { runId, row } of entries) {
+          yield* sql`INSERT INTO evaluation_run_samples (run_id, sample_index, sample_id, failed, result)
+            VALUES (${runId}, ${row.sampleIndex}, ${row.sampleId}, ${row.failed ? 1 : 0}, ${toJson(row.result)})
+            ON CONFLICT (run_id, sample_index) DO NOTHING`
+        }
         // Counted from the rows, so a replayed sample cannot count twice.
-        yield* sql`UPDATE evaluation_runs SET
-            completed_samples = (SELECT COUNT(*) FROM evaluation_run_samples WHERE run_id = ${runId}),
-            failed_samples = (SELECT COUNT(*) FROM evaluation_run_samples WHERE run_id = ${runId} AND failed = 1),
-            modified_at = ${now}
-          WHERE id = ${runId}`
+        for (const runId of new Set(entries.map((e) => e.runId))) {
+          yield* sql`UPDATE evaluation_runs SET
+              completed_samples = (SELECT COUNT(*) FROM evaluation_run_samples WHERE run_id = ${runId}),
+              failed_samples = (SELECT COUNT(*) FROM evaluation_run_samples WHERE run_id = ${runId} AND failed = 1),
+              modified_at = ${now}
+            WHERE id = ${runId}`
+        }
       })
     ),
 

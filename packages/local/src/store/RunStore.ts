@@ -72,8 +72,12 @@ export interface RunStore {
     runId: string,
     page: PageRequest
   ) => Promise<{ items: Array<EvaluationRunSampleResult>; nextPageToken: string; totalCount: number }>
-  /** Idempotent per (run, sampleIndex): a resumed run never stores a sample twice. */
-  readonly saveSampleResult: (runId: string, row: RunSampleRow, now: number) => Promise<void>
+  /**
+   * Stores results in one transaction (a group commit: one fsync for many
+   * samples). Idempotent per (run, sampleIndex): a resumed run never stores
+   * a sample twice.
+   */
+  readonly saveSampleResults: (entries: ReadonlyArray<{ readonly runId: string; readonly row: RunSampleRow }>, now: number) => Promise<void>
   /** Ends a run the owner still holds; `false` when it no longer holds it. */
   readonly finish: (id: string, owner: string, outcome: RunOutcome, now: number) => Promise<boolean>
   readonly requestCancel: (id: string, now: number) => Promise<CancelResult>

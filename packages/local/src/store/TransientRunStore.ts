@@ -65,12 +65,14 @@ export const makeTransientRunStore = (): RunStore & { readonly has: (id: string)
         totalCount: all.length
       }
     },
-    saveSampleResult: async (runId, row, now) => {
-      const held = runs.get(runId)
-      if (!held || held.samples.has(row.sampleIndex)) return
-      held.samples.set(row.sampleIndex, row)
-      const failed = [...held.samples.values()].filter((s) => s.failed).length
-      update(runId, { completedSamples: held.samples.size, failedSamples: failed, modifiedAt: now })
+    saveSampleResults: async (entries, now) => {
+      for (const { runId, row } of entries) {
+        const held = runs.get(runId)
+        if (!held || held.samples.has(row.sampleIndex)) continue
+        held.samples.set(row.sampleIndex, row)
+        const failed = [...held.samples.values()].filter((s) => s.failed).length
+        update(runId, { completedSamples: held.samples.size, failedSamples: failed, modifiedAt: now })
+      }
     },
     finish: async (id, owner, outcome, now) => {
       const run = runs.get(id)?.run
