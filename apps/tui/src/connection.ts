@@ -1,26 +1,13 @@
 /**
- * Which API fruxkit talks to, decided once from flags and environment:
- *
- * 1. a gateway: `--url` / `FRUXKIT_URL`, authenticated with `FRUXKIT_API_KEY`;
- * 2. the Fruxon API directly: `FRUXON_API_URL` + `FRUXON_API_TOKEN`;
- * 3. neither: the embedded backend (@fruxkit/local) in-process, on the same
- *    data dir as the gateway (`FRUXKIT_DATA_DIR`, default `./.fruxkit`).
- *
- * Every mode ends as the same core client; only its `fetch` and base URL differ.
+ * Opening the connection `resolveConnection` chose: a core client over the
+ * global fetch (gateway, direct) or over the embedded backend's fetch.
+ * Kept apart from the settings so the binary can start drawing while this
+ * (and the packages it loads) is still on its way.
  */
-import { resolve } from "node:path"
 import { createFruxonClient, type PromiseClient } from "@fruxkit/core"
+import { describeConnection, type ConnectionSettings } from "./connection-settings.js"
 
-export type ConnectionMode = "gateway" | "direct" | "embedded"
-
-export interface ConnectionSettings {
-  readonly mode: ConnectionMode
-  /** Where requests go; for the embedded backend a placeholder origin (never dialled). */
-  readonly baseUrl: string
-  readonly token: string | undefined
-  readonly dataDir: string
-  readonly tenant: string
-}
+export * from "./connection-settings.js"
 
 export interface Connection {
   readonly settings: ConnectionSettings
@@ -28,42 +15,6 @@ export interface Connection {
   /** Safe to print: mode and where, never a credential. */
   readonly label: string
   readonly close: () => Promise<void>
-}
-
-export interface ConnectionFlags {
-  readonly url?: string | undefined
-  readonly tenant?: string | undefined
-  readonly dataDir?: string | undefined
-}
-
-export const DEFAULT_TENANT = "demo"
-export const DEFAULT_DATA_DIR = "./.fruxkit"
-/** The embedded backend is called through `fetch`, so any origin works; this one says what it is. */
-export const EMBEDDED_ORIGIN = "http://fruxkit.embedded"
-
-export const resolveConnection = (
-  flags: ConnectionFlags,
-  env: Readonly<Record<string, string | undefined>> = process.env
-): ConnectionSettings => {
-  const tenant = flags.tenant ?? env.FRUXKIT_TENANT ?? DEFAULT_TENANT
-  const dataDir = resolve(flags.dataDir ?? env.FRUXKIT_DATA_DIR ?? DEFAULT_DATA_DIR)
-  const gatewayUrl = flags.url ?? env.FRUXKIT_URL
-  if (gatewayUrl) return { mode: "gateway", baseUrl: gatewayUrl, token: env.FRUXKIT_API_KEY || undefined, dataDir, tenant }
-  if (env.FRUXON_API_URL) {
-    return { mode: "direct", baseUrl: env.FRUXON_API_URL, token: env.FRUXON_API_TOKEN || undefined, dataDir, tenant }
-  }
-  return { mode: "embedded", baseUrl: EMBEDDED_ORIGIN, token: undefined, dataDir, tenant }
-}
-
-export const describeConnection = (settings: ConnectionSettings): string => {
-  switch (settings.mode) {
-    case "gateway":
-      return `gateway ${settings.baseUrl}`
-    case "direct":
-      return `Fruxon API ${settings.baseUrl}`
-    case "embedded":
-      return `embedded ${settings.dataDir}`
-  }
 }
 
 /** The part of @fruxkit/local fruxkit uses; imported lazily so remote modes never load SQLite. */

@@ -3,9 +3,7 @@
  * and the terminal as it was when it ends — by `q`, by Ctrl-C (Ink exits on
  * it), or by SIGTERM/SIGHUP.
  */
-import { render } from "ink"
-import { App } from "./ui/App.js"
-import { openConnection, type ConnectionSettings } from "./connection.js"
+import type { ConnectionSettings } from "./connection-settings.js"
 import { describeError, failureLine } from "./describe-error.js"
 import { withIncrementalCursorFix } from "./incremental-cursor-fix.js"
 
@@ -14,13 +12,21 @@ const LEAVE_ALTERNATE_SCREEN = "\x1b[?1049l"
 const SHOW_CURSOR = "\x1b[?25h"
 
 export const runInteractive = async (settings: ConnectionSettings): Promise<number> => {
-  let connection
-  try {
-    connection = await openConnection(settings)
-  } catch (error) {
+  // Ink with its WebAssembly layout engine, and the client with Effect (and SQLite when embedded), load side by side.
+  const [{ render }, { App }, connecting] = await Promise.all([
+    import("ink"),
+    import("./ui/App.js"),
+    import("./connection.js").then(({ openConnection }) => openConnection(settings)).then(
+      (connection) => ({ connection }),
+      (error: unknown) => ({ error })
+    )
+  ])
+  if ("error" in connecting) {
+    const error = connecting.error
     process.stderr.write(`fruxkit: ${failureLine(describeError(error))}\n`)
     return 3
   }
+  const { connection } = connecting
   process.stdout.write(ENTER_ALTERNATE_SCREEN)
   let restored = false
   const restore = () => {

@@ -1,15 +1,21 @@
 #!/usr/bin/env node
-/** `fruxkit`: no command opens the terminal UI; a command runs once and exits with a code scripts can read. */
-import { runCli } from "./cli.js"
-import { resolveConnection } from "./connection.js"
+/**
+ * `fruxkit`: no command opens the terminal UI; a command runs once and exits
+ * with a code scripts can read. Only small modules are imported up front: Ink
+ * (its layout engine is WebAssembly) and the API client (Effect) are loaded
+ * side by side once we know which of them is needed.
+ */
+import { resolveConnection } from "./connection-settings.js"
 import { parseFlags, stringFlag } from "./commands/command-line.js"
 import { ExitCode } from "./commands/exit-codes.js"
-import { mainHelp } from "./help-text.js"
 
 const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const first = argv[0]
   const interactive = first === undefined || (first.startsWith("--") && first !== "--help")
-  if (!interactive) return runCli(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env })
+  if (!interactive) {
+    const { runCli } = await import("./cli.js")
+    return runCli(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env })
+  }
   let values
   try {
     values = parseFlags(argv, {}).values
@@ -18,6 +24,7 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     return ExitCode.Usage
   }
   if (values.help === true) {
+    const { mainHelp } = await import("./help-text.js")
     process.stdout.write(mainHelp())
     return ExitCode.Ok
   }

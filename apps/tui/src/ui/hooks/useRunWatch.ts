@@ -18,7 +18,7 @@ export interface RunWatch {
 }
 
 export const useRunWatch = (agentId: string, runId: string, initial?: EvaluationRun): RunWatch => {
-  const { client, tenant } = useApi()
+  const { client, tenant, polling } = useApi()
   const [run, setRun] = useState<EvaluationRun | undefined>(initial)
   const [failure, setFailure] = useState<Failure | undefined>(undefined)
   const [firstSeenAt] = useState(() => Date.now())
@@ -31,7 +31,7 @@ export const useRunWatch = (agentId: string, runId: string, initial?: Evaluation
       try {
         for await (const snapshot of client.watchEvaluationRun(
           { tenant, agent: agentId, evaluationRun: runId },
-          { deadline: Duration.infinity, ...(initial ? { initial } : {}) },
+          { ...polling, deadline: Duration.infinity, ...(initial ? { initial } : {}) },
           { signal: controller.signal }
         )) {
           setRun(snapshot)

@@ -1,0 +1,59 @@
+/**
+ * Which API fruxkit talks to, decided once from flags and environment:
+ *
+ * 1. a gateway: `--url` / `FRUXKIT_URL`, authenticated with `FRUXKIT_API_KEY`;
+ * 2. the Fruxon API directly: `FRUXON_API_URL` + `FRUXON_API_TOKEN`;
+ * 3. neither: the embedded backend (@fruxkit/local) in-process, on the same
+ *    data dir as the gateway (`FRUXKIT_DATA_DIR`, default `./.fruxkit`).
+ *
+ * Every mode ends as the same core client; only its `fetch` and base URL differ.
+ */
+import { resolve } from "node:path"
+
+export type ConnectionMode = "gateway" | "direct" | "embedded"
+
+export interface ConnectionSettings {
+  readonly mode: ConnectionMode
+  /** Where requests go; for the embedded backend a placeholder origin (never dialled). */
+  readonly baseUrl: string
+  readonly token: string | undefined
+  readonly dataDir: string
+  readonly tenant: string
+}
+
+export interface ConnectionFlags {
+  readonly url?: string | undefined
+  readonly tenant?: string | undefined
+  readonly dataDir?: string | undefined
+}
+
+export const DEFAULT_TENANT = "demo"
+export const DEFAULT_DATA_DIR = "./.fruxkit"
+/** The embedded backend is called through `fetch`, so any origin works; this one says what it is. */
+export const EMBEDDED_ORIGIN = "http://fruxkit.embedded"
+
+export const resolveConnection = (
+  flags: ConnectionFlags,
+  env: Readonly<Record<string, string | undefined>> = process.env
+): ConnectionSettings => {
+  const tenant = flags.tenant ?? env.FRUXKIT_TENANT ?? DEFAULT_TENANT
+  const dataDir = resolve(flags.dataDir ?? env.FRUXKIT_DATA_DIR ?? DEFAULT_DATA_DIR)
+  const gatewayUrl = flags.url ?? env.FRUXKIT_URL
+  if (gatewayUrl) return { mode: "gateway", baseUrl: gatewayUrl, token: env.FRUXKIT_API_KEY || undefined, dataDir, tenant }
+  if (env.FRUXON_API_URL) {
+    return { mode: "direct", baseUrl: env.FRUXON_API_URL, token: env.FRUXON_API_TOKEN || undefined, dataDir, tenant }
+  }
+  return { mode: "embedded", baseUrl: EMBEDDED_ORIGIN, token: undefined, dataDir, tenant }
+}
+
+export const describeConnection = (settings: ConnectionSettings): string => {
+  switch (settings.mode) {
+    case "gateway":
+      return `gateway ${settings.baseUrl}`
+    case "direct":
+      return `Fruxon API ${settings.baseUrl}`
+    case "embedded":
+      return `embedded ${settings.dataDir}`
+  }
+}
+
