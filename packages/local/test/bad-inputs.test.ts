@@ -105,6 +105,8 @@ const cases: ReadonlyArray<Case> = [
   { endpoint: "createDataset", name: "oversized description", method: "POST", url: `${A}/datasets`, body: { name: "ok", description: long(2001) }, status: 400 },
   { endpoint: "createDataset", name: "duplicate name", method: "POST", url: `${A}/datasets`, body: { name: "golden" }, status: 409 },
   { endpoint: "getDataset", name: "unknown dataset", method: "GET", url: `${A}/datasets/${UNKNOWN}`, status: 404 },
+  // A literal `..` is resolved by URL parsing before routing: it lands on another path, never outside the table.
+  { endpoint: "getDataset", name: "literal .. resolved to an unknown dataset", method: "GET", url: `${A}/executionRecords/../datasets/x`, status: 404 },
   { endpoint: "listDatasetSamples", name: "cursor this server did not issue", method: "GET", url: (i) => `${A}/datasets/${i.dataset}/samples?PageToken.Cursor=Zm9v`, status: 400 }
 ]
 

@@ -1,0 +1,58 @@
+/**
+ * Two backends on one data dir, as two processes behind a load balancer
+ * would be: one without workers takes requests, the other runs the queue.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { LocalBackend } from "../src/index.js"
+import { AGENT_PATH, awaitRun, call, sendJson, startServer, tempDir, withBackend, type LoopbackServer } from "./support.js"
+
+describe("leases across backends sharing a data dir", () => {
+  let front: LocalBackend
+  let worker: LocalBackend | undefined
+  let agent: LoopbackServer
+  let dataDir: string
+
+  beforeAll(async () => {
+    agent = await startServer(async (request, response) => {
+      await new Promise((r) => setTimeout(r, 150))
+      sendJson(response, 200, { response: `ok ${request.body.parameters.question}` })
+    })
+    dataDir = tempDir()
+    ;({ backend: front } = await withBackend({ dataDir, workers: false, evaluation: { leaseMs: 600 } }))
+  })
+  afterAll(async () => {
+    await front.close()
+    await worker?.close()
+    await agent.close()
+  })
+
+  it("a backend without workers leaves persisted runs PENDING but still runs its transient ones", async () => {
+    const persisted = await call(front, "POST", `${AGENT_PATH}:evaluate`, { body: { candidateRevision: 2 } })
+    const transient = await call(front, "POST", `${AGENT_PATH}:evaluate`, { body: { agent: { steps: [{ type: "template", template: "hm" }] } } })
+    expect((await awaitRun(front, transient.json.id)).status).toBe("COMPLETED")
+    const still = await call(front, "GET", `${AGENT_PATH}/evaluationRuns/${persisted.json.id}`)
+    expect(still.json.status).toBe("PENDING")
+
+    ;({ backend: worker } = await withBackend({ dataDir, evaluation: { leaseMs: 600 } }))
+    const done = await awaitRun(front, persisted.json.id)
+    expect(done.status).toBe("COMPLETED")
+    expect(done.summary.totalSamples).toBe(10)
+  })
+
+  it("a cancel taken by one backend stops the run another backend holds, within 2 s", async () => {
+    const started = await call(front, "POST", `${AGENT_PATH}:evaluate`, {
+      body: { candidateRevision: 2, candidateExternalConfig: { parameters: { endpoint: `${agent.url}/agent` } } }
+    })
+    for (let i = 0; i < 200; i++) {
+      const now = await call(front, "GET", `${AGENT_PATH}/evaluationRuns/${started.json.id}`)
+      if (now.json.status === "IN_PROGRESS") break
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    const asked = Date.now()
+    const cancel = await call(front, "POST", `${AGENT_PATH}/evaluationRuns/${started.json.id}:cancel`)
+    expect(cancel.status).toBe(200)
+    const run = await awaitRun(front, started.json.id, 2_500)
+    expect(run.status).toBe("CANCELLED")
+    expect(Date.now() - asked).toBeLessThan(2_000)
+  })
+})
