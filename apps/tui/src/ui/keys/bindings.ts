@@ -75,7 +75,7 @@ export const commandTable: Readonly<Record<Command, CommandSpec>> = {
   [Command.Open]: { bindings: [{ key: "return", label: "Enter" }], hint: "open", description: "Open or edit the selected item" },
   [Command.Toggle]: { bindings: [{ input: " ", label: "Space" }], hint: "toggle", description: "Select or unselect" },
   [Command.NextSection]: { bindings: [{ key: "tab", label: "Tab" }], hint: "section", description: "Move to the next section or view" },
-  [Command.Reload]: { bindings: [{ input: "R", label: "R" }], hint: "reload", description: "Reload from the API" },
+  [Command.Reload]: { bindings: [{ input: "R", label: "R" }], hint: "reload", description: "Reload from the API (after a stale draft: reload its head and run again)" },
   [Command.Run]: { bindings: [{ input: "r", label: "r" }], hint: "run", description: "Run: the draft test or the evaluation" },
   [Command.DraftTest]: { bindings: [{ input: "t", label: "t" }], hint: "test draft", description: "Test the draft forked from the selected revision" },
   [Command.Evaluate]: { bindings: [{ input: "e", label: "e" }], hint: "evaluate", description: "Evaluate a candidate against the deployed revision" },

@@ -21,8 +21,10 @@ describe("CurateScreen", () => {
     await app.press(keys.down, keys.enter, "smoke, tui", keys.enter)
     await app.waitFor("smoke, tui")
     await app.press(keys.down, keys.down, keys.enter)
-    const done = await app.waitFor("✓ added to golden")
-    expect(done).not.toContain("skipped")
+    await app.waitFor(/✓ added to golden\n/)
+    // Reloaded: golden now holds the execution, and nothing is chosen any more.
+    const done = await app.waitFor(/\[ \] golden +9 samples +holds this execution/)
+    expect(done).not.toContain("⚠")
     const body = app.fake.state.lastBodies.at(-1) as Record<string, unknown>
     expect(body).toEqual({ datasetIds: [GOLDEN], quality: "BAD", tags: ["smoke", "tui"] })
   })

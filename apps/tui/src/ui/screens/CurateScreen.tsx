@@ -98,6 +98,8 @@ const Curate = ({
         const created = await client.addToDatasets(args)
         setOutcome({ state: "done", created: created.map((s) => nameOf(s.datasetId)), skipped: [] })
       }
+      // Done with those: unchoose them, so the form does not warn about what was just added.
+      setForm((f) => ({ ...f, chosen: new Set() }))
       reload()
     } catch (error) {
       setOutcome({ state: "failed", failure: describeError(error) })
