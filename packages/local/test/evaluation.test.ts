@@ -195,6 +195,17 @@ describe("evaluation against an external agent on loopback", () => {
     expect(onDisk).toContain("v1.") // the sealed config is there
   })
 
+  it("does not quote a wrongly typed secret back in a 400", async () => {
+    const answer = await call(backend, "POST", `${AGENT_PATH}:evaluate`, {
+      body: { candidateExternalConfig: { parameters: { endpoint: `${agent.url}/ok`, api_key: { value: SECRET_API_KEY } } } }
+    })
+    expect(answer.status).toBe(400)
+    expect(answer.json.errors[0].path).toMatch(/^body\.candidateExternalConfig\.parameters/)
+    expect(answer.text).not.toContain(SECRET_API_KEY)
+    const plain = await call(backend, "POST", `${AGENT_PATH}:evaluate`, { body: { candidateRevision: "two" } })
+    expect(plain.json.errors[0].message).toContain("actual") // elsewhere the refused value is shown
+  })
+
   it("judges an agent's timeouts, 500s and bad replies as candidate failures and still completes the run", async () => {
     const started = await call(backend, "POST", `${AGENT_PATH}:evaluate`, {
       body: { candidateRevision: 2, candidateExternalConfig: external("faulty") }

@@ -65,3 +65,19 @@ describe("secret box", () => {
     expect(() => box.open(tampered)).toThrow()
   })
 })
+
+describe("transient runs", () => {
+  it("keep at most MAX_ENDED_TRANSIENT_RUNS ended runs, dropping the oldest, never an active one", async () => {
+    const { makeTransientRunStore, MAX_ENDED_TRANSIENT_RUNS } = await import("../src/store/TransientRunStore.js")
+    const store = makeTransientRunStore()
+    const run = (id: string, status: string) =>
+      ({ id, tenantId: "t", agentId: "a", status, sampleIds: [], leaseOwner: null, leaseExpiresAt: 0 }) as never
+    await store.insert(run("active", "PENDING"))
+    for (let i = 0; i < MAX_ENDED_TRANSIENT_RUNS + 5; i++) await store.insert(run(`ended-${i}`, "COMPLETED"))
+    expect(store.has("active")).toBe(true)
+    expect(store.has("ended-0")).toBe(false)
+    expect(store.has("ended-4")).toBe(false)
+    expect(store.has("ended-5")).toBe(true)
+    expect(store.has(`ended-${MAX_ENDED_TRANSIENT_RUNS + 4}`)).toBe(true)
+  })
+})

@@ -10,7 +10,15 @@
  */
 import { Hono } from "hono"
 import * as Either from "effect/Either"
-import { RequestDecoding, Route, makeProblem, problemResponse, type Endpoint, type EndpointName } from "@fruxkit/core"
+import {
+  RequestDecoding,
+  Route,
+  makeProblem,
+  problemResponse,
+  type Endpoint,
+  type EndpointName,
+  type FieldError
+} from "@fruxkit/core"
 import type { LocalContext } from "../LocalContext.js"
 import * as AgentRepository from "../store/AgentRepository.js"
 import { agentHandlers } from "./agent-handlers.js"
@@ -40,6 +48,16 @@ const readJsonBody = async (request: Request): Promise<unknown> => {
     })
   }
 }
+
+/**
+ * Schema messages quote the value they refused ("…, actual {…}"). Under
+ * `candidateExternalConfig` that value may be a credential: keep the path
+ * and the expectation, drop the value.
+ */
+const withoutSecretValues = (error: FieldError): FieldError =>
+  error.path.startsWith("body.candidateExternalConfig")
+    ? { path: error.path, message: error.message.replace(/,?\s*actual[\s\S]*$/, "").trim() || "is invalid" }
+    : error
 
 export const makeApp = (ctx: LocalContext, workers: WorkerControl): Hono => {
   const handlers: HandlerTable = {
@@ -73,7 +91,7 @@ export const makeApp = (ctx: LocalContext, workers: WorkerControl): Hono => {
       body,
       ifMatch: c.req.header("if-match")
     })
-    if (Either.isLeft(decoded)) throw HttpProblem.invalid(decoded.left)
+    if (Either.isLeft(decoded)) throw HttpProblem.invalid(decoded.left.map(withoutSecretValues))
     const input = decoded.right
     const tenant = String(input.path.tenant)
     if (!(await ctx.store.run(AgentRepository.tenantExists(tenant)))) {

@@ -14,6 +14,12 @@ interface Held {
 
 const ACTIVE = new Set(["PENDING", "IN_PROGRESS"])
 
+/**
+ * Ended transient runs kept for reading back; past this the oldest ended
+ * ones are dropped, so a long-lived gateway does not grow without bound.
+ */
+export const MAX_ENDED_TRANSIENT_RUNS = 100
+
 export const makeTransientRunStore = (): RunStore & { readonly has: (id: string) => boolean } => {
   const runs = new Map<string, Held>()
   const update = (id: string, patch: Partial<RunRecord>) => {
@@ -24,6 +30,9 @@ export const makeTransientRunStore = (): RunStore & { readonly has: (id: string)
     has: (id) => runs.has(id),
     insert: async (run) => {
       runs.set(run.id, { run, samples: new Map() })
+      const ended = [...runs.values()].filter((held) => !ACTIVE.has(held.run.status))
+      // Map order is insertion order: the first ended runs are the oldest.
+      for (const held of ended.slice(0, Math.max(0, ended.length - MAX_ENDED_TRANSIENT_RUNS))) runs.delete(held.run.id)
     },
     find: async (tenant, agentId, id) => {
       const held = runs.get(id)
