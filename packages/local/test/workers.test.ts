@@ -56,3 +56,28 @@ describe("leases across backends sharing a data dir", () => {
     expect(Date.now() - asked).toBeLessThan(2_000)
   })
 })
+
+describe("a run that cannot be prepared", () => {
+  it("ends FAILED with an errorMessage that says why (a data dir whose key changed)", async () => {
+    const fs = await import("node:fs")
+    const path = await import("node:path")
+    const dataDir = tempDir()
+    const { backend: front } = await withBackend({ dataDir, workers: false })
+    const started = await call(front, "POST", `${AGENT_PATH}:evaluate`, {
+      body: { candidateRevision: 2, candidateExternalConfig: { parameters: { endpoint: "http://127.0.0.1:9/agent", api_key: "k" } } }
+    })
+    expect(started.json.status).toBe("PENDING")
+    await front.close()
+    fs.writeFileSync(path.join(dataDir, "secret.key"), Buffer.alloc(32, 7))
+    const { backend } = await withBackend({ dataDir })
+    try {
+      const run = await awaitRun(backend, started.json.id)
+      expect(run.status).toBe("FAILED")
+      expect(run.errorMessage).toBe("the candidate's external configuration cannot be decrypted with this data dir's key")
+      expect(run.summary).toBeNull()
+      expect(run.completedAt).toBeGreaterThan(0)
+    } finally {
+      await backend.close()
+    }
+  })
+})
