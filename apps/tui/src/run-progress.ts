@@ -22,11 +22,14 @@ export const runStart = (run: EvaluationRun, firstSeenAt: number): number =>
 
 export const runProgress = (run: EvaluationRun, now: number, firstSeenAt: number = now): RunProgress => {
   const total = run.progress?.totalSamples || run.summary?.totalSamples || 0
-  const completed = run.progress?.completedSamples ?? run.summary?.successfulEvaluations ?? 0
+  // `completedSamples` counts every sample that has a result, failed ones included
+  // (`failedSamples` is a part of it, as the embedded backend counts them).
+  const completed = run.progress
+    ? run.progress.completedSamples
+    : (run.summary?.successfulEvaluations ?? 0) + (run.summary?.failedEvaluations ?? 0)
   const failed = run.progress?.failedSamples ?? run.summary?.failedEvaluations ?? 0
   const finished = isTerminalRunStatus(run.status)
-  // `completedSamples` counts successes; failed samples are done too, so both move the bar.
-  const done = Math.min(total, completed + failed)
+  const done = Math.min(total, completed)
   const end = finished && run.completedAt > 0 ? run.completedAt : now
   const elapsedMs = Math.max(0, end - runStart(run, firstSeenAt))
   const etaMs = !finished && done > 0 && total > done ? (elapsedMs / done) * (total - done) : undefined

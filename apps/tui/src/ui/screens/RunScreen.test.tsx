@@ -120,3 +120,16 @@ describe("layout", () => {
     expect(narrow.split("\n")).toHaveLength(15)
   })
 })
+
+describe("cancelling", () => {
+  it("x cancels a running evaluation and the run ends CANCELLED", async () => {
+    app = renderApp({ route: { screen: "evaluate", agentId: "support_bot" }, fake: { samples: 40, step: 1 } })
+    await app.waitFor("‹ revision 2 ›")
+    await app.press("r")
+    await app.waitFor(/IN_PROGRESS[\s\S]*x cancel run/)
+    await app.press("x")
+    const cancelled = await app.waitFor(/run [0-9a-f]{8} · CANCELLED/)
+    expect(cancelled).not.toContain("x cancel run")
+    expect(app.fake.state.requests.some((r) => r.endsWith(":cancel"))).toBe(true)
+  })
+})
