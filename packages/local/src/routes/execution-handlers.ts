@@ -123,8 +123,8 @@ export const executionHandlers = (ctx: LocalContext): Handlers<ExecutionEndpoint
           const now = Date.now()
           const samples: Array<SampleRepository.StoredSample> = []
           for (const datasetId of datasetIds) {
-            const dataset = yield* DatasetRepository.findDataset(path.tenant, path.agent, datasetId)
-            if (!dataset) {
+            const datasetName = yield* DatasetRepository.findDatasetName(path.tenant, path.agent, datasetId)
+            if (datasetName === undefined) {
               return yield* Effect.fail(
                 HttpProblem.notFound("Dataset", `dataset "${datasetId}" does not exist for agent "${path.agent}"; nothing was added`)
               )
@@ -140,7 +140,7 @@ export const executionHandlers = (ctx: LocalContext): Handlers<ExecutionEndpoint
               output: execution.response,
               agentRevision: execution.agentRevision,
               quality: body.quality ?? "UNSPECIFIED",
-              isGolden: dataset.name === GOLDEN_DATASET_NAME,
+              isGolden: datasetName === GOLDEN_DATASET_NAME,
               createdBy: ctx.actor,
               createdAt: now,
               modifiedAt: now,

@@ -43,6 +43,15 @@ export const findDataset = (tenant: string, agentId: string, id: string): SqlEff
     )
   )
 
+/** Id and name only: no sample count (a count grows with the dataset; writes do not need it). */
+export const findDatasetName = (tenant: string, agentId: string, id: string): SqlEffect<string | undefined> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    Effect.map(
+      sql<{ name: string }>`SELECT name FROM datasets WHERE tenant_id = ${tenant} AND agent_id = ${agentId} AND id = ${id}`,
+      (rows) => rows[0]?.name
+    )
+  )
+
 export const findDatasetByName = (tenant: string, agentId: string, name: string): SqlEffect<Dataset | undefined> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(
