@@ -87,6 +87,11 @@ describe("fruxkit in tmux against the embedded backend", () => {
 
     await press("Tab")
     await waitFor("Samples by score (lowest first)")
+    // A resize: the frame follows the terminal (title bar to the new right edge, footer on one line).
+    tmux("resize-window", "-t", session, "-x", "110", "-y", "30")
+    const wide = await waitFor(/^fruxkit · support_bot · run [0-9a-f]{8} · COMPLETED {10,}.{20,}$/m)
+    expect([...wide.split("\n")[0]!.trimEnd()]).toHaveLength(110)
+    expect(wide).toMatch(/^Tab section · ↑\/k up · ↓\/j down · s sort · Enter open · \? help · Esc back · q quit$/m)
     await press("q")
     const after = await waitFor("fruxkit exited 0")
     // The alternate screen is gone: nothing of the UI is left on the terminal.

@@ -4,7 +4,7 @@
  * judge it against `--fail-under`.
  */
 import { SECRET_EXTERNAL_CONFIG_KEYS } from "@fruxkit/core"
-import { CommandFailure, print, printJson, resolveDatasets, type CommandDefinition } from "./command.js"
+import { print, printJson, resolveDatasets, type CommandDefinition } from "./command.js"
 import { durationFlag, integerFlag, listFlag, numberFlag, pairs, requiredString, stringFlag } from "./command-line.js"
 import { ExitCode, UsageError } from "./exit-codes.js"
 import { runSummaryText, verdictOf } from "./run-summary.js"
@@ -79,5 +79,3 @@ export const evalCommand: CommandDefinition = {
     return verdictOf(run, failUnder) === "pass" || verdictOf(run, failUnder) === "unjudged" ? ExitCode.Ok : ExitCode.Failed
   }
 }
-
-export { CommandFailure }

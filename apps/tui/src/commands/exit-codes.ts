@@ -1,5 +1,5 @@
 /** What `fruxkit <command>` exits with; scripts and CI read these. */
-import { describeError, type Failure } from "../describe-error.js"
+import type { Failure } from "../describe-error.js"
 
 export const ExitCode = {
   /** Done; for `eval --wait` also: completed at or above `--fail-under`. */
@@ -24,5 +24,3 @@ export const exitCodeFor = (failure: Failure): ExitCode => {
   if (failure.kind === "invalid" && failure.status === undefined) return ExitCode.Usage
   return ExitCode.Failed
 }
-
-export { describeError }
