@@ -190,9 +190,10 @@ export class EvaluationWorkerPool {
     signal: AbortSignal
   ): Promise<void> {
     await this.semaphore.acquire(signal)
+    let row: RunSampleRow
     try {
       if (signal.aborted) throw signal.reason
-      const row: RunSampleRow = sample
+      row = sample
         ? await evaluateSample(plan, sample, index, { chatModel: this.ctx.chatModel, judge: this.ctx.judge }, signal)
         : {
             sampleIndex: index,
@@ -209,9 +210,11 @@ export class EvaluationWorkerPool {
             }
           }
       if (signal.aborted) throw signal.reason
-      await this.results.save(store, run.id, row)
     } finally {
       this.semaphore.release()
     }
+    // The slot is free while the result waits for its group commit; the sample counts as done only after it.
+    if (signal.aborted) throw signal.reason
+    await this.results.save(store, run.id, row)
   }
 }
