@@ -17,7 +17,7 @@ import { auth } from "./middleware/auth/index.js"
 import { bodyLimit } from "./middleware/body-limit/index.js"
 import { loadShed } from "./middleware/load-shed/index.js"
 import { rateLimit } from "./middleware/rate-limit/index.js"
-import { requestId } from "./middleware/request-id/index.js"
+import { requestId, requestIdHeader } from "./middleware/request-id/index.js"
 import { routeMatch } from "./middleware/route-match/index.js"
 import { timeout } from "./middleware/timeout/index.js"
 import { validateRequest } from "./middleware/validate-request/index.js"
@@ -25,6 +25,7 @@ import { gatewayOpenApi } from "./openapi.js"
 import { GatewayProblem, toGatewayProblem } from "./problem.js"
 import { createForwarder } from "./proxy/forward.js"
 import { apiHandler } from "./proxy/handler.js"
+import { requestLog } from "./request-context.js"
 import { router } from "./routes.js"
 import { createUpstreamClient } from "./upstream/core-client.js"
 import type { Upstream } from "./upstream/index.js"
@@ -105,12 +106,14 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
         ? new GatewayProblem(error.status, "http-error", error.message || "HTTP error")
         : toGatewayProblem(error)
     if (problem.status >= 500) {
-      const log = c.get("log") ?? logger
+      const log = c.get("requestId") ? requestLog(c) : logger
       log.error({ err: { message: error.message, type: error.name, tag: (error as { _tag?: string })._tag } }, "request error")
     }
-    return problem.toResponse(c.req.path)
+    return problem.toResponse(c.req.path, c.get("requestId") ? requestIdHeader(c) : undefined)
   })
-  app.notFound((c) => new GatewayProblem(404, "not-found", "Not found", `no route ${c.req.method} ${c.req.path}`).toResponse(c.req.path))
+  app.notFound((c) =>
+    new GatewayProblem(404, "not-found", "Not found", `no route ${c.req.method} ${c.req.path}`).toResponse(c.req.path, requestIdHeader(c))
+  )
 
   app.use("*", async function inFlightCounter(c, next) {
     inFlight++
@@ -127,12 +130,12 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   // ---- operations ----
   app.get("/healthz", (c) => {
     c.set("routeName", "healthz")
-    return c.json({ status: "ok" })
+    return c.json({ status: "ok" }, 200, requestIdHeader(c))
   })
   let readiness: { at: number; ok: boolean; detail: string } | undefined
   app.get("/readyz", async (c) => {
     c.set("routeName", "readyz")
-    if (shuttingDown) return c.json({ status: "shutting down" }, 503)
+    if (shuttingDown) return c.json({ status: "shutting down" }, 503, requestIdHeader(c))
     if (readiness === undefined || Date.now() - readiness.at > 1000) {
       try {
         // Any HTTP answer proves the upstream reachable; the path need not exist.
@@ -147,17 +150,21 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
         readiness = { at: Date.now(), ok: false, detail: `upstream unreachable (${(error as { code?: string }).code ?? "error"})` }
       }
     }
-    return c.json({ status: readiness.ok ? "ready" : "not ready", upstream: upstream.mode, detail: readiness.detail }, readiness.ok ? 200 : 503)
+    return c.json(
+      { status: readiness.ok ? "ready" : "not ready", upstream: upstream.mode, detail: readiness.detail },
+      readiness.ok ? 200 : 503,
+      requestIdHeader(c)
+    )
   })
   app.get("/metrics", async (c) => {
     c.set("routeName", "metrics")
-    return c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType })
+    return c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType, ...requestIdHeader(c) })
   })
   let openapi: string | undefined
   app.get("/openapi.json", (c) => {
     c.set("routeName", "openapi")
     openapi ??= JSON.stringify(gatewayOpenApi())
-    return c.body(openapi, 200, { "content-type": "application/json" })
+    return c.body(openapi, 200, { "content-type": "application/json", ...requestIdHeader(c) })
   })
 
   // ---- the API ----

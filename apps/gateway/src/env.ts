@@ -1,6 +1,7 @@
 /** The Hono environment every gateway middleware and handler shares. */
 import type { Route, RequestDecoding } from "@fruxkit/core"
 import type { Logger } from "pino"
+import type { AbortSignalLike } from "./deadline.js"
 
 export interface Principal {
   /** Stable, non-secret id for logs, metrics and rate limiting (`key#2`, or the client address without keys). */
@@ -23,7 +24,7 @@ export interface GatewayVariables {
   waitMs: number | undefined
   dedupe: boolean
   /** Aborted when the request's deadline passes (timeout middleware). */
-  signal: AbortSignal | undefined
+  signal: AbortSignalLike | undefined
 }
 
 export interface GatewayEnv {

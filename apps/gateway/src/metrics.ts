@@ -15,27 +15,54 @@ export interface GatewayMetrics {
   readonly shed: Counter
   readonly rateLimited: Counter
   readonly idempotentReplays: Counter
+  /** Hot-path shorthands: the labelled child is looked up once per label set, not hashed per call. */
+  readonly countRequest: (route: string, method: string, status: number) => void
+  readonly observeUpstream: (route: string, status: number, seconds: number) => void
+}
+
+const memoized = <Child>(make: (key: string) => Child) => {
+  const children = new Map<string, Child>()
+  return (key: string): Child => {
+    let child = children.get(key)
+    if (child === undefined) {
+      child = make(key)
+      children.set(key, child)
+    }
+    return child
+  }
 }
 
 export const createMetrics = (options: { readonly defaultMetrics?: boolean } = {}): GatewayMetrics => {
   const registry = new Registry()
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: "fruxkit_gateway_" })
   const registers = [registry]
-  return {
-    registry,
-    requests: new Counter({
+  const requests = new Counter({
       name: "fruxkit_gateway_requests_total",
       help: "Requests answered, by route (endpoint name) and status",
       labelNames: ["route", "method", "status"],
       registers
-    }),
-    upstreamLatency: new Histogram({
+    })
+  const upstreamLatency = new Histogram({
       name: "fruxkit_gateway_upstream_duration_seconds",
       help: "Upstream call latency (each attempt), by route and status (0 = transport failure)",
       labelNames: ["route", "status"],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers
-    }),
+    })
+  const requestChild = memoized((key) => {
+    const [route, method, status] = key.split(" ")
+    return requests.labels({ route: route!, method: method!, status: status! })
+  })
+  const latencyChild = memoized((key) => {
+    const [route, status] = key.split(" ")
+    return upstreamLatency.labels({ route: route!, status: status! })
+  })
+  return {
+    registry,
+    requests,
+    upstreamLatency,
+    countRequest: (route, method, status) => requestChild(`${route} ${method} ${status}`).inc(),
+    observeUpstream: (route, status, seconds) => latencyChild(`${route} ${status}`).observe(seconds),
     upstreamRetries: new Counter({
       name: "fruxkit_gateway_upstream_retries_total",
       help: "Upstream calls retried under core's retry policy, by route and reason",

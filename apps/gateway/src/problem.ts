@@ -27,8 +27,8 @@ export class GatewayProblem extends Error {
     })
   }
 
-  toResponse(instance?: string): Response {
-    return problemResponse(this.toProblem(instance), this.headers)
+  toResponse(instance?: string, headers?: Readonly<Record<string, string>>): Response {
+    return problemResponse(this.toProblem(instance), headers ? { ...this.headers, ...headers } : this.headers)
   }
 }
 

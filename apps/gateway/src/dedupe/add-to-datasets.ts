@@ -8,6 +8,7 @@
  */
 import * as Schema from "effect/Schema"
 import { AddToDatasetsResponse, type AddToDatasetsRequest, type PromiseClient } from "@fruxkit/core"
+import { toAbortSignal, type AbortSignalLike } from "../deadline.js"
 import type { StoredResponse } from "../idempotency/store.js"
 import { jsonBytes } from "../upstream/index.js"
 
@@ -23,7 +24,7 @@ export const addToDatasetsDeduped = async (
     readonly executionRecord: string
     readonly body: AddToDatasetsRequest | undefined
   },
-  signal: AbortSignal | undefined
+  signal: AbortSignalLike | undefined
 ): Promise<StoredResponse> => {
   const result = await client.addToDatasets(
     {
@@ -33,7 +34,7 @@ export const addToDatasetsDeduped = async (
       ...(args.body !== undefined ? { body: args.body } : {}),
       dedupe: true
     },
-    signal ? { signal } : undefined
+    signal ? { signal: toAbortSignal(signal)! } : undefined
   )
   return {
     status: 200,

@@ -5,6 +5,7 @@
  * error becomes problem+json.
  */
 import { FruxonError, PROBLEM_CONTENT_TYPE, Route } from "@fruxkit/core"
+import type { AbortSignalLike } from "../deadline.js"
 import type { MatchedRoute } from "../routes.js"
 import type { UpstreamRequest, UpstreamResponse } from "../upstream/index.js"
 
@@ -56,15 +57,16 @@ export const upstreamPath = (match: MatchedRoute, url: string): string => {
 export const upstreamRequest = (options: {
   readonly match: MatchedRoute
   readonly url: string
-  readonly headers: Headers
+  /** Reads one request header by lower-case name. */
+  readonly header: (name: string) => string | undefined
   readonly requestId: string
   readonly body: Uint8Array | undefined
-  readonly signal: AbortSignal | undefined
+  readonly signal: AbortSignalLike | undefined
 }): UpstreamRequest => {
   const headers: Record<string, string> = { "x-request-id": options.requestId }
   for (const name of FORWARDED_REQUEST_HEADERS) {
-    const value = options.headers.get(name)
-    if (value !== null) headers[name] = value
+    const value = options.header(name)
+    if (value !== undefined) headers[name] = value
   }
   if (options.body !== undefined && headers["content-type"] === undefined) headers["content-type"] = "application/json"
   return {

@@ -9,6 +9,7 @@
 import * as Duration from "effect/Duration"
 import { FruxonError, RetryPolicy, type Endpoint } from "@fruxkit/core"
 import type { Logger } from "pino"
+import type { AbortSignalLike } from "../deadline.js"
 import type { GatewayMetrics } from "../metrics.js"
 import type { Upstream, UpstreamRequest, UpstreamResponse } from "../upstream/index.js"
 
@@ -27,7 +28,7 @@ export interface ForwarderOptions {
 export type Forwarder = (
   endpoint: Endpoint.Any,
   request: UpstreamRequest,
-  context: { readonly log?: Logger | undefined }
+  context: { readonly log?: (() => Logger) | undefined }
 ) => Promise<UpstreamResponse>
 
 const textDecoder = new TextDecoder()
@@ -51,7 +52,7 @@ export const errorOf = (endpoint: Endpoint.Any, request: UpstreamRequest, respon
     retryAfter: FruxonError.parseRetryAfter({ get: (name) => response.headers[name] })
   })
 
-const sleep = (ms: number, signal: AbortSignal | undefined) =>
+const sleep = (ms: number, signal: AbortSignalLike | undefined) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason)
     const timer = setTimeout(() => {
@@ -79,17 +80,14 @@ export const createForwarder = (options: ForwarderOptions): Forwarder => {
       let error: FruxonError.FruxonError
       try {
         response = await upstream.send(request)
-        metrics.upstreamLatency.observe(
-          { route: endpoint.name, status: String(response.status) },
-          (performance.now() - started) / 1000
-        )
+        metrics.observeUpstream(endpoint.name, response.status, (performance.now() - started) / 1000)
         if (response.status < 500 && response.status !== 429 && response.status !== 408) {
           budget?.refund()
           return response
         }
         error = errorOf(endpoint, request, response)
       } catch (caught) {
-        metrics.upstreamLatency.observe({ route: endpoint.name, status: "0" }, (performance.now() - started) / 1000)
+        metrics.observeUpstream(endpoint.name, 0, (performance.now() - started) / 1000)
         if (!(caught instanceof FruxonError.TransportError)) throw caught
         error = new FruxonError.TransportError({
           request: { method: request.method, url: request.path.split("?")[0]!, endpoint: endpoint.name },
@@ -113,7 +111,7 @@ export const createForwarder = (options: ForwarderOptions): Forwarder => {
         throw error
       }
       metrics.upstreamRetries.inc({ route: endpoint.name, reason: response ? String(response.status) : (error as FruxonError.TransportError).code ?? "transport" })
-      context.log?.info({ route: endpoint.name, attempt, delayMs: Math.round(delay), reason: error._tag }, "retrying upstream call")
+      context.log?.().info({ route: endpoint.name, attempt, delayMs: Math.round(delay), reason: error._tag }, "retrying upstream call")
       await sleep(delay, request.signal)
     }
   }

@@ -11,6 +11,8 @@ import { addToDatasetsDeduped, SKIPPED_HEADER } from "../dedupe/add-to-datasets.
 import type { GatewayEnv } from "../env.js"
 import { fingerprintOf, VALID_KEY, type IdempotencyStore, type StoredResponse } from "../idempotency/store.js"
 import type { GatewayMetrics } from "../metrics.js"
+import { requestIdHeader } from "../middleware/request-id/index.js"
+import { header, requestLog } from "../request-context.js"
 import { GatewayProblem, invalidRequest } from "../problem.js"
 import type { MatchedRoute } from "../routes.js"
 import type { EventStreams } from "../waiting/run-events.js"
@@ -53,12 +55,12 @@ export const apiHandler = (options: ApiHandlerOptions) => {
       upstreamRequest({
         match,
         url: c.req.url,
-        headers: c.req.raw.headers,
+        header: (name) => header(c, name),
         requestId: c.get("requestId"),
         body: c.get("rawBody"),
         signal: c.get("signal")
       }),
-      { log: c.get("log") }
+      { log: () => requestLog(c) }
     )
 
   /** Run a creating call once per Idempotency-Key (when the client sent one). */
@@ -67,7 +69,7 @@ export const apiHandler = (options: ApiHandlerOptions) => {
     match: MatchedRoute,
     operation: () => Promise<StoredResponse>
   ): Promise<{ response: StoredResponse; replayed: boolean }> => {
-    const key = c.req.header("idempotency-key")
+    const key = header(c, "idempotency-key")
     if (key === undefined || match.endpoint.retry !== "creating") return { response: await operation(), replayed: false }
     if (!VALID_KEY.test(key)) {
       throw invalidRequest([{ path: "header.Idempotency-Key", message: "must be 1-255 printable characters without spaces" }])
@@ -83,12 +85,18 @@ export const apiHandler = (options: ApiHandlerOptions) => {
     return result
   }
 
-  const answer = (result: { response: StoredResponse; replayed: boolean }, extra?: Record<string, string>) => {
+  const answer = (
+    c: Context<GatewayEnv>,
+    result: { response: StoredResponse; replayed: boolean },
+    extra?: Record<string, string>
+  ) => {
     if (result.response.status === 401) {
       // The client's key was accepted here; an upstream 401 is about the gateway's own token.
       throw new GatewayProblem(502, "upstream-unauthorized", "Bad gateway", "the upstream refused the gateway's credentials")
     }
-    return clientResponse(result.response, result.replayed ? { ...extra, [IDEMPOTENT_REPLAY_HEADER]: "true" } : extra)
+    const headers = { ...extra, ...requestIdHeader(c) }
+    if (result.replayed) headers[IDEMPOTENT_REPLAY_HEADER] = "true"
+    return clientResponse(result.response, headers)
   }
 
   const runKey = (c: Context<GatewayEnv>, evaluationRun: string): RunKey => {
@@ -105,11 +113,13 @@ export const apiHandler = (options: ApiHandlerOptions) => {
     switch (match.endpoint.name) {
       case "evaluationRunEvents": {
         const key = runKey(c, String(c.get("decoded").path.evaluationRun))
+        // streamSSE builds its response through the context, which applies headers set here.
+        c.header("x-request-id", c.get("requestId"))
         return runEvents(c, {
           watchers,
           streams: options.streams,
           key,
-          lastEventId: c.req.header("last-event-id"),
+          lastEventId: header(c, "last-event-id"),
           firstSnapshotTimeoutMs: options.requestTimeoutMs,
           metrics
         })
@@ -120,11 +130,12 @@ export const apiHandler = (options: ApiHandlerOptions) => {
         const key = runKey(c, String(c.get("decoded").path.evaluationRun))
         const result = await waitForRun(watchers, key, {
           until: "change",
-          baseline: entityTag(c.req.header("if-none-match")),
+          baseline: entityTag(header(c, "if-none-match")),
           waitMs,
           signal: c.get("signal")
         })
         return jsonResponse(200, result.snapshot.json, {
+          ...requestIdHeader(c),
           etag: `"${result.snapshot.version}"`,
           [WAIT_OUTCOME_HEADER]: result.snapshot.terminal ? "finished" : result.reached ? "changed" : "timeout"
         })
@@ -132,17 +143,17 @@ export const apiHandler = (options: ApiHandlerOptions) => {
 
       case "evaluate": {
         const started = await once(c, match, () => forwardAsIs(c, match))
-        if (waitMs === undefined || waitMs <= 0 || started.response.status !== 200) return answer(started)
+        if (waitMs === undefined || waitMs <= 0 || started.response.status !== 200) return answer(c, started)
         let run: EvaluationRun
         try {
           run = decodeRun(JSON.parse(textDecoder.decode(started.response.body)))
         } catch {
-          return answer(started)
+          return answer(c, started)
         }
         const key = runKey(c, run.id)
         const location = runLocation(key)
         const result = await waitForRun(watchers, key, { until: "terminal", waitMs, initial: run, signal: c.get("signal") })
-        const headers: Record<string, string> = { location, etag: `"${result.snapshot.version}"` }
+        const headers: Record<string, string> = { ...requestIdHeader(c), location, etag: `"${result.snapshot.version}"` }
         if (started.replayed) headers[IDEMPOTENT_REPLAY_HEADER] = "true"
         return result.snapshot.terminal
           ? jsonResponse(200, result.snapshot.json, { ...headers, [WAIT_OUTCOME_HEADER]: "finished" })
@@ -164,9 +175,9 @@ export const apiHandler = (options: ApiHandlerOptions) => {
             c.get("signal")
           )
         )
-        return answer(result, { [SKIPPED_HEADER]: result.response.headers[SKIPPED_HEADER] ?? "" })
+        return answer(c, result, { [SKIPPED_HEADER]: result.response.headers[SKIPPED_HEADER] ?? "" })
       }
     }
-    return answer(await once(c, match, () => forwardAsIs(c, match)))
+    return answer(c, await once(c, match, () => forwardAsIs(c, match)))
   }
 }

@@ -3,6 +3,7 @@
  * between gateway and backend). Credentials are never passed in: the local
  * backend trusts its one caller, the gateway.
  */
+import { toAbortSignal } from "../deadline.js"
 import type { Upstream, UpstreamRequest, UpstreamResponse } from "./index.js"
 
 /** What `@fruxkit/local`'s `createLocalBackend` resolves to, as far as the gateway needs it. */
@@ -21,7 +22,7 @@ export const createEmbeddedUpstream = (backend: LocalBackend, description: strin
         method: request.method,
         headers,
         ...(request.body !== undefined && request.method !== "GET" ? { body: request.body } : {}),
-        ...(request.signal ? { signal: request.signal } : {})
+        ...(request.signal ? { signal: toAbortSignal(request.signal)! } : {})
       })
     )
     const body = new Uint8Array(await response.arrayBuffer())

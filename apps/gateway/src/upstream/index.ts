@@ -3,6 +3,8 @@
  * undici pool) or embedded (the local backend's fetch, in-process); the proxy
  * code only sees this interface and does not know which one it has.
  */
+import type { AbortSignalLike } from "../deadline.js"
+
 export interface UpstreamRequest {
   readonly method: string
   /** Path and query, starting with `/v1/…`. */
@@ -10,7 +12,7 @@ export interface UpstreamRequest {
   /** Lower-case names. Never a client's credentials: the upstream adds its own. */
   readonly headers: Readonly<Record<string, string>>
   readonly body?: Uint8Array | undefined
-  readonly signal?: AbortSignal | undefined
+  readonly signal?: AbortSignalLike | undefined
   /** Which credential the endpoint takes (`apiKey`: `X-API-KEY`, the execution endpoints). */
   readonly auth?: "bearer" | "apiKey" | undefined
 }

@@ -68,7 +68,7 @@ export const createRemoteUpstream = (options: RemoteUpstreamOptions): Upstream =
         path: prefix + request.path,
         headers,
         body: request.body === undefined ? null : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength),
-        signal: request.signal ?? null
+        signal: (request.signal as AbortSignal | undefined) ?? null
       })
       const body = new Uint8Array(await response.body.arrayBuffer())
       const flat: Record<string, string> = {}

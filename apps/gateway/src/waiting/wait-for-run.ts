@@ -3,6 +3,7 @@
  * (until the run ends) and on GET run (until its status or progress changes).
  */
 import type { EvaluationRun } from "@fruxkit/core"
+import type { AbortSignalLike } from "../deadline.js"
 import { GatewayProblem } from "../problem.js"
 import type { RunKey, RunSnapshot, RunWatchers } from "./run-watchers.js"
 
@@ -12,7 +13,7 @@ export interface WaitOptions {
   /** For `change`: the version the client already has (its If-None-Match). Default: the first snapshot seen. */
   readonly baseline?: string | undefined
   readonly waitMs: number
-  readonly signal?: AbortSignal | undefined
+  readonly signal?: AbortSignalLike | undefined
   /** A snapshot already in hand, to seed a new poller. */
   readonly initial?: EvaluationRun | undefined
 }

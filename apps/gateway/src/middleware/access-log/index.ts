@@ -16,9 +16,10 @@ export const accessLog = (options: AccessLogOptions) =>
     await next()
     const route = c.get("routeName") ?? "unmatched"
     const status = c.res.status
-    options.metrics.requests.inc({ route, method: c.req.method, status: String(status) })
+    options.metrics.countRequest(route, c.req.method, status)
     const log = c.get("log")
     const fields = {
+      requestId: c.get("requestId"),
       method: c.req.method,
       // Path only: query strings may carry anything.
       path: c.req.path,

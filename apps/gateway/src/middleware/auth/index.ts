@@ -10,6 +10,7 @@ import type { Context, Next } from "hono"
 import type { ApiKeyGrant } from "../../config.js"
 import type { GatewayEnv, Principal } from "../../env.js"
 import { GatewayProblem } from "../../problem.js"
+import { header } from "../../request-context.js"
 
 export interface AuthOptions {
   /** Empty: no authentication (the gateway then binds loopback only; see config). */
@@ -19,12 +20,12 @@ export interface AuthOptions {
 const digest = (value: string): Buffer => createHash("sha256").update(value).digest()
 
 const presentedKey = (c: Context): string | undefined => {
-  const authorization = c.req.header("authorization")
+  const authorization = header(c, "authorization")
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization)
     return match ? match[1] : undefined
   }
-  return c.req.header("x-api-key")?.trim() || undefined
+  return header(c, "x-api-key")?.trim() || undefined
 }
 
 const clientAddress = (c: Context): string => {

@@ -6,6 +6,7 @@
 import type { Context, Next } from "hono"
 import type { GatewayEnv } from "../../env.js"
 import { GatewayProblem } from "../../problem.js"
+import { bodyChunks, header } from "../../request-context.js"
 
 export interface BodyLimitOptions {
   readonly maxBytes: number
@@ -20,38 +21,35 @@ export const bodyLimit = (options: BodyLimitOptions) => {
 
   return async function bodyLimit(c: Context<GatewayEnv>, next: Next) {
     const method = c.req.method
-    const body = c.req.raw.body
-    if (method === "GET" || method === "HEAD" || body === null) {
+    if (method === "GET" || method === "HEAD" || method === "DELETE") {
       c.set("rawBody", undefined)
       return next()
     }
-    const declared = c.req.header("content-length")
+    const declared = header(c, "content-length")
     if (declared !== undefined && Number(declared) > options.maxBytes) throw tooLarge()
-
-    const chunks: Array<Uint8Array> = []
+    const chunks = bodyChunks(c)
+    const parts: Array<Uint8Array> = []
     let size = 0
-    const reader = body.getReader()
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      size += value.byteLength
-      if (size > options.maxBytes) {
-        await reader.cancel().catch(() => undefined)
-        throw tooLarge()
+    if (chunks !== undefined) {
+      for await (const chunk of chunks) {
+        size += chunk.byteLength
+        // Stop reading at once: a client streaming a huge body is not buffered.
+        if (size > options.maxBytes) throw tooLarge()
+        parts.push(chunk)
       }
-      chunks.push(value)
     }
-    let bytes: Uint8Array
-    if (chunks.length === 1) bytes = chunks[0]!
+    let bytes: Uint8Array | undefined
+    if (size === 0) bytes = undefined
+    else if (parts.length === 1) bytes = parts[0]!
     else {
       bytes = new Uint8Array(size)
       let offset = 0
-      for (const chunk of chunks) {
-        bytes.set(chunk, offset)
-        offset += chunk.byteLength
+      for (const part of parts) {
+        bytes.set(part, offset)
+        offset += part.byteLength
       }
     }
-    c.set("rawBody", size === 0 ? undefined : bytes)
+    c.set("rawBody", bytes)
     await next()
   }
 }

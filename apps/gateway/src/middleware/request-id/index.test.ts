@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest"
 import { middlewareApp, silentLogger } from "../../../test/support/middleware-app.js"
-import { requestId } from "./index.js"
+import { requestId, requestIdHeader } from "./index.js"
 
 const app = middlewareApp()
 app.use("*", requestId({ logger: silentLogger }))
-app.get("/", (c) => c.text(c.get("requestId")))
+app.get("/", (c) => c.text(c.get("requestId"), 200, requestIdHeader(c)))
 
 describe("requestId", () => {
   it("keeps a well-formed client id and returns it", async () => {

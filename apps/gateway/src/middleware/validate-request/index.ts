@@ -12,6 +12,7 @@ import type { GatewayEnv } from "../../env.js"
 import { GatewayProblem, invalidRequest } from "../../problem.js"
 import { isSecretFieldPath } from "../../secrets.js"
 import { requireMatched } from "../route-match/index.js"
+import { header } from "../../request-context.js"
 
 export interface ValidateRequestOptions {
   /** Endpoints that accept `?wait=`. */
@@ -44,7 +45,7 @@ export const validateRequest = (options: ValidateRequestOptions) =>
     const raw = c.get("rawBody")
     let body: unknown = undefined
     if (raw !== undefined) {
-      const contentType = c.req.header("content-type")
+      const contentType = header(c, "content-type")
       if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
         throw new GatewayProblem(415, "unsupported-media-type", "Unsupported media type", "send the body as application/json")
       }
@@ -55,8 +56,9 @@ export const validateRequest = (options: ValidateRequestOptions) =>
       }
     }
 
-    const url = new URL(c.req.url)
-    const query = url.searchParams
+    const rawUrl = c.req.url
+    const q = rawUrl.indexOf("?")
+    const query = new URLSearchParams(q < 0 ? "" : rawUrl.slice(q + 1))
     let waitMs: number | undefined
     const wait = query.get("wait")
     if (wait !== null) {
@@ -82,12 +84,12 @@ export const validateRequest = (options: ValidateRequestOptions) =>
         params: match.params,
         query,
         body,
-        ifMatch: c.req.header("if-match")
+        ifMatch: header(c, "if-match")
       })
       if (Either.isLeft(decoded)) issues.push(...decoded.left)
       else c.set("decoded", decoded.right)
     }
-    if (match.endpoint.ifMatch === "required" && c.req.header("if-match") === undefined) {
+    if (match.endpoint.ifMatch === "required" && header(c, "if-match") === undefined) {
       issues.push({ path: "header.If-Match", message: "is required: the draft version you last saw (7, \"7\" or W/\"7\")" })
     }
     if (issues.length > 0) throw invalidRequest(withoutSecretValues(issues))

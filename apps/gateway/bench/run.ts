@@ -1,0 +1,225 @@
+/**
+ * Gateway benchmarks (`pnpm --filter @fruxkit/gateway bench`).
+ *
+ * One upstream on loopback, the same load against: (1) the upstream
+ * directly, (2) a minimal undici pass-through proxy (the baseline), (3) the
+ * gateway (built from src/main.ts, remote mode, default config except the
+ * per-key rate limit, which is off so it does not cap the measurement).
+ * Each server is its own process; autocannon drives them from this one.
+ *
+ * Two loads per endpoint: saturating (throughput, and the latency that
+ * comes with it) and sequential requests on one connection (latency without
+ * queueing, in microseconds: "added latency" is then per-request overhead). Then: 200 clients waiting on
+ * one run through the gateway vs 200 independent core pollers.
+ */
+import autocannon from "autocannon"
+import { spawn, type ChildProcess } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { createFruxonClient } from "@fruxkit/core"
+import { Pool } from "undici"
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url))
+const DURATION = Number(process.env.BENCH_DURATION ?? 8)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32)
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 3000)
+
+const children: Array<ChildProcess> = []
+
+const startProcess = (script: string, args: Array<string>, env: Record<string, string>, ready: RegExp): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--conditions=development", "--import", "tsx", script, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    children.push(child)
+    let seen = ""
+    const onData = (data: Buffer) => {
+      seen += data.toString()
+      const match = ready.exec(seen)
+      if (!match) return
+      // Ready: from here on output is drained unread (the gateway logs every request).
+      child.stdout!.off("data", onData)
+      child.stderr!.off("data", onData)
+      child.stdout!.resume()
+      child.stderr!.resume()
+      resolve(match[1]!)
+    }
+    child.stdout!.on("data", onData)
+    child.stderr!.on("data", onData)
+    child.on("exit", (code) => reject(new Error(`${script} exited (${code}): ${seen.slice(0, 500)}`)))
+  })
+
+interface Load {
+  readonly name: string
+  readonly method: "GET" | "POST"
+  readonly path: string
+  readonly body?: string
+}
+
+const loads: Array<Load> = [
+  { name: "GET run", method: "GET", path: "/v1/tenants/demo/agents/support_bot/evaluationRuns/7a0f3c9e-1d2b-4c5d-8e6f-0123456789ab" },
+  {
+    name: "POST :addToDatasets",
+    method: "POST",
+    path: "/v1/tenants/demo/agents/support_bot/executionRecords/33333333-3333-4333-8333-333333333333:addToDatasets",
+    body: JSON.stringify({ datasetIds: ["11111111-1111-4111-8111-111111111111"], quality: "GOOD", tags: ["bench"] })
+  }
+]
+
+interface Measured {
+  readonly rps: number
+  readonly p50: number
+  readonly p99: number
+  readonly errors: number
+  readonly non2xx: number
+}
+
+const measure = async (base: string, load: Load, options: { duration: number; connections: number }): Promise<Measured> => {
+  const result = await autocannon({
+    url: base + load.path,
+    method: load.method,
+    connections: options.connections,
+    duration: options.duration,
+    headers: { "content-type": "application/json" },
+    ...(load.body ? { body: load.body } : {})
+  })
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx
+  }
+}
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits)
+
+/**
+ * Unloaded latency with microsecond resolution (autocannon reports whole
+ * milliseconds): one keep-alive connection, requests one after another.
+ */
+const sequentialLatency = async (base: string, load: Load, count: number): Promise<{ p50: number; p99: number }> => {
+  const pool = new Pool(base, { connections: 1 })
+  const samples: Array<number> = []
+  try {
+    for (let i = 0; i < count + 200; i++) {
+      const started = process.hrtime.bigint()
+      const answer = await pool.request({
+        method: load.method,
+        path: load.path,
+        headers: { "content-type": "application/json" },
+        body: load.body ?? null
+      })
+      await answer.body.arrayBuffer()
+      if (i >= 200) samples.push(Number(process.hrtime.bigint() - started) / 1e6)
+    }
+  } finally {
+    await pool.close()
+  }
+  samples.sort((a, b) => a - b)
+  return { p50: samples[Math.floor(samples.length * 0.5)]!, p99: samples[Math.floor(samples.length * 0.99)]! }
+}
+
+const pollComparison = async (upstream: string, gateway: string, clients: number) => {
+  const tenantPath = "/v1/tenants/demo/agents/support_bot/evaluationRuns"
+  const newRun = async () =>
+    ((await (await fetch(`${upstream}/bench/runs`, { method: "POST", body: JSON.stringify({ steps: 8, stepMs: 1000 }) })).json()) as { id: string }).id
+  const polls = async (id: string) => ((await (await fetch(`${upstream}/bench/runs/${id}/polls`)).json()) as { polls: number }).polls
+
+  // Through the gateway: every client long-polls (?wait=30s, If-None-Match) until the run ends.
+  const shared = await newRun()
+  const t0 = Date.now()
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      let etag: string | undefined
+      for (;;) {
+        const res = await fetch(`${gateway}${tenantPath}/${shared}?wait=30s`, { headers: etag ? { "if-none-match": etag } : {} })
+        etag = res.headers.get("etag") ?? undefined
+        const run = (await res.json()) as { status: string }
+        if (run.status === "COMPLETED") return
+      }
+    })
+  )
+  const sharedMs = Date.now() - t0
+  const sharedPolls = await polls(shared)
+
+  // Without it: each client runs core's own poller against the upstream.
+  const independent = await newRun()
+  const pollers = Array.from({ length: clients }, () => createFruxonClient({ baseUrl: upstream, retry: { maxAttempts: 1 } }))
+  const t1 = Date.now()
+  await Promise.all(
+    pollers.map((client) => client.awaitEvaluationRun({ tenant: "demo", agent: "support_bot", evaluationRun: independent }))
+  )
+  const independentMs = Date.now() - t1
+  await Promise.all(pollers.map((client) => client.close()))
+  return { sharedPolls, sharedMs, independentPolls: await polls(independent), independentMs }
+}
+
+const main = async () => {
+  const upstreamPort = JSON.parse(await startProcess("bench/upstream.ts", [], {}, /(\{"port":\d+\})/)).port as number
+  const upstream = `http://127.0.0.1:${upstreamPort}`
+  const baselinePort = JSON.parse(await startProcess("bench/baseline-proxy.ts", [upstream], {}, /(\{"port":\d+\})/)).port as number
+  const baseline = `http://127.0.0.1:${baselinePort}`
+  const gateway = await startProcess(
+    "src/main.ts",
+    ["--port", "0"],
+    {
+      FRUXON_API_URL: upstream,
+      FRUXON_API_TOKEN: "bench-token-0123456789",
+      FRUXKIT_RATE_LIMIT: "0",
+      FRUXKIT_MAX_UPSTREAM_CONCURRENCY: "1024"
+    },
+    /listening on (http:\/\/\S+)/
+  )
+  const targets = { direct: upstream, baseline, gateway }
+
+  console.log(`fruxkit gateway bench — ${DURATION}s per saturating run (${CONNECTIONS} connections), ${SEQUENTIAL} sequential requests for latency`)
+  console.log(`node ${process.version}, ${(await import("node:os")).cpus().length} CPUs\n`)
+
+  for (const load of loads) {
+    // Warm-up: JIT, connection pools.
+    for (const base of Object.values(targets)) await measure(base, load, { duration: 2, connections: CONNECTIONS })
+    const saturated: Record<string, Measured> = {}
+    const fixed: Record<string, Measured> = {}
+    for (const [name, base] of Object.entries(targets)) {
+      saturated[name] = await measure(base, load, { duration: DURATION, connections: CONNECTIONS })
+      fixed[name] = { ...(await sequentialLatency(base, load, SEQUENTIAL)), rps: 0, errors: 0, non2xx: 0 }
+    }
+    console.log(`## ${load.name}`)
+    console.log("target    | req/s (sat.) | p50 / p99 ms (sat.) | p50 / p99 ms (sequential) | errors / non-2xx")
+    for (const name of Object.keys(targets)) {
+      const s = saturated[name]!
+      const f = fixed[name]!
+      console.log(
+        `${name.padEnd(9)} | ${fmt(s.rps, 0).padStart(12)} | ${`${fmt(s.p50)} / ${fmt(s.p99)}`.padStart(19)} | ${`${fmt(f.p50, 3)} / ${fmt(f.p99, 3)}`.padStart(25)} | ${s.errors + f.errors} / ${s.non2xx + f.non2xx}`
+      )
+    }
+    const g = saturated.gateway!
+    const b = saturated.baseline!
+    const gf = fixed.gateway!
+    const bf = fixed.baseline!
+    const df = fixed.direct!
+    console.log(`gateway ÷ baseline throughput: ${fmt(g.rps / b.rps)} (target ≥ 0.8)`)
+    console.log(
+      `added latency, sequential — vs baseline: p50 +${fmt(gf.p50 - bf.p50, 3)} ms, p99 +${fmt(gf.p99 - bf.p99, 3)} ms; vs direct: p50 +${fmt(gf.p50 - df.p50, 3)} ms, p99 +${fmt(gf.p99 - df.p99, 3)} ms (target ≤ 1 ms p50)`
+    )
+    console.log(`added latency saturated — vs baseline: p50 +${fmt(g.p50 - b.p50)} ms, p99 +${fmt(g.p99 - b.p99)} ms\n`)
+  }
+
+  const clients = Number(process.env.BENCH_WAITERS ?? 200)
+  const polls = await pollComparison(upstream, gateway, clients)
+  console.log(`## ${clients} clients waiting on one run (8 progress steps over 8 s)`)
+  console.log(`through the gateway (long-poll ?wait): ${polls.sharedPolls} upstream polls, all done in ${polls.sharedMs} ms`)
+  console.log(`${clients} independent core pollers:       ${polls.independentPolls} upstream polls, all done in ${polls.independentMs} ms`)
+  console.log(`→ ${fmt(polls.independentPolls / Math.max(1, polls.sharedPolls), 1)}× fewer upstream polls through the gateway`)
+}
+
+main()
+  .catch((error) => {
+    console.error(error)
+    process.exitCode = 1
+  })
+  .finally(() => {
+    for (const child of children) child.kill("SIGTERM")
+  })

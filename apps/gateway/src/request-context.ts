@@ -1,0 +1,62 @@
+/**
+ * Cheap access to a request's parts. Under @hono/node-server, touching
+ * `c.req.raw.headers` or `.body` turns its lightweight request into a full
+ * WHATWG Request (measured: the largest single cost per proxied request), so
+ * headers and body are read from Node's IncomingMessage when there is one,
+ * and from the Request otherwise (tests calling `app.request`).
+ */
+import type { Context } from "hono"
+import type { IncomingMessage } from "node:http"
+import type { Logger } from "pino"
+import type { GatewayEnv } from "./env.js"
+
+const incomingOf = (c: Context): IncomingMessage | undefined =>
+  (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+
+/** One request header (lower-case name), or undefined. */
+export const header = (c: Context, name: string): string | undefined => {
+  const incoming = incomingOf(c)
+  if (incoming !== undefined) {
+    const value = incoming.headers[name]
+    return Array.isArray(value) ? value.join(", ") : value
+  }
+  return c.req.raw.headers.get(name) ?? undefined
+}
+
+/** The request body as an async sequence of chunks, or undefined when there is none. */
+export const bodyChunks = (c: Context): AsyncIterable<Uint8Array> | undefined => {
+  const incoming = incomingOf(c)
+  if (incoming !== undefined) return incoming as AsyncIterable<Uint8Array>
+  const body = c.req.raw.body
+  if (body === null) return undefined
+  return {
+    async *[Symbol.asyncIterator]() {
+      const reader = body.getReader()
+      try {
+        for (;;) {
+          const { done, value } = await reader.read()
+          if (done) return
+          yield value
+        }
+      } finally {
+        reader.releaseLock()
+      }
+    }
+  }
+}
+
+const childLoggers = new WeakMap<Context, Logger>()
+
+/**
+ * The request's logger (a child carrying its request id), made on first use:
+ * most requests log one access line, which carries the id itself, so a
+ * child per request would be paid for nothing.
+ */
+export const requestLog = (c: Context<GatewayEnv>): Logger => {
+  let log = childLoggers.get(c)
+  if (log === undefined) {
+    log = c.get("log").child({ requestId: c.get("requestId") })
+    childLoggers.set(c, log)
+  }
+  return log
+}
