@@ -3,6 +3,8 @@
  * and the terminal as it was when it ends — by `q`, by Ctrl-C (Ink exits on
  * it), or by SIGTERM/SIGHUP.
  */
+import { appendFileSync } from "node:fs"
+import { format } from "node:util"
 import type { ConnectionSettings } from "./connection-settings.js"
 import { describeError, failureLine } from "./describe-error.js"
 import { withIncrementalCursorFix } from "./incremental-cursor-fix.js"
@@ -35,12 +37,21 @@ export const runInteractive = async (settings: ConnectionSettings): Promise<numb
     process.stdout.write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN)
   }
   process.on("exit", restore)
+  // Warnings and errors React or a library writes to the console would land over the screen (with stacks):
+  // they go to FRUXKIT_DEBUG_LOG when it is set, and nowhere otherwise.
+  const debugLog = process.env.FRUXKIT_DEBUG_LOG
+  const toDebugLog = (...args: Array<unknown>) => {
+    if (debugLog) appendFileSync(debugLog, `${format(...args)}\n`)
+  }
+  console.error = toDebugLog
+  console.warn = toDebugLog
+  console.log = toDebugLog
   const instance = render(<App api={{ client: connection.client, tenant: settings.tenant, label: connection.label }} />, {
     stdout: withIncrementalCursorFix(process.stdout),
     exitOnCtrlC: true,
     // Only changed lines are written: a progress tick rewrites one line, not the screen.
     incrementalRendering: process.env.FRUXKIT_INCREMENTAL !== "0",
-    patchConsole: true
+    patchConsole: false
   })
   const stop = () => instance.unmount()
   process.once("SIGTERM", stop)

@@ -32,6 +32,8 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     process.stderr.write("fruxkit: the interactive UI needs a terminal; for scripts use a command (fruxkit --help)\n")
     return ExitCode.Usage
   }
+  // React's production build: smaller to load and faster to render; development warnings are for us, not users.
+  process.env.NODE_ENV ??= "production"
   const settings = resolveConnection({ url: stringFlag(values, "url"), tenant: stringFlag(values, "tenant"), dataDir: stringFlag(values, "data-dir") })
   const { runInteractive } = await import("./interactive.js")
   return runInteractive(settings)

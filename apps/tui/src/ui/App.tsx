@@ -14,6 +14,7 @@ import { NavigationProvider, useNavigation, useRoute } from "./state/NavigationC
 import type { Route } from "./state/navigation.js"
 import { Frame } from "./components/Frame.js"
 import { HelpOverlay } from "./components/HelpOverlay.js"
+import { ScreenErrorBoundary } from "./components/ScreenErrorBoundary.js"
 import { AgentsScreen } from "./screens/AgentsScreen.js"
 import { AgentScreen } from "./screens/AgentScreen.js"
 import { DraftTestScreen } from "./screens/DraftTestScreen.js"
@@ -81,7 +82,9 @@ const Shell = () => {
       {stack.map((route, depth) => (
         <ScreenActiveContext.Provider key={routeKey(route, depth)} value={depth === top}>
           <Box display={depth === top && !help ? "flex" : "none"}>
-            <ScreenFor route={route} />
+            <ScreenErrorBoundary>
+              <ScreenFor route={route} />
+            </ScreenErrorBoundary>
           </Box>
         </ScreenActiveContext.Provider>
       ))}
