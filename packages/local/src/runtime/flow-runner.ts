@@ -4,7 +4,6 @@
  * with status FAILED; the trace keeps what ran.
  */
 import type { ExecutionTrace, StepResult, StepTrace } from "@fruxkit/core"
-import { randomUUID } from "node:crypto"
 import type { ChatMessage, ChatModel } from "./ChatModel.js"
 import { DeadlineExceeded, withDeadline } from "./deadline.js"
 import { callExternalAgent, redactExternalParameters } from "./external-agent.js"
@@ -281,5 +280,3 @@ export const runFlow = async (input: FlowRunInput, model: ChatModel): Promise<Fl
     history
   }
 }
-
-export const newSessionId = (): string => randomUUID()

@@ -4,7 +4,7 @@ import type { Fragment } from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
 import type { EvaluationRunSampleResult, EvaluationRunSummary, PageOf } from "@fruxkit/core"
 import { encodeCursor, toPage, type PageRequest } from "./page-token.js"
-import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
+import type { RunRecord, RunStore } from "./RunStore.js"
 import { fromJson, toJson, type SqlEffect, type Store } from "./Store.js"
 
 interface RunRow {

@@ -178,8 +178,3 @@ export const findSamples = (ids: ReadonlyArray<string>): SqlEffect<Array<StoredS
       ? Effect.succeed([])
       : Effect.flatMap(sql<SampleRow>`SELECT * FROM samples WHERE ${sql.in("id", ids)}`, withTags)
   )
-
-export const countRows = (table: "samples" | "sample_tags" | "execution_records" | "evaluation_runs" | "datasets" | "drafts" | "environments" | "revisions"): SqlEffect<number> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    Effect.map(sql<{ n: number }>`SELECT COUNT(*) AS n FROM ${sql(table)}`, (rows) => Number(rows[0]?.n ?? 0))
-  )
