@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type { Hono } from "hono"
 import * as fs from "node:fs"
+import * as path from "node:path"
 import { seedDemo } from "./demo-seed.js"
 import { EvaluationWorkerPool } from "./evaluation/EvaluationWorkerPool.js"
 import { heuristicJudge } from "./evaluation/heuristic-judge.js"
@@ -22,6 +23,9 @@ import * as SecretBox from "./store/SecretBox.js"
 import * as SqliteDatabase from "./store/SqliteDatabase.js"
 import * as Store from "./store/Store.js"
 import { makeTransientRunStore } from "./store/TransientRunStore.js"
+
+/** Present while the demo seed runs: a crash mid-seed leaves it, and the next start completes the seed. */
+const DEMO_SEED_MARKER = "demo-seed.pending"
 
 /** An agent to make sure exists at startup (tests, fixtures); created only when missing. */
 export interface AgentProvision {
@@ -75,7 +79,11 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
   if (options.judge === "llm" && !options.llm) throw new Error('createLocalBackend: judge "llm" needs the `llm` option')
 
   fs.mkdirSync(options.dataDir, { recursive: true })
-  const isNew = !fs.existsSync(SqliteDatabase.databasePath(options.dataDir))
+  // "New" = no database yet, or a demo seed that a crash interrupted (its marker is still there).
+  const seedMarker = path.join(options.dataDir, DEMO_SEED_MARKER)
+  const seedDemoData =
+    options.seed === "demo" && (!fs.existsSync(SqliteDatabase.databasePath(options.dataDir)) || fs.existsSync(seedMarker))
+  if (seedDemoData) fs.writeFileSync(seedMarker, "")
   const store = await Store.open(SqliteDatabase.layer(options.dataDir))
   const chatModel = options.llm ? makeOpenAiChatModel(options.llm) : makeOfflineChatModel()
   const judge: Judge = options.judge === "llm" ? makeLlmJudge(chatModel) : heuristicJudge
@@ -90,7 +98,10 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
     actor: "local"
   }
   try {
-    if (isNew && options.seed === "demo") await seedDemo(ctx)
+    if (seedDemoData) {
+      await seedDemo(ctx)
+      fs.rmSync(seedMarker)
+    }
     for (const agent of options.agents ?? []) await provision(ctx, agent)
   } catch (error) {
     await store.close()

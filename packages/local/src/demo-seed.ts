@@ -59,8 +59,24 @@ const flowOf = (flow: unknown) => {
   return parsed.right
 }
 
+/**
+ * Idempotent: each part is added only when missing, so a seed interrupted by
+ * a crash is completed by the next start (LocalBackend keeps a marker file
+ * until the seed has finished).
+ */
 export const seedDemo = async (ctx: LocalContext): Promise<void> => {
   const now = Date.now()
+  const parametersMetadata = [
+    {
+      name: "question",
+      type: "string",
+      displayName: "Question",
+      description: "The customer's question",
+      required: true,
+      secret: false,
+      defaultValue: null
+    }
+  ]
   await ctx.store.transaction(
     Effect.gen(function* () {
       yield* AgentRepository.ensureTenant(DEMO_TENANT, now)
@@ -72,47 +88,45 @@ export const seedDemo = async (ctx: LocalContext): Promise<void> => {
         tags: ["demo", "support"],
         now
       })
-      const parametersMetadata = [
-        {
-          name: "question",
-          type: "string",
-          displayName: "Question",
-          description: "The customer's question",
-          required: true,
-          secret: false,
-          defaultValue: null
-        }
-      ]
-      yield* AgentRepository.insertRevision(
-        { tenant: DEMO_TENANT, agentId: DEMO_AGENT, comment: "Concise answers", parametersMetadata, flow: demoRevisionOneFlow, now },
-        1
-      )
-      yield* AgentRepository.insertRevision(
-        { tenant: DEMO_TENANT, agentId: DEMO_AGENT, comment: "Friendly, complete answers", parametersMetadata, flow: demoRevisionTwoFlow, now },
-        1
-      )
-      yield* AgentRepository.setCurrentRevision(DEMO_TENANT, DEMO_AGENT, 1, now)
-      yield* DraftRepository.insertDraft(
-        DEMO_TENANT,
-        DEMO_AGENT,
-        2,
-        { flow: demoRevisionTwoFlow, note: "Work in progress on revision 2" },
+      if ((yield* AgentRepository.listRevisions(DEMO_TENANT, DEMO_AGENT, 1)).length === 0) {
+        yield* AgentRepository.insertRevision(
+          { tenant: DEMO_TENANT, agentId: DEMO_AGENT, comment: "Concise answers", parametersMetadata, flow: demoRevisionOneFlow, now },
+          1
+        )
+        yield* AgentRepository.insertRevision(
+          { tenant: DEMO_TENANT, agentId: DEMO_AGENT, comment: "Friendly, complete answers", parametersMetadata, flow: demoRevisionTwoFlow, now },
+          1
+        )
+        yield* AgentRepository.setCurrentRevision(DEMO_TENANT, DEMO_AGENT, 1, now)
+      }
+      if (!(yield* DraftRepository.findDraft(DEMO_TENANT, DEMO_AGENT, 2))) {
+        yield* DraftRepository.insertDraft(
+          DEMO_TENANT,
+          DEMO_AGENT,
+          2,
+          { flow: demoRevisionTwoFlow, note: "Work in progress on revision 2" },
+          now
+        )
+      }
+    })
+  )
+  const golden =
+    (await ctx.store.run(DatasetRepository.findDatasetByName(DEMO_TENANT, DEMO_AGENT, "golden"))) ??
+    (await ctx.store.run(
+      DatasetRepository.insertDataset({
+        id: randomUUID(),
+        tenant: DEMO_TENANT,
+        agentId: DEMO_AGENT,
+        name: "golden",
+        description: "Reviewed answers to the most common questions",
         now
-      )
-    })
-  )
-  const golden = await ctx.store.run(
-    DatasetRepository.insertDataset({
-      id: randomUUID(),
-      tenant: DEMO_TENANT,
-      agentId: DEMO_AGENT,
-      name: "golden",
-      description: "Reviewed answers to the most common questions",
-      now
-    })
-  )
+      })
+    ))
   // Production traffic on revision 1 …
-  for (const question of DEMO_QUESTIONS.slice(0, 2)) {
+  const production = await ctx.store.run(
+    ExecutionRecordRepository.listExecutions(DEMO_TENANT, DEMO_AGENT, { agentRevision: 1 }, { size: 10, skip: 0, cursor: undefined })
+  )
+  for (const question of DEMO_QUESTIONS.slice(production.totalCount, 2)) {
     await executeAndRecord(ctx, {
       tenant: DEMO_TENANT,
       agentId: DEMO_AGENT,
@@ -125,7 +139,8 @@ export const seedDemo = async (ctx: LocalContext): Promise<void> => {
     })
   }
   // … and draft tests of revision 2 whose answers were reviewed into the golden set.
-  for (const question of DEMO_QUESTIONS) {
+  const present = (await ctx.store.run(DatasetRepository.findDataset(DEMO_TENANT, DEMO_AGENT, golden.id)))?.sampleCount ?? 0
+  for (const question of DEMO_QUESTIONS.slice(present)) {
     const tested = await executeAndRecord(ctx, {
       tenant: DEMO_TENANT,
       agentId: DEMO_AGENT,

@@ -40,3 +40,25 @@ describe("demo seed", () => {
     await expect(createLocalBackend({ dataDir: tempDir(), evaluation: { concurrency: 0 } })).rejects.toThrow("evaluation.concurrency")
   })
 })
+
+describe("an interrupted demo seed", () => {
+  it("is completed by the next start, without duplicates", async () => {
+    const fs = await import("node:fs")
+    const path = await import("node:path")
+    const dataDir = tempDir()
+    const first = await createLocalBackend({ dataDir, seed: "demo" })
+    // Simulate a crash after part of the seed: drop some of it and leave the marker behind.
+    const golden = (await call(first, "GET", `${AGENT_PATH}/datasets`)).json[0].id
+    const samples = (await call(first, "GET", `${AGENT_PATH}/datasets/${golden}/samples?PageSize=4`)).json.items
+    for (const sample of samples) await call(first, "DELETE", `${AGENT_PATH}/executionRecords/${sample.executionId}/samples`)
+    await first.close()
+    expect((await countRows(dataDir)).samples).toBe(6)
+    fs.writeFileSync(path.join(dataDir, "demo-seed.pending"), "")
+
+    const second = await createLocalBackend({ dataDir, seed: "demo" })
+    await second.close()
+    const rows = await countRows(dataDir)
+    expect(rows).toMatchObject({ tenants: 1, agents: 1, revisions: 2, drafts: 1, datasets: 1, samples: 10 })
+    expect(fs.existsSync(path.join(dataDir, "demo-seed.pending"))).toBe(false)
+  })
+})
