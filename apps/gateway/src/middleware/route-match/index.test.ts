@@ -34,3 +34,20 @@ describe("routeMatch", () => {
     expect((await app.request(`${T}/%E0%A4%A`)).status).toBe(400)
   })
 })
+
+describe("routeMatch memo", () => {
+  it("answers a repeated path from memory and stays bounded", async () => {
+    let calls = 0
+    const counting = { match: (method: string, path: string) => (calls++, router.match(method, path)) }
+    const memoApp = middlewareApp()
+    memoApp.use("*", routeMatch({ router: counting, memoSize: 2 }))
+    memoApp.all("*", (c) => c.text(requireMatched(c).endpoint.name))
+    expect(await (await memoApp.request(`${T}/a1`)).text()).toBe("getAgent")
+    expect(await (await memoApp.request(`${T}/a1`)).text()).toBe("getAgent")
+    expect(calls).toBe(1)
+    await memoApp.request(`${T}/a2`)
+    await memoApp.request(`${T}/a3`)
+    await memoApp.request(`${T}/a1`)
+    expect(calls).toBe(4)
+  })
+})

@@ -13,15 +13,37 @@ import type { MatchedRoute } from "../../routes.js"
 
 export interface RouteMatchOptions {
   readonly router: Route.Router
+  /** Distinct method+path pairs remembered (default 10 000; 0 turns the memo off). */
+  readonly memoSize?: number
 }
 
-export const routeMatch = (options: RouteMatchOptions) =>
-  async function routeMatch(c: Context<GatewayEnv>, next: Next) {
-    const match = options.router.match(c.req.method, c.req.path)
+/**
+ * Matches are remembered by method and path: clients poll the same run and
+ * list the same agents over and over, and matching was the largest single
+ * cost of a proxied GET in the profile. Match results are immutable, so they
+ * are shared; the memo is simply emptied when it fills.
+ */
+export const routeMatch = (options: RouteMatchOptions) => {
+  const memoSize = options.memoSize ?? 10_000
+  const memo = new Map<string, Route.RouteMatch>()
+  const matchOf = (method: string, path: string): Route.RouteMatch => {
+    if (memoSize === 0) return options.router.match(method, path)
+    const key = `${method} ${path}`
+    let match = memo.get(key)
+    if (match === undefined) {
+      match = options.router.match(method, path)
+      if (memo.size >= memoSize) memo.clear()
+      memo.set(key, match)
+    }
+    return match
+  }
+  return async function routeMatch(c: Context<GatewayEnv>, next: Next) {
+    const match = matchOf(c.req.method, c.req.path)
     c.set("match", match)
     c.set("routeName", match._tag === "Matched" ? match.endpoint.name : "unmatched")
     await next()
   }
+}
 
 /** Throw the problem for a request that did not match an endpoint. */
 export const requireMatched = (c: Context<GatewayEnv>): MatchedRoute => {
