@@ -195,3 +195,31 @@ describe("flow steps over real HTTP", () => {
     }
   })
 })
+
+describe("an LLM endpoint that does not answer in time", () => {
+  let llm: LoopbackServer
+  let backend: LocalBackend
+
+  beforeAll(async () => {
+    llm = await startServer(async (_request, response) => {
+      await new Promise((r) => setTimeout(r, 1_000))
+      sendJson(response, 200, { choices: [{ message: { content: "too late" } }] })
+    })
+    ;({ backend } = await withBackend({ seed: "demo", llm: { baseUrl: llm.url, timeoutMs: 200 } }))
+  })
+  afterAll(async () => {
+    await backend.close()
+    await llm.close()
+  })
+
+  it("fails the llm step with a timeout and records the FAILED execution", async () => {
+    const started = Date.now()
+    const answer = await call(backend, "POST", `${AGENT_PATH}:execute`, { body: { parameters: { question: "refund?" } } })
+    expect(Date.now() - started).toBeLessThan(900)
+    expect(answer.json.status).toBe("FAILED")
+    const failed = answer.json.trace.traces.find((t: any) => t.status === "ERROR")
+    expect(failed).toMatchObject({ type: "LLM_STEP", error: "LLM endpoint did not answer within 200 ms" })
+    const record = await call(backend, "GET", `${AGENT_PATH}/executionRecords/${answer.json.executionRecordId}`)
+    expect(record.json.status).toBe("FAILED")
+  })
+})
