@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
@@ -72,6 +72,14 @@ describe("config", () => {
     for (const option of OPTIONS) {
       if (option.flag) expect(help).toContain(option.flag)
       if (option.env) expect(help).toContain(option.env)
+    }
+  })
+
+  it("the README's table names every option", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8")
+    for (const option of OPTIONS) {
+      if (option.flag && option.flag !== "--help") expect(readme).toContain(`\`${option.flag}`)
+      if (option.env) expect(readme).toContain(`\`${option.env}\``)
     }
   })
 })
