@@ -35,3 +35,13 @@ export const externalConfigSecrets = (body: unknown): Array<string> => {
 
 /** A field path that runs through external-config parameters: its message may quote the value. */
 export const isSecretFieldPath = (path: string): boolean => /candidateExternalConfig/.test(path)
+
+/**
+ * A scrubber for JSON text: secrets are looked for as they appear inside a
+ * JSON string (escaped), so a value with quotes or backslashes is found too.
+ * The upstream should never echo an external agent's secrets (the contract
+ * says so); this makes sure an answer through the gateway does not, even if
+ * it did.
+ */
+export const makeJsonScrubber = (secrets: ReadonlyArray<string>): ((json: string) => string) =>
+  makeScrubber(secrets.map((s) => JSON.stringify(s).slice(1, -1)))

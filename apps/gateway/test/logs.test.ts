@@ -54,6 +54,8 @@ describe("logs", () => {
       const evaluate = await fetch(`${gw.url}${T}:evaluate`, { method: "POST", headers, body: externalEvaluate })
       const answer = await evaluate.text()
       for (const secret of SECRETS) expect(answer).not.toContain(secret)
+      // The fake remote echoes the external config: the gateway scrubbed it, keeping the JSON valid.
+      if (gw === remote) expect(JSON.parse(answer).candidateExternalConfig.parameters.api_key).toBe("[REDACTED]")
       // Validation failure with a secret in the body.
       await fetch(`${gw.url}${T}:evaluate`, {
         method: "POST",

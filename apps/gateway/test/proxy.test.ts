@@ -144,6 +144,13 @@ describe("auth and credentials", () => {
     expect(seen.headers["x-request-id"]).toBeTruthy()
   })
 
+  it("turns an upstream 401 (the gateway's token refused) into a 502, not a 401 the client would misread", async () => {
+    fake.inject(/marker=up401/, { kind: "status", status: 401, body: { title: "Unauthorized", status: 401 } })
+    const res = await fetch(`${gw.url}${T}?marker=up401`, { headers: auth })
+    expect(res.status).toBe(502)
+    expect(((await res.json()) as { type: string }).type).toMatch(/upstream-unauthorized$/)
+  })
+
   it("accepts and forwards the client's X-Request-Id", async () => {
     const res = await fetch(`${gw.url}${T}?marker=rid`, { headers: { ...auth, "x-request-id": "client-req-42" } })
     expect(res.headers.get("x-request-id")).toBe("client-req-42")

@@ -13,6 +13,7 @@ import { fingerprintOf, VALID_KEY, type IdempotencyStore, type StoredResponse } 
 import type { GatewayMetrics } from "../metrics.js"
 import { requestIdHeader } from "../middleware/request-id/index.js"
 import { header, requestLog } from "../request-context.js"
+import { externalConfigSecrets, makeJsonScrubber } from "../secrets.js"
 import { GatewayProblem, invalidRequest } from "../problem.js"
 import type { MatchedRoute } from "../routes.js"
 import type { EventStreams } from "../waiting/run-events.js"
@@ -37,6 +38,7 @@ const WAIT_OUTCOME_HEADER = "fruxkit-wait"
 
 const decodeRun = Schema.decodeUnknownSync(EvaluationRun, { onExcessProperty: "ignore" })
 const textDecoder = new TextDecoder()
+const textEncoder = new TextEncoder()
 
 const jsonResponse = (status: number, json: string, headers: Record<string, string>) =>
   new Response(json, { status, headers: { "content-type": "application/json", ...headers } })
@@ -142,7 +144,14 @@ export const apiHandler = (options: ApiHandlerOptions) => {
       }
 
       case "evaluate": {
-        const started = await once(c, match, () => forwardAsIs(c, match))
+        // An external candidate's secrets must not come back in any answer, even if the upstream echoed them.
+        const scrub = makeJsonScrubber(externalConfigSecrets(c.get("decoded").body))
+        const started = await once(c, match, async () => {
+          const response = await forwardAsIs(c, match)
+          const text = textDecoder.decode(response.body)
+          const clean = scrub(text)
+          return clean === text ? response : { ...response, body: textEncoder.encode(clean) }
+        })
         if (waitMs === undefined || waitMs <= 0 || started.response.status !== 200) return answer(c, started)
         let run: EvaluationRun
         try {
@@ -156,8 +165,8 @@ export const apiHandler = (options: ApiHandlerOptions) => {
         const headers: Record<string, string> = { ...requestIdHeader(c), location, etag: `"${result.snapshot.version}"` }
         if (started.replayed) headers[IDEMPOTENT_REPLAY_HEADER] = "true"
         return result.snapshot.terminal
-          ? jsonResponse(200, result.snapshot.json, { ...headers, [WAIT_OUTCOME_HEADER]: "finished" })
-          : jsonResponse(202, result.snapshot.json, { ...headers, [WAIT_OUTCOME_HEADER]: "timeout" })
+          ? jsonResponse(200, scrub(result.snapshot.json), { ...headers, [WAIT_OUTCOME_HEADER]: "finished" })
+          : jsonResponse(202, scrub(result.snapshot.json), { ...headers, [WAIT_OUTCOME_HEADER]: "timeout" })
       }
 
       case "addToDatasets": {

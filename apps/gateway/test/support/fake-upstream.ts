@@ -105,7 +105,9 @@ export const startFakeUpstream = async (): Promise<FakeUpstream> => {
     }
     if ((m = /^\/v1\/tenants\/([^/]+)\/agents\/([^/:]+):evaluate$/.exec(path)) && method === "POST") {
       const run = createRun(m[2]!)
-      return send(res, 200, runJson(run))
+      // A careless upstream: echoes the external candidate's config (secrets included).
+      const echoed = (JSON.parse(body || "{}") as { candidateExternalConfig?: unknown }).candidateExternalConfig
+      return send(res, 200, echoed ? { ...runJson(run), candidateExternalConfig: echoed } : runJson(run))
     }
     if ((m = /^\/v1\/tenants\/([^/]+)\/agents\/([^/:]+)\/executionRecords\/([^/:]+)\/samples$/.exec(path)) && method === "GET") {
       return send(res, 200, samples.filter((s) => s.executionId === m![3]).map((s) => sampleJson(s, false)))
