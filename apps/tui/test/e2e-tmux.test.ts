@@ -55,9 +55,15 @@ describe("fruxkit in tmux against the embedded backend", () => {
 
     await press("t")
     await waitFor(/draft v\d+/)
+    // Type the question as a person would, key by key (Ctrl-U clears the default first).
+    await press("Enter")
+    await press("C-u")
+    tmux("send-keys", "-t", session, "-l", "Where can I find my invoice?")
+    await press("Enter")
+    await waitFor(/question +Where can I find my invoice\?/)
     await press("r")
     const tested = await waitFor(/COMPLETED +cost \$[\d.]+ +duration/)
-    expect(tested).toContain("Response")
+    expect(tested).toMatch(/Invoices are available/)
     expect(tested).toContain("Trace")
 
     await press("c")

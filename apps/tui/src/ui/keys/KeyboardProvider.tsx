@@ -22,6 +22,13 @@ export interface Layer {
   readonly commands: ReadonlyArray<Command>
 }
 
+/** The Key Ink would report for one plain character. */
+const keyOf = (char: string): Key => ({
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+  return: char === "\r", escape: false, ctrl: false, shift: /[A-Z]/.test(char), tab: char === "\t", backspace: char === "\x7f",
+  delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false
+})
+
 interface Registered extends Layer {
   readonly order: number
 }
@@ -86,7 +93,14 @@ export const KeyboardProvider = ({ children }: { readonly children: ReactNode })
   )
 
   useInput((input, key) => {
-    for (const layer of ordered()) if (layer.handle(input, key)) return
+    const dispatch = (i: string, k: Key) => {
+      for (const layer of ordered()) if (layer.handle(i, k)) return
+    }
+    // Ink hands over keys typed faster than it reads as one string ("jjj"); outside a text field each is a
+    // command. They run in one batch, so state changes land together: movement (functional updates) adds up.
+    const typedAhead = ordered()[0]?.priority !== Priority.Text && input.length > 1 && !key.ctrl && !key.meta && !input.includes("\x1b")
+    if (!typedAhead) return dispatch(input, key)
+    for (const char of input) dispatch(char === "\r" || char === "\t" ? "" : char, keyOf(char))
   })
 
   return (

@@ -41,7 +41,13 @@ export const useTextInput = (handlers: TextInputHandlers, editing: boolean): voi
       commands: [],
       handle: (input, key) => {
         const current = latest.current
-        if (key.return) current.onSubmit()
+        // Typed ahead of a slow render, text and Enter can arrive as one chunk ("invoice?\r"): type, then submit.
+        const enterAt = key.ctrl || key.meta ? -1 : input.search(/[\r\n]/)
+        if (!key.return && enterAt > 0) {
+          typed.current = typed.current + input.slice(0, enterAt)
+          current.onChange(typed.current)
+          current.onSubmit()
+        } else if (key.return) current.onSubmit()
         else if (key.escape) current.onCancel()
         else {
           const next = editLine(typed.current, input, key)

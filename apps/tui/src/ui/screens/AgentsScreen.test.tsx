@@ -40,3 +40,16 @@ describe("AgentsScreen", () => {
     expect(frame).not.toMatch(/at .*\.ts:\d+/)
   })
 })
+
+describe("typed ahead", () => {
+  it("treats several command keys read at once as one command each", async () => {
+    app = renderApp({ route: { screen: "history", agentId: "support_bot" } })
+    const template = app.fake.state.runs[0]!
+    for (let i = 1; i <= 5; i++) app.fake.state.runs.push({ ...template, id: `00000000-0000-4000-8000-00000000000${i}` })
+    await app.waitFor("6 runs in all")
+    await app.press("jjj") // three downs in one read
+    await app.press(keys.enter)
+    await app.waitFor("run 00000000 · COMPLETED")
+    expect(app.fake.state.requests.at(-1)).toContain("/evaluationRuns/00000000-0000-4000-8000-000000000003")
+  })
+})

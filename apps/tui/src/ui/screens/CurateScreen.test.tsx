@@ -51,3 +51,13 @@ describe("CurateScreen", () => {
     await app.waitFor("Choose at least one dataset")
   })
 })
+
+describe("typing ahead", () => {
+  it("takes text and Enter that arrive in one chunk as typing, then Enter", async () => {
+    app = renderApp({ route })
+    await app.waitFor("golden")
+    await app.press(keys.down, keys.down, keys.down, keys.enter, "a,b\r")
+    const frame = await app.waitFor(/tags +a,b$/m)
+    expect(frame).not.toContain("typing ·")
+  })
+})
