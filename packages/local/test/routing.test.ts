@@ -23,6 +23,7 @@ describe("routing", () => {
     expect(answer.status).toBe(404)
     expect(isProblem(answer)).toBe(true)
     expect(answer.json.type).toMatch(/\/route-not-found$/)
+    expect(answer.json.instance).toBe(`${AGENT_PATH}/nothing-here`)
   })
 
   it("does not serve GET …/agents/a1:evaluate as agent 'a1:evaluate': 405 with Allow", async () => {

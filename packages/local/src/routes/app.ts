@@ -104,11 +104,16 @@ export const makeApp = (ctx: LocalContext, workers: WorkerControl): Hono => {
     return c.json(RequestDecoding.encodeSuccess(endpoint, value) as object, endpoint.successStatus === 201 ? 201 : 200)
   })
 
-  app.onError((error) => {
-    if (error instanceof HttpProblem) return problemResponse(error.problem, error.headers)
+  app.onError((error, c) => {
+    // RFC 7807 `instance`: the path that failed (never the query, which may carry tokens through proxies).
+    const instance = new URL(c.req.url).pathname
+    if (error instanceof HttpProblem) return problemResponse({ ...error.problem, instance }, error.headers)
     // Only the message of errors we did not make: never request headers or config values.
     console.error("[fruxkit-local] unexpected error:", error instanceof Error ? error.message : String(error))
-    return problemResponse(makeProblem(500, "internal-error", "Internal error", "the local backend failed to answer; see its log"))
+    return problemResponse({
+      ...makeProblem(500, "internal-error", "Internal error", "the local backend failed to answer; see its log"),
+      instance
+    })
   })
 
   return app
