@@ -56,10 +56,11 @@ export const createRemoteUpstream = (options: RemoteUpstreamOptions): Upstream =
   const executionKey = options.executionKey ?? options.token
 
   const send = async (request: UpstreamRequest): Promise<UpstreamResponse> => {
-    const headers: Record<string, string> = { ...request.headers }
-    delete headers["authorization"]
-    delete headers["x-api-key"]
-    delete headers["host"]
+    // Built fresh rather than copied and `delete`d: deleting keys drops V8 to slow dictionary objects.
+    const headers: Record<string, string> = {}
+    for (const name in request.headers) {
+      if (name !== "authorization" && name !== "x-api-key" && name !== "host") headers[name] = request.headers[name]!
+    }
     if (request.auth === "apiKey") headers["x-api-key"] = executionKey
     else headers["authorization"] = bearer
     try {
@@ -72,7 +73,8 @@ export const createRemoteUpstream = (options: RemoteUpstreamOptions): Upstream =
       })
       const body = new Uint8Array(await response.body.arrayBuffer())
       const flat: Record<string, string> = {}
-      for (const [name, value] of Object.entries(response.headers)) {
+      for (const name in response.headers) {
+        const value = response.headers[name]
         if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(", ") : value
       }
       return { status: response.statusCode, headers: flat, body }
