@@ -41,6 +41,18 @@ describe("drafts", () => {
     expect((await call(backend, "GET", url)).json.headData).toEqual({ note: "b" })
   })
 
+  it("lets exactly one of two concurrent saves with the same If-Match win", async () => {
+    const url = `${AGENT_PATH}/revisions/1/draft`
+    const version = (await call(backend, "GET", url)).json.version
+    const answers = await Promise.all(
+      ["left", "right"].map((note) => call(backend, "PUT", url, { body: { headData: { note } }, headers: { "if-match": String(version) } }))
+    )
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409])
+    const winner = answers.find((a) => a.status === 200)!
+    expect(winner.json.version).toBe(version + 1)
+    expect((await call(backend, "GET", url)).json.headData).toEqual(winner.json.headData)
+  })
+
   it("draft:test runs the head named by If-Match and records an execution", async () => {
     const draft = (await call(backend, "GET", DRAFT)).json
     const answer = await call(backend, "POST", `${DRAFT}:test`, {
