@@ -77,7 +77,8 @@ describe("fruxkit in tmux against the embedded backend", () => {
 
     await press("Escape")
     await press("Escape")
-    await waitFor("Revisions")
+    // Back on the agent, its datasets are read again: golden holds the new sample.
+    await waitFor(/golden +11 samples/)
     await press("e")
     await waitFor("‹ golden (11 samples) ›")
     expect(screen()).toContain("‹ revision 2 ›")

@@ -41,7 +41,7 @@ export const renderApp = (options: { route?: Route; fake?: FakeOptions; size?: {
       await new Promise((resolve) => setTimeout(resolve, key === keys.escape ? 60 : 15))
     }
   }
-  const waitFor = async (text: string | RegExp, timeoutMs = 5000) => {
+  const waitFor = async (text: string | RegExp, timeoutMs = 8000) => {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const current = frame()

@@ -13,6 +13,7 @@ import { Spinner } from "../components/Spinner.js"
 import { Command } from "../keys/bindings.js"
 import { useCommands } from "../keys/useCommands.js"
 import { useLoad } from "../hooks/useLoad.js"
+import { useOnReturn } from "../hooks/useOnReturn.js"
 import { useApi } from "../state/ApiContext.js"
 import { useNavigation } from "../state/NavigationContext.js"
 import { formatCost, formatScore, formatTime, shortId } from "../../format-units.js"
@@ -68,6 +69,7 @@ export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
       ? selectedRevision.agentRevision
       : (data?.revisions.find((r) => r.agentRevision !== data.agent.currentRevision)?.agentRevision ?? data?.agent.currentRevision)
 
+  useOnReturn(overview.reload)
   useCommands({
     [Command.Up]: () => move(-1),
     [Command.Down]: () => move(1),

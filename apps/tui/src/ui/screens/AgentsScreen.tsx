@@ -8,6 +8,7 @@ import { Spinner } from "../components/Spinner.js"
 import { Command } from "../keys/bindings.js"
 import { useCommands } from "../keys/useCommands.js"
 import { useLoad } from "../hooks/useLoad.js"
+import { useOnReturn } from "../hooks/useOnReturn.js"
 import { useApi } from "../state/ApiContext.js"
 import { useNavigation } from "../state/NavigationContext.js"
 
@@ -17,6 +18,7 @@ export const AgentsScreen = () => {
   const agents = useLoad((signal) => client.listAgents({ tenant }, { signal }), [client, tenant])
   const [selected, setSelected] = useState(0)
   const items = agents.value ?? []
+  useOnReturn(agents.reload)
   useCommands({
     [Command.Up]: () => setSelected((s) => moveSelection(s, -1, items.length)),
     [Command.Down]: () => setSelected((s) => moveSelection(s, 1, items.length)),

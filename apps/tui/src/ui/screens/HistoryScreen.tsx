@@ -8,6 +8,7 @@ import { Spinner } from "../components/Spinner.js"
 import { Command } from "../keys/bindings.js"
 import { useCommands } from "../keys/useCommands.js"
 import { useLoad } from "../hooks/useLoad.js"
+import { useOnReturn } from "../hooks/useOnReturn.js"
 import { useApi } from "../state/ApiContext.js"
 import { useNavigation } from "../state/NavigationContext.js"
 import { runLine } from "./AgentScreen.js"
@@ -32,6 +33,7 @@ export const HistoryScreen = ({ agentId }: { readonly agentId: string }) => {
   // While another page loads, the old one is not shown (nor opened).
   const shown = page.status === "ready" ? page.value : undefined
   const runs = shown?.items ?? []
+  useOnReturn(page.reload)
   useCommands({
     [Command.Up]: () => setSelected((s) => moveSelection(s, -1, runs.length)),
     [Command.Down]: () => setSelected((s) => moveSelection(s, 1, runs.length)),
