@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto"
 import type { LocalContext } from "../LocalContext.js"
 import * as DatasetRepository from "../store/DatasetRepository.js"
-import { pageRequest } from "../store/page-token.js"
+import { pageRequest } from "./paging.js"
 import * as SampleRepository from "../store/SampleRepository.js"
 import type { Handlers } from "./handler-types.js"
 import { HttpProblem } from "./HttpProblem.js"

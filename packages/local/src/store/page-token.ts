@@ -4,8 +4,6 @@
  * passes it back as `PageToken.Cursor`. An empty token ends the list.
  * `PageToken.Skip` skips that many rows after the cursor (or from the top).
  */
-import { DEFAULT_PAGE_SIZE } from "@fruxkit/core"
-import { HttpProblem } from "../routes/HttpProblem.js"
 
 export interface Cursor {
   readonly createdAt: number
@@ -21,29 +19,17 @@ export interface PageRequest {
 export const encodeCursor = (cursor: Cursor): string =>
   Buffer.from(JSON.stringify([cursor.createdAt, cursor.id]), "utf8").toString("base64url")
 
-export const decodeCursor = (token: string): Cursor => {
+/** The cursor a token names, or `undefined` when this server did not issue it. */
+export const decodeCursor = (token: string): Cursor | undefined => {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"))
     if (Array.isArray(parsed) && typeof parsed[0] === "number" && typeof parsed[1] === "string") {
       return { createdAt: parsed[0], id: parsed[1] }
     }
   } catch {
-    // fall through to the problem below
+    // not base64url JSON: not ours
   }
-  throw HttpProblem.invalid([{ path: "query.PageToken.Cursor", message: "is not a page token this server issued" }])
-}
-
-export const pageRequest = (query: {
-  readonly PageSize?: number | undefined
-  readonly "PageToken.Skip"?: number | undefined
-  readonly "PageToken.Cursor"?: string | undefined
-} | undefined): PageRequest => {
-  const token = query?.["PageToken.Cursor"]
-  return {
-    size: query?.PageSize ?? DEFAULT_PAGE_SIZE,
-    skip: query?.["PageToken.Skip"] ?? 0,
-    cursor: token === undefined || token === "" ? undefined : decodeCursor(token)
-  }
+  return undefined
 }
 
 /** Given one more row than asked for, build the page and its next token. */
