@@ -73,3 +73,26 @@ describe("eval --wait", () => {
     expect(JSON.parse(out.text())).toMatchObject({ status: "PENDING" })
   })
 })
+
+describe("run", () => {
+  it("shows how far a running run has got", async () => {
+    const slow = createFakeFruxon({ samples: 10, step: 3 })
+    const slowServer = await serveFake(slow)
+    const out = sink(false)
+    const started = await runCli(["eval", "--agent", "support_bot", "--candidate-revision", "2", "--json"], {
+      stdout: out.stream,
+      stderr: sink(false).stream,
+      env: { FRUXON_API_URL: slowServer.url }
+    })
+    const id = (JSON.parse(out.text()) as { id: string }).id
+    const shown = sink(false)
+    // The fake advances a run by 3 samples per read: this second read finds 3 of 10 done.
+    await runCli(["run", "--agent", "support_bot", "--id", id], { stdout: sink(false).stream, stderr: sink(false).stream, env: { FRUXON_API_URL: slowServer.url } })
+    const code = await runCli(["run", "--agent", "support_bot", "--id", id], { stdout: shown.stream, stderr: sink(false).stream, env: { FRUXON_API_URL: slowServer.url } })
+    await slowServer.close()
+    expect(started).toBe(0)
+    expect(code).toBe(0)
+    expect(shown.text()).toMatch(/status +IN_PROGRESS/)
+    expect(shown.text()).toMatch(/progress +\[█+░+\] 3\/10 {2}elapsed/)
+  })
+})

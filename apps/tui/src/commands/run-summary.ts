@@ -1,6 +1,7 @@
 /** A finished (or running) evaluation run as text: the table `eval --wait` and `run` print. */
-import type { EvaluationRun, EvaluationRunSampleResult } from "@fruxkit/core"
+import { isTerminalRunStatus, type EvaluationRun, type EvaluationRunSampleResult } from "@fruxkit/core"
 import { bar, formatCost, formatDuration, formatScore, formatTime, oneLine, truncate } from "../format-units.js"
+import { progressLine, runProgress } from "../run-progress.js"
 import { regressionOf, sortSamples } from "../sample-ranking.js"
 import { facts, table } from "./tables.js"
 
@@ -47,6 +48,7 @@ export const runSummaryText = (run: EvaluationRun, options: { failUnder?: number
       ["score", score],
       ["recommendation", run.deploymentRecommendation ?? "—"],
       ["created", formatTime(run.createdAt)],
+      ...(!isTerminalRunStatus(run.status) ? ([["progress", progressLine(runProgress(run, Date.now()), 20)]] as const) : []),
       ...(run.errorMessage ? ([["error", run.errorMessage]] as const) : []),
       ...(summary
         ? ([["samples", `${summary.totalSamples} (${summary.successfulEvaluations} evaluated, ${summary.failedEvaluations} failed)`]] as const)

@@ -15,7 +15,8 @@ export const waitForRun = async (
   ref: { readonly tenant: string; readonly agent: string; readonly evaluationRun: string },
   options: { readonly initial?: EvaluationRun | undefined; readonly timeoutMs?: number | undefined }
 ): Promise<EvaluationRun> => {
-  const tty = context.stderr.isTTY === true && !context.json
+  // stdout stays clean for --json either way: progress only ever goes to stderr.
+  const tty = context.stderr.isTTY === true
   const firstSeenAt = Date.now()
   let last = options.initial
   const draw = () => {
