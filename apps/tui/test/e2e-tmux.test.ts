@@ -12,17 +12,18 @@ import { afterAll, describe, expect, it } from "vitest"
 import { BINARY_ARGS, PACKAGE_DIR } from "./run-binary.js"
 
 const session = `fruxkit-e2e-${process.pid}`
+const ctrlCSession = `fruxkit-e2e-ctrlc-${process.pid}`
 const dataDir = mkdtempSync(join(tmpdir(), "fruxkit-e2e-"))
 const tmux = (...args: Array<string>) => execFileSync("tmux", args, { encoding: "utf8" })
-const screen = () => tmux("capture-pane", "-p", "-t", session)
-const press = async (key: string) => {
-  tmux("send-keys", "-t", session, key)
+const screen = (name = session) => tmux("capture-pane", "-p", "-t", name)
+const press = async (key: string, name = session) => {
+  tmux("send-keys", "-t", name, key)
   await new Promise((resolve) => setTimeout(resolve, 150))
 }
-const waitFor = async (text: string | RegExp, timeoutMs = 20_000): Promise<string> => {
+const waitFor = async (text: string | RegExp, timeoutMs = 20_000, name = session): Promise<string> => {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const current = screen()
+    const current = screen(name)
     if (typeof text === "string" ? current.includes(text) : text.test(current)) return current
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the screen shows:\n${current}`)
     await new Promise((resolve) => setTimeout(resolve, 150))
@@ -30,10 +31,12 @@ const waitFor = async (text: string | RegExp, timeoutMs = 20_000): Promise<strin
 }
 
 afterAll(() => {
-  try {
-    tmux("kill-session", "-t", session)
-  } catch {
-    // already gone: the app quit and the shell command ended
+  for (const name of [session, ctrlCSession]) {
+    try {
+      tmux("kill-session", "-t", name)
+    } catch {
+      // already gone: the app quit and the shell command ended
+    }
   }
   rmSync(dataDir, { recursive: true, force: true })
 })
@@ -104,4 +107,17 @@ describe("fruxkit in tmux against the embedded backend", () => {
     // The alternate screen is gone: nothing of the UI is left on the terminal.
     expect(after).not.toContain("Samples by score")
   }, 120_000)
+
+  it("Ctrl-C leaves the terminal as it was: UI gone, line editing and echo back on", async () => {
+    const command = [process.execPath, ...BINARY_ARGS].map((part) => `'${part}'`).join(" ")
+    tmux(
+      "new-session", "-d", "-s", ctrlCSession, "-x", "80", "-y", "24", "-c", PACKAGE_DIR,
+      `env -u FRUXKIT_URL -u FRUXON_API_URL FRUXKIT_DATA_DIR='${dataDir}' ${command}; echo "fruxkit exited $?"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 30`
+    )
+    await waitFor("support_bot", 20_000, ctrlCSession)
+    await press("C-c", ctrlCSession)
+    const after = await waitFor(/fruxkit exited \d+\n.*icanon/, 10_000, ctrlCSession)
+    expect(after).not.toContain("support_bot")
+    expect(after).toMatch(/^icanon echo\s*$/m)
+  }, 60_000)
 })
