@@ -14,6 +14,7 @@ describe("resolveConnection", () => {
     const embedded = resolveConnection({}, { FRUXKIT_DATA_DIR: "/data/fruxkit" })
     expect(embedded).toMatchObject({ mode: "embedded", dataDir: "/data/fruxkit", tenant: "demo", token: undefined })
     expect(resolveConnection({}, {}).dataDir).toBe(resolve(".fruxkit"))
+    expect(resolveConnection({}, { FRUXKIT_DATA_DIR: "", FRUXKIT_URL: "" })).toMatchObject({ mode: "embedded", dataDir: resolve(".fruxkit") })
   })
 
   it("takes the tenant from the flag, then FRUXKIT_TENANT", () => {

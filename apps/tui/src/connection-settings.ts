@@ -36,12 +36,15 @@ export const resolveConnection = (
   flags: ConnectionFlags,
   env: Readonly<Record<string, string | undefined>> = process.env
 ): ConnectionSettings => {
-  const tenant = flags.tenant ?? env.FRUXKIT_TENANT ?? DEFAULT_TENANT
-  const dataDir = resolve(flags.dataDir ?? env.FRUXKIT_DATA_DIR ?? DEFAULT_DATA_DIR)
-  const gatewayUrl = flags.url ?? env.FRUXKIT_URL
+  // An empty value is no value: `FRUXKIT_DATA_DIR= fruxkit` must not put the database in the current directory.
+  const set = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : value)
+  const tenant = set(flags.tenant) ?? set(env.FRUXKIT_TENANT) ?? DEFAULT_TENANT
+  const dataDir = resolve(set(flags.dataDir) ?? set(env.FRUXKIT_DATA_DIR) ?? DEFAULT_DATA_DIR)
+  const gatewayUrl = set(flags.url) ?? set(env.FRUXKIT_URL)
   if (gatewayUrl) return { mode: "gateway", baseUrl: gatewayUrl, token: env.FRUXKIT_API_KEY || undefined, dataDir, tenant }
-  if (env.FRUXON_API_URL) {
-    return { mode: "direct", baseUrl: env.FRUXON_API_URL, token: env.FRUXON_API_TOKEN || undefined, dataDir, tenant }
+  const fruxonUrl = set(env.FRUXON_API_URL)
+  if (fruxonUrl) {
+    return { mode: "direct", baseUrl: fruxonUrl, token: env.FRUXON_API_TOKEN || undefined, dataDir, tenant }
   }
   return { mode: "embedded", baseUrl: EMBEDDED_ORIGIN, token: undefined, dataDir, tenant }
 }
