@@ -25,6 +25,19 @@ interface Tagged {
   readonly name?: unknown
 }
 
+/**
+ * Field errors as one line. Optional fields are unions with null/undefined, so a
+ * bad value also reports "Expected null, actual …" for the same path: noise next
+ * to the real reason, dropped when a real reason is there.
+ */
+const fieldLine = (errors: ReadonlyArray<{ readonly path: string; readonly message: string }>): string => {
+  const isAlternative = (message: string) => /^Expected (null|undefined), actual/.test(message)
+  const kept = errors.filter(
+    (e) => !isAlternative(e.message) || !errors.some((other) => other.path === e.path && !isAlternative(other.message))
+  )
+  return kept.map((f) => `${f.path}: ${f.message}`).join("; ")
+}
+
 const text = (value: unknown): string | undefined => (typeof value === "string" && value.length > 0 ? value : undefined)
 
 const httpTitles: Record<string, string> = {
@@ -59,11 +72,11 @@ export const describeError = (error: unknown): Failure => {
     case "EvaluationRunTimeout":
       return { kind: "timeout", title: "Gave up waiting for the run", detail: text(e.message), status: undefined, tag }
     case "ResponseDecodeError": {
-      const fields = (e.errors ?? []).map((f) => `${f.path}: ${f.message}`).join("; ")
+      const fields = fieldLine(e.errors ?? [])
       return { kind: "api", title: "The API answered in an unexpected shape", detail: fields || undefined, status, tag }
     }
     case "InvalidRequest": {
-      const fields = (e.errors ?? []).map((f) => `${f.path}: ${f.message}`).join("; ")
+      const fields = fieldLine(e.errors ?? [])
       return {
         kind: "invalid",
         title: problemTitle ?? "Invalid request",

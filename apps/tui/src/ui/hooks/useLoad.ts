@@ -27,7 +27,6 @@ export const useLoad = <T>(
       }
     )
     return () => controller.abort()
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, generation])
   const reload = useCallback(() => setGeneration((g) => g + 1), [])
   return { ...state, reload }

@@ -44,7 +44,6 @@ export const useRunWatch = (agentId: string, runId: string, initial?: Evaluation
     void watch()
     return () => controller.abort()
     // `initial` only seeds the first watch.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client, tenant, agentId, runId, attempt])
 
   const finished = run !== undefined && isTerminalRunStatus(run.status)
