@@ -106,6 +106,10 @@ const main = async (): Promise<void> => {
     logger.flush?.()
     process.exit(0)
   }
+  // A stray rejection is logged, not fatal: one bad request must not take every other one down with it.
+  process.on("unhandledRejection", (reason) => {
+    logger.error({ err: { message: (reason as Error)?.message ?? String(reason) } }, "unhandled rejection")
+  })
   process.on("SIGTERM", () => void shutdown("SIGTERM"))
   process.on("SIGINT", () => void shutdown("SIGINT"))
 }

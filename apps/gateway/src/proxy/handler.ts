@@ -123,7 +123,8 @@ export const apiHandler = (options: ApiHandlerOptions) => {
           key,
           lastEventId: header(c, "last-event-id"),
           firstSnapshotTimeoutMs: options.requestTimeoutMs,
-          metrics
+          metrics,
+          onStreamError: (error) => requestLog(c).error({ err: { message: (error as Error).message } }, "event stream failed")
         })
       }
 

@@ -55,6 +55,12 @@ export interface RunEventsOptions {
   /** A comment line this often keeps idle connections (and proxies) from timing out. */
   readonly heartbeatMs?: number
   readonly metrics?: GatewayMetrics
+  /**
+   * A failure inside an open stream. It ends the stream (the client
+   * reconnects with Last-Event-ID) instead of escaping: Hono runs the stream
+   * callback unawaited, so a throw there would be an unhandled rejection.
+   */
+  readonly onStreamError?: (error: unknown) => void
 }
 
 /** Client reconnect delay suggested in the stream (ms). */
@@ -158,6 +164,8 @@ export const runEvents = async (c: Context, options: RunEventsOptions): Promise<
           await stream.write(": heartbeat\n\n")
         }
       }
+    } catch (error) {
+      options.onStreamError?.(error)
     } finally {
       unsubscribe()
       options.metrics?.activeStreams.dec()

@@ -177,6 +177,8 @@ export class RunWatchers {
         }
       )
       .finally(() => this.stop(id, poller))
+      // A listener that throws must not become an unhandled rejection (which ends a Node process).
+      .catch(() => undefined)
     return poller
   }
 
