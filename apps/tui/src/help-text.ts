@@ -22,7 +22,8 @@ export const mainHelp = (): string => {
   return `fruxkit: test drafts, curate executions into datasets, evaluate candidates, decide what to ship.
 
 Usage:
-  fruxkit                     the interactive terminal UI (press ? on any screen for its keys)
+  fruxkit [--agent ID]        the interactive terminal UI (press ? on any screen for its keys);
+                              --agent opens that agent's screen
   fruxkit <command> [flags]   scriptable, for shells and CI (--json prints the API's shapes)
 
 Commands:

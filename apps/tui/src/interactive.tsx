@@ -13,7 +13,7 @@ const ENTER_ALTERNATE_SCREEN = "\x1b[?1049h\x1b[H"
 const LEAVE_ALTERNATE_SCREEN = "\x1b[?1049l"
 const SHOW_CURSOR = "\x1b[?25h"
 
-export const runInteractive = async (settings: ConnectionSettings): Promise<number> => {
+export const runInteractive = async (settings: ConnectionSettings, options: { readonly agent?: string | undefined } = {}): Promise<number> => {
   // Ink with its WebAssembly layout engine, and the client with Effect (and SQLite when embedded), load side by side.
   const [{ render }, { App }, connecting] = await Promise.all([
     import("ink"),
@@ -46,7 +46,8 @@ export const runInteractive = async (settings: ConnectionSettings): Promise<numb
   console.error = toDebugLog
   console.warn = toDebugLog
   console.log = toDebugLog
-  const instance = render(<App api={{ client: connection.client, tenant: settings.tenant, label: connection.label }} />, {
+  const initialRoute = options.agent ? ([{ screen: "agents" }, { screen: "agent", agentId: options.agent }] as const) : undefined
+  const instance = render(<App api={{ client: connection.client, tenant: settings.tenant, label: connection.label }} initialRoute={initialRoute} />, {
     stdout: withIncrementalCursorFix(process.stdout),
     exitOnCtrlC: true,
     // Only changed lines are written: a progress tick rewrites one line, not the screen.

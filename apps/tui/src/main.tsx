@@ -8,6 +8,7 @@
 import { resolveConnection } from "./connection-settings.js"
 import { parseFlags, stringFlag } from "./commands/command-line.js"
 import { ExitCode } from "./commands/exit-codes.js"
+import { interactiveFlags } from "./interactive-flags.js"
 
 const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const first = argv[0]
@@ -18,7 +19,7 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   }
   let values
   try {
-    values = parseFlags(argv, {}).values
+    values = parseFlags(argv, interactiveFlags).values
   } catch (error) {
     process.stderr.write(`fruxkit: ${(error as Error).message}\nsee fruxkit --help\n`)
     return ExitCode.Usage
@@ -36,7 +37,7 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   process.env.NODE_ENV ??= "production"
   const settings = resolveConnection({ url: stringFlag(values, "url"), tenant: stringFlag(values, "tenant"), dataDir: stringFlag(values, "data-dir") })
   const { runInteractive } = await import("./interactive.js")
-  return runInteractive(settings)
+  return runInteractive(settings, { agent: stringFlag(values, "agent") })
 }
 
 main(process.argv.slice(2)).then(

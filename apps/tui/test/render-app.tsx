@@ -28,7 +28,7 @@ export interface Rendered {
   readonly resize: (size: { columns: number; rows: number }) => void
 }
 
-export const renderApp = (options: { route?: Route; fake?: FakeOptions; size?: { columns: number; rows: number } } = {}): Rendered => {
+export const renderApp = (options: { route?: Route | ReadonlyArray<Route>; fake?: FakeOptions; size?: { columns: number; rows: number } } = {}): Rendered => {
   const fake = createFakeFruxon(options.fake)
   const client = createFruxonClient({ baseUrl: "http://fake.test", fetch: fake.fetch as typeof fetch })
   const api = { client, tenant: "demo", label: "fake" }

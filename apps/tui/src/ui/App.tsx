@@ -26,7 +26,8 @@ import { HistoryScreen } from "./screens/HistoryScreen.js"
 
 export interface AppProps {
   readonly api: Api
-  readonly initialRoute?: Route | undefined
+  /** Where to start: a route, or a stack of them (the last one shown). */
+  readonly initialRoute?: Route | ReadonlyArray<Route> | undefined
   /** Pin the terminal size (tests); otherwise the real terminal's, following resizes. */
   readonly size?: TerminalSize | undefined
 }

@@ -53,3 +53,12 @@ describe("typed ahead", () => {
     expect(app.fake.state.requests.at(-1)).toContain("/evaluationRuns/00000000-0000-4000-8000-000000000003")
   })
 })
+
+describe("starting on an agent", () => {
+  it("keeps the agent list under it, so Esc goes there", async () => {
+    app = renderApp({ route: [{ screen: "agents" }, { screen: "agent", agentId: "support_bot" }] })
+    await app.waitFor("Revisions")
+    await app.press(keys.escape)
+    await app.waitFor("agents of demo")
+  })
+})

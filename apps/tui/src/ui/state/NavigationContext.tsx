@@ -11,7 +11,13 @@ export interface NavigationActions {
 const RouteContext = createContext<{ route: Route; stack: ReadonlyArray<Route> } | undefined>(undefined)
 const ActionsContext = createContext<NavigationActions | undefined>(undefined)
 
-export const NavigationProvider = ({ initial, children }: { readonly initial?: Route | undefined; readonly children: ReactNode }) => {
+export const NavigationProvider = ({
+  initial,
+  children
+}: {
+  readonly initial?: Route | ReadonlyArray<Route> | undefined
+  readonly children: ReactNode
+}) => {
   const [state, dispatch] = useReducer(navigationReducer, initial, initialNavigation)
   const actions = useMemo<NavigationActions>(
     () => ({

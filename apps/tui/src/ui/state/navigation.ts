@@ -26,7 +26,11 @@ export type NavigationAction =
   | { readonly type: "replace"; readonly route: Route }
   | { readonly type: "back" }
 
-export const initialNavigation = (route: Route = { screen: "agents" }): NavigationState => ({ stack: [route] })
+/** One route, or a stack to start in (`fruxkit --agent x` starts on the agent, with the list under it). */
+export const initialNavigation = (start: Route | ReadonlyArray<Route> = { screen: "agents" }): NavigationState => {
+  const stack = "screen" in start ? [start] : [...start]
+  return { stack: stack.length > 0 ? stack : [{ screen: "agents" }] }
+}
 
 export const navigationReducer = (state: NavigationState, action: NavigationAction): NavigationState => {
   switch (action.type) {
