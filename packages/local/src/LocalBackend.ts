@@ -1,6 +1,6 @@
 /**
  * `createLocalBackend(options)`: an embedded, Fruxon-compatible backend on
- * SQLite. The gateway calls it with `{ dataDir, seed: "demo" }` and uses
+ * SQLite, or on PostgreSQL shared by several processes (`databaseUrl`). The gateway calls it with `{ dataDir, seed: "demo" }` and uses
  * `backend.fetch` as its upstream, in-process.
  */
 import * as Effect from "effect/Effect"
@@ -19,6 +19,7 @@ import { makeOfflineChatModel, makeOpenAiChatModel, type LlmConfig } from "./run
 import { parseFlow } from "./runtime/flow-definition.js"
 import * as AgentRepository from "./store/AgentRepository.js"
 import { makeSqlRunStore } from "./store/EvaluationRunRepository.js"
+import * as PgDatabase from "./store/PgDatabase.js"
 import * as SecretBox from "./store/SecretBox.js"
 import * as SqliteDatabase from "./store/SqliteDatabase.js"
 import * as Store from "./store/Store.js"
@@ -40,6 +41,16 @@ export interface AgentProvision {
 export interface LocalBackendOptions {
   /** Directory for the SQLite file and the secret key; created if missing. */
   readonly dataDir: string
+  /**
+   * `postgres://…`: the store and run queue on PostgreSQL instead of the SQLite file, shared by every
+   * process given the same URL. Default: `FRUXKIT_DATABASE_URL` from the environment, else SQLite.
+   */
+  readonly databaseUrl?: string | undefined
+  /**
+   * The key that seals `candidateExternalConfig` (base64 of 32 bytes). Processes sharing a database must
+   * share it. Default: `FRUXKIT_SECRET_KEY` from the environment, else `<dataDir>/secret.key`.
+   */
+  readonly secretKey?: string | undefined
   /** "demo" seeds the demo data when the data dir is new; default "none". */
   readonly seed?: "demo" | "none" | undefined
   readonly evaluation?: {
@@ -78,20 +89,31 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
   const environmentCap = positiveInt("environmentCap", options.environmentCap, 20, 0)
   if (options.judge === "llm" && !options.llm) throw new Error('createLocalBackend: judge "llm" needs the `llm` option')
 
+  const databaseUrl = options.databaseUrl ?? (process.env.FRUXKIT_DATABASE_URL || undefined)
+  if (databaseUrl !== undefined && !PgDatabase.isDatabaseUrl(databaseUrl)) {
+    throw new Error("createLocalBackend: databaseUrl must start with postgres:// or postgresql://")
+  }
+
   fs.mkdirSync(options.dataDir, { recursive: true })
-  // "New" = no database yet, or a demo seed that a crash interrupted (its marker is still there).
+  const secrets = SecretBox.open(options.dataDir, options.secretKey ?? (process.env.FRUXKIT_SECRET_KEY || undefined))
+  // SQLite: "new" = no database file yet, or a demo seed that a crash interrupted (its marker is still there).
   const seedMarker = path.join(options.dataDir, DEMO_SEED_MARKER)
-  const seedDemoData =
-    options.seed === "demo" && (!fs.existsSync(SqliteDatabase.databasePath(options.dataDir)) || fs.existsSync(seedMarker))
-  if (seedDemoData) fs.writeFileSync(seedMarker, "")
-  const store = await Store.open(SqliteDatabase.layer(options.dataDir))
+  const seedSqlite =
+    databaseUrl === undefined &&
+    options.seed === "demo" &&
+    (!fs.existsSync(SqliteDatabase.databasePath(options.dataDir)) || fs.existsSync(seedMarker))
+  if (seedSqlite) fs.writeFileSync(seedMarker, "")
+  const store = await Store.open(databaseUrl === undefined ? SqliteDatabase.layer(options.dataDir) : PgDatabase.layer(databaseUrl))
+  // PostgreSQL: "new" = this start created the schema. Concurrent starts take turns on the migration
+  // lock, so exactly one process seeds.
+  const seedDemoData = seedSqlite || (databaseUrl !== undefined && options.seed === "demo" && store.createdSchema)
   const chatModel = options.llm ? makeOpenAiChatModel(options.llm) : makeOfflineChatModel()
   const judge: Judge = options.judge === "llm" ? makeLlmJudge(chatModel) : heuristicJudge
   const ctx: LocalContext = {
     store,
     chatModel,
     judge,
-    secrets: SecretBox.open(options.dataDir),
+    secrets,
     persistedRuns: makeSqlRunStore(store),
     transientRuns: makeTransientRunStore(),
     environmentCap,
@@ -100,7 +122,7 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
   try {
     if (seedDemoData) {
       await seedDemo(ctx)
-      fs.rmSync(seedMarker)
+      if (seedSqlite) fs.rmSync(seedMarker)
     }
     for (const agent of options.agents ?? []) await provision(ctx, agent)
   } catch (error) {

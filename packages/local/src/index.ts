@@ -1,3 +1,12 @@
 export { createLocalBackend, type AgentProvision, type LocalBackend, type LocalBackendOptions } from "./LocalBackend.js"
 export type { LlmConfig } from "./runtime/ChatModel.js"
 export { DEMO_AGENT, DEMO_TENANT } from "./demo-seed.js"
+export {
+  IDEMPOTENCY_TTL_MS,
+  openSharedStore,
+  type IdempotencyClaim,
+  type IdempotencyRecord,
+  type SharedStore,
+  type SharedStoreOptions,
+  type StoredResponse
+} from "./SharedStore.js"

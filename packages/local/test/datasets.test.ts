@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { LocalBackend } from "../src/index.js"
-import { AGENT_PATH, call, countRows, isProblem, withBackend } from "./support.js"
+import { AGENT_PATH, DATABASES, call, countRows, isProblem, withBackend } from "./support.js"
 
-describe("curation: addToDatasets and samples", () => {
+describe.each(DATABASES)("curation: addToDatasets and samples ($name)", (database) => {
   let backend: LocalBackend
   let dataDir: string
+  let databaseUrl: string | undefined
   let golden: string
   let other: string
   let recordId: string
 
   beforeAll(async () => {
-    ;({ backend, dataDir } = await withBackend())
+    ;({ backend, dataDir, databaseUrl } = await withBackend(await database.options()))
     golden = (await call(backend, "GET", `${AGENT_PATH}/datasets`)).json.find((d: any) => d.name === "golden").id
     other = (await call(backend, "POST", `${AGENT_PATH}/datasets`, { body: { name: "edge-cases" } })).json.id
     const records = await call(backend, "GET", `${AGENT_PATH}/executionRecords?PageSize=1`)
@@ -62,33 +63,33 @@ describe("curation: addToDatasets and samples", () => {
   })
 
   it("refuses empty datasetIds with 400 and writes nothing", async () => {
-    const before = await countRows(dataDir)
+    const before = await countRows(dataDir, databaseUrl)
     for (const body of [{ datasetIds: [] }, {}, { datasetIds: null }]) {
       const answer = await call(backend, "POST", `${AGENT_PATH}/executionRecords/${recordId}:addToDatasets`, { body })
       expect(answer.status).toBe(400)
       expect(answer.json.detail).toBe("datasetIds must name at least one dataset")
       expect(answer.json.errors[0].path).toBe("body.datasetIds")
     }
-    expect(await countRows(dataDir)).toEqual(before)
+    expect(await countRows(dataDir, databaseUrl)).toEqual(before)
   })
 
   it("fails the whole request with 404 and writes nothing when one dataset is unknown", async () => {
-    const before = await countRows(dataDir)
+    const before = await countRows(dataDir, databaseUrl)
     const answer = await call(backend, "POST", `${AGENT_PATH}/executionRecords/${recordId}:addToDatasets`, {
       body: { datasetIds: [golden, "00000000-0000-4000-8000-000000000000"], tags: ["x"] }
     })
     expect(answer.status).toBe(404)
     expect(isProblem(answer)).toBe(true)
-    expect(await countRows(dataDir)).toEqual(before)
+    expect(await countRows(dataDir, databaseUrl)).toEqual(before)
   })
 
   it("fails with 404 and writes nothing for an unknown execution record", async () => {
-    const before = await countRows(dataDir)
+    const before = await countRows(dataDir, databaseUrl)
     const answer = await call(backend, "POST", `${AGENT_PATH}/executionRecords/00000000-0000-4000-8000-000000000001:addToDatasets`, {
       body: { datasetIds: [golden] }
     })
     expect(answer.status).toBe(404)
-    expect(await countRows(dataDir)).toEqual(before)
+    expect(await countRows(dataDir, databaseUrl)).toEqual(before)
   })
 
   it("pages dataset samples newest first with PageSize, PageToken.Cursor and PageToken.Skip", async () => {
@@ -120,7 +121,7 @@ describe("curation: addToDatasets and samples", () => {
     expect((await call(backend, "GET", `${AGENT_PATH}/executionRecords/${recordId}/samples`)).json).toEqual([])
     const second = await call(backend, "DELETE", `${AGENT_PATH}/executionRecords/${recordId}/samples`)
     expect(second.status).toBe(204)
-    const rows = await countRows(dataDir)
+    const rows = await countRows(dataDir, databaseUrl)
     // The newest record is a seeded golden sample (one tag): its seed sample went too; the other 9 remain.
     expect(rows.sample_tags).toBe(9)
   })

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { LocalBackend } from "../src/index.js"
-import { AGENT_PATH, call, countRows, isProblem, sendJson, startServer, withBackend, type LoopbackServer } from "./support.js"
+import { AGENT_PATH, DATABASES, call, countRows, isProblem, sendJson, startServer, withBackend, type LoopbackServer } from "./support.js"
 
 const DRAFT = `${AGENT_PATH}/revisions/2/draft`
 
-describe("drafts", () => {
+describe.each(DATABASES)("drafts ($name)", (database) => {
   let backend: LocalBackend
   let dataDir: string
+  let databaseUrl: string | undefined
 
   beforeAll(async () => {
-    ;({ backend, dataDir } = await withBackend({ environmentCap: 3 }))
+    ;({ backend, dataDir, databaseUrl } = await withBackend({ ...(await database.options()), environmentCap: 3 }))
   })
   afterAll(() => backend.close())
 
@@ -78,7 +79,7 @@ describe("drafts", () => {
   })
 
   it("a stale If-Match gets 409 /stale-draft and nothing runs: no record, no environment", async () => {
-    const before = await countRows(dataDir)
+    const before = await countRows(dataDir, databaseUrl)
     const answer = await call(backend, "POST", `${DRAFT}:test`, {
       body: { parameters: { question: "x" }, environmentSlug: "never-created" },
       headers: { "if-match": '"41"' }
@@ -86,15 +87,15 @@ describe("drafts", () => {
     expect(answer.status).toBe(409)
     expect(isProblem(answer)).toBe(true)
     expect(answer.json.type).toMatch(/\/stale-draft$/)
-    expect(await countRows(dataDir)).toEqual(before)
+    expect(await countRows(dataDir, databaseUrl)).toEqual(before)
   })
 
   it("a missing If-Match gets 428 and nothing runs", async () => {
-    const before = await countRows(dataDir)
+    const before = await countRows(dataDir, databaseUrl)
     const answer = await call(backend, "POST", `${DRAFT}:test`, { body: {} })
     expect(answer.status).toBe(428)
     expect(answer.json.type).toMatch(/\/if-match-required$/)
-    expect(await countRows(dataDir)).toEqual(before)
+    expect(await countRows(dataDir, databaseUrl)).toEqual(before)
   })
 
   it("continues a conversation by sessionId", async () => {
@@ -119,13 +120,13 @@ describe("drafts", () => {
       const ok = await call(backend, "POST", `${DRAFT}:test`, { body: { environmentSlug: slug }, headers })
       expect(ok.status, slug).toBe(200)
     }
-    const before = await countRows(dataDir)
+    const before = await countRows(dataDir, databaseUrl)
     expect(before.environments).toBe(3) // the demo seed made "production"
     const over = await call(backend, "POST", `${DRAFT}:test`, { body: { environmentSlug: "third" }, headers })
     expect(over.status).toBe(422)
     expect(over.json.type).toMatch(/\/environment-cap-reached$/)
     expect(over.json.detail).toContain("cap of 3")
-    expect(await countRows(dataDir)).toEqual(before)
+    expect(await countRows(dataDir, databaseUrl)).toEqual(before)
     const listed = await call(backend, "GET", `${AGENT_PATH}/executionRecords?environmentSlug=qa`)
     expect(listed.json.totalCount).toBe(1)
   })

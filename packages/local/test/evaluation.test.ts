@@ -2,7 +2,8 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { LocalBackend } from "../src/index.js"
-import { AGENT_PATH, awaitRun, call, isProblem, sendJson, startServer, withBackend, type LoopbackServer } from "./support.js"
+import { AGENT_PATH, DATABASES, awaitRun, call, isProblem, sendJson, startServer, withBackend, type LoopbackServer } from "./support.js"
+import { query } from "./postgres.js"
 
 const SECRET_HEADER_VALUE = "hdr-secret-7f3a9c"
 const SECRET_API_KEY = "key-secret-0b2e41"
@@ -14,11 +15,18 @@ const readAllFiles = (dir: string): string =>
     .map((f) => fs.readFileSync(path.join(dir, f)).toString("latin1"))
     .join("\n")
 
-describe("evaluation with the offline model and the heuristic judge", () => {
+/** PostgreSQL keeps runs in the server, not the data dir: every stored run and result row, as text. */
+const storedRunRows = async (databaseUrl: string): Promise<string> =>
+  JSON.stringify([
+    ...(await query(databaseUrl, "SELECT * FROM evaluation_runs")),
+    ...(await query(databaseUrl, "SELECT * FROM evaluation_run_samples"))
+  ])
+
+describe.each(DATABASES)("evaluation with the offline model and the heuristic judge ($name)", (database) => {
   let backend: LocalBackend
 
   beforeAll(async () => {
-    ;({ backend } = await withBackend({ evaluation: { concurrency: 4 } }))
+    ;({ backend } = await withBackend({ ...(await database.options()), evaluation: { concurrency: 4 } }))
   })
   afterAll(() => backend.close())
 
@@ -120,10 +128,11 @@ describe("evaluation with the offline model and the heuristic judge", () => {
   })
 })
 
-describe("evaluation against an external agent on loopback", () => {
+describe.each(DATABASES)("evaluation against an external agent on loopback ($name)", (database) => {
   let agent: LoopbackServer
   let backend: LocalBackend
   let dataDir: string
+  let databaseUrl: string | undefined
   let inFlight = 0
   let maxInFlight = 0
 
@@ -145,7 +154,7 @@ describe("evaluation against an external agent on loopback", () => {
         inFlight--
       }
     })
-    ;({ backend, dataDir } = await withBackend({ evaluation: { concurrency: 3, leaseMs: 1_000 } }))
+    ;({ backend, dataDir, databaseUrl } = await withBackend({ ...(await database.options()), evaluation: { concurrency: 3, leaseMs: 1_000 } }))
   })
   afterAll(async () => {
     await backend.close()
@@ -189,7 +198,7 @@ describe("evaluation against an external agent on loopback", () => {
       expect(text).not.toContain(SECRET_HEADER_VALUE)
       expect(text).not.toContain(SECRET_API_KEY)
     }
-    const onDisk = readAllFiles(dataDir)
+    const onDisk = readAllFiles(dataDir) + (databaseUrl === undefined ? "" : await storedRunRows(databaseUrl))
     expect(onDisk).not.toContain(SECRET_HEADER_VALUE)
     expect(onDisk).not.toContain(SECRET_API_KEY)
     expect(onDisk).toContain("v1.") // the sealed config is there

@@ -7,6 +7,8 @@ import * as path from "node:path"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import { createLocalBackend, type LocalBackend, type LocalBackendOptions } from "../src/index.js"
+import { createDatabase } from "./postgres.js"
+import * as PgDatabase from "../src/store/PgDatabase.js"
 import * as SqliteDatabase from "../src/store/SqliteDatabase.js"
 import * as Store from "../src/store/Store.js"
 
@@ -47,11 +49,23 @@ export const call = async (
 
 export const withBackend = async (
   options: Partial<LocalBackendOptions> = {}
-): Promise<{ backend: LocalBackend; dataDir: string }> => {
+): Promise<{ backend: LocalBackend; dataDir: string; databaseUrl: string | undefined }> => {
   const dataDir = options.dataDir ?? tempDir()
   const backend = await createLocalBackend({ seed: "demo", ...options, dataDir })
-  return { backend, dataDir }
+  return { backend, dataDir, databaseUrl: options.databaseUrl }
 }
+
+/** The engines a parametrised suite runs on: `describe.each(DATABASES)("… ($name)", (database) => …)`. */
+export interface TestDatabase {
+  readonly name: string
+  /** Backend options selecting the engine; PostgreSQL gets a new, empty database each call. */
+  readonly options: () => Promise<Partial<LocalBackendOptions>>
+}
+
+export const DATABASES: ReadonlyArray<TestDatabase> = [
+  { name: "SQLite", options: async () => ({}) },
+  { name: "PostgreSQL", options: async () => ({ databaseUrl: await createDatabase() }) }
+]
 
 const TABLES = [
   "tenants",
@@ -68,9 +82,9 @@ const TABLES = [
   "evaluation_run_samples"
 ] as const
 
-/** Rows per table, read through a second connection to the same file (WAL lets it read beside the writer). */
-export const countRows = async (dataDir: string): Promise<Record<string, number>> => {
-  const store = await Store.open(SqliteDatabase.layer(dataDir))
+/** Rows per table, read through a second connection to the same database (WAL lets SQLite read beside the writer). */
+export const countRows = async (dataDir: string, databaseUrl?: string): Promise<Record<string, number>> => {
+  const store = await Store.open(databaseUrl === undefined ? SqliteDatabase.layer(dataDir) : PgDatabase.layer(databaseUrl))
   try {
     return await store.run(
       Effect.gen(function* () {

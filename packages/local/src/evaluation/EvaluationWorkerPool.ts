@@ -1,9 +1,10 @@
 /**
- * The evaluation workers of one process. Runs are claimed with a lease
- * (`leaseMs`), renewed by a heartbeat while they run; a process that dies
- * stops renewing, and after the lease expires any process (this one after a
- * restart) claims the run again and runs only the samples that have no
- * stored result yet. Samples of all runs share one bound (`concurrency`).
+ * The evaluation workers of one process. Work is leased per sample
+ * (`leaseMs`), renewed by a heartbeat while it runs, so several processes on
+ * one database split a run's samples; a process that dies stops renewing,
+ * and after its leases expire any process (this one after a restart) takes
+ * over the samples that have no stored result yet. Samples of all runs share
+ * one bound (`concurrency`). Whoever stores a run's last result summarises it.
  */
 import { randomUUID } from "node:crypto"
 import { setMaxListeners } from "node:events"
@@ -15,7 +16,6 @@ import { resolvePlan, RunPlanError } from "./run-plan.js"
 import { evaluateSample, judgeFailure, type RunPlan } from "./sample-evaluation.js"
 import { SampleResultWriter } from "./SampleResultWriter.js"
 import { Semaphore } from "./Semaphore.js"
-import { summarise } from "./summary.js"
 
 export interface WorkerPoolOptions {
   readonly concurrency: number
@@ -149,32 +149,45 @@ export class EvaluationWorkerPool {
       }
       const samples = await this.ctx.store.run(SampleRepository.findSamples(run.sampleIds))
       const byId = new Map(samples.map((s) => [s.id, s]))
-      // Only samples with no stored result run; repeated until every sample has one, so a
-      // result lost to a race (another worker's lease) is made up before the summary.
-      for (let round = 0; ; round++) {
-        const done = new Set((await store.sampleResults(run.id)).map((row) => row.sampleIndex))
-        const missing = run.sampleIds.flatMap((sampleId, index) => (done.has(index) ? [] : [{ sampleId, index }]))
-        if (missing.length === 0) break
-        if (round >= 3) {
-          await finish({ status: "FAILED", errorMessage: `${missing.length} samples could not be stored` })
-          return
+      // Samples are leased a few at a time (twice the slots, so a slot never waits for a claim),
+      // so workers in other processes get the rest of a large run. The run ends when its last
+      // result is committed, by whichever worker stores it (saveSampleResults); this loop only
+      // stops when there is nothing left to lease.
+      const batch = this.options.concurrency * 2
+      const inFlight = new Set<Promise<void>>()
+      let failure: unknown
+      let exhausted = false
+      while (!signal.aborted && failure === undefined) {
+        if (!exhausted && inFlight.size <= this.options.concurrency) {
+          const indexes = await store.claimSamples(run.id, this.owner, Date.now(), this.options.leaseMs, batch - inFlight.size)
+          if (indexes.length === 0) exhausted = true
+          for (const index of indexes) {
+            const sampleId = run.sampleIds[index]!
+            const task: Promise<void> = this.runSample(store, run, plan, byId.get(sampleId), sampleId, index, signal).then(
+              () => void inFlight.delete(task),
+              (error) => {
+                inFlight.delete(task)
+                if (!signal.aborted) failure ??= error
+              }
+            )
+            inFlight.add(task)
+          }
         }
-        const settled = await Promise.allSettled(missing.map(({ sampleId, index }) => this.runSample(store, run, plan, byId.get(sampleId), sampleId, index, signal)))
-        if (signal.aborted) {
-          const reason = signal.reason instanceof Stop ? signal.reason.reason : "closing"
-          // Closing or a lost lease: leave the run as it is; its lease expires and it resumes.
-          if (reason === "cancelled") await finish({ status: "CANCELLED" })
-          return
-        }
-        const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected")
-        if (failure) {
-          console.error(`[fruxkit-local] run ${run.id}:`, failure.reason instanceof Error ? failure.reason.message : failure.reason)
-          await finish({ status: "FAILED", errorMessage: "evaluating a sample failed unexpectedly" })
-          return
-        }
+        if (inFlight.size === 0) break
+        await Promise.race(inFlight)
       }
-      const verdict = summarise(await store.sampleResults(run.id), run.sampleIds.length)
-      await finish({ status: "COMPLETED", ...verdict })
+      await Promise.allSettled(inFlight)
+      if (signal.aborted) {
+        const reason = signal.reason instanceof Stop ? signal.reason.reason : "closing"
+        if (reason === "cancelled") await finish({ status: "CANCELLED" })
+        // Closing: hand the unfinished samples over now rather than at lease expiry.
+        else if (reason === "closing") await store.release(run.id, this.owner).catch(() => undefined)
+        return
+      }
+      if (failure !== undefined) {
+        console.error(`[fruxkit-local] run ${run.id}:`, failure instanceof Error ? failure.message : failure)
+        await finish({ status: "FAILED", errorMessage: "evaluating a sample failed unexpectedly" })
+      }
     } finally {
       clearInterval(heartbeat)
     }

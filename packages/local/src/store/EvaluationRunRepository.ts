@@ -4,7 +4,9 @@ import type { Fragment } from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
 import type { EvaluationRunSampleResult, EvaluationRunSummary, PageOf } from "@fruxkit/core"
 import { encodeCursor, toPage, type PageRequest } from "./page-token.js"
-import type { RunRecord, RunStore } from "./RunStore.js"
+import { summarise } from "../evaluation/summary.js"
+import { skipLockedRows } from "./Dialect.js"
+import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
 import { fromJson, toJson, type SqlEffect, type Store } from "./Store.js"
 
 interface RunRow {
@@ -99,11 +101,34 @@ export const listRuns = (
     return toPage(rows, page, Number(count?.n ?? 0), toRecord)
   })
 
+/** Sample work rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const LEASE_ROWS_PER_INSERT = 500
+
+/** A sample index has work left: no stored result. */
+const hasNoResult = (sql: SqlClient.SqlClient) =>
+  sql`NOT EXISTS (SELECT 1 FROM evaluation_run_samples s WHERE s.run_id = l.run_id AND s.sample_index = l.sample_index)`
+
+const leaseLapsed = (sql: SqlClient.SqlClient, now: number) => sql`(l.lease_owner IS NULL OR l.lease_expires_at < ${now})`
+
+const toSampleRow = (row: { sample_index: number; sample_id: string; failed: number; result: string }): RunSampleRow => ({
+  sampleIndex: Number(row.sample_index),
+  sampleId: row.sample_id,
+  failed: Number(row.failed) === 1,
+  result: fromJson<EvaluationRunSampleResult>(row.result, null as never)
+})
+
+/**
+ * Persisted runs on SQLite or PostgreSQL (the same statements; see
+ * Dialect.ts for the one clause that differs). The queue is per sample:
+ * `evaluation_sample_leases` holds a row per sample, leased by workers for
+ * `leaseMs` and renewed by their heartbeat; a stored result ends a sample.
+ */
 export const makeSqlRunStore = (store: Store): RunStore => ({
   insert: (run) =>
-    store.run(
-      Effect.flatMap(SqlClient.SqlClient, (sql) =>
-        sql`INSERT INTO evaluation_runs (id, tenant_id, agent_id, dataset_id, candidate_revision,
+    store.transaction(
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`INSERT INTO evaluation_runs (id, tenant_id, agent_id, dataset_id, candidate_revision,
           candidate_base_revision, deployed_revision, status, score, deployment_recommendation, summary, error_message,
           created_at, modified_at, started_at, completed_at, created_by, total_samples, completed_samples,
           failed_samples, sample_ids, candidate_agent, candidate_external_sealed, cancel_requested, lease_owner,
@@ -115,8 +140,12 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
             ${run.totalSamples}, ${run.completedSamples}, ${run.failedSamples}, ${toJson(run.sampleIds)},
             ${run.candidateAgent === null ? null : toJson(run.candidateAgent)}, ${run.candidateExternalSealed},
             ${run.cancelRequested ? 1 : 0}, ${run.leaseOwner}, ${run.leaseExpiresAt})`
-      )
-    ).then(() => undefined),
+        const rows = run.sampleIds.map((_, index) => ({ run_id: run.id, sample_index: index, lease_owner: null, lease_expires_at: 0 }))
+        for (let at = 0; at < rows.length; at += LEASE_ROWS_PER_INSERT) {
+          yield* sql`INSERT INTO evaluation_sample_leases ${sql.insert(rows.slice(at, at + LEASE_ROWS_PER_INSERT))}`
+        }
+      })
+    ),
 
   find: (tenant, agentId, id) =>
     store.run(
@@ -128,39 +157,68 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
       )
     ),
 
-  claim: (owner, now, leaseMs, limit) =>
+  claim: (_owner, now, _leaseMs, limit) =>
     store.run(
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
-        const free = yield* sql<{ id: string }>`SELECT id FROM evaluation_runs
-          WHERE ${sql.in("status", ACTIVE)} AND (lease_owner IS NULL OR lease_expires_at < ${now})
-          ORDER BY created_at, id LIMIT ${limit}`
+        const open = yield* sql<RunRow>`SELECT * FROM evaluation_runs r WHERE ${sql.in("status", ACTIVE)}
+            AND EXISTS (SELECT 1 FROM evaluation_sample_leases l
+              WHERE l.run_id = r.id AND ${leaseLapsed(sql, now)} AND ${hasNoResult(sql)})
+          ORDER BY r.created_at, r.id LIMIT ${limit}`
         const claimed: Array<RunRecord> = []
-        for (const { id } of free) {
-          // Conditional update: if another process took it in between, no row comes back.
-          const rows = yield* sql<RunRow>`UPDATE evaluation_runs SET lease_owner = ${owner},
-              lease_expires_at = ${now + leaseMs}, status = ${"IN_PROGRESS"}, modified_at = ${now},
-              started_at = CASE WHEN started_at = 0 THEN ${now} ELSE started_at END
-            WHERE id = ${id} AND ${sql.in("status", ACTIVE)}
-              AND (lease_owner IS NULL OR lease_expires_at < ${now})
-            RETURNING *`
-          if (rows[0]) claimed.push(toRecord(rows[0]))
+        for (const row of open) {
+          if (row.status !== "PENDING") {
+            claimed.push(toRecord(row))
+            continue
+          }
+          // Conditional: when several workers see the same PENDING run, each still gets it; only the first stamps it.
+          const [started] = yield* sql<RunRow>`UPDATE evaluation_runs SET status = ${"IN_PROGRESS"}, started_at = ${now},
+              modified_at = ${now}
+            WHERE id = ${row.id} AND status = ${"PENDING"} RETURNING *`
+          claimed.push(toRecord(started ?? { ...row, status: "IN_PROGRESS" }))
         }
         return claimed
       })
     ),
 
+  claimSamples: (runId, owner, now, leaseMs, limit) =>
+    store.run(
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        // One statement: atomic on SQLite (one writer); on PostgreSQL the sub-select locks the rows it
+        // picks and skips rows another worker is claiming at this moment, so no two workers get one sample.
+        const rows = yield* sql<{ sample_index: number }>`UPDATE evaluation_sample_leases
+          SET lease_owner = ${owner}, lease_expires_at = ${now + leaseMs}
+          WHERE run_id = ${runId} AND sample_index IN (
+            SELECT l.sample_index FROM evaluation_sample_leases l
+            WHERE l.run_id = ${runId} AND ${leaseLapsed(sql, now)} AND ${hasNoResult(sql)}
+            ORDER BY l.sample_index LIMIT ${limit}
+            ${skipLockedRows(sql)}
+          )
+          RETURNING sample_index`
+        return rows.map((row) => Number(row.sample_index)).sort((a, b) => a - b)
+      })
+    ),
+
   renew: (id, owner, now, leaseMs) =>
     store.run(
-      Effect.flatMap(SqlClient.SqlClient, (sql) =>
-        Effect.map(
-          sql<{ cancel_requested: number }>`UPDATE evaluation_runs SET lease_expires_at = ${now + leaseMs}
-            WHERE id = ${id} AND lease_owner = ${owner} AND status = ${"IN_PROGRESS"}
-            RETURNING cancel_requested`,
-          (rows) => ({ held: rows.length > 0, cancelRequested: Number(rows[0]?.cancel_requested ?? 0) === 1 })
-        )
-      )
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`UPDATE evaluation_sample_leases SET lease_expires_at = ${now + leaseMs}
+          WHERE run_id = ${id} AND lease_owner = ${owner}`
+        const [run] = yield* sql<{ status: string; cancel_requested: number }>`SELECT status, cancel_requested
+          FROM evaluation_runs WHERE id = ${id}`
+        return { held: run !== undefined && ACTIVE.includes(run.status), cancelRequested: Number(run?.cancel_requested ?? 0) === 1 }
+      })
     ),
+
+  release: (runId, owner) =>
+    store.run(
+      Effect.flatMap(SqlClient.SqlClient, (sql) =>
+        sql`UPDATE evaluation_sample_leases SET lease_owner = NULL, lease_expires_at = 0
+          WHERE run_id = ${runId} AND lease_owner = ${owner}`
+      )
+    ).then(() => undefined),
 
   sampleResults: (runId) =>
     store.run(
@@ -168,13 +226,7 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
         Effect.map(
           sql<{ sample_index: number; sample_id: string; failed: number; result: string }>`SELECT * FROM
             evaluation_run_samples WHERE run_id = ${runId} ORDER BY sample_index`,
-          (rows) =>
-            rows.map((row) => ({
-              sampleIndex: Number(row.sample_index),
-              sampleId: row.sample_id,
-              failed: Number(row.failed) === 1,
-              result: fromJson<EvaluationRunSampleResult>(row.result, null as never)
-            }))
+          (rows) => rows.map(toSampleRow)
         )
       )
     ),
@@ -204,23 +256,42 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
     store.transaction(
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
-        for (const { runId, row } of entries) {
-          yield* sql`INSERT INTO evaluation_run_samples (run_id, sample_index, sample_id, failed, result)
-            VALUES (${runId}, ${row.sampleIndex}, ${row.sampleId}, ${row.failed ? 1 : 0}, ${toJson(row.result)})
-            ON CONFLICT (run_id, sample_index) DO NOTHING`
-        }
-        // Counted from the rows, so a replayed sample cannot count twice.
-        for (const runId of new Set(entries.map((e) => e.runId))) {
-          yield* sql`UPDATE evaluation_runs SET
-              completed_samples = (SELECT COUNT(*) FROM evaluation_run_samples WHERE run_id = ${runId}),
-              failed_samples = (SELECT COUNT(*) FROM evaluation_run_samples WHERE run_id = ${runId} AND failed = 1),
-              modified_at = ${now}
+        // Runs in a fixed order: two workers' group commits lock the same runs in the same order (no deadlock).
+        const runIds = [...new Set(entries.map((e) => e.runId))].sort()
+        for (const runId of runIds) {
+          // Locks the run's row first (PostgreSQL; SQLite has the file's write lock): the commits of
+          // one run's samples take turns, so exactly one of them sees the last result arrive.
+          const [run] = yield* sql<{ total_samples: number }>`UPDATE evaluation_runs SET modified_at = ${now}
+            WHERE id = ${runId} AND ${sql.in("status", ACTIVE)} RETURNING total_samples`
+          if (!run) continue
+          for (const { row } of entries.filter((e) => e.runId === runId)) {
+            yield* sql`INSERT INTO evaluation_run_samples (run_id, sample_index, sample_id, failed, result)
+              VALUES (${runId}, ${row.sampleIndex}, ${row.sampleId}, ${row.failed ? 1 : 0}, ${toJson(row.result)})
+              ON CONFLICT (run_id, sample_index) DO NOTHING`
+          }
+          // Counted from the rows, so a replayed sample cannot count twice.
+          const [counts] = yield* sql<{ completed: number; failed: number }>`SELECT COUNT(*) AS completed,
+              COALESCE(SUM(failed), 0) AS failed FROM evaluation_run_samples WHERE run_id = ${runId}`
+          const completed = Number(counts?.completed ?? 0)
+          const failed = Number(counts?.failed ?? 0)
+          const total = Number(run.total_samples)
+          if (completed < total) {
+            yield* sql`UPDATE evaluation_runs SET completed_samples = ${completed}, failed_samples = ${failed}
+              WHERE id = ${runId}`
+            continue
+          }
+          const rows = yield* sql<{ sample_index: number; sample_id: string; failed: number; result: string }>`SELECT *
+            FROM evaluation_run_samples WHERE run_id = ${runId} ORDER BY sample_index`
+          const verdict = summarise(rows.map(toSampleRow), total)
+          yield* sql`UPDATE evaluation_runs SET status = ${"COMPLETED"}, completed_samples = ${completed},
+              failed_samples = ${failed}, score = ${verdict.score}, deployment_recommendation = ${verdict.deploymentRecommendation},
+              summary = ${toJson(verdict.summary)}, completed_at = ${now}, lease_owner = NULL, lease_expires_at = 0
             WHERE id = ${runId}`
         }
       })
     ),
 
-  finish: (id, owner, outcome, now) =>
+  finish: (id, _owner, outcome, now) =>
     store.run(
       Effect.flatMap(SqlClient.SqlClient, (sql) =>
         Effect.map(
@@ -229,7 +300,7 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
               summary = ${outcome.summary ? toJson(outcome.summary) : null},
               error_message = ${outcome.errorMessage ?? null}, completed_at = ${now}, modified_at = ${now},
               lease_owner = NULL, lease_expires_at = 0
-            WHERE id = ${id} AND lease_owner = ${owner} AND status = ${"IN_PROGRESS"}
+            WHERE id = ${id} AND ${sql.in("status", ACTIVE)}
             RETURNING id`,
           (rows) => rows.length > 0
         )
@@ -242,16 +313,12 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
         const sql = yield* SqlClient.SqlClient
         const [row] = yield* sql<RunRow>`SELECT * FROM evaluation_runs WHERE id = ${id}`
         if (!row) return "missing" as const
-        if (!ACTIVE.includes(row.status)) return "terminal" as const
-        const held = row.lease_owner !== null && Number(row.lease_expires_at) >= now
-        if (held) {
-          yield* sql`UPDATE evaluation_runs SET cancel_requested = 1, modified_at = ${now} WHERE id = ${id}`
-          return "requested" as const
-        }
-        // Nobody is working on it: cancel it here and now.
-        yield* sql`UPDATE evaluation_runs SET status = ${"CANCELLED"}, cancel_requested = 1, completed_at = ${now},
-          modified_at = ${now}, lease_owner = NULL, lease_expires_at = 0 WHERE id = ${id}`
-        return "cancelled" as const
+        // Ended at once, whoever is working on it: its samples may be spread over several workers, and
+        // each stops at its next heartbeat (at once in this process, through "requested").
+        const [ended] = yield* sql<{ id: string }>`UPDATE evaluation_runs SET status = ${"CANCELLED"}, cancel_requested = 1,
+            completed_at = ${now}, modified_at = ${now}, lease_owner = NULL, lease_expires_at = 0
+          WHERE id = ${id} AND ${sql.in("status", ACTIVE)} RETURNING id`
+        return ended ? ("requested" as const) : ("terminal" as const)
       })
     )
 })

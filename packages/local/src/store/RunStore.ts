@@ -47,7 +47,7 @@ export interface RunSampleRow {
 }
 
 export interface RunOutcome {
-  readonly status: "COMPLETED" | "FAILED" | "CANCELLED"
+  readonly status: "FAILED" | "CANCELLED"
   readonly score?: number | null
   readonly deploymentRecommendation?: string | null
   readonly summary?: EvaluationRunSummary | null
@@ -57,16 +57,30 @@ export interface RunOutcome {
 export type CancelResult = "cancelled" | "requested" | "terminal" | "missing"
 
 export interface RunStore {
+  /** Stores a new run and its sample work, in one transaction. */
   readonly insert: (run: RunRecord) => Promise<void>
   readonly find: (tenant: string, agentId: string, id: string) => Promise<RunRecord | undefined>
-  /** Take up to `limit` runs nobody holds (no lease or an expired one) and lease them to `owner`. */
+  /**
+   * Up to `limit` active runs with sample work nobody holds; PENDING ones
+   * become IN_PROGRESS. Work is leased per sample (`claimSamples`), so on a
+   * shared database several processes may get the same run and split its samples.
+   */
   readonly claim: (owner: string, now: number, leaseMs: number, limit: number) => Promise<Array<RunRecord>>
+  /** Leases up to `limit` of the run's samples that have no result and no live lease; their indexes. */
+  readonly claimSamples: (runId: string, owner: string, now: number, leaseMs: number, limit: number) => Promise<Array<number>>
+  /**
+   * The heartbeat: extends `owner`'s sample leases on the run. `held` is
+   * false once the run is no longer this worker's to work on (it ended, or
+   * another process took it over).
+   */
   readonly renew: (
     id: string,
     owner: string,
     now: number,
     leaseMs: number
   ) => Promise<{ readonly held: boolean; readonly cancelRequested: boolean }>
+  /** Gives `owner`'s unfinished samples of the run back at once (a clean shutdown), instead of at lease expiry. */
+  readonly release: (runId: string, owner: string) => Promise<void>
   readonly sampleResults: (runId: string) => Promise<Array<RunSampleRow>>
   readonly pageSampleResults: (
     runId: string,
@@ -75,10 +89,13 @@ export interface RunStore {
   /**
    * Stores results in one transaction (a group commit: one fsync for many
    * samples). Idempotent per (run, sampleIndex): a resumed run never stores
-   * a sample twice.
+   * a sample twice. The transaction that stores a run's last result also
+   * summarises it and marks it COMPLETED, so the summary is computed once,
+   * by whichever worker finished last. Results for a run that already ended
+   * (cancelled) are dropped.
    */
   readonly saveSampleResults: (entries: ReadonlyArray<{ readonly runId: string; readonly row: RunSampleRow }>, now: number) => Promise<void>
-  /** Ends a run the owner still holds; `false` when it no longer holds it. */
+  /** Ends an active run FAILED or CANCELLED; `false` when it had already ended (or another owner holds it). */
   readonly finish: (id: string, owner: string, outcome: RunOutcome, now: number) => Promise<boolean>
   readonly requestCancel: (id: string, now: number) => Promise<CancelResult>
 }

@@ -35,8 +35,15 @@ const loadKey = (dataDir: string): Buffer => {
   }
 }
 
-export const open = (dataDir: string): SecretBox => {
-  const key = loadKey(dataDir)
+const keyFromBase64 = (text: string): Buffer => {
+  const key = Buffer.from(text, "base64")
+  if (key.length !== 32) throw new Error("the secret key must be base64 of exactly 32 bytes")
+  return key
+}
+
+/** `keyBase64` (FRUXKIT_SECRET_KEY) wins over the key file: processes sharing one database must share the key. */
+export const open = (dataDir: string, keyBase64?: string): SecretBox => {
+  const key = keyBase64 === undefined ? loadKey(dataDir) : keyFromBase64(keyBase64)
   return {
     seal(plaintext) {
       const iv = randomBytes(12)

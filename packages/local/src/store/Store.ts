@@ -10,13 +10,16 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
-import { migrate } from "./migrations.js"
+import { withMigrationLock } from "./Dialect.js"
+import { migrate, MIGRATIONS_TABLE } from "./migrations.js"
 
 export interface Store {
   readonly run: <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) => Promise<A>
   /** Run in one transaction: every statement commits, or none does. */
   readonly transaction: <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) => Promise<A>
   readonly close: () => Promise<void>
+  /** This start created the schema (the database was empty): the place to seed a new database. */
+  readonly createdSchema: boolean
 }
 
 export const open = async (layer: Layer.Layer<SqlClient.SqlClient>): Promise<Store> => {
@@ -28,8 +31,15 @@ export const open = async (layer: Layer.Layer<SqlClient.SqlClient>): Promise<Sto
     if (Exit.isSuccess(exit)) return exit.value
     throw Cause.squash(exit.cause)
   }
-  await run(migrate)
+  let applied
+  try {
+    applied = await run(withMigrationLock(MIGRATIONS_TABLE, migrate))
+  } catch (error) {
+    await runtime.dispose()
+    throw error
+  }
   return {
+    createdSchema: applied.some(([id]) => id === 1),
     run,
     transaction: (effect) =>
       run(Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(effect))),

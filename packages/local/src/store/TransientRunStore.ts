@@ -5,11 +5,14 @@
  */
 import type { EvaluationRunSampleResult } from "@fruxkit/core"
 import { encodeCursor } from "./page-token.js"
+import { summarise } from "../evaluation/summary.js"
 import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
 
 interface Held {
   run: RunRecord
   samples: Map<number, RunSampleRow>
+  /** Sample indexes handed out by claimSamples and not stored yet (one process: no expiry needed). */
+  leased: Set<number>
 }
 
 const ACTIVE = new Set(["PENDING", "IN_PROGRESS"])
@@ -29,7 +32,7 @@ export const makeTransientRunStore = (): RunStore & { readonly has: (id: string)
   return {
     has: (id) => runs.has(id),
     insert: async (run) => {
-      runs.set(run.id, { run, samples: new Map() })
+      runs.set(run.id, { run, samples: new Map(), leased: new Set() })
       const ended = [...runs.values()].filter((held) => !ACTIVE.has(held.run.status))
       // Map order is insertion order: the first ended runs are the oldest.
       for (const held of ended.slice(0, Math.max(0, ended.length - MAX_ENDED_TRANSIENT_RUNS))) runs.delete(held.run.id)
@@ -55,6 +58,20 @@ export const makeTransientRunStore = (): RunStore & { readonly has: (id: string)
       }
       return claimed
     },
+    claimSamples: async (runId, _owner, _now, _leaseMs, limit) => {
+      const held = runs.get(runId)
+      if (!held || !ACTIVE.has(held.run.status)) return []
+      const indexes: Array<number> = []
+      for (let index = 0; index < held.run.sampleIds.length && indexes.length < limit; index++) {
+        if (held.samples.has(index) || held.leased.has(index)) continue
+        held.leased.add(index)
+        indexes.push(index)
+      }
+      return indexes
+    },
+    release: async (runId) => {
+      runs.get(runId)?.leased.clear()
+    },
     renew: async (id, owner, now, leaseMs) => {
       const run = runs.get(id)?.run
       if (!run || run.leaseOwner !== owner || run.status !== "IN_PROGRESS") return { held: false, cancelRequested: false }
@@ -77,10 +94,14 @@ export const makeTransientRunStore = (): RunStore & { readonly has: (id: string)
     saveSampleResults: async (entries, now) => {
       for (const { runId, row } of entries) {
         const held = runs.get(runId)
-        if (!held || held.samples.has(row.sampleIndex)) continue
+        if (!held || !ACTIVE.has(held.run.status) || held.samples.has(row.sampleIndex)) continue
         held.samples.set(row.sampleIndex, row)
+        held.leased.delete(row.sampleIndex)
         const failed = [...held.samples.values()].filter((s) => s.failed).length
         update(runId, { completedSamples: held.samples.size, failedSamples: failed, modifiedAt: now })
+        if (held.samples.size < held.run.totalSamples) continue
+        const verdict = summarise([...held.samples.values()].sort((a, b) => a.sampleIndex - b.sampleIndex), held.run.totalSamples)
+        update(runId, { status: "COMPLETED", ...verdict, completedAt: now, leaseOwner: null, leaseExpiresAt: 0 })
       }
     },
     finish: async (id, owner, outcome, now) => {

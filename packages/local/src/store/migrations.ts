@@ -159,7 +159,60 @@ const initial = Effect.gen(function* () {
   )`
 })
 
+/**
+ * Sample-level work for the run queue: one row per (run, sample index) a run
+ * still has to judge. Workers lease rows (owner + expiry) instead of leasing
+ * the whole run, so any number of processes share one run's samples. A row
+ * whose sample has a stored result is done (the result is the truth; the row
+ * is not deleted, so a result commit never contends with a claim).
+ */
+const sampleLeases = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`CREATE TABLE evaluation_sample_leases (
+    run_id TEXT NOT NULL,
+    sample_index BIGINT NOT NULL,
+    lease_owner TEXT,
+    lease_expires_at BIGINT NOT NULL,
+    PRIMARY KEY (run_id, sample_index)
+  )`
+  // Runs enqueued before this migration still have work: give them their rows.
+  const active = yield* sql<{ id: string; total_samples: number }>`SELECT id, total_samples FROM evaluation_runs
+    WHERE status IN ('PENDING', 'IN_PROGRESS')`
+  for (const run of active) {
+    for (let index = 0; index < Number(run.total_samples); index++) {
+      yield* sql`INSERT INTO evaluation_sample_leases (run_id, sample_index, lease_owner, lease_expires_at)
+        VALUES (${run.id}, ${index}, NULL, 0)`
+    }
+  }
+})
+
+/**
+ * What gateways sharing one database keep between requests (SharedStore):
+ * `Idempotency-Key` records. The key is the gateway's scoped key (tenant,
+ * caller and key); the body is base64 so any response bytes fit in TEXT.
+ */
+const idempotencyRecords = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`CREATE TABLE idempotency_records (
+    scoped_key TEXT PRIMARY KEY NOT NULL,
+    fingerprint TEXT NOT NULL,
+    claim_token TEXT NOT NULL,
+    state TEXT NOT NULL,
+    status BIGINT,
+    headers TEXT,
+    body TEXT,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+  )`
+  yield* sql`CREATE INDEX idempotency_records_by_expiry ON idempotency_records (expires_at)`
+})
+
+export const MIGRATIONS_TABLE = "fruxkit_migrations"
+
+/** Returns the migrations this call applied (empty when the schema was already current). */
 export const migrate = Migrator.make({})({
-  loader: Migrator.fromRecord({ "0001_initial": initial }),
-  table: "fruxkit_migrations"
+  loader: Migrator.fromRecord({ "0001_initial": initial, "0002_sample_leases": sampleLeases,
+    "0003_idempotency_records": idempotencyRecords
+  }),
+  table: MIGRATIONS_TABLE
 })
