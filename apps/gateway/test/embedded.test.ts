@@ -3,20 +3,27 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { createFruxonClient } from "@fruxkit/core"
 import { startLocalBackend } from "../src/upstream/embedded.js"
 import { startGateway, type TestGateway } from "./support/gateway-server.js"
 import { openSse } from "./support/sse.js"
 
 const T = "/v1/tenants/demo/agents/support_bot"
 let gw: TestGateway
+let keyed: TestGateway
 let dataDir: string
+const CLIENT_KEY = "core-client-key-0123456789"
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "fruxkit-gw-"))
   gw = await startGateway(await startLocalBackend(dataDir), { requestTimeoutMs: 5000 })
+  keyed = await startGateway(await startLocalBackend(mkdtempSync(join(tmpdir(), "fruxkit-gw-keyed-"))), {
+    apiKeys: [{ key: CLIENT_KEY, tenants: ["demo"] }]
+  })
 })
 afterAll(async () => {
   await gw.close()
+  await keyed.close()
   rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -100,5 +107,21 @@ describe("embedded mode", () => {
     const missing = await fetch(`${gw.url}/v1/tenants/demo/agents/no_such_agent`)
     expect(missing.status).toBe(404)
     expect(missing.headers.get("content-type")).toContain("application/problem+json")
+  })
+
+  it("core's own client works unchanged against the gateway, its key sent as the token", async () => {
+    const client = createFruxonClient({ baseUrl: keyed.url, token: CLIENT_KEY })
+    try {
+      const agents = await client.listAgents({ tenant: "demo" })
+      expect(agents.map((a) => a.id)).toContain("support_bot")
+      const run = await client.evaluateAndWait({ tenant: "demo", agent: "support_bot", body: { candidateRevision: 2 } })
+      expect(run.status).toBe("COMPLETED")
+      await expect(client.listAgents({ tenant: "acme" })).rejects.toMatchObject({ _tag: "Forbidden" })
+    } finally {
+      await client.close()
+    }
+    const wrong = createFruxonClient({ baseUrl: keyed.url, token: "not-the-key-0123456789" })
+    await expect(wrong.listAgents({ tenant: "demo" })).rejects.toMatchObject({ _tag: "Unauthorized" })
+    await wrong.close()
   })
 })
