@@ -22,6 +22,8 @@ export interface FakeOptions {
   readonly score?: number
   /** Make a new run end FAILED. */
   readonly failRuns?: boolean
+  /** Answer 404 for fruxkit's own listings (revisions, datasets), as a remote Fruxon may. */
+  readonly withoutFruxkitListings?: boolean
 }
 
 export interface FakeFruxon {
@@ -108,6 +110,7 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
     const tail = a[2]!
     const route = `${request.method} ${tail}`
     if (route === "GET ") return json(agent)
+    if (options.withoutFruxkitListings && (route === "GET /revisions" || route === "GET /datasets")) return problem(404, "Not found", `no route ${route}`)
     if (route === "GET /revisions") return json([revision(2), revision(1)])
     let r = /^GET \/revisions\/(\d+)$/.exec(route)
     if (r) return Number(r[1]) <= 2 ? json(revision(Number(r[1]))) : problem(404, "Revision not found")

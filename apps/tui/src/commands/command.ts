@@ -46,6 +46,8 @@ export const resolveDatasets = async (
   names: ReadonlyArray<string>
 ): Promise<Array<{ id: string; name: string }>> => {
   if (names.length === 0) return []
+  // Ids need no lookup: a server without fruxkit's dataset listing (a remote Fruxon) still takes them.
+  if (names.every((name) => UUID.test(name))) return names.map((id) => ({ id, name: id }))
   const datasets = await client.listDatasets(ref)
   return names.map((name) => {
     const found = datasets.find((d) => d.id === name || d.name === name)

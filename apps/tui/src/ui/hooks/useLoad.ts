@@ -32,6 +32,24 @@ export const useLoad = <T>(
   return { ...state, reload }
 }
 
+/**
+ * A part of a screen that may be missing: datasets and revision listings are
+ * fruxkit's own endpoints, and a remote Fruxon may answer 404 for them ("not
+ * supported there"). The rest of the screen still shows; the part says why not.
+ */
+export type Part<T> = { readonly value: T; readonly missing: undefined } | { readonly value: T; readonly missing: Failure }
+
+export const part = <T>(promise: Promise<T>, fallback: T): Promise<Part<T>> =>
+  promise.then(
+    (value) => ({ value, missing: undefined }),
+    (error: unknown) => {
+      const failure = describeError(error)
+      // An abort is the screen going away, and a lost connection is the whole screen's problem: not hidden in a part.
+      if (failure.kind === "aborted" || failure.kind === "unreachable") throw error
+      return { value: fallback, missing: failure }
+    }
+  )
+
 /** Read an AsyncIterable into an array, at most `limit` items (stops the paging there). */
 export const take = async <T>(items: AsyncIterable<T>, limit: number): Promise<Array<T>> => {
   const out: Array<T> = []

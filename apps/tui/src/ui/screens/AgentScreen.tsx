@@ -12,11 +12,12 @@ import { SelectList, moveSelection } from "../components/SelectList.js"
 import { Spinner } from "../components/Spinner.js"
 import { Command } from "../keys/bindings.js"
 import { useCommands } from "../keys/useCommands.js"
-import { useLoad } from "../hooks/useLoad.js"
+import { part, useLoad } from "../hooks/useLoad.js"
 import { useOnReturn } from "../hooks/useOnReturn.js"
 import { useApi } from "../state/ApiContext.js"
 import { useNavigation } from "../state/NavigationContext.js"
 import { formatCost, formatScore, formatTime, shortId } from "../../format-units.js"
+import { failureLine, type Failure } from "../../describe-error.js"
 
 const SECTIONS = ["revisions", "datasets", "runs", "executions"] as const
 type Section = (typeof SECTIONS)[number]
@@ -42,12 +43,24 @@ export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
       const ref = { tenant, agent: agentId }
       const [agent, revisions, datasets, runs, executions] = await Promise.all([
         client.getAgent(ref, { signal }),
-        client.listRevisions(ref, { signal }),
-        client.listDatasets(ref, { signal }),
-        client.listEvaluationRunsPage({ ...ref, query: { PageSize: RECENT } }, { signal }),
-        client.listExecutionRecordsPage({ ...ref, query: { PageSize: RECENT } }, { signal })
+        part(client.listRevisions(ref, { signal }), [] as ReadonlyArray<AgentRevision>),
+        part(client.listDatasets(ref, { signal }), [] as ReadonlyArray<Dataset>),
+        part(
+          client.listEvaluationRunsPage({ ...ref, query: { PageSize: RECENT } }, { signal }).then((page) => page.items),
+          [] as ReadonlyArray<EvaluationRun>
+        ),
+        part(
+          client.listExecutionRecordsPage({ ...ref, query: { PageSize: RECENT } }, { signal }).then((page) => page.items),
+          [] as ReadonlyArray<ExecutionRecord>
+        )
       ])
-      return { agent, revisions, datasets, runs: runs.items, executions: executions.items }
+      const missing: Record<Section, Failure | undefined> = {
+        revisions: revisions.missing,
+        datasets: datasets.missing,
+        runs: runs.missing,
+        executions: executions.missing
+      }
+      return { agent, revisions: revisions.value, datasets: datasets.value, runs: runs.value, executions: executions.value, missing }
     },
     [client, tenant, agentId]
   )
@@ -105,6 +118,7 @@ export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
           heading={`${data.agent.displayName || data.agent.id} · deployed rev ${data.agent.currentRevision}${data.agent.description ? ` · ${data.agent.description}` : ""}`}
           focus={section}
           selection={selection}
+          missing={data.missing}
           lines={{
             revisions: data.revisions.map((r) => revisionLine(r, data.agent.currentRevision)),
             datasets: data.datasets.map(datasetLine),
@@ -128,12 +142,14 @@ const Sections = ({
   heading,
   focus,
   selection,
-  lines
+  lines,
+  missing
 }: {
   readonly heading: string
   readonly focus: Section
   readonly selection: Record<Section, number>
   readonly lines: Record<Section, ReadonlyArray<string>>
+  readonly missing: Record<Section, Failure | undefined>
 }) => {
   const size = useBodySize()
   // One row for the heading; the rest shared by the four sections, each with a title row.
@@ -154,6 +170,7 @@ const Sections = ({
             width={size.columns}
             focused={focus === name}
             render={(line) => line}
+            empty={missing[name] ? `(not available here: ${failureLine(missing[name])})` : "(none)"}
           />
         </Box>
       ))}

@@ -13,7 +13,7 @@ import { Spinner } from "../components/Spinner.js"
 import { TextField, formLabel } from "../components/TextField.js"
 import { Command } from "../keys/bindings.js"
 import { useCommands } from "../keys/useCommands.js"
-import { useLoad } from "../hooks/useLoad.js"
+import { part, useLoad } from "../hooks/useLoad.js"
 import { useApi } from "../state/ApiContext.js"
 import { useNavigation } from "../state/NavigationContext.js"
 import { EXTERNAL_KEYS, evaluateFormProblem, evaluateRequest, isSecretKey, type Candidate, type EvaluateForm } from "../state/evaluateForm.js"
@@ -26,10 +26,10 @@ export const EvaluateScreen = ({ agentId }: { readonly agentId: string }) => {
       const ref = { tenant, agent: agentId }
       const [agent, revisions, datasets] = await Promise.all([
         client.getAgent(ref, { signal }),
-        client.listRevisions(ref, { signal }),
-        client.listDatasets(ref, { signal })
+        part(client.listRevisions(ref, { signal }), [] as ReadonlyArray<AgentRevision>),
+        part(client.listDatasets(ref, { signal }), [] as ReadonlyArray<Dataset>)
       ])
-      return { agent, revisions, datasets }
+      return { agent, revisions: revisions.value, datasets: datasets.value, cannotListRevisions: revisions.missing !== undefined }
     },
     [client, tenant, agentId]
   )
@@ -43,6 +43,7 @@ export const EvaluateScreen = ({ agentId }: { readonly agentId: string }) => {
           deployed={loaded.value.agent.currentRevision}
           revisions={loaded.value.revisions}
           datasets={loaded.value.datasets}
+          cannotListRevisions={loaded.value.cannotListRevisions}
         />
       ) : null}
     </Frame>
@@ -53,21 +54,26 @@ const Evaluate = ({
   agentId,
   deployed,
   revisions,
-  datasets
+  datasets,
+  cannotListRevisions
 }: {
   readonly agentId: string
   readonly deployed: number
   readonly revisions: ReadonlyArray<AgentRevision>
   readonly datasets: ReadonlyArray<Dataset>
+  /** The server does not list revisions (a fruxkit endpoint): the candidate's number is typed instead. */
+  readonly cannotListRevisions: boolean
 }) => {
   const { client, tenant } = useApi()
   const navigation = useNavigation()
   const size = useBodySize()
   // Candidates: every revision but the deployed one (newest first), then an external agent.
-  const candidates: ReadonlyArray<Candidate> = [
+  const candidates: ReadonlyArray<Candidate | { readonly kind: "typed" }> = [
     ...revisions.filter((r) => r.agentRevision !== deployed).map((r): Candidate => ({ kind: "revision", revision: r.agentRevision })),
+    ...(cannotListRevisions ? [{ kind: "typed" } as const] : []),
     { kind: "external" }
   ]
+  const [typedRevision, setTypedRevision] = useState("")
   const datasetChoices: ReadonlyArray<Dataset | undefined> = [...datasets, undefined]
   const golden = datasets.findIndex((d) => d.name === "golden")
   const [datasetIndex, setDatasetIndex] = useState(golden >= 0 ? golden : 0)
@@ -77,8 +83,15 @@ const Evaluate = ({
   const [editing, setEditing] = useState<string | undefined>(undefined)
   const [failure, setFailure] = useState<Failure | undefined>(undefined)
   const [starting, setStarting] = useState(false)
-  const candidate = candidates[candidateIndex] ?? { kind: "external" as const }
-  const rows = ["dataset", "candidate", ...(candidate.kind === "external" ? EXTERNAL_KEYS : []), "start"] as const
+  const choice = candidates[candidateIndex] ?? { kind: "external" as const }
+  const candidate: Candidate = choice.kind === "typed" ? { kind: "revision", revision: Number(typedRevision) } : choice
+  const rows = [
+    "dataset",
+    "candidate",
+    ...(choice.kind === "typed" ? ["revision"] : []),
+    ...(choice.kind === "external" ? EXTERNAL_KEYS : []),
+    "start"
+  ] as const
   const row: string = rows[cursor] ?? "start"
   const form: EvaluateForm = {
     datasetId: datasetChoices[datasetIndex]?.id,
@@ -87,7 +100,8 @@ const Evaluate = ({
   }
 
   const start = async () => {
-    const problem = evaluateFormProblem(form)
+    const problem =
+      choice.kind === "typed" && !/^\d+$/.test(typedRevision.trim()) ? "Type the candidate's revision number." : evaluateFormProblem(form)
     if (problem) {
       setFailure({ kind: "invalid", title: problem, detail: undefined, status: undefined, tag: undefined })
       return
@@ -124,7 +138,8 @@ const Evaluate = ({
   )
 
   const datasetText = (d: Dataset | undefined) => (d ? `${d.name} (${d.sampleCount} samples)` : "all datasets of the deployed revision")
-  const candidateText = (c: Candidate) => (c.kind === "revision" ? `revision ${c.revision}` : "external agent")
+  const candidateText = (c: Candidate | { readonly kind: "typed" }) =>
+    c.kind === "revision" ? `revision ${c.revision}` : c.kind === "typed" ? "revision (type its number)" : "external agent"
   return (
     <Box flexDirection="column">
       <Text dimColor>{`Base: deployed revision ${deployed}. ←/→ change a choice, Enter edit a field, r start.`}</Text>
@@ -132,8 +147,20 @@ const Evaluate = ({
         {row === "dataset" ? "›" : " "} {formLabel("dataset")}‹ {datasetText(datasetChoices[datasetIndex])} ›
       </Text>
       <Text inverse={row === "candidate"} wrap="truncate">
-        {row === "candidate" ? "›" : " "} {formLabel("candidate")}‹ {candidateText(candidate)} ›
+        {row === "candidate" ? "›" : " "} {formLabel("candidate")}‹ {candidateText(choice)} ›
       </Text>
+      {choice.kind === "typed" ? (
+        <TextField
+          label="revision"
+          value={typedRevision}
+          selected={row === "revision"}
+          editing={editing === "revision"}
+          width={size.columns}
+          placeholder="(this server does not list revisions: type one)"
+          onChange={setTypedRevision}
+          onDone={() => setEditing(undefined)}
+        />
+      ) : null}
       {candidate.kind === "external"
         ? EXTERNAL_KEYS.map((key) => (
             <TextField

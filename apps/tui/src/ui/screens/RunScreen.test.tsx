@@ -133,3 +133,20 @@ describe("cancelling", () => {
     expect(app.fake.state.requests.some((r) => r.endsWith(":cancel"))).toBe(true)
   })
 })
+
+describe("a server without fruxkit's listings", () => {
+  it("still shows the agent, says which parts are not available, and lets a candidate revision be typed", async () => {
+    app = renderApp({ route: { screen: "agent", agentId: "support_bot" }, fake: { withoutFruxkitListings: true, samples: 2, step: 2 } })
+    const agent = await app.waitFor("Recent evaluation runs")
+    expect(agent).toMatch(/\(not available here: Not found \(404\): no route GET \/revisions\)/)
+    expect(agent).toContain("9a8b7c6d  COMPLETED")
+    await app.press("e")
+    await app.waitFor("‹ all datasets of the deployed revision ›")
+    expect(app.frame()).toContain("‹ revision (type its number) ›")
+    await app.press("r")
+    await app.waitFor("Type the candidate's revision number.")
+    await app.press(keys.down, keys.down, keys.enter, "2", keys.enter, "r")
+    await app.waitFor("COMPLETED  score")
+    expect(app.fake.state.lastBodies.at(-1)).toEqual({ candidateRevision: 2 })
+  })
+})
