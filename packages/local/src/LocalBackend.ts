@@ -73,6 +73,8 @@ export interface LocalBackendOptions {
 export interface LocalBackend {
   readonly app: Hono
   readonly fetch: (request: Request) => Promise<Response>
+  /** This process's worker identity: the owner written on the sample leases it holds (logs, operations). */
+  readonly workerId: string
   /** Stops the workers (runs in flight resume later) and closes the database. */
   readonly close: () => Promise<void>
 }
@@ -136,6 +138,7 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
   return {
     app,
     fetch: async (request) => app.fetch(request),
+    workerId: pool.owner,
     close: () => {
       closing ??= pool.close().then(() => store.close())
       return closing

@@ -20,7 +20,7 @@ if (options.databaseUrl === undefined) {
 }
 // Gateways seed; a worker never creates data of its own.
 const backend = await createLocalBackend({ ...options, seed: "none", workers: true })
-console.log("fruxkit worker ready")
+console.log(`fruxkit worker ${backend.workerId} ready`)
 
 const shutdown = () => void backend.close().then(() => process.exit(0))
 process.once("SIGINT", shutdown)

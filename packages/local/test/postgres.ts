@@ -38,3 +38,10 @@ export const query = async <Row = Record<string, unknown>>(url: string, text: st
     await c.end()
   }
 }
+
+/** A connection of its own to the database of `url` (queries on it run one after another); `end()` it. */
+export const openClient = async (url: string) => {
+  const c = client(new URL(url).pathname.slice(1))
+  await c.connect()
+  return c
+}

@@ -258,6 +258,7 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
         const sql = yield* SqlClient.SqlClient
         // Runs in a fixed order: two workers' group commits lock the same runs in the same order (no deadlock).
         const runIds = [...new Set(entries.map((e) => e.runId))].sort()
+        const completedRuns: Array<string> = []
         for (const runId of runIds) {
           // Locks the run's row first (PostgreSQL; SQLite has the file's write lock): the commits of
           // one run's samples take turns, so exactly one of them sees the last result arrive.
@@ -287,7 +288,9 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
               failed_samples = ${failed}, score = ${verdict.score}, deployment_recommendation = ${verdict.deploymentRecommendation},
               summary = ${toJson(verdict.summary)}, completed_at = ${now}, lease_owner = NULL, lease_expires_at = 0
             WHERE id = ${runId}`
+          completedRuns.push(runId)
         }
+        return completedRuns
       })
     ),
 

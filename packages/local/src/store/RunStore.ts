@@ -92,9 +92,12 @@ export interface RunStore {
    * a sample twice. The transaction that stores a run's last result also
    * summarises it and marks it COMPLETED, so the summary is computed once,
    * by whichever worker finished last. Results for a run that already ended
-   * (cancelled) are dropped.
+   * (cancelled) are dropped. Resolves with the ids of the runs this call completed.
    */
-  readonly saveSampleResults: (entries: ReadonlyArray<{ readonly runId: string; readonly row: RunSampleRow }>, now: number) => Promise<void>
+  readonly saveSampleResults: (
+    entries: ReadonlyArray<{ readonly runId: string; readonly row: RunSampleRow }>,
+    now: number
+  ) => Promise<ReadonlyArray<string>>
   /** Ends an active run FAILED or CANCELLED; `false` when it had already ended (or another owner holds it). */
   readonly finish: (id: string, owner: string, outcome: RunOutcome, now: number) => Promise<boolean>
   readonly requestCancel: (id: string, now: number) => Promise<CancelResult>

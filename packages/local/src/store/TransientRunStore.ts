@@ -92,6 +92,7 @@ export const makeTransientRunStore = (): RunStore & { readonly has: (id: string)
       }
     },
     saveSampleResults: async (entries, now) => {
+      const completedRuns: Array<string> = []
       for (const { runId, row } of entries) {
         const held = runs.get(runId)
         if (!held || !ACTIVE.has(held.run.status) || held.samples.has(row.sampleIndex)) continue
@@ -102,7 +103,9 @@ export const makeTransientRunStore = (): RunStore & { readonly has: (id: string)
         if (held.samples.size < held.run.totalSamples) continue
         const verdict = summarise([...held.samples.values()].sort((a, b) => a.sampleIndex - b.sampleIndex), held.run.totalSamples)
         update(runId, { status: "COMPLETED", ...verdict, completedAt: now, leaseOwner: null, leaseExpiresAt: 0 })
+        completedRuns.push(runId)
       }
+      return completedRuns
     },
     finish: async (id, owner, outcome, now) => {
       const run = runs.get(id)?.run

@@ -1,0 +1,270 @@
+/**
+ * The run queue on PostgreSQL, with real processes: worker processes
+ * (`src/worker-main.ts`) sharing one database, a `kill -9` of one of them
+ * mid-run, and several processes migrating one empty database at once. An
+ * external agent on loopback counts every call per sample and, at each call,
+ * asks the database whether that sample's result is already committed.
+ */
+import { randomBytes, randomUUID } from "node:crypto"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { LocalBackend } from "../src/index.js"
+import type { RunRecord, RunSampleRow } from "../src/store/RunStore.js"
+import { makeSqlRunStore } from "../src/store/EvaluationRunRepository.js"
+import * as PgDatabase from "../src/store/PgDatabase.js"
+import * as Store from "../src/store/Store.js"
+import { createDatabase, openClient, query } from "./postgres.js"
+import { killHard, spawnLocal, type LocalProcess } from "./processes.js"
+import { AGENT_PATH, awaitRun, call, sendJson, startServer, tempDir, withBackend, type LoopbackServer } from "./support.js"
+
+const SAMPLES = 48
+
+const runRecord = (id: string, samples: number): RunRecord => ({
+  id,
+  tenantId: "t",
+  agentId: "a",
+  datasetId: null,
+  candidateRevision: 2,
+  candidateBaseRevision: null,
+  deployedRevision: 1,
+  status: "PENDING",
+  score: null,
+  deploymentRecommendation: null,
+  summary: null,
+  errorMessage: null,
+  createdAt: Date.now(),
+  modifiedAt: Date.now(),
+  startedAt: 0,
+  completedAt: 0,
+  createdBy: "test",
+  totalSamples: samples,
+  completedSamples: 0,
+  failedSamples: 0,
+  sampleIds: Array.from({ length: samples }, (_, i) => `s${i}`),
+  candidateAgent: null,
+  candidateExternalSealed: null,
+  cancelRequested: false,
+  leaseOwner: null,
+  leaseExpiresAt: 0,
+  transient: false
+})
+
+const judgedRow = (index: number): RunSampleRow => ({
+  sampleIndex: index,
+  sampleId: `s${index}`,
+  failed: false,
+  result: {
+    sampleId: `s${index}`,
+    sampleIndex: index,
+    parameters: {},
+    baseRevisionResult: null,
+    candidateRevisionResult: null,
+    llmEvaluation: { score: 7, overallAssessment: "IMPROVED" } as never,
+    systemEvaluation: null
+  }
+})
+
+describe("the sample queue's statements under concurrency (three connection pools, one database)", () => {
+  let stores: Array<Store.Store>
+
+  beforeAll(async () => {
+    const url = await createDatabase()
+    stores = []
+    // One after another: the first creates the schema (concurrent starts have their own test below).
+    for (let i = 0; i < 3; i++) stores.push(await Store.open(PgDatabase.layer(url, { maxConnections: 4 })))
+  })
+  afterAll(() => Promise.all(stores.map((s) => s.close())))
+
+  it("never leases one sample to two workers, and leases every sample once", async () => {
+    const runId = randomUUID()
+    await makeSqlRunStore(stores[0]!).insert(runRecord(runId, 200))
+    const leased: Array<number> = []
+    // 12 claimers (4 per pool) racing for 200 samples, 7 at a time, until none is left.
+    await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const runs = makeSqlRunStore(stores[i % 3]!)
+        for (;;) {
+          const got = await runs.claimSamples(runId, `w${i}`, Date.now(), 60_000, 7)
+          if (got.length === 0) return
+          leased.push(...got)
+        }
+      })
+    )
+    expect(leased.length).toBe(200)
+    expect(new Set(leased).size).toBe(200)
+  })
+
+  it("completes and summarises a run exactly once when its last samples commit at the same time", async () => {
+    const runId = randomUUID()
+    await makeSqlRunStore(stores[0]!).insert(runRecord(runId, 30))
+    const completions = await Promise.all(
+      Array.from({ length: 30 }, (_, index) => makeSqlRunStore(stores[index % 3]!).saveSampleResults([{ runId, row: judgedRow(index) }], Date.now()))
+    )
+    expect(completions.flat()).toEqual([runId])
+    const run = await makeSqlRunStore(stores[1]!).find("t", "a", runId)
+    expect(run?.status).toBe("COMPLETED")
+    expect(run?.completedSamples).toBe(30)
+    expect(run?.summary?.successfulEvaluations).toBe(30)
+  })
+})
+
+describe("three fruxkit-worker processes on one PostgreSQL database", () => {
+  const secretKey = randomBytes(32).toString("base64")
+  let databaseUrl: string
+  let front: LocalBackend
+  let agent: LoopbackServer
+  let workers: Array<LocalProcess> = []
+  let db: Awaited<ReturnType<typeof openClient>>
+  let datasetId: string
+  let currentRun = ""
+  let lookups: Promise<unknown> = Promise.resolve()
+  const calls = new Map<string, number>()
+  /** Calls for a sample whose result was already committed when the call arrived. */
+  const lateCalls: Array<string> = []
+
+  beforeAll(async () => {
+    databaseUrl = await createDatabase()
+    db = await openClient(databaseUrl)
+    agent = await startServer(async (request, response) => {
+      const question: string = request.body.parameters.question
+      calls.set(question, (calls.get(question) ?? 0) + 1)
+      // One connection answers one query at a time: calls take turns.
+      const committed = await (lookups = lookups.then(() =>
+        db.query("SELECT 1 FROM evaluation_run_samples WHERE run_id = $1 AND (result::json -> 'parameters' ->> 'question') = $2", [
+          currentRun,
+          question
+        ])
+      ))
+      if (committed.rows.length > 0) lateCalls.push(question)
+      await new Promise((r) => setTimeout(r, 120))
+      sendJson(response, 200, { response: `External: ${question}` })
+    })
+    // The gateway side: takes requests, seeds the demo, runs no persisted work itself.
+    ;({ backend: front } = await withBackend({ dataDir: tempDir(), databaseUrl, secretKey, workers: false }))
+    // A dataset of samples with distinct questions, so the agent can tell the samples apart.
+    datasetId = (await call(front, "POST", `${AGENT_PATH}/datasets`, { body: { name: "load" } })).json.id
+    const draft = (await call(front, "GET", `${AGENT_PATH}/revisions/2/draft`)).json
+    for (let i = 0; i < SAMPLES; i++) {
+      const tested = await call(front, "POST", `${AGENT_PATH}/revisions/2/draft:test`, {
+        body: { parameters: { question: `question ${i}: how long does shipping take?` } },
+        headers: { "if-match": `"${draft.version}"` }
+      })
+      await call(front, "POST", `${AGENT_PATH}/executionRecords/${tested.json.executionRecordId}:addToDatasets`, { body: { datasetIds: [datasetId] } })
+    }
+    workers = await Promise.all(
+      [0, 1, 2].map(() =>
+        spawnLocal(
+          "src/worker-main.ts",
+          ["--data-dir", tempDir(), "--concurrency", "2", "--lease-ms", "1000"],
+          { FRUXKIT_DATABASE_URL: databaseUrl, FRUXKIT_SECRET_KEY: secretKey },
+          /fruxkit worker (worker-[0-9a-f-]+) ready/
+        )
+      )
+    )
+  }, 90_000)
+  afterAll(async () => {
+    await Promise.all(workers.map(killHard))
+    await front?.close()
+    await agent?.close()
+    await db?.end()
+  })
+
+  const evaluate = async (): Promise<string> => {
+    calls.clear()
+    lateCalls.length = 0
+    const started = await call(front, "POST", `${AGENT_PATH}:evaluate`, {
+      body: { candidateRevision: 2, datasetId, candidateExternalConfig: { parameters: { endpoint: `${agent.url}/agent`, api_key: "k-1" } } }
+    })
+    expect(started.json.status).toBe("PENDING")
+    currentRun = started.json.id
+    return currentRun
+  }
+
+  it("complete a run, every sample judged exactly once, with the work split over all three", async () => {
+    const runId = await evaluate()
+    const run = await awaitRun(front, runId, 30_000)
+    expect(run.status).toBe("COMPLETED")
+    expect(run.summary.totalSamples).toBe(SAMPLES)
+    expect(run.summary.successfulEvaluations).toBe(SAMPLES)
+    expect(calls.size).toBe(SAMPLES)
+    expect([...calls.values()].every((n) => n === 1)).toBe(true)
+    expect(lateCalls).toEqual([])
+    const [stored] = await query<{ n: number }>(databaseUrl, "SELECT COUNT(*)::int AS n FROM evaluation_run_samples WHERE run_id = $1", [runId])
+    expect(stored!.n).toBe(SAMPLES)
+    const owners = await query<{ lease_owner: string }>(databaseUrl, "SELECT DISTINCT lease_owner FROM evaluation_sample_leases WHERE run_id = $1", [runId])
+    expect(owners.map((o) => o.lease_owner).sort()).toEqual(workers.map((w) => w.ready[1]).sort())
+  }, 60_000)
+
+  it("complete a run after kill -9 of one of them mid-run; no sample is judged again once its result is committed", async () => {
+    const runId = await evaluate()
+    for (let i = 0; i < 600; i++) {
+      const now = await call(front, "GET", `${AGENT_PATH}/evaluationRuns/${runId}`)
+      if (now.json.progress.completedSamples >= 10) break
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    const victim = workers[0]!
+    await killHard(victim)
+    const owner = victim.ready[1]!
+    // What it held when it died: leased, not committed. Those samples must move to the survivors.
+    const lost = await query<{ sample_index: number }>(
+      databaseUrl,
+      `SELECT l.sample_index FROM evaluation_sample_leases l WHERE l.run_id = $1 AND l.lease_owner = $2
+         AND NOT EXISTS (SELECT 1 FROM evaluation_run_samples s WHERE s.run_id = l.run_id AND s.sample_index = l.sample_index)`,
+      [runId, owner]
+    )
+    expect(lost.length).toBeGreaterThan(0)
+
+    const run = await awaitRun(front, runId, 30_000)
+    expect(run.status).toBe("COMPLETED")
+    expect(run.summary.totalSamples).toBe(SAMPLES)
+    expect(run.progress.completedSamples).toBe(SAMPLES)
+    expect(lateCalls).toEqual([])
+    expect(calls.size).toBe(SAMPLES)
+    // Only a sample the victim was running when it died may have been called twice.
+    const repeated = [...calls.values()].filter((n) => n > 1).length
+    expect(repeated).toBeLessThanOrEqual(lost.length)
+    expect([...calls.values()].every((n) => n <= 2)).toBe(true)
+    const [stored] = await query<{ n: number }>(databaseUrl, "SELECT COUNT(*)::int AS n FROM evaluation_run_samples WHERE run_id = $1", [runId])
+    expect(stored!.n).toBe(SAMPLES)
+    // Every sample it held and had not committed was leased again, and judged, by a survivor.
+    const takenOver = await query<{ lease_owner: string }>(
+      databaseUrl,
+      "SELECT lease_owner FROM evaluation_sample_leases WHERE run_id = $1 AND sample_index = ANY($2::bigint[])",
+      [runId, lost.map((l) => l.sample_index)]
+    )
+    expect(takenOver).toHaveLength(lost.length)
+    for (const { lease_owner } of takenOver) expect([workers[1]!.ready[1], workers[2]!.ready[1]]).toContain(lease_owner)
+  }, 60_000)
+})
+
+describe("several processes starting at once on one empty PostgreSQL database", () => {
+  it("migrate it once and seed the demo once; every one of them serves", async () => {
+    const databaseUrl = await createDatabase()
+    const started = await Promise.all(
+      [0, 1, 2].map(() =>
+        spawnLocal(
+          "src/main.ts",
+          ["--port", "0", "--data-dir", tempDir(), "--seed", "demo", "--no-workers"],
+          { FRUXKIT_DATABASE_URL: databaseUrl },
+          /listening on (http:\/\/[^\s]+)/
+        )
+      )
+    )
+    try {
+      for (const process of started) {
+        const answer = await fetch(`${process.ready[1]}${AGENT_PATH}/datasets`)
+        expect(answer.status).toBe(200)
+        expect(((await answer.json()) as Array<{ name: string }>).map((d) => d.name)).toEqual(["golden"])
+      }
+      const migrations = await query<{ migration_id: number }>(databaseUrl, "SELECT migration_id FROM fruxkit_migrations ORDER BY migration_id")
+      expect(migrations.map((m) => m.migration_id)).toEqual([1, 2, 3])
+      const [counts] = await query<{ tenants: number; samples: number; records: number }>(
+        databaseUrl,
+        `SELECT (SELECT COUNT(*)::int FROM tenants) AS tenants, (SELECT COUNT(*)::int FROM samples) AS samples,
+           (SELECT COUNT(*)::int FROM execution_records) AS records`
+      )
+      expect(counts).toEqual({ tenants: 1, samples: 10, records: 12 })
+    } finally {
+      await Promise.all(started.map(killHard))
+    }
+  }, 90_000)
+})
