@@ -76,7 +76,7 @@ describe("fruxkit in tmux against the embedded backend", () => {
     for (const _ of [1, 2, 3, 4]) await press("Down")
     await press("Enter")
     await waitFor("✓ added to golden")
-    expect(screen()).toMatch(/golden +11 samples +holds this execution/)
+    await waitFor(/golden +11 samples +holds this execution/) // re-read after adding
 
     await press("Escape")
     await press("Escape")
