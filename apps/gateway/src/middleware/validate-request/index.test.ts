@@ -57,3 +57,19 @@ describe("validateRequest", () => {
     expect(parseWait("soon")).toBeUndefined()
   })
 })
+
+describe("validateRequest memo", () => {
+  it("never lets a remembered GET stand in for another endpoint at the same path", async () => {
+    const datasets = `${T}/datasets`
+    expect((await app.request(datasets)).status).toBe(200)
+    expect((await app.request(datasets)).status).toBe(200)
+    // POST at the same path requires a body: still refused.
+    const post = await app.request(datasets, { method: "POST" })
+    expect(post.status).toBe(400)
+    expect(((await post.json()) as Problem).errors.map((e) => e.path)).toContain("body")
+  })
+
+  it("remembers only valid decodings", async () => {
+    for (let i = 0; i < 2; i++) expect((await app.request(`${T}/revisions/x`)).status).toBe(400)
+  })
+})
