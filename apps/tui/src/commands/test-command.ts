@@ -87,6 +87,7 @@ export const testCommand: CommandDefinition = {
           ["status", result.status],
           ["execution", result.executionRecordId],
           ["session", result.sessionId || "—"],
+          ...(result.humanApprovalRequestId ? ([["approval", `waiting for a human (request ${result.humanApprovalRequestId})`]] as const) : []),
           ["cost", formatCost(result.trace?.totalCost ?? 0)],
           ["duration", formatDuration(result.trace?.duration ?? 0)],
           ["draft", `v${version} of revision ${revision}`]

@@ -45,7 +45,7 @@ const ScreenFor = ({ route }: { readonly route: Route }) => {
     case "curate":
       return <CurateScreen agentId={route.agentId} executionRecordId={route.executionRecordId} />
     case "evaluate":
-      return <EvaluateScreen agentId={route.agentId} />
+      return <EvaluateScreen agentId={route.agentId} datasetId={route.datasetId} />
     case "run":
       return <RunScreen agentId={route.agentId} runId={route.runId} initial={route.initial} />
     case "sample":

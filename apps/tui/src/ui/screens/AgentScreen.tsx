@@ -98,7 +98,7 @@ export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
         const record = data.executions[selection.executions]
         if (record) navigation.push({ screen: "curate", agentId, executionRecordId: record.id })
       } else if (section === "datasets") {
-        navigation.push({ screen: "evaluate", agentId })
+        navigation.push({ screen: "evaluate", agentId, datasetId: data.datasets[selection.datasets]?.id })
       }
     },
     [Command.DraftTest]: () => {
@@ -133,7 +133,7 @@ export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
 
 const TITLES: Record<Section, string> = {
   revisions: "Revisions (Enter: test draft)",
-  datasets: "Datasets",
+  datasets: "Datasets (Enter: evaluate on it)",
   runs: "Recent evaluation runs (Enter: open)",
   executions: "Recent executions (Enter: curate)"
 }

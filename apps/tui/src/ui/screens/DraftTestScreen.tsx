@@ -301,6 +301,11 @@ const ResultView = ({
             </Text>
             {`  cost ${formatCost(trace?.totalCost ?? 0)}  duration ${formatDuration(trace?.duration ?? 0)}  execution ${result.executionRecordId}`}
           </Text>
+          {result.humanApprovalRequestId ? (
+            <Text color="yellow" wrap="truncate">
+              {`paused for a human: approval request ${result.humanApprovalRequestId}`}
+            </Text>
+          ) : null}
           <Text bold>Response</Text>
           {responseLines.map((line, i) => (
             <Text key={i} wrap="truncate">

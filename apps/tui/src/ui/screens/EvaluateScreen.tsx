@@ -19,7 +19,7 @@ import { useNavigation } from "../state/NavigationContext.js"
 import { EXTERNAL_KEYS, evaluateFormProblem, evaluateRequest, isSecretKey, type Candidate, type EvaluateForm } from "../state/evaluateForm.js"
 import { describeError, type Failure } from "../../describe-error.js"
 
-export const EvaluateScreen = ({ agentId }: { readonly agentId: string }) => {
+export const EvaluateScreen = ({ agentId, datasetId }: { readonly agentId: string; readonly datasetId?: string | undefined }) => {
   const { client, tenant, label } = useApi()
   const loaded = useLoad(
     async (signal) => {
@@ -44,6 +44,7 @@ export const EvaluateScreen = ({ agentId }: { readonly agentId: string }) => {
           revisions={loaded.value.revisions}
           datasets={loaded.value.datasets}
           cannotListRevisions={loaded.value.cannotListRevisions}
+          preselected={datasetId}
         />
       ) : null}
     </Frame>
@@ -55,7 +56,8 @@ const Evaluate = ({
   deployed,
   revisions,
   datasets,
-  cannotListRevisions
+  cannotListRevisions,
+  preselected
 }: {
   readonly agentId: string
   readonly deployed: number
@@ -63,6 +65,8 @@ const Evaluate = ({
   readonly datasets: ReadonlyArray<Dataset>
   /** The server does not list revisions (a fruxkit endpoint): the candidate's number is typed instead. */
   readonly cannotListRevisions: boolean
+  /** The dataset to start with; else `golden` when there is one. */
+  readonly preselected?: string | undefined
 }) => {
   const { client, tenant } = useApi()
   const navigation = useNavigation()
@@ -75,8 +79,9 @@ const Evaluate = ({
   ]
   const [typedRevision, setTypedRevision] = useState("")
   const datasetChoices: ReadonlyArray<Dataset | undefined> = [...datasets, undefined]
+  const chosen = datasets.findIndex((d) => d.id === preselected)
   const golden = datasets.findIndex((d) => d.name === "golden")
-  const [datasetIndex, setDatasetIndex] = useState(golden >= 0 ? golden : 0)
+  const [datasetIndex, setDatasetIndex] = useState(chosen >= 0 ? chosen : golden >= 0 ? golden : 0)
   const [candidateIndex, setCandidateIndex] = useState(0)
   const [external, setExternal] = useState<Record<string, string>>({})
   const [cursor, setCursor] = useState(0)

@@ -150,3 +150,12 @@ describe("a server without fruxkit's listings", () => {
     expect(app.fake.state.lastBodies.at(-1)).toEqual({ candidateRevision: 2 })
   })
 })
+
+describe("from a dataset", () => {
+  it("Enter on a dataset of the agent starts an evaluation on that dataset", async () => {
+    app = renderApp({ route: { screen: "agent", agentId: "support_bot" } })
+    await app.waitFor("Datasets")
+    await app.press(keys.tab, keys.down, keys.enter)
+    await app.waitFor("‹ edge-cases (3 samples) ›")
+  })
+})

@@ -6,7 +6,7 @@ export type Route =
   | { readonly screen: "agent"; readonly agentId: string }
   | { readonly screen: "draftTest"; readonly agentId: string; readonly revision: number }
   | { readonly screen: "curate"; readonly agentId: string; readonly executionRecordId: string }
-  | { readonly screen: "evaluate"; readonly agentId: string }
+  | { readonly screen: "evaluate"; readonly agentId: string; readonly datasetId?: string | undefined }
   | {
       readonly screen: "run"
       readonly agentId: string
