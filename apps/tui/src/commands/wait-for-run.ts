@@ -23,6 +23,13 @@ export const waitForRun = async (
     if (tty && last) context.stderr.write(`\r\x1b[K${progressLine(runProgress(last, Date.now(), firstSeenAt), 30)}`)
   }
   const clock = tty ? setInterval(draw, 1000) : undefined
+  // Ctrl-C while waiting: take the progress line away before leaving (130, as shells expect after SIGINT).
+  const interrupted = () => {
+    if (tty) context.stderr.write("\r\x1b[K")
+    context.stderr.write(`fruxkit: stopped waiting; the run goes on: fruxkit run --agent ${ref.agent} --id ${ref.evaluationRun} --wait\n`)
+    process.exit(130)
+  }
+  process.once("SIGINT", interrupted)
   try {
     return await client.awaitEvaluationRun(ref, {
       deadline: Duration.millis(options.timeoutMs ?? DEFAULT_WAIT_MS),
@@ -33,6 +40,7 @@ export const waitForRun = async (
       }
     })
   } finally {
+    process.off("SIGINT", interrupted)
     if (clock) clearInterval(clock)
     if (tty) context.stderr.write("\r\x1b[K")
   }
