@@ -15,7 +15,8 @@ export const EXIT_CODE_HELP = `Exit codes:
   ${ExitCode.Ok}  done; eval --wait: completed at or above --fail-under
   ${ExitCode.Failed}  the run failed or scored below --fail-under, or the API refused the request
   ${ExitCode.Usage}  usage error (unknown flag, missing or bad value)
-  ${ExitCode.Unreachable}  the API could not be reached`
+  ${ExitCode.Unreachable}  the API could not be reached
+  130  interrupted while waiting for a run (the run goes on)`
 
 export const mainHelp = (): string => {
   const width = Math.max(...commands.map((c) => c.name.length))

@@ -20,7 +20,8 @@ const noSecrets = (result: { stdout: string; stderr: string }) => {
   expect(result.stderr).not.toContain(TOKEN)
 }
 
-describe.concurrent("fruxkit commands (child processes)", () => {
+// Each child process loads the sources through tsx: seconds each on a busy 2-core machine, hence the long timeout.
+describe.concurrent("fruxkit commands (child processes)", { timeout: 90_000 }, () => {
   it("--help explains the three connection modes and the exit codes", async () => {
     const result = await runBinary(["--help"])
     expect(result.code).toBe(0)

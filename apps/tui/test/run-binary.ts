@@ -15,7 +15,7 @@ export interface BinaryResult {
   readonly stderr: string
 }
 
-export const runBinary = (args: ReadonlyArray<string>, env: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<BinaryResult> =>
+export const runBinary = (args: ReadonlyArray<string>, env: Record<string, string | undefined> = {}, timeoutMs = 80_000): Promise<BinaryResult> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...BINARY_ARGS, ...args], {
       cwd: PACKAGE_DIR,
