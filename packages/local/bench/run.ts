@@ -8,51 +8,15 @@
  *    (in-process, as the gateway calls it): sustained rate and latency p50/p99.
  */
 import * as fs from "node:fs"
-import { spawn } from "node:child_process"
 import * as os from "node:os"
 import * as path from "node:path"
 import { createLocalBackend, type LocalBackend } from "../src/index.js"
+import { AGENT_DELAY_MS, startAgent } from "./loopback-agent.js"
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200)
-const AGENT_DELAY_MS = 20
 const CONCURRENCY = 8
 const WRITERS = 4
 const WRITES_PER_WRITER = Number(process.env.BENCH_WRITES ?? 500)
-
-/**
- * The fake external agent runs in its own process: sharing the backend's
- * event loop would charge the agent's own work to the backend.
- */
-const AGENT_SCRIPT = `
-const http = require("node:http")
-const server = http.createServer((req, res) => {
-  const chunks = []
-  req.on("data", (c) => chunks.push(c))
-  req.on("end", () => {
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8"))
-    setTimeout(() => {
-      res.writeHead(200, { "content-type": "application/json" })
-      res.end(JSON.stringify({ response: "answer to " + body.parameters.question }))
-    }, Number(process.env.AGENT_DELAY_MS))
-  })
-})
-server.keepAliveTimeout = 60000
-server.listen(0, "127.0.0.1", () => console.log(server.address().port))
-`
-
-const startAgent = async () => {
-  const child = spawn(process.execPath, ["-e", AGENT_SCRIPT], {
-    env: { ...process.env, AGENT_DELAY_MS: String(AGENT_DELAY_MS) },
-    stdio: ["ignore", "pipe", "inherit"]
-  })
-  const port = await new Promise<string>((resolve) => child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim())))
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      child.kill()
-    }
-  }
-}
 
 const json = async (backend: LocalBackend, method: string, url: string, body?: unknown) => {
   const response = await backend.fetch(

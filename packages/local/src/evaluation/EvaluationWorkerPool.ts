@@ -187,7 +187,11 @@ export class EvaluationWorkerPool {
       if (failure !== undefined) {
         console.error(`[fruxkit-local] run ${run.id}:`, failure instanceof Error ? failure.message : failure)
         await finish({ status: "FAILED", errorMessage: "evaluating a sample failed unexpectedly" })
+        return
       }
+      // Nothing left to lease here. Usually the last save already completed the run (or another
+      // worker's will); this covers a last save whose worker died before it could settle.
+      await store.settle(run.id, Date.now())
     } finally {
       clearInterval(heartbeat)
     }

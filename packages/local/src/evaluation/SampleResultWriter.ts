@@ -2,8 +2,12 @@
  * Group commit for per-sample results. SQLite's driver is synchronous, so
  * each commit's fsync stalls the event loop (and every in-flight agent call
  * with it); samples finishing within a few milliseconds of each other share
- * one transaction instead. A sample's task resolves only after its result
- * is committed, so "judged" still means "on disk" for crash recovery.
+ * one transaction instead. One commit per store is in flight at a time:
+ * results that finish meanwhile wait and go together in the next, so a slow
+ * disk makes batches larger instead of piling up transactions (and, on
+ * PostgreSQL, pooled connections the heartbeat needs). A sample's task
+ * resolves only after its result is committed, so "judged" still means "on
+ * disk" for crash recovery.
  */
 import type { RunSampleRow, RunStore } from "../store/RunStore.js"
 
@@ -22,23 +26,32 @@ const MAX_BATCH = 64
 export class SampleResultWriter {
   private pending: Array<Pending> = []
   private timer: NodeJS.Timeout | undefined
+  private readonly committing = new Set<RunStore>()
 
   save(store: RunStore, runId: string, row: RunSampleRow): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ store, runId, row, resolve, reject })
-      if (this.pending.length >= MAX_BATCH) this.flush()
-      else this.timer ??= setTimeout(() => this.flush(), BATCH_WINDOW_MS)
+      this.schedule()
     })
+  }
+
+  private schedule(): void {
+    if (this.pending.length >= MAX_BATCH) this.flush()
+    else if (this.pending.length > 0) this.timer ??= setTimeout(() => this.flush(), BATCH_WINDOW_MS)
   }
 
   private flush(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
-    const batch = this.pending
-    this.pending = []
+    const waiting: Array<Pending> = []
     const byStore = new Map<RunStore, Array<Pending>>()
-    for (const item of batch) byStore.set(item.store, [...(byStore.get(item.store) ?? []), item])
+    for (const item of this.pending) {
+      if (this.committing.has(item.store)) waiting.push(item)
+      else byStore.set(item.store, [...(byStore.get(item.store) ?? []), item])
+    }
+    this.pending = waiting
     for (const [store, items] of byStore) {
+      this.committing.add(store)
       store
         .saveSampleResults(
           items.map(({ runId, row }) => ({ runId, row })),
@@ -48,6 +61,10 @@ export class SampleResultWriter {
           () => items.forEach((item) => item.resolve()),
           (error) => items.forEach((item) => item.reject(error))
         )
+        .finally(() => {
+          this.committing.delete(store)
+          this.schedule()
+        })
     }
   }
 }

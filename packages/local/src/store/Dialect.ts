@@ -6,6 +6,10 @@
  * - Claiming queue rows: PostgreSQL locks the chosen rows and lets
  *   concurrent claimers skip them (`FOR UPDATE SKIP LOCKED`); SQLite has one
  *   writer at a time, so a single `UPDATE … RETURNING` is already atomic.
+ * - Progress counters: on PostgreSQL a progress-only update commits without
+ *   waiting for its WAL flush (it holds the run's row lock meanwhile, and
+ *   the next update recomputes it from durable results anyway). SQLite's
+ *   durability is a connection setting, left as it is.
  * - Migrations at start: several processes may start at once on one
  *   PostgreSQL database. The Migrator's own "is the table there?" probe and
  *   `CREATE TABLE` race between processes, so every start takes one advisory
@@ -19,6 +23,10 @@ import * as Effect from "effect/Effect"
 /** Appended to the sub-select that picks queue rows to claim. */
 export const skipLockedRows = (sql: SqlClient.SqlClient): Fragment =>
   sql.onDialectOrElse({ pg: () => sql.literal("FOR UPDATE SKIP LOCKED"), orElse: () => sql.literal("") })
+
+/** Inside a transaction whose loss in a server crash is harmless: commit without waiting for the disk. */
+export const relaxCommitDurability = (sql: SqlClient.SqlClient): Effect.Effect<void, SqlError> =>
+  sql.onDialectOrElse({ pg: () => Effect.asVoid(sql`SET LOCAL synchronous_commit = off`), orElse: () => Effect.void })
 
 /** An arbitrary, fixed key: "fruxkit" in ASCII, so other tools' advisory locks are unlikely to collide. */
 const MIGRATION_LOCK_KEY = 0x66727578_6b6974n

@@ -5,7 +5,7 @@ import * as Effect from "effect/Effect"
 import type { EvaluationRunSampleResult, EvaluationRunSummary, PageOf } from "@fruxkit/core"
 import { encodeCursor, toPage, type PageRequest } from "./page-token.js"
 import { summarise } from "../evaluation/summary.js"
-import { skipLockedRows } from "./Dialect.js"
+import { relaxCommitDurability, skipLockedRows } from "./Dialect.js"
 import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
 import { fromJson, toJson, type SqlEffect, type Store } from "./Store.js"
 
@@ -118,6 +118,52 @@ const toSampleRow = (row: { sample_index: number; sample_id: string; failed: num
 })
 
 /**
+ * After results commit: the run's progress, or its end. Counted from the
+ * result rows, so a replayed sample cannot count twice. Whoever commits a
+ * run's last result sees every result here (its count runs after its own
+ * commit, and after every earlier one), so some worker always completes the
+ * run; the row lock and status check make it exactly one, and only that one
+ * summarises. `true` when this call completed the run.
+ */
+const settleRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
+  sql.withTransaction(
+    Effect.gen(function* () {
+      const [counts] = yield* sql<{ completed: number; failed: number }>`SELECT COUNT(*) AS completed,
+          COALESCE(SUM(failed), 0) AS failed FROM evaluation_run_samples WHERE run_id = ${runId}`
+      const [run] = yield* sql<{ total_samples: number; status: string }>`SELECT total_samples, status
+        FROM evaluation_runs WHERE id = ${runId}`
+      if (!run || !ACTIVE.includes(run.status)) return false
+      const completed = Number(counts?.completed ?? 0)
+      const failed = Number(counts?.failed ?? 0)
+      if (completed < Number(run.total_samples)) {
+        yield* relaxCommitDurability(sql)
+        // Progress only moves forward: a slower worker's older count never overwrites a newer one.
+        // While another worker is writing the row (PostgreSQL), skip instead of queueing behind it:
+        // its count or the next one is as good, and a waiting commit would hold a pooled connection
+        // that the heartbeat may need.
+        yield* sql`UPDATE evaluation_runs SET
+            completed_samples = CASE WHEN completed_samples < CAST(${completed} AS BIGINT) THEN CAST(${completed} AS BIGINT) ELSE completed_samples END,
+            failed_samples = CASE WHEN failed_samples < CAST(${failed} AS BIGINT) THEN CAST(${failed} AS BIGINT) ELSE failed_samples END,
+            modified_at = ${now}
+          WHERE id IN (SELECT id FROM evaluation_runs WHERE id = ${runId} AND ${sql.in("status", ACTIVE)} ${skipLockedRows(sql)})`
+        return false
+      }
+      // Lock the row, then end it only if nobody else has.
+      const [locked] = yield* sql<{ id: string }>`UPDATE evaluation_runs SET modified_at = ${now}
+        WHERE id = ${runId} AND ${sql.in("status", ACTIVE)} RETURNING id`
+      if (!locked) return false
+      const rows = yield* sql<{ sample_index: number; sample_id: string; failed: number; result: string }>`SELECT *
+        FROM evaluation_run_samples WHERE run_id = ${runId} ORDER BY sample_index`
+      const verdict = summarise(rows.map(toSampleRow), Number(run.total_samples))
+      yield* sql`UPDATE evaluation_runs SET status = ${"COMPLETED"}, completed_samples = ${completed},
+          failed_samples = ${failed}, score = ${verdict.score}, deployment_recommendation = ${verdict.deploymentRecommendation},
+          summary = ${toJson(verdict.summary)}, completed_at = ${now}, lease_owner = NULL, lease_expires_at = 0
+        WHERE id = ${runId}`
+      return true
+    })
+  )
+
+/**
  * Persisted runs on SQLite or PostgreSQL (the same statements; see
  * Dialect.ts for the one clause that differs). The queue is per sample:
  * `evaluation_sample_leases` holds a row per sample, leased by workers for
@@ -161,9 +207,12 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
     store.run(
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
+        // Runs with a sample to lease, or with none left at all (every result stored, but the run
+        // was never settled: the worker that stored the last one died before it could).
         const open = yield* sql<RunRow>`SELECT * FROM evaluation_runs r WHERE ${sql.in("status", ACTIVE)}
-            AND EXISTS (SELECT 1 FROM evaluation_sample_leases l
-              WHERE l.run_id = r.id AND ${leaseLapsed(sql, now)} AND ${hasNoResult(sql)})
+            AND (EXISTS (SELECT 1 FROM evaluation_sample_leases l
+                  WHERE l.run_id = r.id AND ${leaseLapsed(sql, now)} AND ${hasNoResult(sql)})
+              OR NOT EXISTS (SELECT 1 FROM evaluation_sample_leases l WHERE l.run_id = r.id AND ${hasNoResult(sql)}))
           ORDER BY r.created_at, r.id LIMIT ${limit}`
         const claimed: Array<RunRecord> = []
         for (const row of open) {
@@ -253,46 +302,32 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
     ),
 
   saveSampleResults: (entries, now) =>
-    store.transaction(
+    store.run(
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
-        // Runs in a fixed order: two workers' group commits lock the same runs in the same order (no deadlock).
         const runIds = [...new Set(entries.map((e) => e.runId))].sort()
+        // The results alone, durably. The run's row is not touched here: on PostgreSQL that would lock
+        // it until this commit's WAL flush, and every worker's commits for the run would queue behind it.
+        yield* sql.withTransaction(
+          Effect.gen(function* () {
+            const active = yield* sql<{ id: string }>`SELECT id FROM evaluation_runs
+              WHERE ${sql.in("id", runIds)} AND ${sql.in("status", ACTIVE)}`
+            const open = new Set(active.map((run) => run.id))
+            for (const { runId, row } of entries) {
+              if (!open.has(runId)) continue
+              yield* sql`INSERT INTO evaluation_run_samples (run_id, sample_index, sample_id, failed, result)
+                VALUES (${runId}, ${row.sampleIndex}, ${row.sampleId}, ${row.failed ? 1 : 0}, ${toJson(row.result)})
+                ON CONFLICT (run_id, sample_index) DO NOTHING`
+            }
+          })
+        )
         const completedRuns: Array<string> = []
-        for (const runId of runIds) {
-          // Locks the run's row first (PostgreSQL; SQLite has the file's write lock): the commits of
-          // one run's samples take turns, so exactly one of them sees the last result arrive.
-          const [run] = yield* sql<{ total_samples: number }>`UPDATE evaluation_runs SET modified_at = ${now}
-            WHERE id = ${runId} AND ${sql.in("status", ACTIVE)} RETURNING total_samples`
-          if (!run) continue
-          for (const { row } of entries.filter((e) => e.runId === runId)) {
-            yield* sql`INSERT INTO evaluation_run_samples (run_id, sample_index, sample_id, failed, result)
-              VALUES (${runId}, ${row.sampleIndex}, ${row.sampleId}, ${row.failed ? 1 : 0}, ${toJson(row.result)})
-              ON CONFLICT (run_id, sample_index) DO NOTHING`
-          }
-          // Counted from the rows, so a replayed sample cannot count twice.
-          const [counts] = yield* sql<{ completed: number; failed: number }>`SELECT COUNT(*) AS completed,
-              COALESCE(SUM(failed), 0) AS failed FROM evaluation_run_samples WHERE run_id = ${runId}`
-          const completed = Number(counts?.completed ?? 0)
-          const failed = Number(counts?.failed ?? 0)
-          const total = Number(run.total_samples)
-          if (completed < total) {
-            yield* sql`UPDATE evaluation_runs SET completed_samples = ${completed}, failed_samples = ${failed}
-              WHERE id = ${runId}`
-            continue
-          }
-          const rows = yield* sql<{ sample_index: number; sample_id: string; failed: number; result: string }>`SELECT *
-            FROM evaluation_run_samples WHERE run_id = ${runId} ORDER BY sample_index`
-          const verdict = summarise(rows.map(toSampleRow), total)
-          yield* sql`UPDATE evaluation_runs SET status = ${"COMPLETED"}, completed_samples = ${completed},
-              failed_samples = ${failed}, score = ${verdict.score}, deployment_recommendation = ${verdict.deploymentRecommendation},
-              summary = ${toJson(verdict.summary)}, completed_at = ${now}, lease_owner = NULL, lease_expires_at = 0
-            WHERE id = ${runId}`
-          completedRuns.push(runId)
-        }
+        for (const runId of runIds) if (yield* settleRun(sql, runId, now)) completedRuns.push(runId)
         return completedRuns
       })
     ),
+
+  settle: (runId, now) => store.run(Effect.flatMap(SqlClient.SqlClient, (sql) => settleRun(sql, runId, now))),
 
   finish: (id, _owner, outcome, now) =>
     store.run(

@@ -98,6 +98,11 @@ export interface RunStore {
     entries: ReadonlyArray<{ readonly runId: string; readonly row: RunSampleRow }>,
     now: number
   ) => Promise<ReadonlyArray<string>>
+  /**
+   * Completes the run if every sample has a result (what the last save does anyway); for a run whose
+   * last save committed but could not settle (its process died in between). `true` when this call completed it.
+   */
+  readonly settle: (runId: string, now: number) => Promise<boolean>
   /** Ends an active run FAILED or CANCELLED; `false` when it had already ended (or another owner holds it). */
   readonly finish: (id: string, owner: string, outcome: RunOutcome, now: number) => Promise<boolean>
   readonly requestCancel: (id: string, now: number) => Promise<CancelResult>

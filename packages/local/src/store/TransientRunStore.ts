@@ -91,6 +91,8 @@ export const makeTransientRunStore = (): RunStore & { readonly has: (id: string)
         totalCount: all.length
       }
     },
+    // Saving the last result completes a transient run in the same step: nothing is ever left to settle.
+    settle: async () => false,
     saveSampleResults: async (entries, now) => {
       const completedRuns: Array<string> = []
       for (const { runId, row } of entries) {

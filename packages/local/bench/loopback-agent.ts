@@ -1,0 +1,39 @@
+/**
+ * The benchmarks' fake external agent: answers every call after 20 ms. It
+ * runs in its own process: sharing a backend's event loop would charge the
+ * agent's own work to the backend.
+ */
+import { spawn } from "node:child_process"
+
+export const AGENT_DELAY_MS = 20
+
+const AGENT_SCRIPT = `
+const http = require("node:http")
+const server = http.createServer((req, res) => {
+  const chunks = []
+  req.on("data", (c) => chunks.push(c))
+  req.on("end", () => {
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8"))
+    setTimeout(() => {
+      res.writeHead(200, { "content-type": "application/json" })
+      res.end(JSON.stringify({ response: "answer to " + body.parameters.question }))
+    }, Number(process.env.AGENT_DELAY_MS))
+  })
+})
+server.keepAliveTimeout = 60000
+server.listen(0, "127.0.0.1", () => console.log(server.address().port))
+`
+
+export const startAgent = async () => {
+  const child = spawn(process.execPath, ["-e", AGENT_SCRIPT], {
+    env: { ...process.env, AGENT_DELAY_MS: String(AGENT_DELAY_MS) },
+    stdio: ["ignore", "pipe", "inherit"]
+  })
+  const port = await new Promise<string>((resolve) => child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim())))
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      child.kill()
+    }
+  }
+}

