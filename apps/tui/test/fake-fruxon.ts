@@ -24,6 +24,8 @@ export interface FakeOptions {
   readonly failRuns?: boolean
   /** Answer 404 for fruxkit's own listings (revisions, datasets), as a remote Fruxon may. */
   readonly withoutFruxkitListings?: boolean
+  /** The draft answers with this many lines instead of one. */
+  readonly responseLines?: number
 }
 
 export interface FakeFruxon {
@@ -122,7 +124,10 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
       if (Number(ifMatch) !== state.draftVersion) {
         return problem(409, "Stale draft", `the draft is at version ${state.draftVersion}, not ${ifMatch}`, "https://fruxkit.dev/problems/stale-draft")
       }
-      return json({ response: "Your order #42 ships tomorrow.", trace, sessionId: "sess-1", executionRecordId: EXECUTION, status: "COMPLETED", links: [], messageBlocks: [] })
+      const response = options.responseLines
+        ? Array.from({ length: options.responseLines }, (_, i) => `answer line ${i + 1}`).join("\n")
+        : "Your order #42 ships tomorrow."
+      return json({ response, trace, sessionId: "sess-1", executionRecordId: EXECUTION, status: "COMPLETED", links: [], messageBlocks: [] })
     }
     if (route === "GET /datasets") {
       const count = (id: string) => state.samples.filter((s) => s.datasetId === id).length + (id === GOLDEN ? 8 : 2)

@@ -35,7 +35,7 @@ describe("the command table", () => {
     const screens: Array<Array<Command>> = [
       [Command.Up, Command.Down, Command.NextSection, Command.Open, Command.DraftTest, Command.Evaluate, Command.History, Command.Reload],
       [Command.Up, Command.Down, Command.Open, Command.Left, Command.Right, Command.Toggle, Command.AddParameter, Command.RemoveParameter, Command.Run, Command.NextSection],
-      [Command.Up, Command.Down, Command.Expand, Command.Collapse, Command.Open, Command.Run, Command.EditForm, Command.NextSection, Command.Curate, Command.Reload],
+      [Command.Up, Command.Down, Command.Expand, Command.Collapse, Command.Open, Command.Run, Command.EditForm, Command.NextSection, Command.Curate, Command.Reload, Command.ViewResponse, Command.PageUp, Command.PageDown],
       [Command.NextSection, Command.CancelRun, Command.Reload, Command.Up, Command.Down, Command.Sort, Command.Open],
       [Command.Up, Command.Down, Command.Open, Command.NextPage, Command.PreviousPage, Command.Reload]
     ]

@@ -31,6 +31,7 @@ export const Command = {
   CancelRun: "cancelRun",
   NextPage: "nextPage",
   PreviousPage: "previousPage",
+  ViewResponse: "viewResponse",
   Expand: "expand",
   Collapse: "collapse"
 } as const
@@ -88,6 +89,11 @@ export const commandTable: Readonly<Record<Command, CommandSpec>> = {
   [Command.CancelRun]: { bindings: [{ input: "x", label: "x" }], hint: "cancel run", description: "Cancel the running evaluation" },
   [Command.NextPage]: { bindings: [{ input: "n", label: "n" }], hint: "next page", description: "Next page" },
   [Command.PreviousPage]: { bindings: [{ input: "p", label: "p" }], hint: "prev page", description: "Previous page" },
+  [Command.ViewResponse]: {
+    bindings: [{ input: "v", label: "v" }],
+    hint: "response",
+    description: "Read the whole response (v again: back to the trace)"
+  },
   [Command.Expand]: { bindings: [{ key: "rightArrow", label: "→" }], hint: "expand", description: "Expand the selected step" },
   [Command.Collapse]: { bindings: [{ key: "leftArrow", label: "←" }], hint: "collapse", description: "Collapse the selected step" }
 }

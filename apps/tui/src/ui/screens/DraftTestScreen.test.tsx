@@ -88,3 +88,23 @@ describe("DraftTestScreen", () => {
     expect(app.fake.state.requests.some((r) => r.includes("draft:test"))).toBe(false)
   })
 })
+
+describe("a long response", () => {
+  it("shows its first lines with the trace, and v gives it the screen to scroll through", async () => {
+    app = renderApp({ route, fake: { responseLines: 40 } })
+    await app.waitFor("draft v3")
+    await app.press("r")
+    const result = await app.waitFor("(40 lines · v read it all)")
+    expect(result).toContain("answer line 3")
+    expect(result).not.toContain("answer line 4\n")
+    expect(result).toContain("Trace")
+    await app.press("v")
+    const whole = await app.waitFor(/lines 1–\d+ of 40/)
+    expect(whole).toContain("answer line 12")
+    expect(whole).not.toContain("Trace (")
+    await app.press("j", "j")
+    await app.waitFor(/lines 3–\d+ of 40/)
+    await app.press("v")
+    await app.waitFor("Trace (")
+  })
+})

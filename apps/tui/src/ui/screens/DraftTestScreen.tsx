@@ -20,6 +20,7 @@ import { useNavigation } from "../state/NavigationContext.js"
 import { fieldAt, formFields, formReducer, initialForm, requestOf, type DraftTestForm, type FormAction } from "../state/draftTestForm.js"
 import { describeError, type Failure } from "../../describe-error.js"
 import { formatCost, formatDuration, truncate } from "../../format-units.js"
+import { wrapText } from "../../wrap-text.js"
 
 type Outcome =
   | { readonly state: "idle" }
@@ -65,6 +66,9 @@ const DraftTest = ({
   const [view, setView] = useState<"form" | "result">("form")
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set())
   const [cursor, setCursor] = useState(0)
+  // The result shows the trace with the response's first lines; `v` gives the whole response the space.
+  const [responseView, setResponseView] = useState(false)
+  const [responseScroll, setResponseScroll] = useState(0)
   const running = useRef(false)
   const ref = { tenant, agent: agentId, revision: revision.agentRevision }
 
@@ -78,6 +82,8 @@ const DraftTest = ({
       if (result.sessionId) dispatch({ type: "sessionAnswered", sessionId: result.sessionId })
       setExpanded(new Set())
       setCursor(0)
+      setResponseView(false)
+      setResponseScroll(0)
       setOutcome({ state: "done", result })
     } catch (error) {
       const failure = describeError(error)
@@ -132,12 +138,23 @@ const DraftTest = ({
     [Command.Run]: start,
     ...(outcome.state !== "idle" ? { [Command.NextSection]: () => setView("result") } : {})
   }
+  const traceHandlers: Handlers = responseView
+    ? {
+        [Command.Up]: () => setResponseScroll((s) => Math.max(0, s - 1)),
+        [Command.Down]: () => setResponseScroll((s) => s + 1),
+        [Command.PageUp]: () => setResponseScroll((s) => Math.max(0, s - 10)),
+        [Command.PageDown]: () => setResponseScroll((s) => s + 10)
+      }
+    : {
+        [Command.Up]: () => setCursor((c) => Math.max(0, c - 1)),
+        [Command.Down]: () => setCursor((c) => Math.min(Math.max(0, rows.length - 1), c + 1)),
+        [Command.Expand]: () => toggle(true),
+        [Command.Collapse]: () => toggle(false),
+        [Command.Open]: () => toggle(!(selectedRow && expanded.has(selectedRow.path)))
+      }
   const resultHandlers: Handlers = {
-    [Command.Up]: () => setCursor((c) => Math.max(0, c - 1)),
-    [Command.Down]: () => setCursor((c) => Math.min(Math.max(0, rows.length - 1), c + 1)),
-    [Command.Expand]: () => toggle(true),
-    [Command.Collapse]: () => toggle(false),
-    [Command.Open]: () => toggle(!(selectedRow && expanded.has(selectedRow.path))),
+    ...traceHandlers,
+    ...(outcome.state === "done" ? { [Command.ViewResponse]: () => setResponseView((v) => !v) } : {}),
     [Command.Run]: start,
     [Command.EditForm]: () => setView("form"),
     [Command.NextSection]: () => setView("form"),
@@ -167,6 +184,8 @@ const DraftTest = ({
           rows={rows}
           expanded={expanded}
           cursor={cursor}
+          responseView={responseView}
+          responseScroll={responseScroll}
           width={size.columns}
           height={size.rows - 1}
         />
@@ -265,6 +284,8 @@ const ResultView = ({
   rows,
   expanded,
   cursor,
+  responseView,
+  responseScroll,
   width,
   height
 }: {
@@ -272,6 +293,8 @@ const ResultView = ({
   readonly rows: ReturnType<typeof visibleSteps>
   readonly expanded: ReadonlySet<string>
   readonly cursor: number
+  readonly responseView: boolean
+  readonly responseScroll: number
   readonly width: number
   readonly height: number
 }) => {
@@ -292,7 +315,12 @@ const ResultView = ({
     case "done": {
       const { result } = outcome
       const trace = result.trace
-      const responseLines = result.response.split("\n").slice(0, 3)
+      const wrapped = wrapText(result.response, width)
+      const preview = 3
+      const room = Math.max(1, height - 2)
+      const start = Math.min(responseScroll, Math.max(0, wrapped.length - room))
+      const responseLines = responseView ? wrapped.slice(start, start + room) : wrapped.slice(0, preview)
+      const more = !responseView && wrapped.length > preview
       return (
         <Box flexDirection="column">
           <Text wrap="truncate">
@@ -306,14 +334,23 @@ const ResultView = ({
               {`paused for a human: approval request ${result.humanApprovalRequestId}`}
             </Text>
           ) : null}
-          <Text bold>Response</Text>
+          <Text bold>
+            Response
+            <Text dimColor>
+              {responseView ? ` (lines ${start + 1}–${start + responseLines.length} of ${wrapped.length} · v back to the trace)` : more ? ` (${wrapped.length} lines · v read it all)` : ""}
+            </Text>
+          </Text>
           {responseLines.map((line, i) => (
             <Text key={i} wrap="truncate">
               {truncate(line, width)}
             </Text>
           ))}
-          <Text bold>Trace (→ expand · ← collapse · c add to datasets)</Text>
-          <TraceTree rows={rows} expanded={expanded} cursor={cursor} height={Math.max(2, height - 4 - responseLines.length)} width={width} focused />
+          {responseView ? null : (
+            <>
+              <Text bold>Trace (→ expand · ← collapse · c add to datasets)</Text>
+              <TraceTree rows={rows} expanded={expanded} cursor={cursor} height={Math.max(2, height - 5 - responseLines.length)} width={width} focused />
+            </>
+          )}
         </Box>
       )
     }
