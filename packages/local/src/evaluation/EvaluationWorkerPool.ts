@@ -149,32 +149,47 @@ export class EvaluationWorkerPool {
       }
       const samples = await this.ctx.store.run(SampleRepository.findSamples(run.sampleIds))
       const byId = new Map(samples.map((s) => [s.id, s]))
-      // Samples are leased a few at a time (twice the slots, so a slot never waits for a claim),
-      // so workers in other processes get the rest of a large run. The run ends when its last
-      // result is committed, by whichever worker stores it (saveSampleResults); this loop only
-      // stops when there is nothing left to lease.
+      // Samples are leased a few at a time (up to twice the slots, so a slot never waits for a
+      // claim), so workers in other processes get the rest of a large run. A sample whose evaluation
+      // is done no longer counts against the batch while its result waits for the group commit, so
+      // a slow commit does not leave slots idle. The run ends when its last result is committed, by
+      // whichever worker stores it (saveSampleResults); this loop stops when nothing is left to lease.
       const batch = this.options.concurrency * 2
       const inFlight = new Set<Promise<void>>()
+      let evaluating = 0
+      let nudge = () => {}
       let failure: unknown
       let exhausted = false
       while (!signal.aborted && failure === undefined) {
-        if (!exhausted && inFlight.size <= this.options.concurrency) {
-          const indexes = await store.claimSamples(run.id, this.owner, Date.now(), this.options.leaseMs, batch - inFlight.size)
+        // Made before the claim: anything that settles meanwhile makes the wait below return at once.
+        const nudged = new Promise<void>((resolve) => (nudge = resolve))
+        if (!exhausted && evaluating <= this.options.concurrency) {
+          const indexes = await store.claimSamples(run.id, this.owner, Date.now(), this.options.leaseMs, batch - evaluating)
           if (indexes.length === 0) exhausted = true
           for (const index of indexes) {
             const sampleId = run.sampleIds[index]!
-            const task: Promise<void> = this.runSample(store, run, plan, byId.get(sampleId), sampleId, index, signal).then(
-              () => void inFlight.delete(task),
+            evaluating++
+            const evaluated = () => {
+              evaluating--
+              nudge()
+            }
+            const task: Promise<void> = this.runSample(store, run, plan, byId.get(sampleId), sampleId, index, signal, evaluated).then(
+              () => {
+                inFlight.delete(task)
+                nudge()
+              },
               (error) => {
                 inFlight.delete(task)
                 if (!signal.aborted) failure ??= error
+                nudge()
               }
             )
             inFlight.add(task)
           }
+          if (indexes.length > 0) continue
         }
         if (inFlight.size === 0) break
-        await Promise.race(inFlight)
+        await nudged
       }
       await Promise.allSettled(inFlight)
       if (signal.aborted) {
@@ -204,9 +219,15 @@ export class EvaluationWorkerPool {
     sample: StoredSample | undefined,
     sampleId: string,
     index: number,
-    signal: AbortSignal
+    signal: AbortSignal,
+    evaluated: () => void
   ): Promise<void> {
-    await this.semaphore.acquire(signal)
+    try {
+      await this.semaphore.acquire(signal)
+    } catch (error) {
+      evaluated()
+      throw error
+    }
     let row: RunSampleRow
     try {
       if (signal.aborted) throw signal.reason
@@ -229,6 +250,7 @@ export class EvaluationWorkerPool {
       if (signal.aborted) throw signal.reason
     } finally {
       this.semaphore.release()
+      evaluated()
     }
     // The slot is free while the result waits for its group commit; the sample counts as done only after it.
     if (signal.aborted) throw signal.reason
