@@ -9,7 +9,7 @@ import { HTTPException } from "hono/http-exception"
 import type { Logger } from "pino"
 import type { GatewayConfig } from "./config.js"
 import type { GatewayEnv } from "./env.js"
-import { IdempotencyStore } from "./idempotency/store.js"
+import { MemoryIdempotencyStore, type IdempotencyStore } from "./idempotency/store.js"
 import { createLogger } from "./logger.js"
 import { createMetrics, type GatewayMetrics } from "./metrics.js"
 import { accessLog } from "./middleware/access-log/index.js"
@@ -40,6 +40,8 @@ export interface GatewayDeps {
   readonly metrics?: GatewayMetrics
   /** Overrides for core's retry policy (tests shorten the delays). */
   readonly retry?: Partial<RetryPolicy.Options>
+  /** Default: in this process's memory. main.ts passes the shared one when FRUXKIT_DATABASE_URL is set. */
+  readonly idempotency?: IdempotencyStore
   /** Overrides for core's run-polling schedule (tests poll faster). */
   readonly pollOptions?: { readonly initialDelay?: Duration.DurationInput; readonly maxDelay?: Duration.DurationInput }
 }
@@ -64,10 +66,22 @@ export interface Gateway {
 /** Secrets of this configuration, to be scrubbed from every log line. */
 export const configSecrets = (config: GatewayConfig): Array<string> => [
   ...config.apiKeys.map((k) => k.key),
+  ...databaseSecrets(config.databaseUrl),
   ...(config.upstream.mode === "remote"
     ? [config.upstream.token, ...(config.upstream.executionKey ? [config.upstream.executionKey] : [])]
     : [])
 ]
+
+/** The database URL and its password, so neither shows in a log line. */
+const databaseSecrets = (url: string | undefined): Array<string> => {
+  if (url === undefined) return []
+  try {
+    const password = decodeURIComponent(new URL(url).password)
+    return password ? [url, password] : [url]
+  } catch {
+    return [url]
+  }
+}
 
 const WAIT_ENDPOINTS = new Set(["evaluate", "getEvaluationRun"])
 const DEDUPE_ENDPOINTS = new Set(["addToDatasets"])
@@ -92,7 +106,7 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
     )
   const watchers = new RunWatchers({ awaitRun, metrics, finishedTtlMs: config.finishedRunTtlMs })
   const streams = new EventStreams()
-  const idempotency = new IdempotencyStore({ ttlMs: config.idempotencyTtlMs })
+  const idempotency = deps.idempotency ?? new MemoryIdempotencyStore({ ttlMs: config.idempotencyTtlMs })
   const forward = createForwarder({ upstream, metrics, ...(deps.retry ? { retry: deps.retry } : {}) })
 
   let shuttingDown = false

@@ -41,6 +41,12 @@ export interface GatewayConfig {
   /** How long a finished run stays cached for waiters and streams. */
   readonly finishedRunTtlMs: number
   readonly idempotencyTtlMs: number
+  /**
+   * PostgreSQL shared by several gateways (and the embedded backend's store
+   * and workers): idempotency records and per-key rate limits live there, so
+   * any gateway behind a load balancer keeps the promises of one.
+   */
+  readonly databaseUrl: string | undefined
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent"
 }
 
@@ -100,6 +106,14 @@ export const OPTIONS: ReadonlyArray<OptionSpec> = [
     value: "",
     defaultText: "(none)",
     description: "gateway API keys: `key=tenant1,tenant2;key2=*` (environment only)"
+  },
+  {
+    flag: "",
+    env: "FRUXKIT_DATABASE_URL",
+    value: "",
+    defaultText: "(none: SQLite, state in this process)",
+    description:
+      "postgres://…: the embedded backend's store and run queue, and the idempotency records and rate limits every gateway on it shares (environment only: it holds a password)"
   },
   {
     flag: "--api-keys-file",
@@ -364,6 +378,19 @@ export const parseConfig = (argv: ReadonlyArray<string>, env: Readonly<Record<st
     bodyLimitBytes = parsed
   }
 
+  const databaseUrl = env.FRUXKIT_DATABASE_URL || undefined
+  if (databaseUrl !== undefined) {
+    // The URL holds a password: no error echoes it.
+    let valid = false
+    try {
+      const parsedUrl = new URL(databaseUrl)
+      valid = parsedUrl.protocol === "postgres:" || parsedUrl.protocol === "postgresql:"
+    } catch {
+      valid = false
+    }
+    if (!valid) throw new ConfigError("FRUXKIT_DATABASE_URL: expected postgres://user:password@host:port/database")
+  }
+
   const logLevel = raw("--log-level")?.value ?? "info"
   if (!(LOG_LEVELS as ReadonlyArray<string>).includes(logLevel)) {
     throw new ConfigError(`--log-level / LOG_LEVEL: expected one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`)
@@ -385,6 +412,7 @@ export const parseConfig = (argv: ReadonlyArray<string>, env: Readonly<Record<st
       shutdownDeadlineMs: duration("--shutdown-deadline", 10_000),
       finishedRunTtlMs: 10 * 60_000,
       idempotencyTtlMs: 24 * 60 * 60_000,
+      databaseUrl,
       logLevel: logLevel as GatewayConfig["logLevel"]
     }
   }

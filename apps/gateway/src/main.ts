@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net"
 import { configSecrets, createGateway } from "./app.js"
 import { ConfigError, helpText, isLoopback, parseConfig, type GatewayConfig } from "./config.js"
 import { createLogger } from "./logger.js"
+import { SharedIdempotencyStore } from "./idempotency/shared.js"
 import { startLocalBackend } from "./upstream/embedded.js"
 import type { Upstream } from "./upstream/index.js"
 import { createRemoteUpstream } from "./upstream/remote.js"
@@ -23,7 +24,15 @@ const startUpstream = (config: GatewayConfig): Promise<Upstream> =>
           connections: config.upstream.connections
         })
       )
-    : startLocalBackend(config.upstream.dataDir)
+    : startLocalBackend(config.upstream.dataDir, config.databaseUrl)
+
+/** With FRUXKIT_DATABASE_URL, idempotency records live in the database every gateway shares. */
+const openSharedState = async (config: GatewayConfig) => {
+  if (config.databaseUrl === undefined) return undefined
+  const { openSharedStore } = await import("@fruxkit/local")
+  const shared = await openSharedStore(config.databaseUrl, { ttlMs: config.idempotencyTtlMs })
+  return { shared, idempotency: new SharedIdempotencyStore(shared, { waitMs: config.requestTimeoutMs }) }
+}
 
 /**
  * The start-up banner (plain text on stderr, apart from the JSON logs on
@@ -70,7 +79,12 @@ const main = async (): Promise<void> => {
   const config = parsed.config
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) })
   const upstream = await startUpstream(config)
-  const gateway = createGateway(config, { upstream, logger })
+  const sharedState = await openSharedState(config)
+  const gateway = createGateway(config, {
+    upstream,
+    logger,
+    ...(sharedState ? { idempotency: sharedState.idempotency } : {})
+  })
 
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: gateway.app.fetch, port: config.port, hostname: config.host }, () => resolve(s))
@@ -102,6 +116,7 @@ const main = async (): Promise<void> => {
     clearTimeout(deadline)
     await gateway.close()
     await upstream.close()
+    await sharedState?.shared.close()
     logger.info({}, "stopped")
     logger.flush?.()
     process.exit(0)

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest"
-import { fingerprintOf, IdempotencyStore, type StoredResponse } from "../src/idempotency/store.js"
+import { fingerprintOf, MemoryIdempotencyStore, type StoredResponse } from "../src/idempotency/store.js"
 
 const ok = (text: string, status = 200): StoredResponse => ({ status, headers: {}, body: new TextEncoder().encode(text) })
 
-describe("IdempotencyStore", () => {
+describe("MemoryIdempotencyStore", () => {
   it("forgets an answer after its TTL", async () => {
     let now = 0
-    const store = new IdempotencyStore({ ttlMs: 1000, now: () => now })
+    const store = new MemoryIdempotencyStore({ ttlMs: 1000, now: () => now })
     let calls = 0
     const op = async () => ok(String(++calls))
     expect((await store.run("k", "f", op)).replayed).toBe(false)
@@ -19,7 +19,7 @@ describe("IdempotencyStore", () => {
   })
 
   it("does not keep failures or 429s; concurrent waiters share a thrown error", async () => {
-    const store = new IdempotencyStore({ ttlMs: 10_000 })
+    const store = new MemoryIdempotencyStore({ ttlMs: 10_000 })
     await store.run("k429", "f", async () => ok("slow down", 429))
     expect(store.size).toBe(0)
     let fail!: (e: unknown) => void
@@ -32,7 +32,7 @@ describe("IdempotencyStore", () => {
   })
 
   it("evicts the oldest stored answers past maxEntries", async () => {
-    const store = new IdempotencyStore({ ttlMs: 10_000, maxEntries: 2 })
+    const store = new MemoryIdempotencyStore({ ttlMs: 10_000, maxEntries: 2 })
     for (const k of ["a", "b", "c"]) await store.run(k, "f", async () => ok(k))
     expect(store.size).toBe(2)
     expect((await store.run("a", "f", async () => ok("a2"))).replayed).toBe(false)

@@ -4,8 +4,9 @@
  * with a different request is a 409; a repeat that arrives while the first
  * is still running waits for it instead of calling upstream twice.
  *
- * Kept in memory: one gateway process. Behind a load balancer, route by key
- * or move this map to a shared store (the interface is two methods).
+ * `MemoryIdempotencyStore` serves one gateway process; with
+ * FRUXKIT_DATABASE_URL every gateway on that database shares the records
+ * instead (`SharedIdempotencyStore` in shared.ts).
  */
 import { createHash } from "node:crypto"
 import { GatewayProblem } from "../problem.js"
@@ -48,10 +49,31 @@ const canonicalJson = (value: unknown): string => {
     .join(",")}}`
 }
 
-/** Worth replaying: the outcome is final. 5xx, 408 and 429 say "try again", so they are not kept. */
-const isFinal = (status: number) => status < 500 && status !== 408 && status !== 429
+export interface IdempotencyStore {
+  /**
+   * Run `operation` once per (scope, key). `replayed` says whether this
+   * caller got a stored (or concurrently produced) answer. The same key with
+   * another fingerprint is a 409 problem.
+   */
+  readonly run: (
+    scopedKey: string,
+    fingerprint: string,
+    operation: () => Promise<StoredResponse>
+  ) => Promise<{ readonly response: StoredResponse; readonly replayed: boolean }>
+}
 
-export class IdempotencyStore {
+export const keyReusedProblem = () =>
+  new GatewayProblem(
+    409,
+    "idempotency-key-reused",
+    "Idempotency key reused",
+    "this Idempotency-Key was already used with a different request; use a new key for a new request"
+  )
+
+/** Worth replaying: the outcome is final. 5xx, 408 and 429 say "try again", so they are not kept. */
+export const isFinal = (status: number) => status < 500 && status !== 408 && status !== 429
+
+export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly entries = new Map<string, Entry>()
   private readonly now: () => number
   private readonly maxEntries: number
@@ -66,10 +88,6 @@ export class IdempotencyStore {
     return this.entries.size
   }
 
-  /**
-   * Run `operation` once per (scope, key). `replayed` says whether this
-   * caller got a stored (or concurrently produced) answer.
-   */
   async run(
     scopedKey: string,
     fingerprint: string,
@@ -81,12 +99,7 @@ export class IdempotencyStore {
       this.entries.delete(scopedKey)
     } else if (existing !== undefined) {
       if (existing.fingerprint !== fingerprint) {
-        throw new GatewayProblem(
-          409,
-          "idempotency-key-reused",
-          "Idempotency key reused",
-          "this Idempotency-Key was already used with a different request; use a new key for a new request"
-        )
+        throw keyReusedProblem()
       }
       const response = existing.state === "stored" ? existing.response : await existing.done
       return { response, replayed: true }

