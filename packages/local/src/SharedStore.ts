@@ -30,6 +30,8 @@ const RUNNING_TTL_MS = 60_000
 /** Expired rows are deleted at most this often per process (reads ignore them anyway). */
 const SWEEP_EVERY_MS = 60_000
 const AWAIT_POLL_MS = 50
+/** A key that other callers keep claiming and releasing between our insert and our read (a retry storm). */
+const CLAIM_ATTEMPTS = 5
 
 export type IdempotencyClaim =
   | { readonly claimed: true; readonly token: string }
@@ -76,13 +78,14 @@ export const openSharedStore = async (databaseUrl: string, options: SharedStoreO
         await store.run(IdempotencyRepository.sweep(at))
       }
       const token = randomUUID()
-      for (;;) {
+      for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
         const claimed = await store.transaction(IdempotencyRepository.claim(scopedKey, fingerprint, token, at, at + runningTtlMs))
         if (claimed) return { claimed: true, token }
         const record = await getIdempotencyRecord(scopedKey)
         // The winner released or expired between our insert and our read: try again.
         if (record) return { claimed: false, record }
       }
+      throw new Error(`openSharedStore: key ${JSON.stringify(scopedKey)} was claimed and released ${CLAIM_ATTEMPTS} times in a row`)
     },
     putIdempotencyRecord: (scopedKey, token, response) =>
       store.run(IdempotencyRepository.complete(scopedKey, token, response, now() + ttlMs)),

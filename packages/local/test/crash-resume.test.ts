@@ -4,37 +4,25 @@
  * The run resumes and completes; samples judged before the kill are not
  * run again (their results and the external agent's call log prove it).
  */
-import { spawn, type ChildProcess } from "node:child_process"
-import * as path from "node:path"
+import type { ChildProcess } from "node:child_process"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as SqliteDatabase from "../src/store/SqliteDatabase.js"
 import * as Store from "../src/store/Store.js"
+import { spawnLocal } from "./processes.js"
 import { AGENT_PATH, sendJson, startServer, tempDir, type LoopbackServer } from "./support.js"
 
-const packageDir = path.resolve(import.meta.dirname, "..")
-
-const startBackend = (dataDir: string): Promise<{ child: ChildProcess; url: string }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--conditions=development", "--import", "tsx", "src/main.ts", "--port", "0", "--data-dir", dataDir, "--concurrency", "2", "--lease-ms", "800"],
-      { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] }
-    )
-    let output = ""
-    const timer = setTimeout(() => reject(new Error(`backend did not start: ${output}`)), 30_000)
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /listening on (http:\/\/[^\s]+)/.exec(output)
-      if (match) {
-        clearTimeout(timer)
-        resolve({ child, url: match[1]! })
-      }
-    })
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()))
-    child.on("exit", (code) => reject(new Error(`backend exited with ${code}: ${output}`)))
-  })
+const startBackend = async (dataDir: string): Promise<{ child: ChildProcess; url: string }> => {
+  const started = await spawnLocal(
+    "src/main.ts",
+    ["--port", "0", "--data-dir", dataDir, "--concurrency", "2", "--lease-ms", "800"],
+    {},
+    /listening on (http:\/\/[^\s]+)/,
+    30_000
+  )
+  return { child: started.child, url: started.ready[1]! }
+}
 
 const judgedSamples = async (dataDir: string): Promise<Map<number, string>> => {
   const store = await Store.open(SqliteDatabase.layer(dataDir))
