@@ -131,8 +131,12 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
     await store.close()
     throw error
   }
-  const pool = new EvaluationWorkerPool(ctx, { concurrency, leaseMs, claimPersisted: options.workers ?? true })
+  const claimPersisted = options.workers ?? true
+  const pool = new EvaluationWorkerPool(ctx, { concurrency, leaseMs, claimPersisted })
   pool.start()
+  // Runs enqueued by other processes (gateways) wake this one's workers at once, not at the next poll.
+  const stopListening =
+    databaseUrl !== undefined && claimPersisted ? await PgDatabase.listenForEnqueuedRuns(databaseUrl, () => pool.wake()) : undefined
   const app = makeApp(ctx, { wake: () => pool.wake(), cancelLocal: (id) => pool.cancelLocal(id) })
   let closing: Promise<void> | undefined
   return {
@@ -140,7 +144,9 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
     fetch: async (request) => app.fetch(request),
     workerId: pool.owner,
     close: () => {
-      closing ??= pool.close().then(() => store.close())
+      closing ??= Promise.resolve(stopListening?.())
+        .then(() => pool.close())
+        .then(() => store.close())
       return closing
     }
   }

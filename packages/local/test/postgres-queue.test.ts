@@ -93,6 +93,28 @@ describe("the sample queue's statements under concurrency (three connection pool
     expect(new Set(leased).size).toBe(200)
   })
 
+  it("announces a stored run to listening workers in other processes (so they need not wait for their poll)", async () => {
+    const url = await createDatabase()
+    const announcer = await Store.open(PgDatabase.layer(url, { maxConnections: 2 }))
+    let heard = 0
+    const stop = await PgDatabase.listenForEnqueuedRuns(url, () => heard++)
+    try {
+      // LISTEN is issued in the background: insert until one is heard, then check each insert is.
+      for (let i = 0; i < 100 && heard === 0; i++) {
+        await makeSqlRunStore(announcer).insert(runRecord(randomUUID(), 1))
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      const before = heard
+      expect(before).toBeGreaterThan(0)
+      await makeSqlRunStore(announcer).insert(runRecord(randomUUID(), 1))
+      for (let i = 0; i < 100 && heard === before; i++) await new Promise((r) => setTimeout(r, 20))
+      expect(heard).toBe(before + 1)
+    } finally {
+      await stop()
+      await announcer.close()
+    }
+  })
+
   it("completes and summarises a run exactly once when its last samples commit at the same time", async () => {
     const runId = randomUUID()
     await makeSqlRunStore(stores[0]!).insert(runRecord(runId, 30))

@@ -10,6 +10,9 @@
  *   waiting for its WAL flush (it holds the run's row lock meanwhile, and
  *   the next update recomputes it from durable results anyway). SQLite's
  *   durability is a connection setting, left as it is.
+ * - Waking workers: on PostgreSQL a new persisted run is announced with
+ *   `pg_notify` (delivered at commit), so idle workers in other processes
+ *   start at once instead of at their next poll (PgDatabase listens).
  * - Migrations at start: several processes may start at once on one
  *   PostgreSQL database. The Migrator's own "is the table there?" probe and
  *   `CREATE TABLE` race between processes, so every start takes one advisory
@@ -27,6 +30,15 @@ export const skipLockedRows = (sql: SqlClient.SqlClient): Fragment =>
 /** Inside a transaction whose loss in a server crash is harmless: commit without waiting for the disk. */
 export const relaxCommitDurability = (sql: SqlClient.SqlClient): Effect.Effect<void, SqlError> =>
   sql.onDialectOrElse({ pg: () => Effect.asVoid(sql`SET LOCAL synchronous_commit = off`), orElse: () => Effect.void })
+
+export const RUN_ENQUEUED_CHANNEL = "fruxkit_run_enqueued"
+
+/** Inside the transaction that stores a run: tells listening workers once it commits. The payload is the run id. */
+export const announceRunEnqueued = (sql: SqlClient.SqlClient, runId: string): Effect.Effect<void, SqlError> =>
+  sql.onDialectOrElse({
+    pg: () => Effect.asVoid(sql`SELECT pg_notify(${RUN_ENQUEUED_CHANNEL}, ${runId})`),
+    orElse: () => Effect.void
+  })
 
 /** An arbitrary, fixed key: "fruxkit" in ASCII, so other tools' advisory locks are unlikely to collide. */
 const MIGRATION_LOCK_KEY = 0x66727578_6b6974n

@@ -5,7 +5,7 @@ import * as Effect from "effect/Effect"
 import type { EvaluationRunSampleResult, EvaluationRunSummary, PageOf } from "@fruxkit/core"
 import { encodeCursor, toPage, type PageRequest } from "./page-token.js"
 import { summarise } from "../evaluation/summary.js"
-import { relaxCommitDurability, skipLockedRows } from "./Dialect.js"
+import { announceRunEnqueued, relaxCommitDurability, skipLockedRows } from "./Dialect.js"
 import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
 import { fromJson, toJson, type SqlEffect, type Store } from "./Store.js"
 
@@ -190,6 +190,7 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
         for (let at = 0; at < rows.length; at += LEASE_ROWS_PER_INSERT) {
           yield* sql`INSERT INTO evaluation_sample_leases ${sql.insert(rows.slice(at, at + LEASE_ROWS_PER_INSERT))}`
         }
+        yield* announceRunEnqueued(sql, run.id)
       })
     ),
 

@@ -6,8 +6,14 @@
  */
 import * as PgClient from "@effect/sql-pg/PgClient"
 import type * as SqlClient from "@effect/sql/SqlClient"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
+import { RUN_ENQUEUED_CHANNEL } from "./Dialect.js"
 
 /**
  * Result parsing by type OID, so rows look as they do from SQLite: numbers
@@ -37,3 +43,23 @@ export const layer = (url: string, options: PgOptions = {}): Layer.Layer<SqlClie
     applicationName: "fruxkit-local",
     types: { getTypeParser: parseResultValue as never }
   }).pipe(Layer.orDie)
+
+/**
+ * Calls `onEnqueued` whenever any process stores a persisted run on this
+ * database (Dialect.announceRunEnqueued), over one dedicated connection.
+ * Best effort: while the connection is down the workers' poll still finds
+ * runs, and it listens again every second. Resolves to a stop function.
+ */
+export const listenForEnqueuedRuns = async (url: string, onEnqueued: () => void): Promise<() => Promise<void>> => {
+  const runtime = ManagedRuntime.make(
+    PgClient.layer({ url: Redacted.make(url), maxConnections: 1, applicationName: "fruxkit-local-listener" })
+  )
+  const listening = Effect.flatMap(PgClient.PgClient, (client) =>
+    Stream.runForEach(client.listen(RUN_ENQUEUED_CHANNEL), () => Effect.sync(onEnqueued))
+  ).pipe(Effect.retry(Schedule.spaced("1 second")), Effect.catchAllCause(() => Effect.void))
+  const fiber = runtime.runFork(listening)
+  return async () => {
+    await Effect.runPromise(Fiber.interrupt(fiber))
+    await runtime.dispose()
+  }
+}
