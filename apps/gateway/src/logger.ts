@@ -29,6 +29,58 @@ export const createLogger = (options: LoggerOptions): Logger => {
       },
       hooks: { streamWrite: scrub }
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false })
+    options.destination ?? batched(pino.destination({ dest: 1, sync: true }))
   )
+}
+
+interface Out {
+  write(text: string): boolean
+  flush(cb?: (error?: Error) => void): void
+  flushSync(): void
+}
+
+/** Every batching destination, drained on exit (before pino's own exit hook flushes sonic-boom: this one is registered first). */
+const live = new Set<{ drain: () => void }>()
+process.on("exit", () => {
+  for (const destination of live) destination.drain()
+})
+
+/**
+ * The lines of one event-loop turn, written to stdout as one synchronous
+ * write (pino's own default is a synchronous sonic-boom). Measured under load
+ * (README, Benchmarks): a line per asynchronous sonic-boom write cost ≈ 20 µs
+ * of CPU per request (sonic-boom re-measures its pending buffer on every
+ * write, and each write is a thread-pool round trip); batched and
+ * synchronous, ≈ 6 µs. A line is written at most one turn after it is
+ * logged, and lines still pending when the process exits are written first.
+ */
+const batched = (out: Out): DestinationStream & { flush: (cb?: (error?: Error) => void) => void; flushSync: () => void } => {
+  let pending: Array<string> = []
+  let scheduled = false
+  const drain = () => {
+    scheduled = false
+    if (pending.length === 0) return
+    const text = pending.length === 1 ? pending[0]! : pending.join("")
+    pending = []
+    out.write(text)
+  }
+  live.add({ drain })
+  return {
+    write: (line: string) => {
+      pending.push(line)
+      if (!scheduled) {
+        scheduled = true
+        setImmediate(drain)
+      }
+      return true
+    },
+    flush: (cb) => {
+      drain()
+      out.flush(cb)
+    },
+    flushSync: () => {
+      drain()
+      out.flushSync()
+    }
+  }
 }

@@ -10,7 +10,7 @@ import type { IncomingMessage } from "node:http"
 import type { Logger } from "pino"
 import type { GatewayEnv } from "./env.js"
 
-const incomingOf = (c: Context): IncomingMessage | undefined =>
+export const incomingOf = (c: Context): IncomingMessage | undefined =>
   (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
 
 /** One request header (lower-case name), or undefined. */

@@ -10,10 +10,18 @@ export interface AccessLogOptions {
   readonly metrics: GatewayMetrics
 }
 
-export const accessLog = (options: AccessLogOptions) =>
-  async function accessLog(c: Context<GatewayEnv>, next: Next) {
+export const accessLog = (options: AccessLogOptions) => {
+  const write = writeAccessLog(options)
+  return async function accessLog(c: Context<GatewayEnv>, next: Next) {
     const started = performance.now()
     await next()
+    write(c, started)
+  }
+}
+
+/** The line and the sample for a request that began at `started` (`performance.now()`), once its answer is known. */
+export const writeAccessLog = (options: AccessLogOptions) =>
+  function writeAccessLog(c: Context<GatewayEnv>, started: number): void {
     const route = c.get("routeName") ?? "unmatched"
     const status = c.res.status
     options.metrics.countRequest(route, c.req.method, status)

@@ -38,13 +38,14 @@ const unauthorized = (detail: string) =>
     "www-authenticate": 'Bearer realm="fruxkit-gateway"'
   })
 
-export const auth = (options: AuthOptions) => {
+/** The step itself (sets the principal, or throws 401/403), for a caller that runs several steps in one middleware. */
+export const authenticate = (options: AuthOptions) => {
   const grants = options.keys.map((grant, index) => ({
     digest: digest(grant.key),
     principal: { id: `key#${index + 1}`, tenants: grant.tenants } satisfies Principal
   }))
 
-  return async function auth(c: Context<GatewayEnv>, next: Next) {
+  return (c: Context<GatewayEnv>): void => {
     let principal: Principal
     if (grants.length === 0) {
       principal = { id: clientAddress(c), tenants: "*" }
@@ -69,6 +70,13 @@ export const auth = (options: AuthOptions) => {
         throw new GatewayProblem(403, "forbidden", "Forbidden", `this API key may not use tenant "${tenant}"`)
       }
     }
+  }
+}
+
+export const auth = (options: AuthOptions) => {
+  const step = authenticate(options)
+  return async function auth(c: Context<GatewayEnv>, next: Next) {
+    step(c)
     await next()
   }
 }

@@ -6,27 +6,92 @@
 import type { Context, Next } from "hono"
 import type { GatewayEnv } from "../../env.js"
 import { GatewayProblem } from "../../problem.js"
-import { bodyChunks, header } from "../../request-context.js"
+import type { IncomingMessage } from "node:http"
+import { bodyChunks, header, incomingOf } from "../../request-context.js"
 
 export interface BodyLimitOptions {
   readonly maxBytes: number
 }
 
-export const bodyLimit = (options: BodyLimitOptions) => {
+/**
+ * The step itself, for a caller that runs several steps in one middleware:
+ * sets `rawBody`, synchronously (returning undefined) when the method has no body.
+ */
+const joined = (parts: ReadonlyArray<Uint8Array>, size: number): Uint8Array | undefined => {
+  if (size === 0) return undefined
+  if (parts.length === 1) return parts[0]!
+  const bytes = new Uint8Array(size)
+  let offset = 0
+  for (const part of parts) {
+    bytes.set(part, offset)
+    offset += part.byteLength
+  }
+  return bytes
+}
+
+/**
+ * Node's request read with its events: the same as iterating it with
+ * `for await`, without an async iterator per request (measured: a few µs of
+ * a proxied POST). Past the limit, reading stops at once.
+ */
+const readIncoming = (incoming: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<Uint8Array | undefined> =>
+  new Promise((resolve, reject) => {
+    const parts: Array<Uint8Array> = []
+    let size = 0
+    const done = () => {
+      incoming.off("data", onData)
+      incoming.off("end", onEnd)
+      incoming.off("error", onError)
+      incoming.off("close", onClose)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength
+      if (size > maxBytes) {
+        done()
+        // Stop reading at once: a client streaming a huge body is not buffered
+        // (after the answer, @hono/node-server drains or closes the rest).
+        incoming.pause()
+        reject(tooLarge())
+        return
+      }
+      parts.push(chunk)
+    }
+    const onEnd = () => {
+      done()
+      resolve(joined(parts, size))
+    }
+    const onError = (error: Error) => {
+      done()
+      reject(error)
+    }
+    const onClose = () => {
+      done()
+      const error = new Error("Premature close") as Error & { code: string }
+      error.code = "ERR_STREAM_PREMATURE_CLOSE"
+      reject(error)
+    }
+    if (incoming.readableEnded) return resolve(undefined)
+    incoming.on("data", onData)
+    incoming.on("end", onEnd)
+    incoming.on("error", onError)
+    incoming.on("close", onClose)
+  })
+
+export const readBody = (options: BodyLimitOptions) => {
   if (!(options.maxBytes > 0)) throw new Error("bodyLimit: maxBytes must be > 0")
   const tooLarge = () =>
     new GatewayProblem(413, "payload-too-large", "Payload too large", `the request body exceeds ${options.maxBytes} bytes`, {
       limit: options.maxBytes
     })
 
-  return async function bodyLimit(c: Context<GatewayEnv>, next: Next) {
-    const method = c.req.method
-    if (method === "GET" || method === "HEAD" || method === "DELETE") {
-      c.set("rawBody", undefined)
-      return next()
-    }
+  const read = async (c: Context<GatewayEnv>): Promise<void> => {
     const declared = header(c, "content-length")
     if (declared !== undefined && Number(declared) > options.maxBytes) throw tooLarge()
+    const incoming = incomingOf(c)
+    if (incoming !== undefined) {
+      c.set("rawBody", await readIncoming(incoming, options.maxBytes, tooLarge))
+      return
+    }
     const chunks = bodyChunks(c)
     const parts: Array<Uint8Array> = []
     let size = 0
@@ -38,18 +103,23 @@ export const bodyLimit = (options: BodyLimitOptions) => {
         parts.push(chunk)
       }
     }
-    let bytes: Uint8Array | undefined
-    if (size === 0) bytes = undefined
-    else if (parts.length === 1) bytes = parts[0]!
-    else {
-      bytes = new Uint8Array(size)
-      let offset = 0
-      for (const part of parts) {
-        bytes.set(part, offset)
-        offset += part.byteLength
-      }
+    c.set("rawBody", joined(parts, size))
+  }
+  return (c: Context<GatewayEnv>): Promise<void> | undefined => {
+    const method = c.req.method
+    if (method === "GET" || method === "HEAD" || method === "DELETE") {
+      c.set("rawBody", undefined)
+      return undefined
     }
-    c.set("rawBody", bytes)
+    return read(c)
+  }
+}
+
+export const bodyLimit = (options: BodyLimitOptions) => {
+  const step = readBody(options)
+  return async function bodyLimit(c: Context<GatewayEnv>, next: Next) {
+    const reading = step(c)
+    if (reading !== undefined) await reading
     await next()
   }
 }

@@ -20,32 +20,48 @@ export interface LoadShedOptions {
 export interface LoadShed {
   readonly middleware: (c: Context<GatewayEnv>, next: Next) => Promise<void>
   readonly inFlight: () => number
+  /**
+   * The step itself, for a caller that runs several steps in one middleware:
+   * throws the 503 past the cap, else returns whether the request was counted
+   * (not exempt) — then `leave()` must be called when it is done.
+   */
+  readonly enter: (c: Context<GatewayEnv>) => boolean
+  readonly leave: () => void
 }
 
 export const loadShed = (options: LoadShedOptions): LoadShed => {
   if (!(options.max >= 1)) throw new Error("loadShed: max must be ≥ 1")
   let inFlight = 0
   const retryAfter = retryAfterHeader(options.retryAfterSeconds ?? 1)
+  const enter = (c: Context<GatewayEnv>): boolean => {
+    if (options.exempt?.(c)) return false
+    if (inFlight >= options.max) {
+      options.metrics?.shed.inc()
+      throw new GatewayProblem(
+        503,
+        "overloaded",
+        "Service overloaded",
+        `the gateway is at its upstream concurrency cap (${options.max}); retry shortly`,
+        undefined,
+        retryAfter
+      )
+    }
+    inFlight++
+    return true
+  }
+  const leave = () => {
+    inFlight--
+  }
   return {
     inFlight: () => inFlight,
+    enter,
+    leave,
     middleware: async function loadShed(c: Context<GatewayEnv>, next: Next) {
-      if (options.exempt?.(c)) return next()
-      if (inFlight >= options.max) {
-        options.metrics?.shed.inc()
-        throw new GatewayProblem(
-          503,
-          "overloaded",
-          "Service overloaded",
-          `the gateway is at its upstream concurrency cap (${options.max}); retry shortly`,
-          undefined,
-          retryAfter
-        )
-      }
-      inFlight++
+      if (!enter(c)) return next()
       try {
         await next()
       } finally {
-        inFlight--
+        leave()
       }
     }
   }

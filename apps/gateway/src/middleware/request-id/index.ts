@@ -20,14 +20,22 @@ export interface RequestIdOptions {
 /** Printable, short, no spaces: anything else could forge log lines or bloat them. */
 const ACCEPTABLE = /^[A-Za-z0-9._:@/+=-]{1,128}$/
 
-export const requestId = (options: RequestIdOptions) => {
+/** The step itself, for a caller that runs several steps in one middleware (app.ts). */
+export const assignRequestId = (options: RequestIdOptions) => {
   const header = (options.header ?? "x-request-id").toLowerCase()
-  return async function requestId(c: Context<GatewayEnv>, next: Next) {
+  return (c: Context<GatewayEnv>): void => {
     const given = requestHeader(c, header)
     const id = given !== undefined && ACCEPTABLE.test(given) ? given : randomUUID()
     c.set("requestId", id)
     // The base logger; `requestLog(c)` makes the per-request child when something logs.
     c.set("log", options.logger)
+  }
+}
+
+export const requestId = (options: RequestIdOptions) => {
+  const assign = assignRequestId(options)
+  return async function requestId(c: Context<GatewayEnv>, next: Next) {
+    assign(c)
     await next()
   }
 }

@@ -23,7 +23,8 @@ export interface RouteMatchOptions {
  * cost of a proxied GET in the profile. Match results are immutable, so they
  * are shared; the memo is simply emptied when it fills.
  */
-export const routeMatch = (options: RouteMatchOptions) => {
+/** The step itself (records the match on the context), for a caller that runs several steps in one middleware. */
+export const matchRoute = (options: RouteMatchOptions) => {
   const memoSize = options.memoSize ?? 10_000
   const memo = new Map<string, Route.RouteMatch>()
   const matchOf = (method: string, path: string): Route.RouteMatch => {
@@ -37,10 +38,17 @@ export const routeMatch = (options: RouteMatchOptions) => {
     }
     return match
   }
-  return async function routeMatch(c: Context<GatewayEnv>, next: Next) {
+  return (c: Context<GatewayEnv>): void => {
     const match = matchOf(c.req.method, c.req.path)
     c.set("match", match)
     c.set("routeName", match._tag === "Matched" ? match.endpoint.name : "unmatched")
+  }
+}
+
+export const routeMatch = (options: RouteMatchOptions) => {
+  const step = matchRoute(options)
+  return async function routeMatch(c: Context<GatewayEnv>, next: Next) {
+    step(c)
     await next()
   }
 }

@@ -44,9 +44,10 @@ const withoutSecretValues = (errors: ReadonlyArray<FieldError>): Array<FieldErro
  */
 const MEMO_SIZE = 10_000
 
-export const validateRequest = (options: ValidateRequestOptions) => {
+/** The step itself (sets decoded, waitMs, dedupe, or throws), for a caller that runs several steps in one middleware. */
+export const validate = (options: ValidateRequestOptions) => {
   const memo = new Map<string, RequestDecoding.DecodedRequest>()
-  return async function validateRequest(c: Context<GatewayEnv>, next: Next) {
+  return (c: Context<GatewayEnv>): void => {
     const match = requireMatched(c)
     const plain = c.get("rawBody") === undefined && !c.req.url.includes("?") && header(c, "if-match") === undefined
     // By endpoint too: one path serves several (GET lists datasets, POST creates one).
@@ -57,7 +58,7 @@ export const validateRequest = (options: ValidateRequestOptions) => {
         c.set("decoded", remembered)
         c.set("waitMs", undefined)
         c.set("dedupe", false)
-        return next()
+        return
       }
     }
     const issues: Array<FieldError> = []
@@ -122,6 +123,13 @@ export const validateRequest = (options: ValidateRequestOptions) => {
 
     c.set("waitMs", waitMs)
     c.set("dedupe", dedupe)
+  }
+}
+
+export const validateRequest = (options: ValidateRequestOptions) => {
+  const step = validate(options)
+  return async function validateRequest(c: Context<GatewayEnv>, next: Next) {
+    step(c)
     await next()
   }
 }
