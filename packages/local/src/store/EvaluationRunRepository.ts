@@ -254,8 +254,10 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
     store.run(
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
-        yield* sql`UPDATE evaluation_sample_leases SET lease_expires_at = ${now + leaseMs}
-          WHERE run_id = ${id} AND lease_owner = ${owner}`
+        // Only samples still without a result: a heartbeat's cost stays with what is in flight,
+        // not with everything this worker has judged in a long run.
+        yield* sql`UPDATE evaluation_sample_leases AS l SET lease_expires_at = ${now + leaseMs}
+          WHERE l.run_id = ${id} AND l.lease_owner = ${owner} AND ${hasNoResult(sql)}`
         const [run] = yield* sql<{ status: string; cancel_requested: number }>`SELECT status, cancel_requested
           FROM evaluation_runs WHERE id = ${id}`
         return { held: run !== undefined && ACTIVE.includes(run.status), cancelRequested: Number(run?.cancel_requested ?? 0) === 1 }
