@@ -9,11 +9,20 @@ export const AGENT_DELAY_MS = 20
 
 const AGENT_SCRIPT = `
 const http = require("node:http")
+const calls = new Map()
 const server = http.createServer((req, res) => {
+  if (req.method === "GET" && req.url === "/calls") {
+    // Calls per distinct question since the last read, then reset: how many samples were judged more than once.
+    const counts = [...calls.values()]
+    calls.clear()
+    res.writeHead(200, { "content-type": "application/json" })
+    return res.end(JSON.stringify({ calls: counts.reduce((a, b) => a + b, 0), distinct: counts.length, repeated: counts.filter((n) => n > 2).length }))
+  }
   const chunks = []
   req.on("data", (c) => chunks.push(c))
   req.on("end", () => {
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8"))
+    calls.set(body.parameters.question, (calls.get(body.parameters.question) ?? 0) + 1)
     setTimeout(() => {
       res.writeHead(200, { "content-type": "application/json" })
       res.end(JSON.stringify({ response: "answer to " + body.parameters.question }))
@@ -23,6 +32,10 @@ const server = http.createServer((req, res) => {
 server.keepAliveTimeout = 60000
 server.listen(0, "127.0.0.1", () => console.log(server.address().port))
 `
+
+/** Base and candidate both call the agent: a sample judged once makes 2 calls with its question. */
+export const readAgentCalls = async (agentUrl: string): Promise<{ calls: number; distinct: number; repeated: number }> =>
+  (await fetch(`${agentUrl}/calls`)).json() as Promise<{ calls: number; distinct: number; repeated: number }>
 
 export const startAgent = async () => {
   const child = spawn(process.execPath, ["-e", AGENT_SCRIPT], {

@@ -22,7 +22,7 @@ import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 import { createLocalBackend, type LocalBackend } from "../src/index.js"
-import { AGENT_DELAY_MS, startAgent } from "./loopback-agent.js"
+import { AGENT_DELAY_MS, readAgentCalls, startAgent } from "./loopback-agent.js"
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 400)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -185,6 +185,7 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const count of WORKER_COUNTS) {
       const workers = await Promise.all(Array.from({ length: count }, () => startWorker(databaseUrl, secretKey)))
+      await readAgentCalls(agent.url)
       const cpuBefore = workers.map((w) => cpuMsOf(w.pid))
       const pgBefore = postgresCpuMs()
       const timed = await evaluateOnce(front, pgDataset)
@@ -195,10 +196,12 @@ try {
       }
       await Promise.all(workers.map(stopWorker))
       const split = await samplesPerWorker(timed.runId)
+      const agentCalls = await readAgentCalls(agent.url)
       results.set(`pg-${count}`, [...(results.get(`pg-${count}`) ?? []), measured])
       console.log(
         `round ${round + 1}: PostgreSQL, ${count} worker process(es): ${measured.serverMs} ms (wall ${Math.round(measured.wallMs)} ms), ` +
-          `CPU: workers ${measured.workerCpuMs} ms, postgres ${measured.postgresCpuMs} ms; samples per worker ${split.join("/")}`
+          `CPU: workers ${measured.workerCpuMs} ms, postgres ${measured.postgresCpuMs} ms; samples per worker ${split.join("/")}; ` +
+          `agent calls ${agentCalls.calls} for ${agentCalls.distinct} samples (${agentCalls.repeated} judged more than once)`
       )
     }
     const cpuBefore = process.cpuUsage()
