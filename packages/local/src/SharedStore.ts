@@ -21,6 +21,7 @@ import { randomUUID } from "node:crypto"
 import * as IdempotencyRepository from "./store/IdempotencyRepository.js"
 import type { IdempotencyRecord, StoredResponse } from "./store/IdempotencyRepository.js"
 import * as PgDatabase from "./store/PgDatabase.js"
+import * as RateLimitRepository from "./store/RateLimitRepository.js"
 import * as Store from "./store/Store.js"
 
 export type { IdempotencyRecord, StoredResponse }
@@ -58,6 +59,12 @@ export interface SharedStore {
   readonly releaseIdempotencyClaim: (scopedKey: string, token: string) => Promise<void>
   /** Waits for a running record to be stored; undefined when it was released, expired, or `timeoutMs` passed. */
   readonly awaitIdempotencyRecord: (scopedKey: string, timeoutMs: number) => Promise<IdempotencyRecord | undefined>
+  /**
+   * Take a token from the bucket of `key` (`perSecond` refill, `burst`
+   * capacity), shared by every process on the database: 0 when taken, else
+   * the seconds until one is free.
+   */
+  readonly takeRateLimitToken: (key: string, perSecond: number, burst: number) => Promise<number>
   readonly close: () => Promise<void>
 }
 
@@ -98,6 +105,10 @@ export const openSharedStore = async (databaseUrl: string, options: SharedStoreO
         if (Date.now() >= deadline) return undefined
         await new Promise((resolve) => setTimeout(resolve, AWAIT_POLL_MS))
       }
+    },
+    takeRateLimitToken: (key, perSecond, burst) => {
+      if (!(perSecond > 0) || !(burst >= 1)) throw new Error("takeRateLimitToken: perSecond must be > 0 and burst ≥ 1")
+      return store.run(RateLimitRepository.take(key, perSecond, burst, now()))
     },
     close: () => store.close()
   }

@@ -65,4 +65,19 @@ describe("openSharedStore on one PostgreSQL database, two gateways", () => {
     expect(await b.getIdempotencyRecord("tenant/k-expiry")).toBeUndefined()
     expect((await b.claim("tenant/k-expiry", "fp-new")).claimed).toBe(true)
   })
+
+  it("shares one token bucket per key across both: concurrent draws never overspend, time refills", async () => {
+    const draws = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).takeRateLimitToken("key-1", 2, 5)))
+    expect(draws.filter((wait) => wait === 0)).toHaveLength(5)
+    // Empty: the next token is half a second away at 2 a second.
+    for (const wait of draws.filter((w) => w > 0)) {
+      expect(wait).toBeGreaterThan(0)
+      expect(wait).toBeLessThanOrEqual(0.5)
+    }
+    expect(await a.takeRateLimitToken("key-2", 2, 5)).toBe(0)
+    clock += 1000
+    expect([await a.takeRateLimitToken("key-1", 2, 5), await b.takeRateLimitToken("key-1", 2, 5)]).toEqual([0, 0])
+    expect(await a.takeRateLimitToken("key-1", 2, 5)).toBeGreaterThan(0)
+    expect(() => a.takeRateLimitToken("key-1", 0, 5)).toThrow(/perSecond/)
+  })
 })

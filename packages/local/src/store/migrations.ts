@@ -207,12 +207,24 @@ const idempotencyRecords = Effect.gen(function* () {
   yield* sql`CREATE INDEX idempotency_records_by_expiry ON idempotency_records (expires_at)`
 })
 
+/** Per-key token buckets that every gateway on one database draws from (SharedStore.takeRateLimitToken). */
+const rateLimitBuckets = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`CREATE TABLE rate_limit_buckets (
+    bucket_key TEXT PRIMARY KEY NOT NULL,
+    tokens DOUBLE PRECISION NOT NULL,
+    updated_at BIGINT NOT NULL,
+    last_allowed INTEGER NOT NULL
+  )`
+})
+
 export const MIGRATIONS_TABLE = "fruxkit_migrations"
 
 /** Returns the migrations this call applied (empty when the schema was already current). */
 export const migrate = Migrator.make({})({
   loader: Migrator.fromRecord({ "0001_initial": initial, "0002_sample_leases": sampleLeases,
-    "0003_idempotency_records": idempotencyRecords
+    "0003_idempotency_records": idempotencyRecords,
+    "0004_rate_limit_buckets": rateLimitBuckets
   }),
   table: MIGRATIONS_TABLE
 })
