@@ -42,6 +42,8 @@ export interface GatewayDeps {
   readonly retry?: Partial<RetryPolicy.Options>
   /** Default: in this process's memory. main.ts passes the shared one when FRUXKIT_DATABASE_URL is set. */
   readonly idempotency?: IdempotencyStore
+  /** Per-key rate-limit buckets shared by every gateway on one database (default: this process's own). */
+  readonly sharedRateLimit?: (id: string) => Promise<number>
   /** Overrides for core's run-polling schedule (tests poll faster). */
   readonly pollOptions?: { readonly initialDelay?: Duration.DurationInput; readonly maxDelay?: Duration.DurationInput }
 }
@@ -226,7 +228,9 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   const authenticateOf = authenticate({ keys: config.apiKeys })
   // Off (0) is the middleware passing every request on: not run at all then.
   const limit =
-    config.rateLimitPerSecond > 0 ? rateLimit({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst, metrics }) : undefined
+    config.rateLimitPerSecond > 0
+      ? rateLimit({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst, metrics, shared: deps.sharedRateLimit })
+      : undefined
   const bodyOf = readBody({ maxBytes: config.bodyLimitBytes })
   const deadline = timeout({
     ms: config.requestTimeoutMs,

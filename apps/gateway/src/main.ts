@@ -31,7 +31,11 @@ const openSharedState = async (config: GatewayConfig) => {
   if (config.databaseUrl === undefined) return undefined
   const { openSharedStore } = await import("@fruxkit/local")
   const shared = await openSharedStore(config.databaseUrl, { ttlMs: config.idempotencyTtlMs })
-  return { shared, idempotency: new SharedIdempotencyStore(shared, { waitMs: config.requestTimeoutMs }) }
+  return {
+    shared,
+    idempotency: new SharedIdempotencyStore(shared, { waitMs: config.requestTimeoutMs }),
+    sharedRateLimit: (id: string) => shared.takeRateLimitToken(id, config.rateLimitPerSecond, config.rateLimitBurst)
+  }
 }
 
 /**
@@ -83,7 +87,7 @@ const main = async (): Promise<void> => {
   const gateway = createGateway(config, {
     upstream,
     logger,
-    ...(sharedState ? { idempotency: sharedState.idempotency } : {})
+    ...(sharedState ? { idempotency: sharedState.idempotency, sharedRateLimit: sharedState.sharedRateLimit } : {})
   })
 
   const server: ServerType = await new Promise((resolve, reject) => {

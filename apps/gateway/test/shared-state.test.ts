@@ -65,6 +65,7 @@ const startGateway = (env: Record<string, string>): Promise<GatewayProcess> =>
 let postgres: EmbeddedPostgres
 let pgDir: string
 let dataDir: string
+let sharedEnv: Record<string, string>
 const gateways: Array<GatewayProcess> = []
 
 beforeAll(async () => {
@@ -86,11 +87,11 @@ beforeAll(async () => {
   await postgres.start()
   await postgres.createDatabase("fruxkit")
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-gw-data-"))
-  const env = {
+  const env = (sharedEnv = {
     FRUXKIT_DATABASE_URL: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/fruxkit`,
     FRUXKIT_SECRET_KEY: randomBytes(32).toString("base64"),
     FRUXKIT_DATA_DIR: dataDir
-  }
+  })
   // Started together: migrations and the demo seed must survive a race.
   gateways.push(...(await Promise.all([startGateway(env), startGateway(env)])))
 }, 120_000)
@@ -168,6 +169,30 @@ describe("two gateways on one PostgreSQL", () => {
     expect(results.totalCount).toBe(body.summary!.totalSamples)
     expect(body.summary!.successfulEvaluations + body.summary!.failedEvaluations).toBe(body.summary!.totalSamples)
   }, 120_000)
+
+  it("enforce one rate limit per key between them, not one each", async () => {
+    // A second pair with a tight limit: 1 request a second, bursts of 4.
+    const limited = await Promise.all([
+      startGateway({ ...sharedEnv, FRUXKIT_RATE_LIMIT: "1", FRUXKIT_RATE_BURST: "4" }),
+      startGateway({ ...sharedEnv, FRUXKIT_RATE_LIMIT: "1", FRUXKIT_RATE_BURST: "4" })
+    ])
+    gateways.push(...limited)
+    const statuses: Array<number> = []
+    const started = Date.now()
+    for (let i = 0; i < 10; i++) {
+      const response = await fetch(`${limited[i % 2]!.url}${T}/datasets`)
+      statuses.push(response.status)
+      if (response.status === 429) expect(Number(response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1)
+      await response.arrayBuffer()
+    }
+    const seconds = (Date.now() - started) / 1000
+    const allowed = statuses.filter((s) => s === 200).length
+    // One shared bucket: the burst plus what refilled meanwhile. Two separate buckets would allow 8.
+    expect(allowed).toBeGreaterThanOrEqual(4)
+    expect(allowed).toBeLessThanOrEqual(4 + Math.ceil(seconds))
+    expect(allowed).toBeLessThan(8)
+    expect(statuses.filter((s) => s === 429).length).toBe(10 - allowed)
+  }, 90_000)
 
   it("never print the database password", () => {
     for (const gateway of gateways) {

@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest"
 import { middlewareApp } from "../../../test/support/middleware-app.js"
 import { rateLimit } from "./index.js"
 
-const make = (perSecond: number, burst: number, now: () => number) => {
+const make = (perSecond: number, burst: number, now: () => number, shared?: (id: string) => Promise<number>) => {
   const app = middlewareApp()
   app.use("*", async (c, next) => {
     c.set("principal", { id: c.req.header("x-who") ?? "a", tenants: "*" })
     await next()
   })
-  app.use("*", rateLimit({ perSecond, burst, now }))
+  app.use("*", rateLimit({ perSecond, burst, now, shared }))
   app.get("*", (c) => c.text("ok"))
   return app
 }
@@ -26,6 +26,27 @@ describe("rateLimit", () => {
     t = 500 // half a second refills one token at 2/s
     expect((await app.request("/")).status).toBe(200)
     expect((await app.request("/")).status).toBe(429)
+  })
+
+  it("asks the shared bucket when there is one, and falls back to its own when that fails", async () => {
+    const asked: Array<string> = []
+    let sharedWait = 0
+    const app = make(1, 1, () => 0, async (id) => {
+      asked.push(id)
+      if (sharedWait < 0) throw new Error("database down")
+      return sharedWait
+    })
+    expect((await app.request("/", { headers: { "x-who": "k" } })).status).toBe(200)
+    expect((await app.request("/", { headers: { "x-who": "k" } })).status).toBe(200)
+    sharedWait = 2.5
+    const limited = await app.request("/", { headers: { "x-who": "k" } })
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get("retry-after")).toBe("3")
+    expect(asked).toEqual(["k", "k", "k"])
+    sharedWait = -1
+    // The shared bucket is unreachable: this process's own bucket (1 token) decides.
+    expect((await app.request("/", { headers: { "x-who": "k" } })).status).toBe(200)
+    expect((await app.request("/", { headers: { "x-who": "k" } })).status).toBe(429)
   })
 
   it("keeps one bucket per principal", async () => {

@@ -1,6 +1,10 @@
 /**
  * Per-principal token bucket: `perSecond` tokens a second up to `burst`.
  * An empty bucket answers 429 with the Retry-After that refills one token.
+ * With `shared` (FRUXKIT_DATABASE_URL), the bucket lives in the database
+ * every gateway shares, so N gateways enforce one limit per key; if that
+ * database cannot answer, this process's own bucket decides rather than
+ * refusing every request.
  */
 import type { Context, Next } from "hono"
 import type { GatewayEnv } from "../../env.js"
@@ -13,6 +17,8 @@ export interface RateLimitOptions {
   readonly burst: number
   readonly metrics?: GatewayMetrics
   readonly now?: () => number
+  /** Take a token from the shared bucket of a principal: 0 when taken, else seconds until one is free. */
+  readonly shared?: ((id: string) => Promise<number>) | undefined
 }
 
 interface Bucket {
@@ -51,7 +57,8 @@ export const rateLimit = (options: RateLimitOptions) => {
 
   return async function rateLimit(c: Context<GatewayEnv>, next: Next) {
     if (options.perSecond === 0) return next()
-    const waitSeconds = take(c.get("principal")?.id ?? "anonymous")
+    const id = c.get("principal")?.id ?? "anonymous"
+    const waitSeconds = options.shared ? await options.shared(id).catch(() => take(id)) : take(id)
     if (waitSeconds > 0) {
       options.metrics?.rateLimited.inc()
       throw new GatewayProblem(
