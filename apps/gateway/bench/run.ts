@@ -3,9 +3,18 @@
  *
  * One upstream on loopback, the same load against: (1) the upstream
  * directly, (2) a minimal undici pass-through proxy (the baseline), (3) the
- * gateway (built from src/main.ts, remote mode, default config except the
- * per-key rate limit, which is off so it does not cap the measurement).
- * Each server is its own process; autocannon drives them from this one.
+ * gateway (src/main.ts, remote mode, default config except the per-key rate
+ * limit, which is off so it does not cap the measurement; its default log
+ * level writes an access line per request to stdout, a pipe this process
+ * drains), (4) the same gateway with LOG_LEVEL=warn (no access lines: the
+ * baseline logs nothing). Each server is its own process; autocannon drives
+ * them from this one.
+ *
+ * The machine is shared (autocannon, the upstream and the proxy, plus other
+ * work), so throughput swings from round to round; rounds are interleaved
+ * and the median shown. CPU time per request of each proxy process (from
+ * /proc, user + system, all threads) is reported too: it is what the
+ * proxies' throughput ratio comes from, and it is much steadier.
  *
  * Two loads per endpoint: saturating (throughput, and the latency that
  * comes with it) and sequential requests on one connection (latency without
@@ -14,6 +23,7 @@
  */
 import autocannon from "autocannon"
 import { spawn, type ChildProcess } from "node:child_process"
+import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { createFruxonClient } from "@fruxkit/core"
 import { Pool } from "undici"
@@ -26,7 +36,23 @@ const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 3000)
 
 const children: Array<ChildProcess> = []
 
-const startProcess = (script: string, args: Array<string>, env: Record<string, string>, ready: RegExp): Promise<string> =>
+/** CPU time (user + system, all threads) a process has used, in µs; undefined without /proc. */
+const cpuMicros = (pid: number | undefined): number | undefined => {
+  if (pid === undefined) return undefined
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100 // clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined
+  }
+}
+
+const startProcess = (
+  script: string,
+  args: Array<string>,
+  env: Record<string, string>,
+  ready: RegExp
+): Promise<{ readonly found: string; readonly pid: number | undefined }> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--conditions=development", "--import", "tsx", script, ...args], {
       cwd: ROOT,
@@ -44,7 +70,7 @@ const startProcess = (script: string, args: Array<string>, env: Record<string, s
       child.stderr!.off("data", onData)
       child.stdout!.resume()
       child.stderr!.resume()
-      resolve(match[1]!)
+      resolve({ found: match[1]!, pid: child.pid })
     }
     child.stdout!.on("data", onData)
     child.stderr!.on("data", onData)
@@ -70,13 +96,16 @@ const loads: Array<Load> = [
 
 interface Measured {
   readonly rps: number
+  /** CPU µs the target's process used per request answered (undefined for targets not measured). */
+  readonly cpu?: number | undefined
   readonly p50: number
   readonly p99: number
   readonly errors: number
   readonly non2xx: number
 }
 
-const measure = async (base: string, load: Load, options: { duration: number; connections: number }): Promise<Measured> => {
+const measure = async (base: string, load: Load, options: { duration: number; connections: number; pid?: number | undefined }): Promise<Measured> => {
+  const cpuBefore = cpuMicros(options.pid)
   const result = await autocannon({
     url: base + load.path,
     method: load.method,
@@ -85,7 +114,10 @@ const measure = async (base: string, load: Load, options: { duration: number; co
     headers: { "content-type": "application/json" },
     ...(load.body ? { body: load.body } : {})
   })
+  const cpuAfter = cpuMicros(options.pid)
+  const answered = (result.requests as { total?: number }).total ?? 0
   return {
+    cpu: cpuBefore !== undefined && cpuAfter !== undefined && answered > 0 ? (cpuAfter - cpuBefore) / answered : undefined,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -158,23 +190,37 @@ const pollComparison = async (upstream: string, gateway: string, clients: number
 }
 
 const main = async () => {
-  const upstreamPort = JSON.parse(await startProcess("bench/upstream.ts", [], {}, /(\{"port":\d+\})/)).port as number
-  const upstream = `http://127.0.0.1:${upstreamPort}`
-  const baselinePort = JSON.parse(await startProcess("bench/baseline-proxy.ts", [upstream], {}, /(\{"port":\d+\})/)).port as number
-  const baseline = `http://127.0.0.1:${baselinePort}`
-  const gateway = await startProcess(
-    "src/main.ts",
-    ["--port", "0"],
-    {
-      FRUXON_API_URL: upstream,
-      FRUXON_API_TOKEN: "bench-token-0123456789",
-      FRUXKIT_RATE_LIMIT: "0",
-      FRUXKIT_MAX_UPSTREAM_CONCURRENCY: "1024"
-    },
-    /listening on (http:\/\/\S+)/
-  )
-  const targets = { direct: upstream, baseline, gateway }
+  const upstreamStarted = await startProcess("bench/upstream.ts", [], {}, /(\{"port":\d+\})/)
+  const upstream = `http://127.0.0.1:${JSON.parse(upstreamStarted.found).port as number}`
+  const baselineStarted = await startProcess("bench/baseline-proxy.ts", [upstream], {}, /(\{"port":\d+\})/)
+  const baseline = `http://127.0.0.1:${JSON.parse(baselineStarted.found).port as number}`
+  const startGateway = (env: Record<string, string>) =>
+    startProcess(
+      "src/main.ts",
+      ["--port", "0"],
+      {
+        FRUXON_API_URL: upstream,
+        FRUXON_API_TOKEN: "bench-token-0123456789",
+        FRUXKIT_RATE_LIMIT: "0",
+        FRUXKIT_MAX_UPSTREAM_CONCURRENCY: "1024",
+        ...env
+      },
+      /listening on (http:\/\/\S+)/
+    )
+  const gatewayStarted = await startGateway({})
+  const quietStarted = await startGateway({ LOG_LEVEL: "warn" })
+  const gateway = gatewayStarted.found
+  const targets: Record<string, string> = { direct: upstream, baseline, gateway, "gw-warn": quietStarted.found }
+  const pids: Record<string, number | undefined> = {
+    baseline: baselineStarted.pid,
+    gateway: gatewayStarted.pid,
+    "gw-warn": quietStarted.pid
+  }
 
+  console.log(
+    "targets: direct = the upstream; baseline = minimal undici pass-through proxy; gateway = default config (access line per request);\n" +
+      "gw-warn = the gateway with LOG_LEVEL=warn (no access lines); cpu = CPU µs the proxy process used per request (median round)\n"
+  )
   console.log(
     `fruxkit gateway bench — ${ROUNDS} interleaved rounds of ${DURATION}s saturating runs (${CONNECTIONS} connections, median shown), ${SEQUENTIAL} sequential requests for latency`
   )
@@ -186,40 +232,53 @@ const main = async () => {
     for (const base of Object.values(targets)) await measure(base, load, { duration: 2, connections: CONNECTIONS })
     // Interleaved rounds, median per target: the machine is shared, and a
     // burst of someone else's work should not land on one target only.
-    const rounds: Record<string, Array<Measured>> = { direct: [], baseline: [], gateway: [] }
+    const rounds: Record<string, Array<Measured>> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]))
     for (let round = 0; round < ROUNDS; round++) {
       for (const [name, base] of Object.entries(targets)) {
-        rounds[name]!.push(await measure(base, load, { duration: DURATION, connections: CONNECTIONS }))
+        rounds[name]!.push(await measure(base, load, { duration: DURATION, connections: CONNECTIONS, pid: pids[name] }))
       }
     }
+    const median = (values: Array<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
     const saturated: Record<string, Measured> = {}
+    const cpu: Record<string, number | undefined> = {}
     for (const [name, results] of Object.entries(rounds)) {
       const sorted = [...results].sort((a, b) => a.rps - b.rps)
       saturated[name] = sorted[Math.floor(sorted.length / 2)]!
+      const cpus = results.flatMap((r) => (r.cpu === undefined ? [] : [r.cpu]))
+      cpu[name] = cpus.length > 0 ? median(cpus) : undefined
     }
+    // Ratio per round (each gateway round against the baseline round just before it), then the median.
+    const roundRatios = (name: string) => median(rounds[name]!.map((r, i) => r.rps / rounds.baseline![i]!.rps))
     const fixed: Record<string, Measured> = {}
     for (const [name, base] of Object.entries(targets)) {
       fixed[name] = { ...(await sequentialLatency(base, load, SEQUENTIAL)), rps: 0, errors: 0, non2xx: 0 }
     }
     console.log(`## ${load.name}`)
-    console.log("target    | req/s (sat.) | p50 / p99 ms (sat.) | p50 / p99 ms (sequential) | errors / non-2xx")
+    console.log("target    | req/s (sat.) | p50 / p99 ms (sat.) | p50 / p99 ms (sequential) | cpu µs/req | errors / non-2xx")
     for (const name of Object.keys(targets)) {
       const s = saturated[name]!
       const f = fixed[name]!
+      const c = cpu[name]
       console.log(
-        `${name.padEnd(9)} | ${fmt(s.rps, 0).padStart(12)} | ${`${fmt(s.p50)} / ${fmt(s.p99)}`.padStart(19)} | ${`${fmt(f.p50, 3)} / ${fmt(f.p99, 3)}`.padStart(25)} | ${s.errors} / ${s.non2xx}`
+        `${name.padEnd(9)} | ${fmt(s.rps, 0).padStart(12)} | ${`${fmt(s.p50)} / ${fmt(s.p99)}`.padStart(19)} | ${`${fmt(f.p50, 3)} / ${fmt(f.p99, 3)}`.padStart(25)} | ${(c === undefined ? "–" : fmt(c, 1)).padStart(10)} | ${s.errors} / ${s.non2xx}`
       )
     }
-    const g = saturated.gateway!
     const b = saturated.baseline!
-    const gf = fixed.gateway!
     const bf = fixed.baseline!
     const df = fixed.direct!
-    console.log(`gateway ÷ baseline throughput: ${fmt(g.rps / b.rps)} (target ≥ 0.8)`)
-    console.log(
-      `added latency, sequential — vs baseline: p50 +${fmt(gf.p50 - bf.p50, 3)} ms, p99 +${fmt(gf.p99 - bf.p99, 3)} ms; vs direct: p50 +${fmt(gf.p50 - df.p50, 3)} ms, p99 +${fmt(gf.p99 - df.p99, 3)} ms (target ≤ 1 ms p50)`
-    )
-    console.log(`added latency saturated — vs baseline: p50 +${fmt(g.p50 - b.p50)} ms, p99 +${fmt(g.p99 - b.p99)} ms\n`)
+    for (const name of ["gateway", "gw-warn"]) {
+      const g = saturated[name]!
+      const gf = fixed[name]!
+      console.log(
+        `${name} ÷ baseline throughput: ${fmt(g.rps / b.rps)} of the medians, ${fmt(roundRatios(name))} median per round (target ≥ 0.8); ` +
+          `CPU per request ${cpu[name] === undefined || cpu.baseline === undefined ? "–" : `${fmt(cpu[name]! / cpu.baseline!, 2)}× the baseline's`}`
+      )
+      console.log(
+        `  added latency, sequential — vs baseline: p50 +${fmt(gf.p50 - bf.p50, 3)} ms, p99 +${fmt(gf.p99 - bf.p99, 3)} ms; vs direct: p50 +${fmt(gf.p50 - df.p50, 3)} ms, p99 +${fmt(gf.p99 - df.p99, 3)} ms (target ≤ 1 ms p50)`
+      )
+      console.log(`  added latency saturated — vs baseline: p50 +${fmt(g.p50 - b.p50)} ms, p99 +${fmt(g.p99 - b.p99)} ms`)
+    }
+    console.log("")
   }
 
   const clients = Number(process.env.BENCH_WAITERS ?? 200)
