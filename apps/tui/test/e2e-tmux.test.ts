@@ -46,8 +46,9 @@ describe("fruxkit in tmux against the embedded backend", () => {
     const command = [process.execPath, ...BINARY_ARGS].map((part) => `'${part}'`).join(" ")
     tmux(
       "new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-c", PACKAGE_DIR,
-      // Env set inline so nothing from the test runner's shell decides the connection mode.
-      `env -u FRUXKIT_URL -u FRUXON_API_URL FRUXKIT_DATA_DIR='${dataDir}' ${command}; echo "fruxkit exited $?"; sleep 30`
+      // Env set inline so nothing from the test runner's shell decides the connection mode. CI=0: Ink
+      // renders nothing but the last frame when it thinks it runs in CI, and CI runs this with CI=true.
+      `env -u FRUXKIT_URL -u FRUXON_API_URL CI=0 FRUXKIT_DATA_DIR='${dataDir}' ${command}; echo "fruxkit exited $?"; sleep 30`
     )
     const agents = await waitFor("support_bot")
     expect(agents).toContain(`embedded ${dataDir}`.slice(-20))
@@ -112,7 +113,7 @@ describe("fruxkit in tmux against the embedded backend", () => {
     const command = [process.execPath, ...BINARY_ARGS].map((part) => `'${part}'`).join(" ")
     tmux(
       "new-session", "-d", "-s", ctrlCSession, "-x", "80", "-y", "24", "-c", PACKAGE_DIR,
-      `env -u FRUXKIT_URL -u FRUXON_API_URL FRUXKIT_DATA_DIR='${dataDir}' ${command}; echo "fruxkit exited $?"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 30`
+      `env -u FRUXKIT_URL -u FRUXON_API_URL CI=0 FRUXKIT_DATA_DIR='${dataDir}' ${command}; echo "fruxkit exited $?"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 30`
     )
     await waitFor("support_bot", 20_000, ctrlCSession)
     await press("C-c", ctrlCSession)
