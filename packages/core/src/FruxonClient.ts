@@ -176,32 +176,6 @@ const toSearchParams = (encoded: unknown): URLSearchParams => {
   return params
 }
 
-/** Which codes mean the connection never got as far as sending the request. */
-const NOT_REACHED_CODES = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "EADDRNOTAVAIL"
-])
-
-const errorCode = (cause: unknown): string | undefined => {
-  let current: unknown = cause
-  for (let depth = 0; depth < 6 && current !== undefined && current !== null; depth++) {
-    const code = (current as { code?: unknown }).code
-    if (typeof code === "string") return code
-    const errors = (current as { errors?: unknown }).errors
-    if (Array.isArray(errors) && errors.length > 0) {
-      current = errors[0]
-      continue
-    }
-    current = (current as { cause?: unknown }).cause
-  }
-  return undefined
-}
-
 const headersOf = (response: HttpClientResponse.HttpClientResponse): Record<string, string> => ({
   ...response.headers
 })
@@ -232,14 +206,7 @@ export const make = (config: Config): Effect.Effect<Client, never, HttpClient.Ht
       request: HttpClientRequest.HttpClientRequest
     ): Effect.Effect<Answer<Endpoint.Success<E>>, FruxonError.FruxonError> =>
       http.execute(request).pipe(
-        Effect.mapError((error): FruxonError.FruxonError => {
-          const code = errorCode(error.cause)
-          return new FruxonError.TransportError({
-            request: info,
-            reachedServer: code !== undefined && NOT_REACHED_CODES.has(code) ? false : "unknown",
-            code
-          })
-        }),
+        Effect.mapError((error): FruxonError.FruxonError => FruxonError.fromTransportFailure(info, error.cause)),
         Effect.flatMap((response) =>
           readBody(response).pipe(
             Effect.mapError(

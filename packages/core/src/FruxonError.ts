@@ -164,6 +164,43 @@ export type FruxonError =
   | TransportError
   | ResponseDecodeError
 
+/**
+ * Codes that prove a request never left: the connection was refused, the
+ * name did not resolve, or the connect timed out. Only after these may a
+ * creating call be sent again without an idempotency key.
+ */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "EADDRNOTAVAIL"
+])
+
+/** The system or undici code of a transport failure (searched through causes and aggregate errors). */
+export const transportCode = (cause: unknown): string | undefined => {
+  let current: unknown = cause
+  for (let depth = 0; depth < 6 && current !== undefined && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === "string") return code
+    const errors = (current as { errors?: unknown }).errors
+    if (Array.isArray(errors) && errors.length > 0) {
+      current = errors[0]
+      continue
+    }
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+/** A failed connection as a `TransportError`, with whether it provably never reached the server. */
+export const fromTransportFailure = (request: RequestInfo, cause: unknown): TransportError => {
+  const code = transportCode(cause)
+  return new TransportError({ request, code, reachedServer: code !== undefined && NOT_SENT_CODES.has(code) ? false : "unknown" })
+}
+
 /** Read an error body: problem+json, or the `{message, details}` some servers send instead. */
 export const problemFromBody = (status: number, body: unknown): ProblemDetails => {
   if (typeof body === "object" && body !== null && !Array.isArray(body)) {

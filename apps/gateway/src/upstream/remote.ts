@@ -17,29 +17,6 @@ export interface RemoteUpstreamOptions {
   readonly connectTimeoutMs?: number
 }
 
-/**
- * Error codes that prove the request never reached the server: the only
- * transport failures after which a creating call may be sent again.
- */
-const NOT_SENT_CODES = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "UND_ERR_CONNECT_TIMEOUT"
-])
-
-const errorCode = (error: unknown): string | undefined => {
-  let current: unknown = error
-  for (let depth = 0; depth < 4 && current; depth++) {
-    const code = (current as { code?: unknown }).code
-    if (typeof code === "string") return code
-    current = (current as { cause?: unknown }).cause
-  }
-  return undefined
-}
-
 export const createRemoteUpstream = (options: RemoteUpstreamOptions): Upstream => {
   const base = new URL(options.url)
   const prefix = base.pathname.replace(/\/+$/, "")
@@ -80,12 +57,7 @@ export const createRemoteUpstream = (options: RemoteUpstreamOptions): Upstream =
       return { status: response.statusCode, headers: flat, body }
     } catch (error) {
       if (request.signal?.aborted) throw request.signal.reason ?? error
-      const code = errorCode(error)
-      throw new FruxonError.TransportError({
-        request: { method: request.method, url: request.path.split("?")[0]!, endpoint: "" },
-        reachedServer: code !== undefined && NOT_SENT_CODES.has(code) ? false : "unknown",
-        code
-      })
+      throw FruxonError.fromTransportFailure({ method: request.method, url: request.path.split("?")[0]!, endpoint: "" }, error)
     }
   }
 
