@@ -62,9 +62,9 @@ const toStored = (row: SampleRow, tags: ReadonlyArray<SampleTag>): StoredSample 
   tags
 })
 
-export const toEvaluationSample = (s: StoredSample): EvaluationSample => ({
+/** The fields both sample shapes share; they differ only in `tenantId` and how tags are written. */
+const sampleFields = (s: StoredSample) => ({
   id: s.id,
-  tenantId: s.tenantId,
   datasetId: s.datasetId,
   executionId: s.executionId,
   inputPayload: s.inputPayload,
@@ -74,23 +74,18 @@ export const toEvaluationSample = (s: StoredSample): EvaluationSample => ({
   isGolden: s.isGolden,
   createdBy: s.createdBy,
   createdAt: s.createdAt,
-  modifiedAt: s.modifiedAt,
+  modifiedAt: s.modifiedAt
+})
+
+export const toEvaluationSample = (s: StoredSample): EvaluationSample => ({
+  ...sampleFields(s),
+  tenantId: s.tenantId,
   tags: s.tags
 })
 
 /** `GET …/executionRecords/{id}/samples` shape: tags are plain strings there. */
 export const toExecutionRecordSample = (s: StoredSample): ExecutionRecordSample => ({
-  id: s.id,
-  datasetId: s.datasetId,
-  executionId: s.executionId,
-  inputPayload: s.inputPayload,
-  output: s.output,
-  agentRevision: s.agentRevision,
-  quality: s.quality,
-  isGolden: s.isGolden,
-  createdBy: s.createdBy,
-  createdAt: s.createdAt,
-  modifiedAt: s.modifiedAt,
+  ...sampleFields(s),
   tags: s.tags.map((t) => t.tag)
 })
 
