@@ -10,26 +10,15 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { createLocalBackend, type LocalBackend } from "../src/index.js"
+import { createLocalBackend } from "../src/index.js"
 import { AGENT_DELAY_MS, startAgent } from "./loopback-agent.js"
+import { json } from "./backend-json.js"
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200)
 const CONCURRENCY = 8
 const WRITERS = 4
 const WRITES_PER_WRITER = Number(process.env.BENCH_WRITES ?? 500)
 
-const json = async (backend: LocalBackend, method: string, url: string, body?: unknown) => {
-  const response = await backend.fetch(
-    new Request(`http://bench${url}`, {
-      method,
-      headers: { "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) })
-    })
-  )
-  if (!response.ok) throw new Error(`${method} ${url} → ${response.status} ${await response.text()}`)
-  const text = await response.text()
-  return text === "" ? undefined : JSON.parse(text)
-}
 
 const inBatches = async <A>(items: ReadonlyArray<A>, size: number, f: (item: A) => Promise<void>) => {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(f))

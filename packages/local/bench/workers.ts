@@ -23,6 +23,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { createLocalBackend, type LocalBackend } from "../src/index.js"
 import { AGENT_DELAY_MS, readAgentCalls, startAgent } from "./loopback-agent.js"
+import { json } from "./backend-json.js"
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 400)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -41,18 +42,6 @@ const freePort = (): Promise<number> =>
     })
   })
 
-const json = async (backend: LocalBackend, method: string, url: string, body?: unknown) => {
-  const response = await backend.fetch(
-    new Request(`http://bench${url}`, {
-      method,
-      headers: { "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) })
-    })
-  )
-  if (!response.ok) throw new Error(`${method} ${url} → ${response.status} ${await response.text()}`)
-  const text = await response.text()
-  return text === "" ? undefined : JSON.parse(text)
-}
 
 /** The bench agent (candidate = revision 2, same external flow) and a dataset of SAMPLES samples. */
 const prepare = async (backend: LocalBackend, flow: unknown): Promise<string> => {
