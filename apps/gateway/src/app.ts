@@ -19,7 +19,7 @@ import { loadShed } from "./middleware/load-shed/index.js"
 import { rateLimit } from "./middleware/rate-limit/index.js"
 import { assignRequestId, requestIdHeader } from "./middleware/request-id/index.js"
 import { matchRoute } from "./middleware/route-match/index.js"
-import { timeout } from "./middleware/timeout/index.js"
+import { startTimeout } from "./middleware/timeout/index.js"
 import { validate } from "./middleware/validate-request/index.js"
 import { gatewayOpenApi } from "./openapi.js"
 import { GatewayProblem, toGatewayProblem } from "./problem.js"
@@ -141,7 +141,7 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   // steps of request-id and access-log (each layer of middleware costs about
   // a microsecond of promises per request, measured; see the README's Benchmarks).
   const assignId = assignRequestId({ logger })
-  const logAccess = writeAccessLog({ metrics })
+  const logAccess = writeAccessLog({ metrics, logger })
   app.use("*", async function requestFrame(c, next) {
     inFlight++
     try {
@@ -212,11 +212,12 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
     }
   })
 
-  // The /v1 middleware, in this order: refuse while shutting down, route
-  // match, auth, rate limit, load shed, body limit, timeout, validation. Run
-  // as the steps of those middleware modules inside one middleware rather
-  // than as nine Hono layers (each layer costs about a microsecond of
-  // promises per request, measured; see the README's Benchmarks).
+  // The /v1 steps, in this order: refuse while shutting down, route match,
+  // auth, rate limit, load shed, body limit, timeout, validation, then the
+  // handler. They are the steps of those middleware modules run inside one
+  // route handler rather than as nine Hono layers: each layer, and each
+  // promise hop on the way back, costs CPU on every proxied request
+  // (measured; see the README's Benchmarks).
   const refuseWhileShuttingDown = () => {
     if (shuttingDown) {
       throw new GatewayProblem(503, "shutting-down", "Shutting down", "the gateway is shutting down; retry on another instance", undefined, {
@@ -226,13 +227,13 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   }
   const matchOf = matchRoute({ router })
   const authenticateOf = authenticate({ keys: config.apiKeys })
-  // Off (0) is the middleware passing every request on: not run at all then.
-  const limit =
+  // Off (0): no step at all.
+  const takeToken =
     config.rateLimitPerSecond > 0
-      ? rateLimit({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst, metrics, shared: deps.sharedRateLimit })
+      ? rateLimit({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst, metrics, shared: deps.sharedRateLimit }).takeToken
       : undefined
   const bodyOf = readBody({ maxBytes: config.bodyLimitBytes })
-  const deadline = timeout({
+  const startDeadline = startTimeout({
     ms: config.requestTimeoutMs,
     extend: (c) => {
       const match = c.get("match")
@@ -241,37 +242,35 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
     }
   })
   const validateOf = validate({ waitEndpoints: WAIT_ENDPOINTS, dedupeEndpoints: DEDUPE_ENDPOINTS, maxWaitMs: config.maxWaitMs })
-  const admitted = async (c: Context<GatewayEnv>, next: () => Promise<void>): Promise<void> => {
+  const api = apiHandler({ forward, client, idempotency, watchers, streams, metrics, requestTimeoutMs: config.requestTimeoutMs })
+
+  app.all("/v1/*", async function v1(c) {
+    refuseWhileShuttingDown()
+    matchOf(c)
+    authenticateOf(c)
+    if (takeToken !== undefined) {
+      const taking = takeToken(c)
+      if (taking !== undefined) await taking
+    }
     const counted = shed.enter(c)
     try {
       const reading = bodyOf(c)
       if (reading !== undefined) await reading
-      await deadline(c, () => {
-        try {
-          validateOf(c)
-        } catch (error) {
-          return Promise.reject(error)
-        }
-        return next()
-      })
+      const deadline = startDeadline(c)
+      if (deadline === undefined) {
+        validateOf(c)
+        return await api(c)
+      }
+      try {
+        validateOf(c)
+        return await deadline.race(api(c))
+      } finally {
+        deadline.done()
+      }
     } finally {
       if (counted) shed.leave()
     }
-  }
-  app.use("/v1/*", function v1(c, next) {
-    try {
-      refuseWhileShuttingDown()
-      matchOf(c)
-      authenticateOf(c)
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    return limit === undefined ? admitted(c, next) : limit(c, () => admitted(c, next))
   })
-  app.all(
-    "/v1/*",
-    apiHandler({ forward, client, idempotency, watchers, streams, metrics, requestTimeoutMs: config.requestTimeoutMs })
-  )
 
   return {
     app,

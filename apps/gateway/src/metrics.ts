@@ -2,12 +2,12 @@
  * Prometheus metrics. One registry per gateway instance (tests start several
  * in one process; prom-client's global registry would collide).
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client"
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client"
 
 export interface GatewayMetrics {
   readonly registry: Registry
   readonly requests: Counter<"route" | "method" | "status">
-  readonly upstreamLatency: Histogram<"route" | "status">
+  readonly upstreamLatency: TalliedHistogram<"route" | "status">
   readonly upstreamRetries: Counter<"route" | "reason">
   readonly activePollers: Gauge
   readonly activeStreams: Gauge
@@ -20,15 +20,86 @@ export interface GatewayMetrics {
   readonly observeUpstream: (route: string, status: number, seconds: number) => void
 }
 
-const memoized = <Child>(make: (key: string) => Child) => {
-  const children = new Map<string, Child>()
-  return (key: string): Child => {
-    let child = children.get(key)
-    if (child === undefined) {
-      child = make(key)
-      children.set(key, child)
+/**
+ * The two series every request touches are tallied in plain numbers and
+ * handed to the registry when it is scraped: prom-client's own `inc` and
+ * `observe` validate and hash the labels on every call, even through a
+ * `labels()` child (measured: ~2–3 µs of CPU per proxied request).
+ */
+class TalliedCounter<Label extends string> {
+  private readonly tallies = new Map<string, { readonly labels: Record<Label, string>; count: number }>()
+
+  constructor(readonly counter: Counter<Label>) {
+    const tallies = this.tallies
+    // prom-client calls `collect` right before it reads the counter's values.
+    ;(counter as unknown as { collect: () => void }).collect = function (this: Counter<Label>) {
+      this.reset()
+      for (const tally of tallies.values()) this.inc(tally.labels, tally.count)
     }
-    return child
+  }
+
+  inc(key: string, labels: () => Record<Label, string>): void {
+    const tally = this.tallies.get(key)
+    if (tally !== undefined) tally.count++
+    else this.tallies.set(key, { labels: labels(), count: 1 })
+  }
+}
+
+interface HistogramTally {
+  readonly labels: Record<string, string>
+  /** Per bucket (not cumulative), then the +Inf overflow. */
+  readonly counts: Array<number>
+  sum: number
+  count: number
+}
+
+/** A histogram in the registry's metric shape, tallied in plain numbers (see TalliedCounter). */
+export class TalliedHistogram<Label extends string> {
+  readonly type = "histogram"
+  readonly aggregator = "sum"
+  private readonly tallies = new Map<string, HistogramTally>()
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: ReadonlyArray<Label>,
+    private readonly buckets: ReadonlyArray<number>,
+    registry: Registry
+  ) {
+    registry.registerMetric(this as unknown as Parameters<Registry["registerMetric"]>[0])
+  }
+
+  observe(key: string, labels: () => Record<Label, string>, value: number): void {
+    let tally = this.tallies.get(key)
+    if (tally === undefined) {
+      tally = { labels: labels(), counts: new Array<number>(this.buckets.length + 1).fill(0), sum: 0, count: 0 }
+      this.tallies.set(key, tally)
+    }
+    let bucket = 0
+    while (bucket < this.buckets.length && value > this.buckets[bucket]!) bucket++
+    tally.counts[bucket]!++
+    tally.sum += value
+    tally.count++
+  }
+
+  reset(): void {
+    this.tallies.clear()
+  }
+
+  /** What prom-client's registry reads when it renders the metric. */
+  get(): { name: string; help: string; type: string; aggregator: string; values: Array<{ labels: Record<string, string | number>; value: number; metricName: string }> } {
+    const values: Array<{ labels: Record<string, string | number>; value: number; metricName: string }> = []
+    for (const tally of this.tallies.values()) {
+      let cumulative = 0
+      this.buckets.forEach((bound, i) => {
+        cumulative += tally.counts[i]!
+        values.push({ labels: { ...tally.labels, le: bound }, value: cumulative, metricName: `${this.name}_bucket` })
+      })
+      values.push({ labels: { ...tally.labels, le: "+Inf" }, value: tally.count, metricName: `${this.name}_bucket` })
+      values.push({ labels: tally.labels, value: tally.sum, metricName: `${this.name}_sum` })
+      values.push({ labels: tally.labels, value: tally.count, metricName: `${this.name}_count` })
+    }
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values }
   }
 }
 
@@ -37,32 +108,27 @@ export const createMetrics = (options: { readonly defaultMetrics?: boolean } = {
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: "fruxkit_gateway_" })
   const registers = [registry]
   const requests = new Counter({
-      name: "fruxkit_gateway_requests_total",
-      help: "Requests answered, by route (endpoint name) and status",
-      labelNames: ["route", "method", "status"],
-      registers
-    })
-  const upstreamLatency = new Histogram({
-      name: "fruxkit_gateway_upstream_duration_seconds",
-      help: "Upstream call latency (each attempt), by route and status (0 = transport failure)",
-      labelNames: ["route", "status"],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers
-    })
-  const requestChild = memoized((key) => {
-    const [route, method, status] = key.split(" ")
-    return requests.labels({ route: route!, method: method!, status: status! })
+    name: "fruxkit_gateway_requests_total",
+    help: "Requests answered, by route (endpoint name) and status",
+    labelNames: ["route", "method", "status"],
+    registers
   })
-  const latencyChild = memoized((key) => {
-    const [route, status] = key.split(" ")
-    return upstreamLatency.labels({ route: route!, status: status! })
-  })
+  const requestTallies = new TalliedCounter(requests)
+  const upstreamLatency = new TalliedHistogram(
+    "fruxkit_gateway_upstream_duration_seconds",
+    "Upstream call latency (each attempt), by route and status (0 = transport failure)",
+    ["route", "status"],
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registry
+  )
   return {
     registry,
     requests,
     upstreamLatency,
-    countRequest: (route, method, status) => requestChild(`${route} ${method} ${status}`).inc(),
-    observeUpstream: (route, status, seconds) => latencyChild(`${route} ${status}`).observe(seconds),
+    countRequest: (route, method, status) =>
+      requestTallies.inc(`${route} ${method} ${status}`, () => ({ route, method, status: String(status) })),
+    observeUpstream: (route, status, seconds) =>
+      upstreamLatency.observe(`${route} ${status}`, () => ({ route, status: String(status) }), seconds),
     upstreamRetries: new Counter({
       name: "fruxkit_gateway_upstream_retries_total",
       help: "Upstream calls retried under core's retry policy, by route and reason",

@@ -105,13 +105,15 @@ const asProblemBody = (response: UpstreamResponse): Uint8Array => {
   return textEncoder.encode(JSON.stringify(FruxonError.problemFromBody(response.status, parsed)))
 }
 
-/** The client's response for an upstream answer. */
-export const clientResponse = (response: UpstreamResponse, extraHeaders?: Readonly<Record<string, string>>): Response => {
-  const headers: Record<string, string> = {}
+/**
+ * The client's response for an upstream answer: the forwarded headers are
+ * added to `headers` (the gateway's own; they win over the upstream's), which
+ * becomes the response's.
+ */
+export const clientResponse = (response: UpstreamResponse, headers: Record<string, string> = {}): Response => {
   for (const name in response.headers) {
-    if (FORWARDED_RESPONSE_HEADERS.has(name)) headers[name] = response.headers[name]!
+    if (FORWARDED_RESPONSE_HEADERS.has(name) && !(name in headers)) headers[name] = response.headers[name]!
   }
-  if (extraHeaders) Object.assign(headers, extraHeaders)
   const status = response.status
   if (status === 204 || status === 304) return new Response(null, { status, headers })
   if (status >= 400) {

@@ -96,7 +96,8 @@ export const apiHandler = (options: ApiHandlerOptions) => {
       // The client's key was accepted here; an upstream 401 is about the gateway's own token.
       throw new GatewayProblem(502, "upstream-unauthorized", "Bad gateway", "the upstream refused the gateway's credentials")
     }
-    const headers = { ...extra, ...requestIdHeader(c) }
+    const headers: Record<string, string> = { "x-request-id": c.get("requestId") }
+    if (extra !== undefined) Object.assign(headers, extra)
     if (result.replayed) headers[IDEMPOTENT_REPLAY_HEADER] = "true"
     return clientResponse(result.response, headers)
   }
@@ -187,6 +188,10 @@ export const apiHandler = (options: ApiHandlerOptions) => {
         )
         return answer(c, result, { [SKIPPED_HEADER]: result.response.headers[SKIPPED_HEADER] ?? "" })
       }
+    }
+    // Most requests: no Idempotency-Key to honour, so no detour through the store.
+    if (match.endpoint.retry !== "creating" || header(c, "idempotency-key") === undefined) {
+      return answer(c, { response: await forwardAsIs(c, match), replayed: false })
     }
     return answer(c, await once(c, match, () => forwardAsIs(c, match)))
   }

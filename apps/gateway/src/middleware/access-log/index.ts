@@ -4,10 +4,14 @@
  */
 import type { Context, Next } from "hono"
 import type { GatewayEnv } from "../../env.js"
+import type { Logger } from "pino"
+import { accessLineWriter, type AccessLine } from "../../logger.js"
 import type { GatewayMetrics } from "../../metrics.js"
 
 export interface AccessLogOptions {
   readonly metrics: GatewayMetrics
+  /** The gateway's logger; lines go straight to its destination when it was made by createLogger. */
+  readonly logger: Logger
 }
 
 export const accessLog = (options: AccessLogOptions) => {
@@ -20,15 +24,16 @@ export const accessLog = (options: AccessLogOptions) => {
 }
 
 /** The line and the sample for a request that began at `started` (`performance.now()`), once its answer is known. */
-export const writeAccessLog = (options: AccessLogOptions) =>
-  function writeAccessLog(c: Context<GatewayEnv>, started: number): void {
+export const writeAccessLog = (options: AccessLogOptions) => {
+  const write = accessLineWriter(options.logger)
+  return function writeAccessLog(c: Context<GatewayEnv>, started: number): void {
     const route = c.get("routeName") ?? "unmatched"
     const status = c.res.status
-    options.metrics.countRequest(route, c.req.method, status)
-    const log = c.get("log")
-    const fields = {
+    const method = c.req.method
+    options.metrics.countRequest(route, method, status)
+    const line: AccessLine = {
       requestId: c.get("requestId"),
-      method: c.req.method,
+      method,
       // Path only: query strings may carry anything.
       path: c.req.path,
       route,
@@ -36,6 +41,7 @@ export const writeAccessLog = (options: AccessLogOptions) =>
       durationMs: Math.round((performance.now() - started) * 100) / 100,
       principal: c.get("principal")?.id
     }
-    if (status >= 500) log.warn(fields, "request failed")
-    else log.info(fields, "request")
+    if (status >= 500) write("warn", line, "request failed")
+    else write("info", line, "request")
   }
+}

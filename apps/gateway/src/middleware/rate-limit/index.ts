@@ -55,21 +55,49 @@ export const rateLimit = (options: RateLimitOptions) => {
     return (1 - bucket.tokens) / options.perSecond
   }
 
-  return async function rateLimit(c: Context<GatewayEnv>, next: Next) {
-    if (options.perSecond === 0) return next()
-    const id = c.get("principal")?.id ?? "anonymous"
-    const waitSeconds = options.shared ? await options.shared(id).catch(() => take(id)) : take(id)
-    if (waitSeconds > 0) {
-      options.metrics?.rateLimited.inc()
-      throw new GatewayProblem(
-        429,
-        "rate-limited",
-        "Too many requests",
-        `rate limit is ${options.perSecond} requests per second (burst ${options.burst})`,
-        undefined,
-        retryAfterHeader(waitSeconds)
-      )
-    }
-    await next()
+  const refuse = (waitSeconds: number): never => {
+    options.metrics?.rateLimited.inc()
+    throw new GatewayProblem(
+      429,
+      "rate-limited",
+      "Too many requests",
+      `rate limit is ${options.perSecond} requests per second (burst ${options.burst})`,
+      undefined,
+      retryAfterHeader(waitSeconds)
+    )
   }
+
+  /**
+   * The step itself, for a caller that runs several steps in one handler:
+   * takes a token for the caller or throws the 429 — synchronously with this
+   * process's buckets, as a promise with the shared ones.
+   */
+  const takeToken = (c: Context<GatewayEnv>): Promise<void> | undefined => {
+    if (options.perSecond === 0) return undefined
+    const id = c.get("principal")?.id ?? "anonymous"
+    if (options.shared === undefined) {
+      const waitSeconds = take(id)
+      if (waitSeconds > 0) refuse(waitSeconds)
+      return undefined
+    }
+    return options.shared(id).then(
+      (waitSeconds) => {
+        if (waitSeconds > 0) refuse(waitSeconds)
+      },
+      () => {
+        // The shared store is unreachable: this process's own buckets still limit.
+        const waitSeconds = take(id)
+        if (waitSeconds > 0) refuse(waitSeconds)
+      }
+    )
+  }
+
+  return Object.assign(
+    async function rateLimit(c: Context<GatewayEnv>, next: Next) {
+      const taking = takeToken(c)
+      if (taking !== undefined) await taking
+      await next()
+    },
+    { takeToken }
+  )
 }

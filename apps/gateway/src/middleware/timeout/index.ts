@@ -17,15 +17,28 @@ export interface TimeoutOptions {
   readonly extend?: (c: Context<GatewayEnv>) => number | null
 }
 
-export const timeout = (options: TimeoutOptions) => {
+/** A running deadline (see `startTimeout`). */
+export interface RunningDeadline {
+  /** The handler's promise, rejected with the 504 problem if the deadline passes first. */
+  readonly race: <A>(handling: Promise<A>) => Promise<A>
+  /** The request is done: forget the deadline. */
+  readonly done: () => void
+}
+
+/**
+ * The step itself, for a caller that runs several steps in one handler:
+ * starts the request's deadline and sets `signal` (undefined when the
+ * request has none). Call `done()` when the request is done.
+ */
+export const startTimeout = (options: TimeoutOptions) => {
   if (!(options.ms > 0)) throw new Error("timeout: ms must be > 0")
   // Deadlines fire within a tenth of the timeout (10–250 ms) of when they are due.
   const sweeper = new DeadlineSweeper(Math.min(250, Math.max(10, Math.round(options.ms / 10))))
-  return async function timeout(c: Context<GatewayEnv>, next: Next) {
+  return (c: Context<GatewayEnv>): RunningDeadline | undefined => {
     const extra = options.extend ? options.extend(c) : 0
     if (extra === null) {
       c.set("signal", undefined)
-      return next()
+      return undefined
     }
     const budget = options.ms + extra
     const { deadline, done } = sweeper.start(
@@ -33,14 +46,27 @@ export const timeout = (options: TimeoutOptions) => {
       () => new GatewayProblem(504, "gateway-timeout", "Gateway timeout", `no answer within ${budget} ms`)
     )
     c.set("signal", deadline)
-    try {
+    return {
       // The client gets its 504 at the deadline even from a handler that ignores the signal.
-      await new Promise<void>((resolve, reject) => {
-        deadline.addEventListener("abort", () => reject(deadline.reason))
-        next().then(resolve, reject)
-      })
+      race: (handling) =>
+        new Promise((resolve, reject) => {
+          deadline.addEventListener("abort", () => reject(deadline.reason))
+          handling.then(resolve, reject)
+        }),
+      done
+    }
+  }
+}
+
+export const timeout = (options: TimeoutOptions) => {
+  const start = startTimeout(options)
+  return async function timeout(c: Context<GatewayEnv>, next: Next) {
+    const running = start(c)
+    if (running === undefined) return next()
+    try {
+      await running.race(next())
     } finally {
-      done()
+      running.done()
     }
   }
 }

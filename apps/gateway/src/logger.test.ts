@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest"
+import { accessLineWriter, createLogger, type AccessLine } from "./logger.js"
+
+const capture = () => {
+  const lines: Array<string> = []
+  return { lines, destination: { write: (line: string) => void lines.push(line) } }
+}
+
+describe("access lines", () => {
+  const line: AccessLine = {
+    requestId: "req-1",
+    method: "GET",
+    path: '/v1/tenants/demo/agents/a"b\\c',
+    route: "getAgent",
+    status: 200,
+    durationMs: 1.25,
+    principal: "key#1"
+  }
+
+  it("are the JSON pino writes for the same fields: same keys, order and values", () => {
+    const { lines, destination } = capture()
+    const logger = createLogger({ level: "info", secrets: [], destination })
+    accessLineWriter(logger)("info", line, "request")
+    logger.info(line, "request")
+    expect(lines).toHaveLength(2)
+    const [direct, viaPino] = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(lines[0]!.endsWith("\n")).toBe(true)
+    expect(Object.keys(direct!)).toEqual(Object.keys(viaPino!))
+    expect({ ...direct, time: 0 }).toEqual({ ...viaPino, time: 0 })
+    expect(Math.abs((direct!.time as number) - (viaPino!.time as number))).toBeLessThan(1000)
+  })
+
+  it("follow the level, leave out an absent caller, and never carry a configured secret", () => {
+    const { lines, destination } = capture()
+    const secret = "gateway-key-ACCESSLOG-0123456789"
+    const logger = createLogger({ level: "warn", secrets: [secret], destination })
+    const write = accessLineWriter(logger)
+    write("info", line, "request")
+    expect(lines).toHaveLength(0)
+    write("warn", { ...line, status: 502, principal: undefined, path: `/v1/tenants/${secret}/agents` }, "request failed")
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).not.toContain(secret)
+    const parsed = JSON.parse(lines[0]!) as Record<string, unknown>
+    expect(parsed).toMatchObject({ level: 40, status: 502, msg: "request failed", path: "/v1/tenants/[REDACTED]/agents" })
+    expect(parsed).not.toHaveProperty("principal")
+  })
+})
