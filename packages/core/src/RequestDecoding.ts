@@ -9,6 +9,7 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as Endpoint from "./Endpoint.js"
+import { acceptorOf } from "./Acceptor.js"
 import * as IfMatch from "./IfMatch.js"
 import type { FieldError } from "./schema/Problem.js"
 
@@ -112,8 +113,13 @@ export const decodeRequest = (
 ): Either.Either<DecodedRequest, ReadonlyArray<FieldError>> => {
   const issues: Array<FieldError> = []
   const path: Record<string, string | number> = {}
-  for (const [name, raw] of Object.entries(request.params)) {
+  for (const name in request.params) {
+    const raw = request.params[name]!
     const schema = pathParamSchemas[name] ?? PathSegment
+    if (acceptorOf(schema)?.(raw)) {
+      path[name] = raw
+      continue
+    }
     const result = Schema.decodeUnknownEither(schema)(raw)
     if (Either.isRight(result)) path[name] = result.right
     else issues.push({ path: `path.${name}`, message: ParseResult.TreeFormatter.formatErrorSync(result.left) })
@@ -121,9 +127,7 @@ export const decodeRequest = (
 
   let query: unknown = undefined
   if (endpoint.query !== undefined) {
-    const result = Schema.decodeUnknownEither(endpoint.query, { errors: "all", onExcessProperty: "ignore" })(
-      queryToObject(request.query)
-    )
+    const result = decodeQuery(endpoint, endpoint.query, request.query)
     if (Either.isRight(result)) query = result.right
     else issues.push(...fieldErrorsOf("query", result.left))
   }
@@ -133,9 +137,13 @@ export const decodeRequest = (
     if (request.body === undefined && endpoint.bodyRequired) {
       issues.push({ path: "body", message: "a JSON body is required" })
     } else {
-      const result = Schema.decodeUnknownEither(endpoint.body, strict)(request.body ?? {})
-      if (Either.isRight(result)) body = result.right
-      else issues.push(...fieldErrorsOf("body", result.left))
+      const value = request.body ?? {}
+      if (acceptorOf(endpoint.body)?.(value)) body = value
+      else {
+        const result = Schema.decodeUnknownEither(endpoint.body, strict)(value)
+        if (Either.isRight(result)) body = result.right
+        else issues.push(...fieldErrorsOf("body", result.left))
+      }
     }
   } else if (request.body !== undefined && request.body !== null && !isEmptyObject(request.body)) {
     issues.push({ path: "body", message: "this endpoint takes no body" })
@@ -150,6 +158,27 @@ export const decodeRequest = (
   }
 
   return issues.length > 0 ? Either.left(issues) : Either.right({ path, query, body, ifMatch })
+}
+
+/**
+ * Most requests send no query at all, and an empty query decodes the same way
+ * every time for an endpoint (its defaults): that decoding is remembered.
+ */
+const emptyQueryDecoded = new WeakMap<Endpoint.Any, Either.Either<unknown, ParseResult.ParseError>>()
+
+const decodeQuery = (
+  endpoint: Endpoint.Any,
+  schema: Schema.Schema.Any,
+  params: URLSearchParams
+): Either.Either<unknown, ParseResult.ParseError> => {
+  const decode = (value: unknown) => Schema.decodeUnknownEither(schema as Schema.Schema<unknown, unknown>, { errors: "all", onExcessProperty: "ignore" })(value)
+  if (params.size > 0) return decode(queryToObject(params))
+  let decoded = emptyQueryDecoded.get(endpoint)
+  if (decoded === undefined) {
+    decoded = decode({})
+    emptyQueryDecoded.set(endpoint, decoded)
+  }
+  return decoded
 }
 
 const isEmptyObject = (value: unknown): boolean =>
