@@ -3,7 +3,7 @@
  *
  * One upstream on loopback, the same load against: (1) the upstream
  * directly, (2) a minimal undici pass-through proxy (the baseline), (3) the
- * gateway (src/main.ts, remote mode, default config except the per-key rate
+ * gateway (dist/main.js, the build `pnpm start` runs; remote mode, default config except the per-key rate
  * limit, which is off so it does not cap the measurement; its default log
  * level writes an access line per request to stdout, a pipe this process
  * drains), (4) the same gateway with LOG_LEVEL=warn (no access lines: the
@@ -23,7 +23,7 @@
  */
 import autocannon from "autocannon"
 import { spawn, type ChildProcess } from "node:child_process"
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { createFruxonClient } from "@fruxkit/core"
 import { Pool } from "undici"
@@ -47,6 +47,7 @@ const cpuMicros = (pid: number | undefined): number | undefined => {
   }
 }
 
+/** A bench helper (TypeScript, run through tsx) or the built gateway (`dist/main.js`, as `pnpm start` runs it). */
 const startProcess = (
   script: string,
   args: Array<string>,
@@ -54,7 +55,8 @@ const startProcess = (
   ready: RegExp
 ): Promise<{ readonly found: string; readonly pid: number | undefined }> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=development", "--import", "tsx", script, ...args], {
+    const loader = script.endsWith(".ts") ? ["--conditions=development", "--import", "tsx"] : []
+    const child = spawn(process.execPath, [...loader, script, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"]
@@ -190,13 +192,16 @@ const pollComparison = async (upstream: string, gateway: string, clients: number
 }
 
 const main = async () => {
+  if (!existsSync(`${ROOT}dist/main.js`)) {
+    throw new Error("the gateway is not built: run `pnpm bench` at the root (it builds first), or `pnpm --filter @fruxkit/gateway... build`")
+  }
   const upstreamStarted = await startProcess("bench/upstream.ts", [], {}, /(\{"port":\d+\})/)
   const upstream = `http://127.0.0.1:${JSON.parse(upstreamStarted.found).port as number}`
   const baselineStarted = await startProcess("bench/baseline-proxy.ts", [upstream], {}, /(\{"port":\d+\})/)
   const baseline = `http://127.0.0.1:${JSON.parse(baselineStarted.found).port as number}`
   const startGateway = (env: Record<string, string>) =>
     startProcess(
-      "src/main.ts",
+      "dist/main.js",
       ["--port", "0"],
       {
         FRUXON_API_URL: upstream,

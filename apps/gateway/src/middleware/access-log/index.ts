@@ -19,16 +19,15 @@ export const accessLog = (options: AccessLogOptions) => {
   return async function accessLog(c: Context<GatewayEnv>, next: Next) {
     const started = performance.now()
     await next()
-    write(c, started)
+    write(c, started, c.res.status)
   }
 }
 
-/** The line and the sample for a request that began at `started` (`performance.now()`), once its answer is known. */
+/** The line and the sample for a request that began at `started` (`performance.now()`), once its answer (`status`) is known. */
 export const writeAccessLog = (options: AccessLogOptions) => {
   const write = accessLineWriter(options.logger)
-  return function writeAccessLog(c: Context<GatewayEnv>, started: number): void {
+  return function writeAccessLog(c: Context<GatewayEnv>, started: number, status: number): void {
     const route = c.get("routeName") ?? "unmatched"
-    const status = c.res.status
     const method = c.req.method
     options.metrics.countRequest(route, method, status)
     const line: AccessLine = {

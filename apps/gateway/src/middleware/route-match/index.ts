@@ -26,15 +26,28 @@ export interface RouteMatchOptions {
 /** The step itself (records the match on the context), for a caller that runs several steps in one middleware. */
 export const matchRoute = (options: RouteMatchOptions) => {
   const memoSize = options.memoSize ?? 10_000
-  const memo = new Map<string, Route.RouteMatch>()
+  // By method, then path: no key string is built per request (a concatenated
+  // key is one more string to flatten and hash on the hot path).
+  const memo = new Map<string, Map<string, Route.RouteMatch>>()
+  let remembered = 0
   const matchOf = (method: string, path: string): Route.RouteMatch => {
     if (memoSize === 0) return options.router.match(method, path)
-    const key = `${method} ${path}`
-    let match = memo.get(key)
+    let byPath = memo.get(method)
+    if (byPath === undefined) {
+      byPath = new Map()
+      memo.set(method, byPath)
+    }
+    let match = byPath.get(path)
     if (match === undefined) {
       match = options.router.match(method, path)
-      if (memo.size >= memoSize) memo.clear()
-      memo.set(key, match)
+      if (remembered >= memoSize) {
+        memo.clear()
+        remembered = 0
+        byPath = new Map()
+        memo.set(method, byPath)
+      }
+      byPath.set(path, match)
+      remembered++
     }
     return match
   }

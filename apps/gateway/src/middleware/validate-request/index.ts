@@ -44,16 +44,21 @@ const withoutSecretValues = (errors: ReadonlyArray<FieldError>): Array<FieldErro
  */
 const MEMO_SIZE = 10_000
 
+/** The query of a URL without one (read-only use: never appended to). */
+const NO_QUERY = new URLSearchParams()
+
 /** The step itself (sets decoded, waitMs, dedupe, or throws), for a caller that runs several steps in one middleware. */
 export const validate = (options: ValidateRequestOptions) => {
-  const memo = new Map<string, RequestDecoding.DecodedRequest>()
+  // By endpoint, then path (one path serves several endpoints: GET lists datasets, POST creates one).
+  const memo = new Map<string, Map<string, RequestDecoding.DecodedRequest>>()
+  let remembered = 0
   return (c: Context<GatewayEnv>): void => {
     const match = requireMatched(c)
-    const plain = c.get("rawBody") === undefined && !c.req.url.includes("?") && header(c, "if-match") === undefined
-    // By endpoint too: one path serves several (GET lists datasets, POST creates one).
-    const memoKey = plain ? `${match.endpoint.name} ${c.req.path}` : ""
+    const rawUrl = c.req.url
+    const q = rawUrl.indexOf("?")
+    const plain = c.get("rawBody") === undefined && q < 0 && header(c, "if-match") === undefined
     if (plain) {
-      const remembered = memo.get(memoKey)
+      const remembered = memo.get(match.endpoint.name)?.get(c.req.path)
       if (remembered !== undefined && match.endpoint.ifMatch !== "required") {
         c.set("decoded", remembered)
         c.set("waitMs", undefined)
@@ -77,9 +82,7 @@ export const validate = (options: ValidateRequestOptions) => {
       }
     }
 
-    const rawUrl = c.req.url
-    const q = rawUrl.indexOf("?")
-    const query = new URLSearchParams(q < 0 ? "" : rawUrl.slice(q + 1))
+    const query = q < 0 ? NO_QUERY : new URLSearchParams(rawUrl.slice(q + 1))
     let waitMs: number | undefined
     const wait = query.get("wait")
     if (wait !== null) {
@@ -111,8 +114,17 @@ export const validate = (options: ValidateRequestOptions) => {
       else {
         c.set("decoded", decoded.right)
         if (plain) {
-          if (memo.size >= MEMO_SIZE) memo.clear()
-          memo.set(memoKey, decoded.right)
+          if (remembered >= MEMO_SIZE) {
+            memo.clear()
+            remembered = 0
+          }
+          let byPath = memo.get(match.endpoint.name)
+          if (byPath === undefined) {
+            byPath = new Map()
+            memo.set(match.endpoint.name, byPath)
+          }
+          byPath.set(c.req.path, decoded.right)
+          remembered++
         }
       }
     }
