@@ -92,31 +92,43 @@ process.on("exit", () => {
 })
 
 /**
- * The lines of one event-loop turn, written to stdout as one synchronous
- * write (pino's own default is a synchronous sonic-boom). Measured under load
- * (README, Benchmarks): a line per asynchronous sonic-boom write cost ≈ 20 µs
- * of CPU per request (sonic-boom re-measures its pending buffer on every
- * write, and each write is a thread-pool round trip); batched and
- * synchronous, ≈ 6 µs. A line is written at most one turn after it is
- * logged, and lines still pending when the process exits are written first.
+ * Lines are collected and written to stdout together, synchronously (pino's
+ * own default is a synchronous sonic-boom): at most `LOG_BATCH_MS` after the
+ * first of them, or at once past `LOG_BATCH_BYTES`. Measured under load
+ * (README, Benchmarks): a write per line — or per event-loop turn — cost
+ * several µs of CPU per request in system calls and wake-ups of the reader
+ * (an asynchronous sonic-boom write per line, ≈ 20 µs). Lines still pending
+ * when the process exits (a signal, an uncaught error, process.exit) are
+ * written first; only a SIGKILL can lose them, at most one batch.
  */
+const LOG_BATCH_MS = 10
+const LOG_BATCH_BYTES = 64 * 1024
+
 const batched = (out: Out): DestinationStream & { flush: (cb?: (error?: Error) => void) => void; flushSync: () => void } => {
   let pending: Array<string> = []
-  let scheduled = false
+  let pendingBytes = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
   const drain = () => {
-    scheduled = false
+    if (timer !== undefined) {
+      clearTimeout(timer)
+      timer = undefined
+    }
     if (pending.length === 0) return
     const text = pending.length === 1 ? pending[0]! : pending.join("")
     pending = []
+    pendingBytes = 0
     out.write(text)
   }
   live.add({ drain })
   return {
     write: (line: string) => {
       pending.push(line)
-      if (!scheduled) {
-        scheduled = true
-        setImmediate(drain)
+      pendingBytes += line.length
+      if (pendingBytes >= LOG_BATCH_BYTES) drain()
+      else if (timer === undefined) {
+        timer = setTimeout(drain, LOG_BATCH_MS)
+        // Pending lines never keep the process alive: exit drains them.
+        timer.unref()
       }
       return true
     },
