@@ -26,6 +26,26 @@ export interface GatewayMetrics {
  * `observe` validate and hash the labels on every call, even through a
  * `labels()` child (measured: ~2–3 µs of CPU per proxied request).
  */
+/** The tally under these label values in nested maps (made with `create` the first time). */
+const tallyAt = <T>(root: Map<unknown, unknown>, keys: ReadonlyArray<unknown>, create: () => T): T => {
+  let level = root
+  for (let i = 0; i < keys.length - 1; i++) {
+    let next = level.get(keys[i]) as Map<unknown, unknown> | undefined
+    if (next === undefined) {
+      next = new Map()
+      level.set(keys[i], next)
+    }
+    level = next
+  }
+  const last = keys[keys.length - 1]
+  let tally = level.get(last) as T | undefined
+  if (tally === undefined) {
+    tally = create()
+    level.set(last, tally)
+  }
+  return tally
+}
+
 class TalliedCounter<Label extends string> {
   /** Keyed by the label values, nested (no key string is built per call). */
   private readonly tallies = new Map<unknown, unknown>()
@@ -42,23 +62,11 @@ class TalliedCounter<Label extends string> {
 
   /** Count one for these label values (`keys`, in a fixed order); `labels` names them the first time. */
   inc(keys: ReadonlyArray<unknown>, labels: () => Record<Label, string>): void {
-    let level = this.tallies
-    for (let i = 0; i < keys.length - 1; i++) {
-      let next = level.get(keys[i]) as Map<unknown, unknown> | undefined
-      if (next === undefined) {
-        next = new Map()
-        level.set(keys[i], next)
-      }
-      level = next
-    }
-    const last = keys[keys.length - 1]
-    const tally = level.get(last) as { count: number } | undefined
-    if (tally !== undefined) tally.count++
-    else {
-      const created = { labels: labels(), count: 1 }
-      level.set(last, created)
+    tallyAt(this.tallies, keys, () => {
+      const created = { labels: labels(), count: 0 }
       this.all.push(created)
-    }
+      return created
+    }).count++
   }
 }
 
@@ -90,22 +98,11 @@ export class TalliedHistogram<Label extends string> {
 
   /** Observe a value for these label values (`keys`, in a fixed order); `labels` names them the first time. */
   observe(keys: ReadonlyArray<unknown>, labels: () => Record<Label, string>, value: number): void {
-    let level = this.tallies
-    for (let i = 0; i < keys.length - 1; i++) {
-      let next = level.get(keys[i]) as Map<unknown, unknown> | undefined
-      if (next === undefined) {
-        next = new Map()
-        level.set(keys[i], next)
-      }
-      level = next
-    }
-    const last = keys[keys.length - 1]
-    let tally = level.get(last) as HistogramTally | undefined
-    if (tally === undefined) {
-      tally = { labels: labels(), counts: new Array<number>(this.buckets.length + 1).fill(0), sum: 0, count: 0 }
-      level.set(last, tally)
-      this.all.push(tally)
-    }
+    const tally = tallyAt(this.tallies, keys, () => {
+      const created: HistogramTally = { labels: labels(), counts: new Array<number>(this.buckets.length + 1).fill(0), sum: 0, count: 0 }
+      this.all.push(created)
+      return created
+    })
     let bucket = 0
     while (bucket < this.buckets.length && value > this.buckets[bucket]!) bucket++
     tally.counts[bucket]!++
