@@ -104,7 +104,7 @@ process.on("exit", () => {
  * written first; only a SIGKILL can lose them, at most one batch.
  */
 const LOG_BATCH_MS = 10
-const LOG_BATCH_BYTES = 64 * 1024
+const LOG_BATCH_BYTES = 16 * 1024
 
 const batched = (out: Out): DestinationStream & { flush: (cb?: (error?: Error) => void) => void; flushSync: () => void } => {
   // Each line is encoded into the batch's buffer as it is logged, so the
