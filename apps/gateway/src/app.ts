@@ -10,6 +10,7 @@ import type { Logger } from "pino"
 import type { GatewayConfig } from "./config.js"
 import type { GatewayEnv } from "./env.js"
 import { MemoryIdempotencyStore, type IdempotencyStore } from "./idempotency/store.js"
+import type { SweptDeadline } from "./deadline.js"
 import { createLogger } from "./logger.js"
 import { createMetrics, type GatewayMetrics } from "./metrics.js"
 import { writeAccessLog } from "./middleware/access-log/index.js"
@@ -19,7 +20,7 @@ import { loadShed } from "./middleware/load-shed/index.js"
 import { rateLimit } from "./middleware/rate-limit/index.js"
 import { assignRequestId, requestIdHeader } from "./middleware/request-id/index.js"
 import { matchRoute } from "./middleware/route-match/index.js"
-import { startTimeout } from "./middleware/timeout/index.js"
+import { raceDeadline, startTimeout } from "./middleware/timeout/index.js"
 import { validate } from "./middleware/validate-request/index.js"
 import { gatewayOpenApi } from "./openapi.js"
 import { GatewayProblem, toGatewayProblem } from "./problem.js"
@@ -143,23 +144,32 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   // request (measured; see the README's Benchmarks).
   const assignId = assignRequestId({ logger })
   const logAccess = writeAccessLog({ metrics, logger })
+  const finish = (c: Context<GatewayEnv>, started: number, response: Response): Response => {
+    inFlight--
+    logAccess(c, started, response.status)
+    if (shuttingDown) response.headers.set("connection", "close")
+    return response
+  }
+  const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)))
+  // Promise callbacks rather than an async function: one promise and one
+  // suspended frame fewer per request (measured with the /v1 steps below).
   const framed =
     (handler: (c: Context<GatewayEnv>) => Response | Promise<Response>) =>
-    async (c: Context<GatewayEnv>): Promise<Response> => {
+    (c: Context<GatewayEnv>): Response | Promise<Response> => {
       inFlight++
       const started = performance.now()
-      let response: Response
+      let handling: Response | Promise<Response>
       try {
         assignId(c)
-        response = await handler(c)
+        handling = handler(c)
       } catch (error) {
-        response = errorResponse(error instanceof Error ? error : new Error(String(error)), c)
-      } finally {
-        inFlight--
+        return finish(c, started, errorResponse(asError(error), c))
       }
-      logAccess(c, started, response.status)
-      if (shuttingDown) response.headers.set("connection", "close")
-      return response
+      if (!(handling instanceof Promise)) return finish(c, started, handling)
+      return handling.then(
+        (response) => finish(c, started, response),
+        (error: unknown) => finish(c, started, errorResponse(asError(error), c))
+      )
     }
 
   app.notFound(
@@ -255,34 +265,71 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
     }
   })
   const validateOf = validate({ waitEndpoints: WAIT_ENDPOINTS, dedupeEndpoints: DEDUPE_ENDPOINTS, maxWaitMs: config.maxWaitMs })
-  const api = apiHandler({ forward, client, idempotency, watchers, streams, metrics, requestTimeoutMs: config.requestTimeoutMs })
+  const { api, plain } = apiHandler({ forward, client, idempotency, watchers, streams, metrics, requestTimeoutMs: config.requestTimeoutMs })
+  const settlesOnAbort = upstream.settlesOnAbort === true
 
-  app.all("/v1/*", framed(async function v1(c) {
+  /** After the rate limit: load shed, body, deadline, validation, the handler. */
+  const admitted = (c: Context<GatewayEnv>): Promise<Response> => {
+    const counted = shed.enter(c)
+    let reading: Promise<void> | undefined
+    try {
+      reading = bodyOf(c)
+    } catch (error) {
+      if (counted) shed.leave()
+      throw error
+    }
+    return reading === undefined ? handled(c, counted) : readThenHandle(c, reading, counted)
+  }
+  const readThenHandle = async (c: Context<GatewayEnv>, reading: Promise<void>, counted: boolean): Promise<Response> => {
+    try {
+      await reading
+    } catch (error) {
+      if (counted) shed.leave()
+      throw error
+    }
+    return await handled(c, counted)
+  }
+  const handled = (c: Context<GatewayEnv>, counted: boolean): Promise<Response> => {
+    let deadline: SweptDeadline | undefined
+    let handling: Promise<Response>
+    try {
+      deadline = startDeadline(c)
+      validateOf(c)
+      const forwarded = plain(c)
+      handling =
+        forwarded !== undefined && (deadline === undefined || settlesOnAbort)
+          ? forwarded
+          : deadline === undefined
+            ? api(c)
+            : raceDeadline(deadline, forwarded ?? api(c))
+    } catch (error) {
+      deadline?.done()
+      if (counted) shed.leave()
+      throw error
+    }
+    return handling.then(
+      (response) => {
+        deadline?.done()
+        if (counted) shed.leave()
+        return response
+      },
+      (error: unknown) => {
+        deadline?.done()
+        if (counted) shed.leave()
+        throw error
+      }
+    )
+  }
+
+  app.all("/v1/*", framed(function v1(c) {
     refuseWhileShuttingDown()
     matchOf(c)
     authenticateOf(c)
     if (takeToken !== undefined) {
       const taking = takeToken(c)
-      if (taking !== undefined) await taking
+      if (taking !== undefined) return taking.then(() => admitted(c))
     }
-    const counted = shed.enter(c)
-    try {
-      const reading = bodyOf(c)
-      if (reading !== undefined) await reading
-      const deadline = startDeadline(c)
-      if (deadline === undefined) {
-        validateOf(c)
-        return await api(c)
-      }
-      try {
-        validateOf(c)
-        return await deadline.race(api(c))
-      } finally {
-        deadline.done()
-      }
-    } finally {
-      if (counted) shed.leave()
-    }
+    return admitted(c)
   }))
 
   return {

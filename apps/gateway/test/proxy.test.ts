@@ -217,3 +217,30 @@ describe("retries and faults", () => {
     expect(slow.status).toBe(504)
   })
 })
+
+describe("deadline on an upstream that ignores the request's signal", () => {
+  it("still answers 504 at the deadline (the handler is raced against it), and frees the request", async () => {
+    const remote = createRemoteUpstream({ url: fake.url, token: UPSTREAM_TOKEN })
+    // Not settlesOnAbort: the gateway must not rely on the call giving up by itself.
+    const deaf = {
+      ...remote,
+      settlesOnAbort: false,
+      send: (request: Parameters<typeof remote.send>[0]) => remote.send({ ...request, signal: undefined }),
+      // The stalled call never ends by itself; the fake upstream ends it when it closes (afterAll).
+      close: async () => {}
+    }
+    const deafGateway = await startGateway(deaf, { requestTimeoutMs: 300 })
+    try {
+      fake.inject(/marker=deaf/, { kind: "stall" })
+      const started = Date.now()
+      const res = await fetch(`${deafGateway.url}${T}?marker=deaf`)
+      expect(res.status).toBe(504)
+      expect(((await res.json()) as { detail: string }).detail).toContain("300 ms")
+      expect(Date.now() - started).toBeLessThan(2000)
+      expect(deafGateway.gateway.inFlight()).toBe(0)
+    } finally {
+      await deafGateway.close()
+      void remote.close()
+    }
+  })
+})

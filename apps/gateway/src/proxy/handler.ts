@@ -109,7 +109,32 @@ export const apiHandler = (options: ApiHandlerOptions) => {
 
   const runLocation = (key: RunKey) => Route.buildPath(Endpoints.getEvaluationRun.path, { ...key })
 
-  return async function api(c: Context<GatewayEnv>): Promise<Response> {
+  /**
+   * The answer for a request forwarded as it is — no extension (wait, event
+   * stream, dedupe; `:evaluate` has its answer scrubbed), no Idempotency-Key —
+   * or undefined for any other. Most requests are this; their only wait is
+   * the upstream call.
+   */
+  const plain = (c: Context<GatewayEnv>): Promise<Response> | undefined => {
+    const match = c.get("match") as MatchedRoute
+    switch (match.endpoint.name) {
+      case "evaluationRunEvents":
+      case "evaluate":
+        return undefined
+      case "getEvaluationRun": {
+        const waitMs = c.get("waitMs")
+        if (waitMs !== undefined && waitMs > 0) return undefined
+        break
+      }
+      case "addToDatasets":
+        if (c.get("dedupe")) return undefined
+        break
+    }
+    if (match.endpoint.retry === "creating" && header(c, "idempotency-key") !== undefined) return undefined
+    return forwardAsIs(c, match).then((response) => answer(c, { response, replayed: false }))
+  }
+
+  const api = async function api(c: Context<GatewayEnv>): Promise<Response> {
     const match = c.get("match") as MatchedRoute
     const waitMs = c.get("waitMs")
 
@@ -189,10 +214,12 @@ export const apiHandler = (options: ApiHandlerOptions) => {
         return answer(c, result, { [SKIPPED_HEADER]: result.response.headers[SKIPPED_HEADER] ?? "" })
       }
     }
-    // Most requests: no Idempotency-Key to honour, so no detour through the store.
+    // No Idempotency-Key to honour: no detour through the store.
     if (match.endpoint.retry !== "creating" || header(c, "idempotency-key") === undefined) {
       return answer(c, { response: await forwardAsIs(c, match), replayed: false })
     }
     return answer(c, await once(c, match, () => forwardAsIs(c, match)))
   }
+
+  return { api, plain }
 }

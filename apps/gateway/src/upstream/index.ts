@@ -34,6 +34,12 @@ export interface Upstream {
    * Throws core's `TransportError` when the connection fails.
    */
   readonly send: (request: UpstreamRequest) => Promise<UpstreamResponse>
+  /**
+   * `send` settles (rejecting with the signal's reason) as soon as the
+   * request's signal aborts. Then a plain forward needs no race against its
+   * deadline; otherwise the gateway races it.
+   */
+  readonly settlesOnAbort?: boolean
   readonly close: () => Promise<void>
 }
 

@@ -97,6 +97,8 @@ export const createRemoteUpstream = (options: RemoteUpstreamOptions): Upstream =
     mode: "remote",
     description: base.origin + prefix,
     send,
+    // undici aborts the call from the signal's listener (onAbort), and onResponseError rejects with the reason.
+    settlesOnAbort: true,
     close: () => pool.close()
   }
 }

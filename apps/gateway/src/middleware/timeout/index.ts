@@ -7,7 +7,7 @@
  * (they end with the run, or at shutdown).
  */
 import type { Context, Next } from "hono"
-import { DeadlineSweeper } from "../../deadline.js"
+import { DeadlineSweeper, type Deadline, type SweptDeadline } from "../../deadline.js"
 import type { GatewayEnv } from "../../env.js"
 import { GatewayProblem } from "../../problem.js"
 
@@ -17,56 +17,51 @@ export interface TimeoutOptions {
   readonly extend?: (c: Context<GatewayEnv>) => number | null
 }
 
-/** A running deadline (see `startTimeout`). */
-export interface RunningDeadline {
-  /** The handler's promise, rejected with the 504 problem if the deadline passes first. */
-  readonly race: <A>(handling: Promise<A>) => Promise<A>
-  /** The request is done: forget the deadline. */
-  readonly done: () => void
-}
+/**
+ * The handler's promise, rejected with the deadline's reason (the 504
+ * problem) if the deadline passes first: the client gets its 504 at the
+ * deadline even from a handler that ignores the signal. A handler whose
+ * every wait takes the signal (a plain forward) needs no race.
+ */
+export const raceDeadline = <A>(deadline: Deadline, handling: Promise<A>): Promise<A> =>
+  new Promise((resolve, reject) => {
+    deadline.addEventListener("abort", () => reject(deadline.reason))
+    handling.then(resolve, reject)
+  })
 
 /**
  * The step itself, for a caller that runs several steps in one handler:
  * starts the request's deadline and sets `signal` (undefined when the
- * request has none). Call `done()` when the request is done.
+ * request has none). Call the deadline's `done()` when the request is done.
  */
 export const startTimeout = (options: TimeoutOptions) => {
   if (!(options.ms > 0)) throw new Error("timeout: ms must be > 0")
   // Deadlines fire within a tenth of the timeout (10–250 ms) of when they are due.
-  const sweeper = new DeadlineSweeper(Math.min(250, Math.max(10, Math.round(options.ms / 10))))
-  return (c: Context<GatewayEnv>): RunningDeadline | undefined => {
+  const sweeper = new DeadlineSweeper(
+    Math.min(250, Math.max(10, Math.round(options.ms / 10))),
+    (budget) => new GatewayProblem(504, "gateway-timeout", "Gateway timeout", `no answer within ${budget} ms`)
+  )
+  return (c: Context<GatewayEnv>): SweptDeadline | undefined => {
     const extra = options.extend ? options.extend(c) : 0
     if (extra === null) {
       c.set("signal", undefined)
       return undefined
     }
-    const budget = options.ms + extra
-    const { deadline, done } = sweeper.start(
-      budget,
-      () => new GatewayProblem(504, "gateway-timeout", "Gateway timeout", `no answer within ${budget} ms`)
-    )
+    const deadline = sweeper.start(options.ms + extra)
     c.set("signal", deadline)
-    return {
-      // The client gets its 504 at the deadline even from a handler that ignores the signal.
-      race: (handling) =>
-        new Promise((resolve, reject) => {
-          deadline.addEventListener("abort", () => reject(deadline.reason))
-          handling.then(resolve, reject)
-        }),
-      done
-    }
+    return deadline
   }
 }
 
 export const timeout = (options: TimeoutOptions) => {
   const start = startTimeout(options)
   return async function timeout(c: Context<GatewayEnv>, next: Next) {
-    const running = start(c)
-    if (running === undefined) return next()
+    const deadline = start(c)
+    if (deadline === undefined) return next()
     try {
-      await running.race(next())
+      await raceDeadline(deadline, next())
     } finally {
-      running.done()
+      deadline.done()
     }
   }
 }
