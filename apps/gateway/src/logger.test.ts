@@ -30,6 +30,24 @@ describe("access lines", () => {
     expect(Math.abs((direct!.time as number) - (viaPino!.time as number))).toBeLessThan(1000)
   })
 
+  it("escape exactly as pino does, whatever the strings hold", () => {
+    const strings = ["plain", 'quote"d', "back\\slash", "tab\there", "nul\u0000", "\u007f", "é ü ß", "emoji 😀", ""]
+    for (const value of strings) {
+      const { lines, destination } = capture()
+      const logger = createLogger({ level: "info", secrets: [], destination })
+      const odd = { ...line, requestId: value, path: `/v1/${value}`, route: value, principal: value }
+      accessLineWriter(logger)("info", odd, value)
+      logger.info(odd, value)
+      const [direct, viaPino] = lines.map((l) => l.replace(/"time":\d+/, '"time":0'))
+      expect(direct).toBe(viaPino)
+    }
+    // A lone surrogate is escaped, so the line keeps it (pino writes U+FFFD for a short string, an escape for a long one).
+    const { lines, destination } = capture()
+    accessLineWriter(createLogger({ level: "info", secrets: [], destination }))("info", { ...line, path: "/v1/lone \ud800" }, "request")
+    expect(lines[0]).toContain('"path":"/v1/lone \\ud800"')
+    expect((JSON.parse(lines[0]!) as { path: string }).path).toBe("/v1/lone \ud800")
+  })
+
   it("follow the level, leave out an absent caller, and never carry a configured secret", () => {
     const { lines, destination } = capture()
     const secret = "gateway-key-ACCESSLOG-0123456789"
