@@ -278,16 +278,14 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
       if (counted) shed.leave()
       throw error
     }
-    return reading === undefined ? handled(c, counted) : readThenHandle(c, reading, counted)
-  }
-  const readThenHandle = async (c: Context<GatewayEnv>, reading: Promise<void>, counted: boolean): Promise<Response> => {
-    try {
-      await reading
-    } catch (error) {
-      if (counted) shed.leave()
-      throw error
-    }
-    return await handled(c, counted)
+    if (reading === undefined) return handled(c, counted)
+    return reading.then(
+      () => handled(c, counted),
+      (error: unknown) => {
+        if (counted) shed.leave()
+        throw error
+      }
+    )
   }
   const handled = (c: Context<GatewayEnv>, counted: boolean): Promise<Response> => {
     let deadline: SweptDeadline | undefined

@@ -20,9 +20,9 @@ export interface GatewayVariables {
   /** The request body as sent (read once, within the body limit). */
   rawBody: Uint8Array | undefined
   decoded: RequestDecoding.DecodedRequest
-  /** Gateway query extensions, validated. */
+  /** Gateway query extensions, validated (unset: no wait, no dedupe). */
   waitMs: number | undefined
-  dedupe: boolean
+  dedupe: boolean | undefined
   /** Aborted when the request's deadline passes (timeout middleware). */
   signal: AbortSignalLike | undefined
 }

@@ -43,10 +43,8 @@ export const startTimeout = (options: TimeoutOptions) => {
   )
   return (c: Context<GatewayEnv>): SweptDeadline | undefined => {
     const extra = options.extend ? options.extend(c) : 0
-    if (extra === null) {
-      c.set("signal", undefined)
-      return undefined
-    }
+    // No deadline: signal stays unset (undefined).
+    if (extra === null) return undefined
     const deadline = sweeper.start(options.ms + extra)
     c.set("signal", deadline)
     return deadline

@@ -9,7 +9,7 @@ const app = middlewareApp()
 app.use("*", routeMatch({ router: Route.makeRouter() }))
 app.use("*", bodyLimit({ maxBytes: 10_000 }))
 app.use("*", validateRequest({ waitEndpoints: new Set(["getEvaluationRun"]), dedupeEndpoints: new Set(["addToDatasets"]), maxWaitMs: 5000 }))
-app.all("*", (c) => c.json({ decoded: c.get("decoded"), wait: c.get("waitMs") ?? null, dedupe: c.get("dedupe") }))
+app.all("*", (c) => c.json({ decoded: c.get("decoded"), wait: c.get("waitMs") ?? null, dedupe: c.get("dedupe") ?? false }))
 
 const T = "/v1/tenants/demo/agents/support_bot"
 type Problem = { status: number; errors: Array<{ path: string; message: string }> }

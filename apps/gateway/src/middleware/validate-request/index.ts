@@ -60,9 +60,9 @@ export const validate = (options: ValidateRequestOptions) => {
     if (plain) {
       const remembered = memo.get(match.endpoint.name)?.get(c.req.path)
       if (remembered !== undefined && match.endpoint.ifMatch !== "required") {
+        // waitMs and dedupe stay unset: undefined and false (every variable set
+        // on a Hono context is a Map entry; fewer keep its table from growing).
         c.set("decoded", remembered)
-        c.set("waitMs", undefined)
-        c.set("dedupe", false)
         return
       }
     }
@@ -133,8 +133,8 @@ export const validate = (options: ValidateRequestOptions) => {
     }
     if (issues.length > 0) throw invalidRequest(withoutSecretValues(issues))
 
-    c.set("waitMs", waitMs)
-    c.set("dedupe", dedupe)
+    if (waitMs !== undefined) c.set("waitMs", waitMs)
+    if (dedupe) c.set("dedupe", dedupe)
   }
 }
 
