@@ -30,6 +30,9 @@ export const writeAccessLog = (options: AccessLogOptions) => {
     const route = c.get("routeName") ?? "unmatched"
     const method = c.req.method
     options.metrics.countRequest(route, method, status)
+    const level = status >= 500 ? "warn" : "info"
+    // Below the logger's level, no line is built at all.
+    if (!options.logger.isLevelEnabled(level)) return
     const line: AccessLine = {
       requestId: c.get("requestId"),
       method,
@@ -40,7 +43,6 @@ export const writeAccessLog = (options: AccessLogOptions) => {
       durationMs: Math.round((performance.now() - started) * 100) / 100,
       principal: c.get("principal")?.id
     }
-    if (status >= 500) write("warn", line, "request failed")
-    else write("info", line, "request")
+    write(level, line, status >= 500 ? "request failed" : "request")
   }
 }
