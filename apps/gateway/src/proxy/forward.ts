@@ -73,29 +73,39 @@ export const createForwarder = (options: ForwarderOptions): Forwarder => {
   const { upstream, metrics } = options
   const maxRetryWaitMs = options.maxRetryWaitMs ?? 5_000
 
-  return async function forward(endpoint, request, context) {
-    for (let attempt = 1; ; attempt++) {
-      const started = performance.now()
-      let response: UpstreamResponse | undefined
-      let error: FruxonError.FruxonError
-      try {
-        response = await upstream.send(request)
-        metrics.observeUpstream(endpoint.name, response.status, (performance.now() - started) / 1000)
-        if (response.status < 500 && response.status !== 429 && response.status !== 408) {
-          budget?.refund()
-          return response
-        }
-        error = errorOf(endpoint, request, response)
-      } catch (caught) {
-        metrics.observeUpstream(endpoint.name, 0, (performance.now() - started) / 1000)
-        if (!(caught instanceof FruxonError.TransportError)) throw caught
-        error = new FruxonError.TransportError({
-          request: { method: request.method, url: request.path.split("?")[0]!, endpoint: endpoint.name },
-          reachedServer: caught.reachedServer,
-          code: caught.code
-        })
-      }
+  /** The upstream's answer, or undefined when it is one to retry (5xx, 429, 408). */
+  const settled = (endpoint: Endpoint.Any, started: number, response: UpstreamResponse): UpstreamResponse | undefined => {
+    metrics.observeUpstream(endpoint.name, response.status, (performance.now() - started) / 1000)
+    if (response.status < 500 && response.status !== 429 && response.status !== 408) {
+      budget?.refund()
+      return response
+    }
+    return undefined
+  }
 
+  /** A failed send as core's transport error (anything else is not the upstream's, and is thrown on). */
+  const transportError = (endpoint: Endpoint.Any, request: UpstreamRequest, started: number, caught: unknown): FruxonError.TransportError => {
+    metrics.observeUpstream(endpoint.name, 0, (performance.now() - started) / 1000)
+    if (!(caught instanceof FruxonError.TransportError)) throw caught
+    return new FruxonError.TransportError({
+      request: { method: request.method, url: request.path.split("?")[0]!, endpoint: endpoint.name },
+      reachedServer: caught.reachedServer,
+      code: caught.code
+    })
+  }
+
+  /** After attempt `attempt` failed: retry while the policy allows, else the last answer (or error). */
+  const retrying = async (
+    endpoint: Endpoint.Any,
+    request: UpstreamRequest,
+    context: { readonly log?: (() => Logger) | undefined },
+    failedAttempt: number,
+    failedResponse: UpstreamResponse | undefined,
+    failedError: FruxonError.FruxonError
+  ): Promise<UpstreamResponse> => {
+    let response = failedResponse
+    let error = failedError
+    for (let attempt = failedAttempt; ; attempt++) {
       const retryable =
         attempt < policy.maxAttempts &&
         !request.signal?.aborted &&
@@ -113,6 +123,27 @@ export const createForwarder = (options: ForwarderOptions): Forwarder => {
       metrics.upstreamRetries.inc({ route: endpoint.name, reason: response ? String(response.status) : (error as FruxonError.TransportError).code ?? "transport" })
       context.log?.().info({ route: endpoint.name, attempt, delayMs: Math.round(delay), reason: error._tag }, "retrying upstream call")
       await sleep(delay, request.signal)
+      const started = performance.now()
+      try {
+        const answer = await upstream.send(request)
+        const ok = settled(endpoint, started, answer)
+        if (ok !== undefined) return ok
+        response = answer
+        error = errorOf(endpoint, request, answer)
+      } catch (caught) {
+        response = undefined
+        error = transportError(endpoint, request, started, caught)
+      }
     }
+  }
+
+  // The first attempt as promise callbacks, not an async function: most
+  // calls succeed at once, and this is on every proxied request.
+  return function forward(endpoint, request, context) {
+    const started = performance.now()
+    return upstream.send(request).then(
+      (answer) => settled(endpoint, started, answer) ?? retrying(endpoint, request, context, 1, answer, errorOf(endpoint, request, answer)),
+      (caught: unknown) => retrying(endpoint, request, context, 1, undefined, transportError(endpoint, request, started, caught))
+    )
   }
 }

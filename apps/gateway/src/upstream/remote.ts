@@ -17,6 +17,70 @@ export interface RemoteUpstreamOptions {
   readonly connectTimeoutMs?: number
 }
 
+/**
+ * undici's dispatch handler that collects the whole answer: no Readable
+ * stream and no promise chain per response (measured: ~6 µs of CPU a request
+ * less than `pool.request` + `body.arrayBuffer()`). A class, so a request
+ * costs one object rather than a closure per callback.
+ */
+class CollectingHandler implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined = undefined
+  private status = 0
+  private headers: Record<string, string> = {}
+  private readonly chunks: Array<Buffer> = []
+  private size = 0
+  private readonly onAbort: (() => void) | undefined
+
+  constructor(
+    private readonly request: UpstreamRequest,
+    private readonly resolve: (response: UpstreamResponse) => void,
+    private readonly reject: (error: unknown) => void
+  ) {
+    const signal = request.signal
+    this.onAbort = signal === undefined ? undefined : () => this.controller?.abort(signal.reason as Error)
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller
+    const signal = this.request.signal
+    if (signal === undefined) return
+    if (signal.aborted) controller.abort(signal.reason as Error)
+    else signal.addEventListener("abort", this.onAbort!)
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, raw: Record<string, string | Array<string> | undefined>): void {
+    this.status = statusCode
+    const headers: Record<string, string> = {}
+    for (const name in raw) {
+      const value = raw[name]
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value
+    }
+    this.headers = headers
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk)
+    this.size += chunk.byteLength
+  }
+
+  onResponseEnd(): void {
+    this.settle()
+    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size)
+    this.resolve({ status: this.status, headers: this.headers, body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) })
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.settle()
+    const { request } = this
+    if (request.signal?.aborted) return this.reject(request.signal.reason ?? error)
+    this.reject(FruxonError.fromTransportFailure({ method: request.method, url: request.path.split("?")[0]!, endpoint: "" }, error))
+  }
+
+  private settle(): void {
+    if (this.onAbort !== undefined) this.request.signal!.removeEventListener("abort", this.onAbort)
+  }
+}
+
 export const createRemoteUpstream = (options: RemoteUpstreamOptions): Upstream => {
   const base = new URL(options.url)
   const prefix = base.pathname.replace(/\/+$/, "")
@@ -41,17 +105,6 @@ export const createRemoteUpstream = (options: RemoteUpstreamOptions): Upstream =
     if (request.auth === "apiKey") headers["x-api-key"] = executionKey
     else headers["authorization"] = bearer
     return new Promise((resolve, reject) => {
-      const signal = request.signal
-      let controller: Dispatcher.DispatchController | undefined
-      const onAbort = () => controller?.abort(signal!.reason as Error)
-      let status = 0
-      let responseHeaders: Record<string, string> = {}
-      const chunks: Array<Buffer> = []
-      let size = 0
-      const settle = () => signal?.removeEventListener("abort", onAbort)
-      // undici's dispatch with a handler that collects the body: no Readable
-      // stream and no promise chain per response (measured: ~6 µs of CPU a
-      // request less than `pool.request` + `body.arrayBuffer()`).
       pool.dispatch(
         {
           method: request.method as Dispatcher.HttpMethod,
@@ -59,36 +112,7 @@ export const createRemoteUpstream = (options: RemoteUpstreamOptions): Upstream =
           headers,
           body: request.body === undefined ? null : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength)
         },
-        {
-          onRequestStart(started) {
-            controller = started
-            if (signal === undefined) return
-            if (signal.aborted) started.abort(signal.reason as Error)
-            else signal.addEventListener("abort", onAbort)
-          },
-          onResponseStart(_controller, statusCode, raw) {
-            status = statusCode
-            responseHeaders = {}
-            for (const name in raw) {
-              const value = raw[name]
-              if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(", ") : value
-            }
-          },
-          onResponseData(_controller, chunk) {
-            chunks.push(chunk)
-            size += chunk.byteLength
-          },
-          onResponseEnd() {
-            settle()
-            const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)
-            resolve({ status, headers: responseHeaders, body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) })
-          },
-          onResponseError(_controller, error) {
-            settle()
-            if (signal?.aborted) return reject(signal.reason ?? error)
-            reject(FruxonError.fromTransportFailure({ method: request.method, url: request.path.split("?")[0]!, endpoint: "" }, error))
-          }
-        }
+        new CollectingHandler(request, resolve, reject)
       )
     })
   }
