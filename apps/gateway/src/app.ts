@@ -10,7 +10,7 @@ import type { Logger } from "pino"
 import type { GatewayConfig } from "./config.js"
 import type { GatewayEnv } from "./env.js"
 import { MemoryIdempotencyStore, type IdempotencyStore } from "./idempotency/store.js"
-import type { SweptDeadline } from "./deadline.js"
+import type { Deadline } from "./deadline.js"
 import { createLogger } from "./logger.js"
 import { createMetrics, type GatewayMetrics } from "./metrics.js"
 import { writeAccessLog } from "./middleware/access-log/index.js"
@@ -288,7 +288,7 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
     )
   }
   const handled = (c: Context<GatewayEnv>, counted: boolean): Promise<Response> => {
-    let deadline: SweptDeadline | undefined
+    let deadline: Deadline | undefined
     let handling: Promise<Response>
     try {
       deadline = startDeadline(c)

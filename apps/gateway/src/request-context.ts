@@ -23,6 +23,17 @@ export const header = (c: Context, name: string): string | undefined => {
   return c.req.raw.headers.get(name) ?? undefined
 }
 
+/** A reader of the request's headers (lower-case names), for a caller that reads several. */
+export const headerReader = (c: Context): ((name: string) => string | undefined) => {
+  const incoming = incomingOf(c)
+  if (incoming === undefined) return (name) => c.req.raw.headers.get(name) ?? undefined
+  const headers = incoming.headers
+  return (name) => {
+    const value = headers[name]
+    return Array.isArray(value) ? value.join(", ") : value
+  }
+}
+
 /** The request body as an async sequence of chunks, or undefined when there is none. */
 export const bodyChunks = (c: Context): AsyncIterable<Uint8Array> | undefined => {
   const incoming = incomingOf(c)

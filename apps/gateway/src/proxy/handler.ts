@@ -12,7 +12,7 @@ import type { GatewayEnv } from "../env.js"
 import { fingerprintOf, VALID_KEY, type IdempotencyStore, type StoredResponse } from "../idempotency/store.js"
 import type { GatewayMetrics } from "../metrics.js"
 import { requestIdHeader } from "../middleware/request-id/index.js"
-import { header, requestLog } from "../request-context.js"
+import { header, headerReader, requestLog } from "../request-context.js"
 import { externalConfigSecrets, makeJsonScrubber } from "../secrets.js"
 import { GatewayProblem, invalidRequest } from "../problem.js"
 import type { MatchedRoute } from "../routes.js"
@@ -57,7 +57,7 @@ export const apiHandler = (options: ApiHandlerOptions) => {
       upstreamRequest({
         match,
         url: c.req.url,
-        header: (name) => header(c, name),
+        header: headerReader(c),
         requestId: c.get("requestId"),
         body: c.get("rawBody"),
         signal: c.get("signal")

@@ -7,7 +7,7 @@
  * (they end with the run, or at shutdown).
  */
 import type { Context, Next } from "hono"
-import { DeadlineSweeper, type Deadline, type SweptDeadline } from "../../deadline.js"
+import { DeadlineSweeper, type Deadline } from "../../deadline.js"
 import type { GatewayEnv } from "../../env.js"
 import { GatewayProblem } from "../../problem.js"
 
@@ -41,7 +41,7 @@ export const startTimeout = (options: TimeoutOptions) => {
     Math.min(250, Math.max(10, Math.round(options.ms / 10))),
     (budget) => new GatewayProblem(504, "gateway-timeout", "Gateway timeout", `no answer within ${budget} ms`)
   )
-  return (c: Context<GatewayEnv>): SweptDeadline | undefined => {
+  return (c: Context<GatewayEnv>): Deadline | undefined => {
     const extra = options.extend ? options.extend(c) : 0
     // No deadline: signal stays unset (undefined).
     if (extra === null) return undefined
