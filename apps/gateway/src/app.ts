@@ -268,6 +268,12 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   const { api, plain } = apiHandler({ forward, client, idempotency, watchers, streams, metrics, requestTimeoutMs: config.requestTimeoutMs })
   const settlesOnAbort = upstream.settlesOnAbort === true
 
+  /** The request is done with its load-shed slot (if it took one) and its deadline (if it has one). */
+  const release = (counted: boolean, deadline?: Deadline): void => {
+    deadline?.done()
+    if (counted) shed.leave()
+  }
+
   /** After the rate limit: load shed, body, deadline, validation, the handler. */
   const admitted = (c: Context<GatewayEnv>): Promise<Response> => {
     const counted = shed.enter(c)
@@ -275,14 +281,14 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
     try {
       reading = bodyOf(c)
     } catch (error) {
-      if (counted) shed.leave()
+      release(counted)
       throw error
     }
     if (reading === undefined) return handled(c, counted)
     return reading.then(
       () => handled(c, counted),
       (error: unknown) => {
-        if (counted) shed.leave()
+        release(counted)
         throw error
       }
     )
@@ -294,26 +300,21 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
       deadline = startDeadline(c)
       validateOf(c)
       const forwarded = plain(c)
-      handling =
-        forwarded !== undefined && (deadline === undefined || settlesOnAbort)
-          ? forwarded
-          : deadline === undefined
-            ? api(c)
-            : raceDeadline(deadline, forwarded ?? api(c))
+      if (deadline === undefined) handling = forwarded ?? api(c)
+      // The remote upstream's call gives up when the deadline's signal aborts: no race needed.
+      else if (forwarded !== undefined && settlesOnAbort) handling = forwarded
+      else handling = raceDeadline(deadline, forwarded ?? api(c))
     } catch (error) {
-      deadline?.done()
-      if (counted) shed.leave()
+      release(counted, deadline)
       throw error
     }
     return handling.then(
       (response) => {
-        deadline?.done()
-        if (counted) shed.leave()
+        release(counted, deadline)
         return response
       },
       (error: unknown) => {
-        deadline?.done()
-        if (counted) shed.leave()
+        release(counted, deadline)
         throw error
       }
     )

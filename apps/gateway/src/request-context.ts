@@ -13,13 +13,13 @@ import type { GatewayEnv } from "./env.js"
 export const incomingOf = (c: Context): IncomingMessage | undefined =>
   (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
 
+/** A header of Node's request as one string (repeated ones joined as the Fetch API joins them). */
+const joinedHeader = (value: string | Array<string> | undefined): string | undefined => (Array.isArray(value) ? value.join(", ") : value)
+
 /** One request header (lower-case name), or undefined. */
 export const header = (c: Context, name: string): string | undefined => {
   const incoming = incomingOf(c)
-  if (incoming !== undefined) {
-    const value = incoming.headers[name]
-    return Array.isArray(value) ? value.join(", ") : value
-  }
+  if (incoming !== undefined) return joinedHeader(incoming.headers[name])
   return c.req.raw.headers.get(name) ?? undefined
 }
 
@@ -28,10 +28,7 @@ export const headerReader = (c: Context): ((name: string) => string | undefined)
   const incoming = incomingOf(c)
   if (incoming === undefined) return (name) => c.req.raw.headers.get(name) ?? undefined
   const headers = incoming.headers
-  return (name) => {
-    const value = headers[name]
-    return Array.isArray(value) ? value.join(", ") : value
-  }
+  return (name) => joinedHeader(headers[name])
 }
 
 /** The request body as an async sequence of chunks, or undefined when there is none. */

@@ -55,7 +55,9 @@ export const rateLimit = (options: RateLimitOptions) => {
     return (1 - bucket.tokens) / options.perSecond
   }
 
-  const refuse = (waitSeconds: number): never => {
+  /** Let the request through (no wait), or refuse it with the 429 and when to retry. */
+  const admit = (waitSeconds: number): void => {
+    if (waitSeconds <= 0) return
     options.metrics?.rateLimited.inc()
     throw new GatewayProblem(
       429,
@@ -76,20 +78,11 @@ export const rateLimit = (options: RateLimitOptions) => {
     if (options.perSecond === 0) return undefined
     const id = c.get("principal")?.id ?? "anonymous"
     if (options.shared === undefined) {
-      const waitSeconds = take(id)
-      if (waitSeconds > 0) refuse(waitSeconds)
+      admit(take(id))
       return undefined
     }
-    return options.shared(id).then(
-      (waitSeconds) => {
-        if (waitSeconds > 0) refuse(waitSeconds)
-      },
-      () => {
-        // The shared store is unreachable: this process's own buckets still limit.
-        const waitSeconds = take(id)
-        if (waitSeconds > 0) refuse(waitSeconds)
-      }
-    )
+    // If the shared store is unreachable, this process's own buckets still limit.
+    return options.shared(id).then(admit, () => admit(take(id)))
   }
 
   return Object.assign(

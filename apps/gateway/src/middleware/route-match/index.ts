@@ -8,6 +8,7 @@
 import type { Context, Next } from "hono"
 import type { Route } from "@fruxkit/core"
 import type { GatewayEnv } from "../../env.js"
+import { KeyedMemo } from "../../keyed-memo.js"
 import { GatewayProblem } from "../../problem.js"
 import type { MatchedRoute } from "../../routes.js"
 
@@ -25,29 +26,13 @@ export interface RouteMatchOptions {
  */
 /** The step itself (records the match on the context), for a caller that runs several steps in one middleware. */
 export const matchRoute = (options: RouteMatchOptions) => {
-  const memoSize = options.memoSize ?? 10_000
-  // By method, then path: no key string is built per request (a concatenated
-  // key is one more string to flatten and hash on the hot path).
-  const memo = new Map<string, Map<string, Route.RouteMatch>>()
-  let remembered = 0
+  // By method, then path.
+  const memo = new KeyedMemo<Route.RouteMatch>(options.memoSize ?? 10_000)
   const matchOf = (method: string, path: string): Route.RouteMatch => {
-    if (memoSize === 0) return options.router.match(method, path)
-    let byPath = memo.get(method)
-    if (byPath === undefined) {
-      byPath = new Map()
-      memo.set(method, byPath)
-    }
-    let match = byPath.get(path)
+    let match = memo.get(method, path)
     if (match === undefined) {
       match = options.router.match(method, path)
-      if (remembered >= memoSize) {
-        memo.clear()
-        remembered = 0
-        byPath = new Map()
-        memo.set(method, byPath)
-      }
-      byPath.set(path, match)
-      remembered++
+      memo.set(method, path, match)
     }
     return match
   }

@@ -9,6 +9,7 @@ import * as Either from "effect/Either"
 import type { Context, Next } from "hono"
 import { RequestDecoding, type FieldError } from "@fruxkit/core"
 import type { GatewayEnv } from "../../env.js"
+import { KeyedMemo } from "../../keyed-memo.js"
 import { GatewayProblem, invalidRequest } from "../../problem.js"
 import { isSecretFieldPath } from "../../secrets.js"
 import { requireMatched } from "../route-match/index.js"
@@ -50,15 +51,14 @@ const NO_QUERY = new URLSearchParams()
 /** The step itself (sets decoded, waitMs, dedupe, or throws), for a caller that runs several steps in one middleware. */
 export const validate = (options: ValidateRequestOptions) => {
   // By endpoint, then path (one path serves several endpoints: GET lists datasets, POST creates one).
-  const memo = new Map<string, Map<string, RequestDecoding.DecodedRequest>>()
-  let remembered = 0
+  const memo = new KeyedMemo<RequestDecoding.DecodedRequest>(MEMO_SIZE)
   return (c: Context<GatewayEnv>): void => {
     const match = requireMatched(c)
     const rawUrl = c.req.url
     const q = rawUrl.indexOf("?")
     const plain = c.get("rawBody") === undefined && q < 0 && header(c, "if-match") === undefined
     if (plain) {
-      const remembered = memo.get(match.endpoint.name)?.get(c.req.path)
+      const remembered = memo.get(match.endpoint.name, c.req.path)
       if (remembered !== undefined && match.endpoint.ifMatch !== "required") {
         // waitMs and dedupe stay unset: undefined and false (every variable set
         // on a Hono context is a Map entry; fewer keep its table from growing).
@@ -113,19 +113,7 @@ export const validate = (options: ValidateRequestOptions) => {
       if (Either.isLeft(decoded)) issues.push(...decoded.left)
       else {
         c.set("decoded", decoded.right)
-        if (plain) {
-          if (remembered >= MEMO_SIZE) {
-            memo.clear()
-            remembered = 0
-          }
-          let byPath = memo.get(match.endpoint.name)
-          if (byPath === undefined) {
-            byPath = new Map()
-            memo.set(match.endpoint.name, byPath)
-          }
-          byPath.set(c.req.path, decoded.right)
-          remembered++
-        }
+        if (plain) memo.set(match.endpoint.name, c.req.path, decoded.right)
       }
     }
     if (match.endpoint.ifMatch === "required" && header(c, "if-match") === undefined) {
