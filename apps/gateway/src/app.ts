@@ -8,7 +8,8 @@ import { Hono, type Context } from "hono"
 import { HTTPException } from "hono/http-exception"
 import type { Logger } from "pino"
 import type { GatewayConfig } from "./config.js"
-import type { GatewayEnv } from "./env.js"
+import { Answer, toResponse, type HandlerResult } from "./answer.js"
+import type { ApiContext, GatewayEnv } from "./env.js"
 import { MemoryIdempotencyStore, type IdempotencyStore } from "./idempotency/store.js"
 import type { Deadline } from "./deadline.js"
 import { createLogger } from "./logger.js"
@@ -27,7 +28,7 @@ import { GatewayProblem, toGatewayProblem } from "./problem.js"
 import { createForwarder } from "./proxy/forward.js"
 import { apiHandler } from "./proxy/handler.js"
 import { requestLog } from "./request-context.js"
-import { router } from "./routes.js"
+import { evaluationRunEvents, router } from "./routes.js"
 import { createUpstreamClient } from "./upstream/core-client.js"
 import type { Upstream } from "./upstream/index.js"
 import { EventStreams } from "./waiting/run-events.js"
@@ -51,6 +52,14 @@ export interface GatewayDeps {
 
 export interface Gateway {
   readonly app: Hono<GatewayEnv>
+  /**
+   * A /v1 call, start to end (the frame and every step), on any request
+   * context: what the app's /v1 route runs, and what serve.ts runs straight
+   * from Node's request. Never throws: a failure is its problem+json answer.
+   */
+  readonly handleApiCall: (c: ApiContext) => HandlerResult | Promise<HandlerResult>
+  /** Whether a /v1 request is a run's event stream (a streamed answer, served by the Hono app). */
+  readonly isEventStream: (method: string, path: string) => boolean
   readonly metrics: GatewayMetrics
   readonly logger: Logger
   /** Requests being handled now (event streams included). */
@@ -123,8 +132,8 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
 
   const app = new Hono<GatewayEnv>()
 
-  /** Any error as the client's problem+json response (logged when it is the gateway's fault). */
-  const errorResponse = (error: Error, c: Context<GatewayEnv>): Response => {
+  /** Any error as the client's problem+json answer (logged when it is the gateway's fault). */
+  const errorAnswer = (error: Error, c: ApiContext): Answer => {
     const problem =
       error instanceof HTTPException
         ? new GatewayProblem(error.status, "http-error", error.message || "HTTP error")
@@ -133,9 +142,9 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
       const log = c.get("requestId") ? requestLog(c) : logger
       log.error({ err: { message: error.message, type: error.name, tag: (error as { _tag?: string })._tag } }, "request error")
     }
-    return problem.toResponse(c.req.path, c.get("requestId") ? requestIdHeader(c) : undefined)
+    return problem.toAnswer(c.req.path, c.get("requestId") ? requestIdHeader(c) : undefined)
   }
-  app.onError(errorResponse)
+  app.onError((error, c) => toResponse(errorAnswer(error, c)))
 
   // Every handler runs inside the frame: in-flight count, request id, the
   // error → problem mapping, the access line and metric. A wrapper around
@@ -144,47 +153,58 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   // request (measured; see the README's Benchmarks).
   const assignId = assignRequestId({ logger })
   const logAccess = writeAccessLog({ metrics, logger })
-  const finish = (c: Context<GatewayEnv>, started: number, response: Response): Response => {
+  const finish = (c: ApiContext, started: number, result: HandlerResult): HandlerResult => {
     inFlight--
-    logAccess(c, started, response.status)
-    if (shuttingDown) response.headers.set("connection", "close")
-    return response
+    logAccess(c, started, result.status)
+    if (shuttingDown) {
+      if (result instanceof Answer) result.headers["connection"] = "close"
+      else result.headers.set("connection", "close")
+    }
+    return result
   }
   const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)))
   // Promise callbacks rather than an async function: one promise and one
   // suspended frame fewer per request (measured with the /v1 steps below).
   const framed =
-    (handler: (c: Context<GatewayEnv>) => Response | Promise<Response>) =>
-    (c: Context<GatewayEnv>): Response | Promise<Response> => {
+    <C extends ApiContext>(handler: (c: C) => HandlerResult | Promise<HandlerResult>) =>
+    (c: C): HandlerResult | Promise<HandlerResult> => {
       inFlight++
       const started = performance.now()
-      let handling: Response | Promise<Response>
+      let handling: HandlerResult | Promise<HandlerResult>
       try {
         assignId(c)
         handling = handler(c)
       } catch (error) {
-        return finish(c, started, errorResponse(asError(error), c))
+        return finish(c, started, errorAnswer(asError(error), c))
       }
       if (!(handling instanceof Promise)) return finish(c, started, handling)
       return handling.then(
-        (response) => finish(c, started, response),
-        (error: unknown) => finish(c, started, errorResponse(asError(error), c))
+        (result) => finish(c, started, result),
+        (error: unknown) => finish(c, started, errorAnswer(asError(error), c))
       )
     }
+  /** A Hono route's handler: the handler's answer as a Response. */
+  const honoRoute =
+    (handle: (c: Context<GatewayEnv>) => HandlerResult | Promise<HandlerResult>) =>
+    (c: Context<GatewayEnv>): Response | Promise<Response> => {
+      const result = handle(c)
+      return result instanceof Promise ? result.then(toResponse) : toResponse(result)
+    }
+  const route = (handler: (c: Context<GatewayEnv>) => HandlerResult | Promise<HandlerResult>) => honoRoute(framed(handler))
 
   app.notFound(
-    framed((c) =>
-      new GatewayProblem(404, "not-found", "Not found", `no route ${c.req.method} ${c.req.path}`).toResponse(c.req.path, requestIdHeader(c))
+    route((c) =>
+      new GatewayProblem(404, "not-found", "Not found", `no route ${c.req.method} ${c.req.path}`).toAnswer(c.req.path, requestIdHeader(c))
     )
   )
 
   // ---- operations ----
-  app.get("/healthz", framed((c) => {
+  app.get("/healthz", route((c) => {
     c.set("routeName", "healthz")
     return c.json({ status: "ok" }, 200, requestIdHeader(c))
   }))
   let readiness: { at: number; ok: boolean; detail: string } | undefined
-  app.get("/readyz", framed(async (c) => {
+  app.get("/readyz", route(async (c) => {
     c.set("routeName", "readyz")
     if (shuttingDown) return c.json({ status: "shutting down" }, 503, requestIdHeader(c))
     if (readiness === undefined || Date.now() - readiness.at > 1000) {
@@ -207,19 +227,19 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
       requestIdHeader(c)
     )
   }))
-  app.get("/metrics", framed(async (c) => {
+  app.get("/metrics", route(async (c) => {
     c.set("routeName", "metrics")
     return c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType, ...requestIdHeader(c) })
   }))
   let openapi: string | undefined
-  app.get("/openapi.json", framed((c) => {
+  app.get("/openapi.json", route((c) => {
     c.set("routeName", "openapi")
     openapi ??= JSON.stringify(gatewayOpenApi())
     return c.body(openapi, 200, { "content-type": "application/json", ...requestIdHeader(c) })
   }))
 
   // ---- the API ----
-  const isWaiting = (c: Context<GatewayEnv>) => {
+  const isWaiting = (c: ApiContext) => {
     const match = c.get("match")
     if (match?._tag !== "Matched") return false
     if (match.endpoint.name === "evaluationRunEvents") return true
@@ -275,7 +295,7 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   }
 
   /** After the rate limit: load shed, body, deadline, validation, the handler. */
-  const admitted = (c: Context<GatewayEnv>): Promise<Response> => {
+  const admitted = (c: ApiContext): Promise<HandlerResult> => {
     const counted = shed.enter(c)
     let reading: Promise<void> | undefined
     try {
@@ -293,9 +313,9 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
       }
     )
   }
-  const handled = (c: Context<GatewayEnv>, counted: boolean): Promise<Response> => {
+  const handled = (c: ApiContext, counted: boolean): Promise<HandlerResult> => {
     let deadline: Deadline | undefined
-    let handling: Promise<Response>
+    let handling: Promise<HandlerResult>
     try {
       deadline = startDeadline(c)
       validateOf(c)
@@ -320,7 +340,7 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
     )
   }
 
-  app.all("/v1/*", framed(function v1(c) {
+  const handleApiCall = framed(function v1(c: ApiContext) {
     refuseWhileShuttingDown()
     matchOf(c)
     authenticateOf(c)
@@ -329,10 +349,19 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
       if (taking !== undefined) return taking.then(() => admitted(c))
     }
     return admitted(c)
-  }))
+  })
+  app.all("/v1/*", honoRoute(handleApiCall))
+
+  const isEventStream = (method: string, path: string): boolean => {
+    if (method !== "GET" || !path.includes("/events")) return false
+    const match = router.match(method, path)
+    return match._tag === "Matched" && match.endpoint.name === evaluationRunEvents.name
+  }
 
   return {
     app,
+    handleApiCall,
+    isEventStream,
     metrics,
     logger,
     inFlight: () => inFlight,

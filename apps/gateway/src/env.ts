@@ -1,4 +1,4 @@
-/** The Hono environment every gateway middleware and handler shares. */
+/** The environment every gateway step and handler shares: its variables, and the context they are read from. */
 import type { Route, RequestDecoding } from "@fruxkit/core"
 import type { Logger } from "pino"
 import type { AbortSignalLike } from "./deadline.js"
@@ -29,4 +29,24 @@ export interface GatewayVariables {
 
 export interface GatewayEnv {
   Variables: GatewayVariables
+}
+
+/**
+ * What the gateway's steps and handlers use of a request's context: its
+ * variables, method, path (decoded) and URL, and Node's request (`env.incoming`)
+ * when there is one. Hono's `Context<GatewayEnv>` is one (the Hono routes,
+ * and tests calling `app.request`); serve.ts's `DirectContext` — a /v1 call
+ * straight from Node's request, no Hono — is the other.
+ */
+export interface ApiContext {
+  get<K extends keyof GatewayVariables>(key: K): GatewayVariables[K]
+  set<K extends keyof GatewayVariables>(key: K, value: GatewayVariables[K]): void
+  readonly req: {
+    readonly method: string
+    readonly path: string
+    readonly url: string
+    /** The WHATWG request, read only when there is no Node request (request-context.ts). */
+    readonly raw?: Request
+  }
+  readonly env: unknown
 }

@@ -4,12 +4,12 @@
  * upstream (embedded backend or remote pool), serve, and shut down
  * gracefully on SIGTERM/SIGINT.
  */
-import { serve, type ServerType } from "@hono/node-server"
 import type { AddressInfo } from "node:net"
 import { configSecrets, createGateway } from "./app.js"
 import { ConfigError, helpText, isLoopback, parseConfig, type GatewayConfig } from "./config.js"
 import { createLogger } from "./logger.js"
 import { SharedIdempotencyStore } from "./idempotency/shared.js"
+import { serveGateway } from "./serve.js"
 import { startLocalBackend } from "./upstream/embedded.js"
 import type { Upstream } from "./upstream/index.js"
 import { createRemoteUpstream } from "./upstream/remote.js"
@@ -90,10 +90,7 @@ const main = async (): Promise<void> => {
     ...(sharedState ? { idempotency: sharedState.idempotency, sharedRateLimit: sharedState.sharedRateLimit } : {})
   })
 
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: gateway.app.fetch, port: config.port, hostname: config.host }, () => resolve(s))
-    s.once("error", reject)
-  })
+  const server = await serveGateway(gateway, { port: config.port, hostname: config.host })
   const address = server.address() as AddressInfo
   const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address
   const url = `http://${isLoopback(config.host) && config.host === "localhost" ? "localhost" : hostForUrl}:${address.port}`
@@ -107,14 +104,14 @@ const main = async (): Promise<void> => {
     logger.info({ signal, inFlight: gateway.inFlight(), deadlineMs: config.shutdownDeadlineMs }, "shutting down")
     const deadline = setTimeout(() => {
       logger.warn({ inFlight: gateway.inFlight() }, "shutdown deadline passed; closing remaining connections")
-      ;(server as import("node:http").Server).closeAllConnections?.()
+      server.closeAllConnections()
     }, config.shutdownDeadlineMs)
     deadline.unref()
     // Stop accepting; the callback runs when every connection has closed.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-    ;(server as import("node:http").Server).closeIdleConnections?.()
+    server.closeIdleConnections()
     await gateway.beginShutdown()
-    const idle = setInterval(() => (server as import("node:http").Server).closeIdleConnections?.(), 50)
+    const idle = setInterval(() => server.closeIdleConnections(), 50)
     await closed
     clearInterval(idle)
     clearTimeout(deadline)

@@ -4,7 +4,8 @@
  * application/problem+json. No handler formats its own error body.
  */
 import * as Duration from "effect/Duration"
-import { makeProblem, problemResponse, type FieldError, type ProblemDetails } from "@fruxkit/core"
+import { makeProblem, PROBLEM_CONTENT_TYPE, type FieldError, type ProblemDetails } from "@fruxkit/core"
+import { Answer, toResponse } from "./answer.js"
 
 export class GatewayProblem extends Error {
   override readonly name = "GatewayProblem"
@@ -27,8 +28,13 @@ export class GatewayProblem extends Error {
     })
   }
 
+  /** The problem+json answer; `headers` (the request id) are added to the problem's own (Retry-After, Allow). */
+  toAnswer(instance?: string, headers?: Readonly<Record<string, string>>): Answer {
+    return new Answer(this.status, { ...this.headers, ...headers, "content-type": PROBLEM_CONTENT_TYPE }, JSON.stringify(this.toProblem(instance)))
+  }
+
   toResponse(instance?: string, headers?: Readonly<Record<string, string>>): Response {
-    return problemResponse(this.toProblem(instance), headers ? { ...this.headers, ...headers } : this.headers)
+    return toResponse(this.toAnswer(instance, headers))
   }
 }
 

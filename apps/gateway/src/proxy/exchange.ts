@@ -5,6 +5,7 @@
  * error becomes problem+json.
  */
 import { FruxonError, PROBLEM_CONTENT_TYPE, Route } from "@fruxkit/core"
+import { Answer } from "../answer.js"
 import type { AbortSignalLike } from "../deadline.js"
 import type { MatchedRoute } from "../routes.js"
 import type { UpstreamRequest, UpstreamResponse } from "../upstream/index.js"
@@ -106,19 +107,19 @@ const asProblemBody = (response: UpstreamResponse): Uint8Array => {
 }
 
 /**
- * The client's response for an upstream answer: the forwarded headers are
+ * What the client gets for an upstream response: the forwarded headers are
  * added to `headers` (the gateway's own; they win over the upstream's), which
- * becomes the response's.
+ * become the answer's.
  */
-export const clientResponse = (response: UpstreamResponse, headers: Record<string, string> = {}): Response => {
+export const clientAnswer = (response: UpstreamResponse, headers: Record<string, string> = {}): Answer => {
   for (const name in response.headers) {
     if (FORWARDED_RESPONSE_HEADERS.has(name) && !(name in headers)) headers[name] = response.headers[name]!
   }
   const status = response.status
-  if (status === 204 || status === 304) return new Response(null, { status, headers })
+  if (status === 204 || status === 304) return new Answer(status, headers, null)
   if (status >= 400) {
     headers["content-type"] = PROBLEM_CONTENT_TYPE
-    return new Response(asProblemBody(response), { status, headers })
+    return new Answer(status, headers, asProblemBody(response))
   }
-  return new Response(response.body.byteLength === 0 ? null : response.body, { status, headers })
+  return new Answer(status, headers, response.body.byteLength === 0 ? null : response.body)
 }

@@ -5,10 +5,11 @@
  * an `Idempotency-Key` run through the idempotency store first.
  */
 import * as Schema from "effect/Schema"
-import type { Context } from "hono"
+import { Context } from "hono"
 import { EvaluationRun, Endpoints, Route, type AddToDatasetsRequest, type PromiseClient } from "@fruxkit/core"
 import { addToDatasetsDeduped, SKIPPED_HEADER } from "../dedupe/add-to-datasets.js"
-import type { GatewayEnv } from "../env.js"
+import { jsonAnswer, type Answer, type HandlerResult } from "../answer.js"
+import type { ApiContext } from "../env.js"
 import { fingerprintOf, VALID_KEY, type IdempotencyStore, type StoredResponse } from "../idempotency/store.js"
 import type { GatewayMetrics } from "../metrics.js"
 import { requestIdHeader } from "../middleware/request-id/index.js"
@@ -20,7 +21,7 @@ import type { EventStreams } from "../waiting/run-events.js"
 import { runEvents } from "../waiting/run-events.js"
 import type { RunKey, RunWatchers } from "../waiting/run-watchers.js"
 import { waitForRun } from "../waiting/wait-for-run.js"
-import { clientResponse, upstreamRequest } from "./exchange.js"
+import { clientAnswer, upstreamRequest } from "./exchange.js"
 import type { Forwarder } from "./forward.js"
 
 export interface ApiHandlerOptions {
@@ -40,9 +41,6 @@ const decodeRun = Schema.decodeUnknownSync(EvaluationRun, { onExcessProperty: "i
 const textDecoder = new TextDecoder()
 const textEncoder = new TextEncoder()
 
-const jsonResponse = (status: number, json: string, headers: Record<string, string>) =>
-  new Response(json, { status, headers: { "content-type": "application/json", ...headers } })
-
 /** `"v"`, `W/"v"` or `v` → `v`. */
 const entityTag = (header: string | undefined): string | undefined =>
   header === undefined ? undefined : header.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1") || undefined
@@ -51,7 +49,7 @@ export const apiHandler = (options: ApiHandlerOptions) => {
   const { forward, idempotency, watchers, metrics } = options
 
   /** Forward the request as the client sent it (validated), returning the upstream's answer. */
-  const forwardAsIs = (c: Context<GatewayEnv>, match: MatchedRoute): Promise<StoredResponse> =>
+  const forwardAsIs = (c: ApiContext, match: MatchedRoute): Promise<StoredResponse> =>
     forward(
       match.endpoint,
       upstreamRequest({
@@ -67,7 +65,7 @@ export const apiHandler = (options: ApiHandlerOptions) => {
 
   /** Run a creating call once per Idempotency-Key (when the client sent one). */
   const once = async (
-    c: Context<GatewayEnv>,
+    c: ApiContext,
     match: MatchedRoute,
     operation: () => Promise<StoredResponse>
   ): Promise<{ response: StoredResponse; replayed: boolean }> => {
@@ -88,10 +86,10 @@ export const apiHandler = (options: ApiHandlerOptions) => {
   }
 
   const answer = (
-    c: Context<GatewayEnv>,
+    c: ApiContext,
     result: { response: StoredResponse; replayed: boolean },
     extra?: Record<string, string>
-  ) => {
+  ): Answer => {
     if (result.response.status === 401) {
       // The client's key was accepted here; an upstream 401 is about the gateway's own token.
       throw new GatewayProblem(502, "upstream-unauthorized", "Bad gateway", "the upstream refused the gateway's credentials")
@@ -99,10 +97,10 @@ export const apiHandler = (options: ApiHandlerOptions) => {
     const headers: Record<string, string> = { "x-request-id": c.get("requestId") }
     if (extra !== undefined) Object.assign(headers, extra)
     if (result.replayed) headers[IDEMPOTENT_REPLAY_HEADER] = "true"
-    return clientResponse(result.response, headers)
+    return clientAnswer(result.response, headers)
   }
 
-  const runKey = (c: Context<GatewayEnv>, evaluationRun: string): RunKey => {
+  const runKey = (c: ApiContext, evaluationRun: string): RunKey => {
     const path = c.get("decoded").path
     return { tenant: String(path.tenant), agent: String(path.agent), evaluationRun }
   }
@@ -115,7 +113,7 @@ export const apiHandler = (options: ApiHandlerOptions) => {
    * or undefined for any other. Most requests are this; their only wait is
    * the upstream call.
    */
-  const plain = (c: Context<GatewayEnv>): Promise<Response> | undefined => {
+  const plain = (c: ApiContext): Promise<Answer> | undefined => {
     const match = c.get("match") as MatchedRoute
     switch (match.endpoint.name) {
       case "evaluationRunEvents":
@@ -134,12 +132,14 @@ export const apiHandler = (options: ApiHandlerOptions) => {
     return forwardAsIs(c, match).then((response) => answer(c, { response, replayed: false }))
   }
 
-  const api = async function api(c: Context<GatewayEnv>): Promise<Response> {
+  const api = async function api(c: ApiContext): Promise<HandlerResult> {
     const match = c.get("match") as MatchedRoute
     const waitMs = c.get("waitMs")
 
     switch (match.endpoint.name) {
       case "evaluationRunEvents": {
+        // A stream that follows the client's connection: Hono's SSE (serve.ts hands event streams to the Hono app).
+        if (!(c instanceof Context)) throw new Error("a run's event stream is served through the Hono app")
         const key = runKey(c, String(c.get("decoded").path.evaluationRun))
         // streamSSE builds its response through the context, which applies headers set here.
         c.header("x-request-id", c.get("requestId"))
@@ -163,7 +163,7 @@ export const apiHandler = (options: ApiHandlerOptions) => {
           waitMs,
           signal: c.get("signal")
         })
-        return jsonResponse(200, result.snapshot.json, {
+        return jsonAnswer(200, result.snapshot.json, {
           ...requestIdHeader(c),
           etag: `"${result.snapshot.version}"`,
           [WAIT_OUTCOME_HEADER]: result.snapshot.terminal ? "finished" : result.reached ? "changed" : "timeout"
@@ -192,8 +192,8 @@ export const apiHandler = (options: ApiHandlerOptions) => {
         const headers: Record<string, string> = { ...requestIdHeader(c), location, etag: `"${result.snapshot.version}"` }
         if (started.replayed) headers[IDEMPOTENT_REPLAY_HEADER] = "true"
         return result.snapshot.terminal
-          ? jsonResponse(200, scrub(result.snapshot.json), { ...headers, [WAIT_OUTCOME_HEADER]: "finished" })
-          : jsonResponse(202, scrub(result.snapshot.json), { ...headers, [WAIT_OUTCOME_HEADER]: "timeout" })
+          ? jsonAnswer(200, scrub(result.snapshot.json), { ...headers, [WAIT_OUTCOME_HEADER]: "finished" })
+          : jsonAnswer(202, scrub(result.snapshot.json), { ...headers, [WAIT_OUTCOME_HEADER]: "timeout" })
       }
 
       case "addToDatasets": {

@@ -30,7 +30,7 @@ export interface Upstream {
   readonly description: string
   /**
    * Send one request and read the whole answer (bodies are small JSON; reading
-   * them whole keeps the response path on @hono/node-server's fast lane).
+   * them whole lets the client's answer be written in one go).
    * Throws core's `TransportError` when the connection fails.
    */
   readonly send: (request: UpstreamRequest) => Promise<UpstreamResponse>

@@ -1,11 +1,11 @@
 /** A gateway on a real loopback socket, in front of a given upstream, with its logs captured. */
-import { serve, type ServerType } from "@hono/node-server"
 import type { AddressInfo } from "node:net"
 import { Writable } from "node:stream"
 import { configSecrets, createGateway, type Gateway } from "../../src/app.js"
 import { defaultConfig, type GatewayConfig } from "../../src/config.js"
 import { createLogger } from "../../src/logger.js"
 import { createMetrics } from "../../src/metrics.js"
+import { serveGateway } from "../../src/serve.js"
 import type { Upstream } from "../../src/upstream/index.js"
 
 export interface TestGateway {
@@ -34,9 +34,7 @@ export const startGateway = async (upstream: Upstream, overrides: Partial<Gatewa
     retry: { baseDelay: "20 millis", maxDelay: "100 millis" },
     pollOptions: { initialDelay: "20 millis", maxDelay: "50 millis" }
   })
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: gateway.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s))
-  })
+  const server = await serveGateway(gateway, { port: 0, hostname: "127.0.0.1" })
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
@@ -45,7 +43,7 @@ export const startGateway = async (upstream: Upstream, overrides: Partial<Gatewa
     logs: () => lines.join(""),
     close: async () => {
       await gateway.beginShutdown()
-      ;(server as import("node:http").Server).closeAllConnections?.()
+      server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await gateway.close()
       await upstream.close()

@@ -3,7 +3,7 @@
  * is known (errors included: onError has run by then).
  */
 import type { Context, Next } from "hono"
-import type { GatewayEnv } from "../../env.js"
+import type { ApiContext, GatewayEnv } from "../../env.js"
 import type { Logger } from "pino"
 import { accessLineWriter, type AccessLine } from "../../logger.js"
 import type { GatewayMetrics } from "../../metrics.js"
@@ -26,7 +26,7 @@ export const accessLog = (options: AccessLogOptions) => {
 /** The line and the sample for a request that began at `started` (`performance.now()`), once its answer (`status`) is known. */
 export const writeAccessLog = (options: AccessLogOptions) => {
   const write = accessLineWriter(options.logger)
-  return function writeAccessLog(c: Context<GatewayEnv>, started: number, status: number): void {
+  return function writeAccessLog(c: ApiContext, started: number, status: number): void {
     const route = c.get("routeName") ?? "unmatched"
     const method = c.req.method
     options.metrics.countRequest(route, method, status)

@@ -8,7 +8,7 @@
 import { createHash, timingSafeEqual } from "node:crypto"
 import type { Context, Next } from "hono"
 import type { ApiKeyGrant } from "../../config.js"
-import type { GatewayEnv, Principal } from "../../env.js"
+import type { ApiContext, GatewayEnv, Principal } from "../../env.js"
 import { GatewayProblem } from "../../problem.js"
 import { header } from "../../request-context.js"
 
@@ -19,7 +19,7 @@ export interface AuthOptions {
 
 const digest = (value: string): Buffer => createHash("sha256").update(value).digest()
 
-const presentedKey = (c: Context): string | undefined => {
+const presentedKey = (c: ApiContext): string | undefined => {
   const authorization = header(c, "authorization")
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization)
@@ -28,7 +28,7 @@ const presentedKey = (c: Context): string | undefined => {
   return header(c, "x-api-key")?.trim() || undefined
 }
 
-const clientAddress = (c: Context): string => {
+const clientAddress = (c: ApiContext): string => {
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
   return incoming?.socket?.remoteAddress ?? "local"
 }
@@ -45,7 +45,7 @@ export const authenticate = (options: AuthOptions) => {
     principal: { id: `key#${index + 1}`, tenants: grant.tenants } satisfies Principal
   }))
 
-  return (c: Context<GatewayEnv>): void => {
+  return (c: ApiContext): void => {
     let principal: Principal
     if (grants.length === 0) {
       principal = { id: clientAddress(c), tenants: "*" }

@@ -4,7 +4,7 @@
  * was not declared (chunked). The bytes are kept for validation and forwarding.
  */
 import type { Context, Next } from "hono"
-import type { GatewayEnv } from "../../env.js"
+import type { ApiContext, GatewayEnv } from "../../env.js"
 import { GatewayProblem } from "../../problem.js"
 import type { IncomingMessage } from "node:http"
 import { bodyChunks, header, incomingOf } from "../../request-context.js"
@@ -58,7 +58,7 @@ const readIncoming = (
       if (size > maxBytes) {
         done()
         // Stop reading at once: a client streaming a huge body is not buffered
-        // (after the answer, @hono/node-server drains or closes the rest).
+        // (after the answer, the server adapter discards or closes the rest: serve.ts).
         incoming.pause()
         reject(tooLarge())
         return
@@ -98,7 +98,7 @@ export const readBody = (options: BodyLimitOptions) => {
     })
 
   // Not an async function: the body's promise is the read's, one promise per request.
-  const read = (c: Context<GatewayEnv>): Promise<void> => {
+  const read = (c: ApiContext): Promise<void> => {
     const declared = header(c, "content-length")
     if (declared !== undefined && Number(declared) > options.maxBytes) return Promise.reject(tooLarge())
     const incoming = incomingOf(c)
@@ -106,7 +106,7 @@ export const readBody = (options: BodyLimitOptions) => {
     return readChunks(c)
   }
   /** Without Node's request (tests calling app.request): the Request's body stream. */
-  const readChunks = async (c: Context<GatewayEnv>): Promise<void> => {
+  const readChunks = async (c: ApiContext): Promise<void> => {
     const chunks = bodyChunks(c)
     const parts: Array<Uint8Array> = []
     let size = 0
@@ -121,7 +121,7 @@ export const readBody = (options: BodyLimitOptions) => {
     const body = joined(parts, size)
     if (body !== undefined) c.set("rawBody", body)
   }
-  return (c: Context<GatewayEnv>): Promise<void> | undefined => {
+  return (c: ApiContext): Promise<void> | undefined => {
     const method = c.req.method
     if (method === "GET" || method === "HEAD" || method === "DELETE") {
       // rawBody stays unset (undefined): one Map entry fewer on the context.

@@ -5,7 +5,7 @@
  * every request in it times out.
  */
 import type { Context, Next } from "hono"
-import type { GatewayEnv } from "../../env.js"
+import type { ApiContext, GatewayEnv } from "../../env.js"
 import type { GatewayMetrics } from "../../metrics.js"
 import { GatewayProblem, retryAfterHeader } from "../../problem.js"
 
@@ -14,7 +14,7 @@ export interface LoadShedOptions {
   readonly retryAfterSeconds?: number
   readonly metrics?: GatewayMetrics
   /** Requests that do not hold an upstream call (shared waits, streams) are not counted. */
-  readonly exempt?: (c: Context<GatewayEnv>) => boolean
+  readonly exempt?: (c: ApiContext) => boolean
 }
 
 export interface LoadShed {
@@ -25,7 +25,7 @@ export interface LoadShed {
    * throws the 503 past the cap, else returns whether the request was counted
    * (not exempt) — then `leave()` must be called when it is done.
    */
-  readonly enter: (c: Context<GatewayEnv>) => boolean
+  readonly enter: (c: ApiContext) => boolean
   readonly leave: () => void
 }
 
@@ -33,7 +33,7 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
   if (!(options.max >= 1)) throw new Error("loadShed: max must be ≥ 1")
   let inFlight = 0
   const retryAfter = retryAfterHeader(options.retryAfterSeconds ?? 1)
-  const enter = (c: Context<GatewayEnv>): boolean => {
+  const enter = (c: ApiContext): boolean => {
     if (options.exempt?.(c)) return false
     if (inFlight >= options.max) {
       options.metrics?.shed.inc()

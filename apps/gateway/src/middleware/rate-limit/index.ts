@@ -7,7 +7,7 @@
  * refusing every request.
  */
 import type { Context, Next } from "hono"
-import type { GatewayEnv } from "../../env.js"
+import type { ApiContext, GatewayEnv } from "../../env.js"
 import type { GatewayMetrics } from "../../metrics.js"
 import { GatewayProblem, retryAfterHeader } from "../../problem.js"
 
@@ -74,7 +74,7 @@ export const rateLimit = (options: RateLimitOptions) => {
    * takes a token for the caller or throws the 429 — synchronously with this
    * process's buckets, as a promise with the shared ones.
    */
-  const takeToken = (c: Context<GatewayEnv>): Promise<void> | undefined => {
+  const takeToken = (c: ApiContext): Promise<void> | undefined => {
     if (options.perSecond === 0) return undefined
     const id = c.get("principal")?.id ?? "anonymous"
     if (options.shared === undefined) {

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto"
 import type { Context, Next } from "hono"
 import type { Logger } from "pino"
-import type { GatewayEnv } from "../../env.js"
+import type { ApiContext, GatewayEnv } from "../../env.js"
 import { header as requestHeader } from "../../request-context.js"
 
 export interface RequestIdOptions {
@@ -23,7 +23,7 @@ const ACCEPTABLE = /^[A-Za-z0-9._:@/+=-]{1,128}$/
 /** The step itself, for a caller that runs several steps in one middleware (app.ts). */
 export const assignRequestId = (options: RequestIdOptions) => {
   const header = (options.header ?? "x-request-id").toLowerCase()
-  return (c: Context<GatewayEnv>): void => {
+  return (c: ApiContext): void => {
     const given = requestHeader(c, header)
     const id = given !== undefined && ACCEPTABLE.test(given) ? given : randomUUID()
     c.set("requestId", id)
@@ -41,4 +41,4 @@ export const requestId = (options: RequestIdOptions) => {
 }
 
 /** The header every gateway response carries. */
-export const requestIdHeader = (c: Context<GatewayEnv>): Record<string, string> => ({ "x-request-id": c.get("requestId") })
+export const requestIdHeader = (c: ApiContext): Record<string, string> => ({ "x-request-id": c.get("requestId") })

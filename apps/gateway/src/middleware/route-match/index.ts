@@ -7,7 +7,7 @@
  */
 import type { Context, Next } from "hono"
 import type { Route } from "@fruxkit/core"
-import type { GatewayEnv } from "../../env.js"
+import type { ApiContext, GatewayEnv } from "../../env.js"
 import { KeyedMemo } from "../../keyed-memo.js"
 import { GatewayProblem } from "../../problem.js"
 import type { MatchedRoute } from "../../routes.js"
@@ -36,7 +36,7 @@ export const matchRoute = (options: RouteMatchOptions) => {
     }
     return match
   }
-  return (c: Context<GatewayEnv>): void => {
+  return (c: ApiContext): void => {
     const match = matchOf(c.req.method, c.req.path)
     c.set("match", match)
     c.set("routeName", match._tag === "Matched" ? match.endpoint.name : "unmatched")
@@ -52,7 +52,7 @@ export const routeMatch = (options: RouteMatchOptions) => {
 }
 
 /** Throw the problem for a request that did not match an endpoint. */
-export const requireMatched = (c: Context<GatewayEnv>): MatchedRoute => {
+export const requireMatched = (c: ApiContext): MatchedRoute => {
   const match = c.get("match")
   switch (match._tag) {
     case "Matched":

@@ -8,13 +8,13 @@
  */
 import type { Context, Next } from "hono"
 import { DeadlineSweeper, type Deadline } from "../../deadline.js"
-import type { GatewayEnv } from "../../env.js"
+import type { ApiContext, GatewayEnv } from "../../env.js"
 import { GatewayProblem } from "../../problem.js"
 
 export interface TimeoutOptions {
   readonly ms: number
   /** Extra milliseconds for this request, or `null` for no deadline at all. */
-  readonly extend?: (c: Context<GatewayEnv>) => number | null
+  readonly extend?: (c: ApiContext) => number | null
 }
 
 /**
@@ -41,7 +41,7 @@ export const startTimeout = (options: TimeoutOptions) => {
     Math.min(250, Math.max(10, Math.round(options.ms / 10))),
     (budget) => new GatewayProblem(504, "gateway-timeout", "Gateway timeout", `no answer within ${budget} ms`)
   )
-  return (c: Context<GatewayEnv>): Deadline | undefined => {
+  return (c: ApiContext): Deadline | undefined => {
     const extra = options.extend ? options.extend(c) : 0
     // No deadline: signal stays unset (undefined).
     if (extra === null) return undefined

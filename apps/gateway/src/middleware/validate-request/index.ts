@@ -8,7 +8,7 @@
 import * as Either from "effect/Either"
 import type { Context, Next } from "hono"
 import { RequestDecoding, type FieldError } from "@fruxkit/core"
-import type { GatewayEnv } from "../../env.js"
+import type { ApiContext, GatewayEnv } from "../../env.js"
 import { KeyedMemo } from "../../keyed-memo.js"
 import { GatewayProblem, invalidRequest } from "../../problem.js"
 import { isSecretFieldPath } from "../../secrets.js"
@@ -52,7 +52,7 @@ const NO_QUERY = new URLSearchParams()
 export const validate = (options: ValidateRequestOptions) => {
   // By endpoint, then path (one path serves several endpoints: GET lists datasets, POST creates one).
   const memo = new KeyedMemo<RequestDecoding.DecodedRequest>(MEMO_SIZE)
-  return (c: Context<GatewayEnv>): void => {
+  return (c: ApiContext): void => {
     const match = requireMatched(c)
     const rawUrl = c.req.url
     const q = rawUrl.indexOf("?")
