@@ -1,4 +1,6 @@
 export { createGateway, configSecrets, type Gateway, type GatewayDeps } from "./app.js"
+export { Answer, type HandlerResult } from "./answer.js"
+export { createRequestListener, serveGateway } from "./serve.js"
 export { parseConfig, defaultConfig, helpText, ConfigError, type GatewayConfig, type ApiKeyGrant } from "./config.js"
 export { createLogger } from "./logger.js"
 export { createMetrics, type GatewayMetrics } from "./metrics.js"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { accessLineWriter, createLogger, type AccessLine } from "./logger.js"
+import { accessLineWriter, createLogger, hundredthsText, type AccessLine } from "./logger.js"
 
 const capture = () => {
   const lines: Array<string> = []
@@ -61,5 +61,11 @@ describe("access lines", () => {
     const parsed = JSON.parse(lines[0]!) as Record<string, unknown>
     expect(parsed).toMatchObject({ level: 40, status: 502, msg: "request failed", path: "/v1/tenants/[REDACTED]/agents" })
     expect(parsed).not.toHaveProperty("principal")
+  })
+
+  it("write durations as JSON writes the number, whatever it is", () => {
+    const values = [0, 0.01, 0.1, 0.05, 1, 1.25, 2.5, 10.07, 99.99, 123.4, 1000, 0.29, 1.005, 1 / 3, -1.5, 1e21, 12345678.91, Number.MAX_SAFE_INTEGER / 100]
+    for (let i = 0; i < 2000; i++) values.push(Math.round(Math.random() * 1e6) / 100)
+    for (const value of values) expect(hundredthsText(value)).toBe(JSON.stringify(value))
   })
 })

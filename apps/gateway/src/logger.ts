@@ -53,6 +53,8 @@ export interface AccessLine {
 }
 
 const LEVELS = { info: 30, warn: 40 } as const
+/** Each level's line up to its time: one constant string instead of three pieces and a number's text. */
+const LINE_START = { info: `{"level":${LEVELS.info},"time":`, warn: `{"level":${LEVELS.warn},"time":` } as const
 
 /**
  * A writer for the access line every request logs, in exactly the JSON pino
@@ -78,9 +80,9 @@ export const accessLineWriter = (logger: Logger): ((level: keyof typeof LEVELS, 
       nowText = String(time)
     }
     const text =
-      `{"level":${LEVELS[level]},"time":${nowText},"service":"fruxkit-gateway"` +
+      `${LINE_START[level]}${nowText},"service":"fruxkit-gateway"` +
       `,"requestId":${jsonString(line.requestId)},"method":${jsonString(line.method)},"path":${jsonString(line.path)}` +
-      `,"route":${jsonString(line.route)},"status":${line.status},"durationMs":${line.durationMs}` +
+      `,"route":${jsonString(line.route)},"status":${line.status},"durationMs":${hundredthsText(line.durationMs)}` +
       (line.principal === undefined ? "" : `,"principal":${jsonString(line.principal)}`) +
       `,"msg":${jsonString(msg)}}\n`
     destination.write(scrub(text))
@@ -96,6 +98,22 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
  * than JSON.stringify (pino does the same for short strings).
  */
 const jsonString = (value: string): string => (NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`)
+
+/**
+ * A number as JSON text, made from integers when it is a whole number of
+ * hundredths (a duration rounded as writeAccessLog rounds it): the same text
+ * as `String(ms)`, without the general float-to-text conversion (measured:
+ * about a third of the cost of that step).
+ */
+export const hundredthsText = (ms: number): string => {
+  const hundredths = Math.round(ms * 100)
+  if (!(hundredths >= 0 && hundredths < 1e15 && hundredths / 100 === ms)) return String(ms)
+  const whole = Math.floor(hundredths / 100)
+  const fraction = hundredths - whole * 100
+  if (fraction === 0) return String(whole)
+  if (fraction % 10 === 0) return `${whole}.${fraction / 10}`
+  return `${whole}.${fraction < 10 ? "0" : ""}${fraction}`
+}
 
 /** pino's synchronous sonic-boom, in its buffer mode (it is given the batches' bytes). */
 interface Out {
@@ -146,9 +164,10 @@ const batched = (out: Out): DestinationStream & { flush: (cb?: (error?: Error) =
   live.add({ drain })
   return {
     write: (line: string) => {
-      const bytes = Buffer.byteLength(line)
-      if (used + bytes > LOG_BATCH_BYTES) drain()
-      if (bytes > LOG_BATCH_BYTES) {
+      // At most 3 bytes per UTF-16 unit: a bound that needs no pass over the text to count its bytes.
+      const most = line.length * 3
+      if (used + most > LOG_BATCH_BYTES) drain()
+      if (most > LOG_BATCH_BYTES) {
         out.write(Buffer.from(line))
         return true
       }
