@@ -100,6 +100,29 @@ export interface InboundRequest {
   /** The parsed JSON body; `undefined` when none was sent. */
   readonly body: unknown
   readonly ifMatch: string | null | undefined
+  /**
+   * The path parameters as an earlier call decoded them for this same
+   * endpoint and path: they are taken as they are instead of decoded again
+   * (a proxy that remembers decoded paths skips the work on repeat calls).
+   */
+  readonly decodedPath?: Readonly<Record<string, string | number>> | undefined
+}
+
+/** Each path parameter by its schema; a failure is added to `issues` as `path.<name>`. */
+const decodePath = (params: Readonly<Record<string, string>>, issues: Array<FieldError>): Record<string, string | number> => {
+  const path: Record<string, string | number> = {}
+  for (const name in params) {
+    const raw = params[name]!
+    const schema = pathParamSchemas[name] ?? PathSegment
+    if (acceptorOf(schema)?.(raw)) {
+      path[name] = raw
+      continue
+    }
+    const result = Schema.decodeUnknownEither(schema)(raw)
+    if (Either.isRight(result)) path[name] = result.right
+    else issues.push({ path: `path.${name}`, message: ParseResult.TreeFormatter.formatErrorSync(result.left) })
+  }
+  return path
 }
 
 /**
@@ -112,18 +135,7 @@ export const decodeRequest = (
   request: InboundRequest
 ): Either.Either<DecodedRequest, ReadonlyArray<FieldError>> => {
   const issues: Array<FieldError> = []
-  const path: Record<string, string | number> = {}
-  for (const name in request.params) {
-    const raw = request.params[name]!
-    const schema = pathParamSchemas[name] ?? PathSegment
-    if (acceptorOf(schema)?.(raw)) {
-      path[name] = raw
-      continue
-    }
-    const result = Schema.decodeUnknownEither(schema)(raw)
-    if (Either.isRight(result)) path[name] = result.right
-    else issues.push({ path: `path.${name}`, message: ParseResult.TreeFormatter.formatErrorSync(result.left) })
-  }
+  const path: Readonly<Record<string, string | number>> = request.decodedPath ?? decodePath(request.params, issues)
 
   let query: unknown = undefined
   if (endpoint.query !== undefined) {

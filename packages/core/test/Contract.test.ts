@@ -78,6 +78,17 @@ describe("decodeRequest", () => {
     const bad = decodeRequest(t.endpoint, { params: { ...t.params, revision: "-1" }, query: new URLSearchParams(), body: {}, ifMatch: "seven" })
     expect(Either.isLeft(bad) && bad.left.map((e) => e.path)).toEqual(["path.revision", "header.If-Match"])
   })
+  it("takes a path decoded before as it is, and still decodes everything else", () => {
+    const t = match("POST", "/v1/tenants/demo/agents/a1/revisions/2/draft:test")
+    const first = Either.getOrThrow(decodeRequest(t.endpoint, { params: t.params, query: new URLSearchParams(), body: {}, ifMatch: "7" }))
+    expect(first.path).toEqual({ tenant: "demo", agent: "a1", revision: 2 })
+    // The remembered decoding is used, not the raw parameters (revision stays a number)…
+    const again = decodeRequest(t.endpoint, { params: t.params, query: new URLSearchParams(), body: {}, ifMatch: "7", decodedPath: first.path })
+    expect(Either.getOrThrow(again).path).toBe(first.path)
+    // …and the body and If-Match are checked as ever.
+    const bad = decodeRequest(t.endpoint, { params: t.params, query: new URLSearchParams(), body: { mode: "NOPE" }, ifMatch: "x", decodedPath: first.path })
+    expect(Either.isLeft(bad) && bad.left.map((e) => e.path)).toEqual(["body.mode", "header.If-Match"])
+  })
 })
 
 describe("schemas", () => {

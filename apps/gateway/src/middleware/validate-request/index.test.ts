@@ -69,6 +69,21 @@ describe("validateRequest memo", () => {
     expect(((await post.json()) as Problem).errors.map((e) => e.path)).toContain("body")
   })
 
+  it("remembers a path's parameters, never a body: each request's body is still checked", async () => {
+    const add = (body: unknown) =>
+      app.request(`${T}/executionRecords/r9:addToDatasets`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+    const valid = await add({ datasetIds: ["11111111-1111-4111-8111-111111111111"] })
+    expect(valid.status).toBe(200)
+    expect(await valid.json()).toMatchObject({ decoded: { path: { tenant: "demo", agent: "support_bot", executionRecord: "r9" } } })
+    const invalid = await add({ datasetIds: ["nope"], extra: 1 })
+    expect(invalid.status).toBe(400)
+    expect(((await invalid.json()) as Problem).errors.map((e) => e.path).sort()).toEqual(["body.datasetIds[0]", "body.extra"])
+    // Without a body (valid here), twice: now the whole decoding is remembered for body-less calls…
+    for (let i = 0; i < 2; i++) expect((await app.request(`${T}/executionRecords/r9:addToDatasets`, { method: "POST" })).status).toBe(200)
+    // …and a call with a body is still checked.
+    expect((await add({ quality: "GREAT" })).status).toBe(400)
+  })
+
   it("remembers only valid decodings", async () => {
     for (let i = 0; i < 2; i++) expect((await app.request(`${T}/revisions/x`)).status).toBe(400)
   })

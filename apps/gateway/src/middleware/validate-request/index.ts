@@ -39,11 +39,20 @@ const withoutSecretValues = (errors: ReadonlyArray<FieldError>): Array<FieldErro
   errors.map((e) => (isSecretFieldPath(e.path) ? { path: e.path, message: "invalid value (not shown: may be a secret)" } : e))
 
 /**
- * A request with no query, body or If-Match decodes the same way every time
- * its path is the same, so its decoding is remembered (bounded, emptied when
- * full): polling a run is the gateway's most repeated request.
+ * A path's parameters decode the same way every time, and a request with no
+ * query, body or If-Match decodes wholly the same way every time its path is
+ * the same: both are remembered (bounded, emptied when full). Polling a run
+ * is the gateway's most repeated request; posting to the same record's or
+ * run's path comes next.
  */
 const MEMO_SIZE = 10_000
+
+interface Remembered {
+  /** The path parameters, decoded. */
+  readonly path: RequestDecoding.DecodedRequest["path"]
+  /** The whole decoding, when a request with no query, body or If-Match was seen at this path. */
+  plain: RequestDecoding.DecodedRequest | undefined
+}
 
 /** The query of a URL without one (read-only use: never appended to). */
 const NO_QUERY = new URLSearchParams()
@@ -51,20 +60,18 @@ const NO_QUERY = new URLSearchParams()
 /** The step itself (sets decoded, waitMs, dedupe, or throws), for a caller that runs several steps in one middleware. */
 export const validate = (options: ValidateRequestOptions) => {
   // By endpoint, then path (one path serves several endpoints: GET lists datasets, POST creates one).
-  const memo = new KeyedMemo<RequestDecoding.DecodedRequest>(MEMO_SIZE)
+  const memo = new KeyedMemo<Remembered>(MEMO_SIZE)
   return (c: ApiContext): void => {
     const match = requireMatched(c)
     const rawUrl = c.req.url
     const q = rawUrl.indexOf("?")
     const plain = c.get("rawBody") === undefined && q < 0 && header(c, "if-match") === undefined
-    if (plain) {
-      const remembered = memo.get(match.endpoint.name, c.req.path)
-      if (remembered !== undefined && match.endpoint.ifMatch !== "required") {
-        // waitMs and dedupe stay unset: undefined and false (every variable set
-        // on a Hono context is a Map entry; fewer keep its table from growing).
-        c.set("decoded", remembered)
-        return
-      }
+    const remembered = memo.get(match.endpoint.name, c.req.path)
+    if (plain && remembered?.plain !== undefined && match.endpoint.ifMatch !== "required") {
+      // waitMs and dedupe stay unset: undefined and false (every variable set
+      // on a Hono context is a Map entry; fewer keep its table from growing).
+      c.set("decoded", remembered.plain)
+      return
     }
     const issues: Array<FieldError> = []
 
@@ -108,12 +115,14 @@ export const validate = (options: ValidateRequestOptions) => {
         params: match.params,
         query,
         body,
-        ifMatch: header(c, "if-match")
+        ifMatch: header(c, "if-match"),
+        decodedPath: remembered?.path
       })
       if (Either.isLeft(decoded)) issues.push(...decoded.left)
       else {
         c.set("decoded", decoded.right)
-        if (plain) memo.set(match.endpoint.name, c.req.path, decoded.right)
+        if (remembered === undefined) memo.set(match.endpoint.name, c.req.path, { path: decoded.right.path, plain: plain ? decoded.right : undefined })
+        else if (plain) remembered.plain = decoded.right
       }
     }
     if (match.endpoint.ifMatch === "required" && header(c, "if-match") === undefined) {
