@@ -33,37 +33,50 @@ const DOT_SEGMENT = /\/\.\.?(?:\/|$)/
 /** A host name or address and an optional port: the request URL is `http://<host><target>`. */
 const PLAIN_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
 
-/** A /v1 call's context straight from Node's request: no Hono, its variables in one plain object. */
+/**
+ * A /v1 call's context straight from Node's request: no Hono, one object —
+ * its variables in fixed fields, and itself as its `req` and `env` (the
+ * method, path and URL, and Node's request).
+ */
 export class DirectContext implements ApiContext {
-  readonly env: { readonly incoming: IncomingMessage }
-  readonly req: { readonly method: string; readonly path: string; readonly url: string }
-  // Every variable present from the start: one object shape for every request.
-  private readonly vars: { [K in keyof GatewayVariables]: GatewayVariables[K] | undefined } = {
-    requestId: undefined,
-    log: undefined,
-    match: undefined,
-    routeName: undefined,
-    principal: undefined,
-    rawBody: undefined,
-    decoded: undefined,
-    waitMs: undefined,
-    dedupe: undefined,
-    signal: undefined
+  private requestId: GatewayVariables["requestId"] | undefined = undefined
+  private log: GatewayVariables["log"] | undefined = undefined
+  private match: GatewayVariables["match"] | undefined = undefined
+  private routeName: GatewayVariables["routeName"] | undefined = undefined
+  private principal: GatewayVariables["principal"] | undefined = undefined
+  private rawBody: GatewayVariables["rawBody"] = undefined
+  private decoded: GatewayVariables["decoded"] | undefined = undefined
+  private waitMs: GatewayVariables["waitMs"] = undefined
+  private dedupe: GatewayVariables["dedupe"] = undefined
+  private signal: GatewayVariables["signal"] = undefined
+
+  constructor(
+    readonly incoming: IncomingMessage,
+    readonly method: string,
+    readonly path: string,
+    readonly url: string
+  ) {}
+
+  get req(): { readonly method: string; readonly path: string; readonly url: string } {
+    return this
   }
 
-  constructor(incoming: IncomingMessage, method: string, path: string, url: string) {
-    this.env = { incoming }
-    this.req = { method, path, url }
+  get env(): { readonly incoming: IncomingMessage } {
+    return this
   }
 
   get<K extends keyof GatewayVariables>(key: K): GatewayVariables[K] {
-    return this.vars[key] as GatewayVariables[K]
+    return (this as unknown as GatewayVariables)[key]
   }
 
   set<K extends keyof GatewayVariables>(key: K, value: GatewayVariables[K]): void {
-    this.vars[key] = value
+    ;(this as unknown as GatewayVariables)[key] = value
   }
 }
+
+// A variable named like one of DirectContext's own members would overwrite that member.
+const variablesClearOfMembers: [Extract<keyof GatewayVariables, keyof DirectContext>] extends [never] ? true : false = true
+void variablesClearOfMembers
 
 /** Bytes of an unread request body discarded after the answer; past them the connection is closed instead. */
 const MAX_DISCARD_BYTES = 1024 * 1024

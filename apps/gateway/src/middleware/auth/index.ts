@@ -45,10 +45,13 @@ export const authenticate = (options: AuthOptions) => {
     principal: { id: `key#${index + 1}`, tenants: grant.tenants } satisfies Principal
   }))
 
+  // Without keys, callers are told apart by address; consecutive calls from one address share one principal.
+  let anonymous: Principal | undefined
   return (c: ApiContext): void => {
     let principal: Principal
     if (grants.length === 0) {
-      principal = { id: clientAddress(c), tenants: "*" }
+      const address = clientAddress(c)
+      principal = anonymous?.id === address ? anonymous : (anonymous = { id: address, tenants: "*" })
     } else {
       const key = presentedKey(c)
       if (key === undefined) throw unauthorized("send a gateway API key as `Authorization: Bearer <key>`")
