@@ -54,6 +54,20 @@ interface Remembered {
   plain: RequestDecoding.DecodedRequest | undefined
 }
 
+/** `application/json` or `application/<something>+json`. */
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i
+
+/** Whether a content type is JSON; clients send the same one again and again, so the last answer is kept. */
+let lastContentType = "application/json"
+let lastIsJson = true
+const isJsonType = (contentType: string): boolean => {
+  if (contentType !== lastContentType) {
+    lastContentType = contentType
+    lastIsJson = JSON_TYPE.test(contentType)
+  }
+  return lastIsJson
+}
+
 /** The query of a URL without one (read-only use: never appended to). */
 const NO_QUERY = new URLSearchParams()
 
@@ -65,7 +79,8 @@ export const validate = (options: ValidateRequestOptions) => {
     const match = requireMatched(c)
     const rawUrl = c.req.url
     const q = rawUrl.indexOf("?")
-    const plain = c.get("rawBody") === undefined && q < 0 && header(c, "if-match") === undefined
+    const ifMatch = header(c, "if-match")
+    const plain = c.get("rawBody") === undefined && q < 0 && ifMatch === undefined
     const remembered = memo.get(match.endpoint.name, c.req.path)
     if (plain && remembered?.plain !== undefined && match.endpoint.ifMatch !== "required") {
       // waitMs and dedupe stay unset: undefined and false (every variable set
@@ -79,7 +94,7 @@ export const validate = (options: ValidateRequestOptions) => {
     let body: unknown = undefined
     if (raw !== undefined) {
       const contentType = header(c, "content-type")
-      if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
+      if (contentType !== undefined && !isJsonType(contentType)) {
         throw new GatewayProblem(415, "unsupported-media-type", "Unsupported media type", "send the body as application/json")
       }
       try {
@@ -91,7 +106,7 @@ export const validate = (options: ValidateRequestOptions) => {
 
     const query = q < 0 ? NO_QUERY : new URLSearchParams(rawUrl.slice(q + 1))
     let waitMs: number | undefined
-    const wait = query.get("wait")
+    const wait = q < 0 ? null : query.get("wait")
     if (wait !== null) {
       if (!options.waitEndpoints.has(match.endpoint.name)) {
         issues.push({ path: "query.wait", message: `is only accepted on ${[...options.waitEndpoints].join(", ")}` })
@@ -102,7 +117,7 @@ export const validate = (options: ValidateRequestOptions) => {
       }
     }
     let dedupe = false
-    const dedupeParam = query.get("dedupe")
+    const dedupeParam = q < 0 ? null : query.get("dedupe")
     if (dedupeParam !== null) {
       if (!options.dedupeEndpoints.has(match.endpoint.name)) {
         issues.push({ path: "query.dedupe", message: `is only accepted on ${[...options.dedupeEndpoints].join(", ")}` })
@@ -115,7 +130,7 @@ export const validate = (options: ValidateRequestOptions) => {
         params: match.params,
         query,
         body,
-        ifMatch: header(c, "if-match"),
+        ifMatch,
         decodedPath: remembered?.path
       })
       if (Either.isLeft(decoded)) issues.push(...decoded.left)
@@ -125,7 +140,7 @@ export const validate = (options: ValidateRequestOptions) => {
         else if (plain) remembered.plain = decoded.right
       }
     }
-    if (match.endpoint.ifMatch === "required" && header(c, "if-match") === undefined) {
+    if (match.endpoint.ifMatch === "required" && ifMatch === undefined) {
       issues.push({ path: "header.If-Match", message: "is required: the draft version you last saw (7, \"7\" or W/\"7\")" })
     }
     if (issues.length > 0) throw invalidRequest(withoutSecretValues(issues))
