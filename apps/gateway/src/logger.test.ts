@@ -63,6 +63,16 @@ describe("access lines", () => {
     expect(parsed).not.toHaveProperty("principal")
   })
 
+  it("escape every value of a line, whatever the lines before it held", () => {
+    const { lines, destination } = capture()
+    const write = accessLineWriter(createLogger({ level: "info", secrets: [], destination }))
+    const values = ["plain", 'quo"te', 'quo"te', "plain", "back\\slash", "plain"]
+    for (const value of values) write("info", { ...line, method: value, route: value, principal: value }, value)
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).map((l) => [l.method, l.route, l.principal, l.msg])).toEqual(
+      values.map((value) => [value, value, value, value])
+    )
+  })
+
   it("write durations as JSON writes the number, whatever it is", () => {
     const values = [0, 0.01, 0.1, 0.05, 1, 1.25, 2.5, 10.07, 99.99, 123.4, 1000, 0.29, 1.005, 1 / 3, -1.5, 1e21, 12345678.91, Number.MAX_SAFE_INTEGER / 100]
     for (let i = 0; i < 2000; i++) values.push(Math.round(Math.random() * 1e6) / 100)

@@ -72,6 +72,11 @@ export const accessLineWriter = (logger: Logger): ((level: keyof typeof LEVELS, 
   // One timestamp text per millisecond: under load, many lines share it.
   let now = 0
   let nowText = "0"
+  // Method, route, caller and message mostly repeat from one line to the next.
+  const methodJson = lastJsonString()
+  const routeJson = lastJsonString()
+  const principalJson = lastJsonString()
+  const msgJson = lastJsonString()
   return (level, line, msg) => {
     if (!logger.isLevelEnabled(level)) return
     const time = Date.now()
@@ -81,10 +86,10 @@ export const accessLineWriter = (logger: Logger): ((level: keyof typeof LEVELS, 
     }
     const text =
       `${LINE_START[level]}${nowText},"service":"fruxkit-gateway"` +
-      `,"requestId":${jsonString(line.requestId)},"method":${jsonString(line.method)},"path":${jsonString(line.path)}` +
-      `,"route":${jsonString(line.route)},"status":${line.status},"durationMs":${hundredthsText(line.durationMs)}` +
-      (line.principal === undefined ? "" : `,"principal":${jsonString(line.principal)}`) +
-      `,"msg":${jsonString(msg)}}\n`
+      `,"requestId":${jsonString(line.requestId)},"method":${methodJson(line.method)},"path":${jsonString(line.path)}` +
+      `,"route":${routeJson(line.route)},"status":${line.status},"durationMs":${hundredthsText(line.durationMs)}` +
+      (line.principal === undefined ? "" : `,"principal":${principalJson(line.principal)}`) +
+      `,"msg":${msgJson(msg)}}\n`
     destination.write(scrub(text))
   }
 }
@@ -98,6 +103,19 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
  * than JSON.stringify (pino does the same for short strings).
  */
 const jsonString = (value: string): string => (NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`)
+
+/** `jsonString` remembering its last value: a repeated value costs a comparison instead of a scan. */
+const lastJsonString = (): ((value: string) => string) => {
+  let last: string | undefined
+  let lastJson = ""
+  return (value) => {
+    if (value !== last) {
+      last = value
+      lastJson = jsonString(value)
+    }
+    return lastJson
+  }
+}
 
 /**
  * A number as JSON text, made from integers when it is a whole number of
