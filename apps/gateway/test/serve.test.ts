@@ -94,6 +94,25 @@ describe("serve", () => {
     }
   })
 
+  it("writes a Response too, should the pipeline answer with one", async () => {
+    const answering = {
+      ...gw.gateway,
+      handleApiCall: () => Promise.resolve(new Response('{"made":"by hand"}', { status: 201, headers: { "content-type": "application/json", "x-extra": "1" } }))
+    } as unknown as Gateway
+    const server: Server = createServer(createRequestListener(answering))
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${T}`)
+      expect(res.status).toBe(201)
+      expect(res.headers.get("x-extra")).toBe("1")
+      expect(res.headers.get("content-length")).toBe("18")
+      expect(await res.json()).toEqual({ made: "by hand" })
+    } finally {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  })
+
   it("answers the same through either adapter: status, headers, problem bodies", async () => {
     const app = gw.gateway.app
     for (const [method, target, body] of [
