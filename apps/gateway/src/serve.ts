@@ -14,7 +14,7 @@
  * Why: on every proxied call, @hono/node-server's request and response
  * objects, its async listener and close handler, and Hono's context (a Map of
  * variables) and dispatch cost CPU the proxy otherwise does not spend —
- * measured in a pinned A/B, POST :addToDatasets: 56.9 → 50.3 µs of CPU a
+ * measured in a pinned A/B, POST :addToDatasets: 58.0 → 52.0 µs of CPU a
  * request (README, Benchmarks).
  */
 import { getRequestListener } from "@hono/node-server"

@@ -41,6 +41,18 @@ const rawRequest = (base: string, method: string, target: string, headers: Recor
     req.end()
   })
 
+/** `run` against a gateway behind its own listener (not the test gateway's server), closed afterwards. */
+const servingWith = async (gateway: Gateway, run: (base: string) => Promise<void>): Promise<void> => {
+  const server: Server = createServer(createRequestListener(gateway))
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  try {
+    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+  } finally {
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+}
+
 describe("serve", () => {
   it("takes plain /v1 calls straight to the pipeline, and everything else through the Hono app", async () => {
     // The same gateway behind a listener whose Hono app counts what reaches it.
@@ -54,10 +66,7 @@ describe("serve", () => {
         }
       }
     } as unknown as Gateway
-    const server: Server = createServer(createRequestListener(counting))
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    try {
+    await servingWith(counting, async (base) => {
       const plain = await rawRequest(base, "GET", T)
       expect(plain.status).toBe(200)
       const posted = await fetch(`${base}${T}/executionRecords/r1:addToDatasets`, {
@@ -88,10 +97,7 @@ describe("serve", () => {
       expect(viaHono).toBe(3)
       expect((await fetch(`${base}/healthz`)).status).toBe(200)
       expect(viaHono).toBe(4)
-    } finally {
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    }
+    })
   })
 
   it("writes a Response too, should the pipeline answer with one", async () => {
@@ -99,18 +105,13 @@ describe("serve", () => {
       ...gw.gateway,
       handleApiCall: () => Promise.resolve(new Response('{"made":"by hand"}', { status: 201, headers: { "content-type": "application/json", "x-extra": "1" } }))
     } as unknown as Gateway
-    const server: Server = createServer(createRequestListener(answering))
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-    try {
-      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${T}`)
+    await servingWith(answering, async (base) => {
+      const res = await fetch(`${base}${T}`)
       expect(res.status).toBe(201)
       expect(res.headers.get("x-extra")).toBe("1")
       expect(res.headers.get("content-length")).toBe("18")
       expect(await res.json()).toEqual({ made: "by hand" })
-    } finally {
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    }
+    })
   })
 
   it("answers the same through either adapter: status, headers, problem bodies", async () => {

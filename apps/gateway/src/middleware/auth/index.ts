@@ -10,7 +10,7 @@ import type { Context, Next } from "hono"
 import type { ApiKeyGrant } from "../../config.js"
 import type { ApiContext, GatewayEnv, Principal } from "../../env.js"
 import { GatewayProblem } from "../../problem.js"
-import { header } from "../../request-context.js"
+import { header, incomingOf } from "../../request-context.js"
 
 export interface AuthOptions {
   /** Empty: no authentication (the gateway then binds loopback only; see config). */
@@ -28,10 +28,7 @@ const presentedKey = (c: ApiContext): string | undefined => {
   return header(c, "x-api-key")?.trim() || undefined
 }
 
-const clientAddress = (c: ApiContext): string => {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
-  return incoming?.socket?.remoteAddress ?? "local"
-}
+const clientAddress = (c: ApiContext): string => incomingOf(c)?.socket?.remoteAddress ?? "local"
 
 const unauthorized = (detail: string) =>
   new GatewayProblem(401, "unauthorized", "Unauthorized", detail, undefined, {
