@@ -30,7 +30,7 @@ import { Pool } from "undici"
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url))
 const DURATION = Number(process.env.BENCH_DURATION ?? 5)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32)
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 3000)
 
