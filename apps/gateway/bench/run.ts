@@ -129,6 +129,8 @@ const measure = async (base: string, load: Load, options: { duration: number; co
 }
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits)
+/** A difference with its sign: "+0.038", "−0.762". */
+const signed = (n: number, digits = 2) => `${n < 0 ? "−" : "+"}${Math.abs(n).toFixed(digits)}`
 
 /**
  * Unloaded latency with microsecond resolution (autocannon reports whole
@@ -279,9 +281,9 @@ const main = async () => {
           `CPU per request ${cpu[name] === undefined || cpu.baseline === undefined ? "–" : `${fmt(cpu[name]! / cpu.baseline!, 2)}× the baseline's`}`
       )
       console.log(
-        `  added latency, sequential — vs baseline: p50 +${fmt(gf.p50 - bf.p50, 3)} ms, p99 +${fmt(gf.p99 - bf.p99, 3)} ms; vs direct: p50 +${fmt(gf.p50 - df.p50, 3)} ms, p99 +${fmt(gf.p99 - df.p99, 3)} ms (target ≤ 1 ms p50)`
+        `  added latency, sequential — vs baseline: p50 ${signed(gf.p50 - bf.p50, 3)} ms, p99 ${signed(gf.p99 - bf.p99, 3)} ms; vs direct: p50 ${signed(gf.p50 - df.p50, 3)} ms, p99 ${signed(gf.p99 - df.p99, 3)} ms (target ≤ 1 ms p50)`
       )
-      console.log(`  added latency saturated — vs baseline: p50 +${fmt(g.p50 - b.p50)} ms, p99 +${fmt(g.p99 - b.p99)} ms`)
+      console.log(`  added latency saturated — vs baseline: p50 ${signed(g.p50 - b.p50)} ms, p99 ${signed(g.p99 - b.p99)} ms`)
     }
     console.log("")
   }
