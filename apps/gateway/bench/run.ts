@@ -129,8 +129,11 @@ const measure = async (base: string, load: Load, options: { duration: number; co
 }
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits)
-/** A difference with its sign: "+0.038", "−0.762". */
-const signed = (n: number, digits = 2) => `${n < 0 ? "−" : "+"}${Math.abs(n).toFixed(digits)}`
+/** A difference with its sign: "+0.038", "−0.762" (one that rounds to zero is "+0.000"). */
+const signed = (n: number, digits = 2) => {
+  const size = Math.abs(n).toFixed(digits)
+  return `${n < 0 && Number(size) !== 0 ? "−" : "+"}${size}`
+}
 
 /**
  * Unloaded latency with microsecond resolution (autocannon reports whole
