@@ -11,6 +11,7 @@ import * as Schema from "effect/Schema"
 import type * as Endpoint from "./Endpoint.js"
 import { acceptorOf } from "./Acceptor.js"
 import * as IfMatch from "./IfMatch.js"
+import * as JsonDepth from "./JsonDepth.js"
 import type { FieldError } from "./schema/Problem.js"
 
 /** One path segment: no `/`, no `..`, no control or non-ASCII characters. */
@@ -22,9 +23,19 @@ export const PathSegment = Schema.String.pipe(
   })
 )
 
-const Revision = Schema.NumberFromString.pipe(
-  Schema.int({ message: () => "must be an integer" }),
-  Schema.nonNegative({ message: () => "must not be negative" })
+/**
+ * A revision in a path is canonical decimal digits, nothing else: `0x2`,
+ * `2e0`, ` 2`, `+2` and `02` all read as 2 to `Number`, and none of them is
+ * the revision 2's path.
+ */
+const Revision = Schema.transform(
+  Schema.String.pipe(
+    Schema.pattern(/^(?:0|[1-9]\d{0,14})$/, {
+      message: () => "must be a revision number: decimal digits only, no sign, space or leading zero"
+    })
+  ),
+  Schema.Number,
+  { strict: true, decode: (digits) => Number(digits), encode: (revision) => String(revision) }
 )
 
 /** How each path parameter of the table is validated, by its name. */
@@ -59,7 +70,7 @@ const formatPath = (prefix: string, path: ReadonlyArray<PropertyKey>): string =>
 export const fieldErrorsOf = (prefix: string, error: ParseResult.ParseError): Array<FieldError> => {
   const all = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
     path: formatPath(prefix, issue.path),
-    message: issue.message
+    message: withoutValue(issue.message)
   }))
   const specific = all.filter(
     (issue) => !all.some((other) => other.path !== issue.path && (other.path.startsWith(`${issue.path}.`) || other.path.startsWith(`${issue.path}[`)))
@@ -70,14 +81,23 @@ export const fieldErrorsOf = (prefix: string, error: ParseResult.ParseError): Ar
   return [...byPath].map(([path, messages]) => ({ path, message: mergeMessages(messages) }))
 }
 
-const EXPECTED = /^Expected (.*), actual (.*)$/s
+/**
+ * Effect's messages end with the value received (`Expected string, actual
+ * "sk-…"`). A problem names the path and what was expected, never what was
+ * sent: the value may be a secret (an external agent's key in the wrong
+ * place, a body wrapped in an array), and an echo would carry it into the
+ * response, the logs and anything that stores problems.
+ */
+export const withoutValue = (message: string): string => message.replace(/,\s*actual\b[\s\S]*$/, "")
+
+const EXPECTED = /^Expected (.*)$/s
 
 const mergeMessages = (messages: ReadonlyArray<string>): string => {
   const unique = [...new Set(messages)]
   const parsed = unique.map((message) => EXPECTED.exec(message))
   if (unique.length > 1 && parsed.every((m) => m !== null)) {
     const expected = parsed.map((m) => m![1]!).filter((e) => e !== "undefined")
-    return `Expected ${expected.join(" | ")}, actual ${parsed[0]![2]}`
+    return `Expected ${expected.join(" | ")}`
   }
   return unique.join("; ")
 }
@@ -120,7 +140,10 @@ const decodePath = (params: Readonly<Record<string, string>>, issues: Array<Fiel
     }
     const result = Schema.decodeUnknownEither(schema)(raw)
     if (Either.isRight(result)) path[name] = result.right
-    else issues.push({ path: `path.${name}`, message: ParseResult.TreeFormatter.formatErrorSync(result.left) })
+    else {
+      const messages = ParseResult.ArrayFormatter.formatErrorSync(result.left).map((issue) => withoutValue(issue.message))
+      issues.push({ path: `path.${name}`, message: [...new Set(messages)].join("; ") })
+    }
   }
   return path
 }
@@ -148,6 +171,12 @@ export const decodeRequest = (
   if (endpoint.body !== undefined) {
     if (request.body === undefined && endpoint.bodyRequired) {
       issues.push({ path: "body", message: "a JSON body is required" })
+    } else if (request.body !== undefined && !isObject(request.body)) {
+      // `null`, an array, a number: never read as "no body" (that would run
+      // the request with defaults) and never shown back.
+      issues.push({ path: "body", message: "must be a JSON object" })
+    } else if (JsonDepth.exceeds(request.body)) {
+      issues.push({ path: "body", message: `must not nest deeper than ${JsonDepth.MAX_JSON_DEPTH} levels` })
     } else {
       const value = request.body ?? {}
       if (acceptorOf(endpoint.body)?.(value)) body = value
@@ -165,7 +194,7 @@ export const decodeRequest = (
   if (endpoint.ifMatch !== "none" && request.ifMatch !== null && request.ifMatch !== undefined) {
     ifMatch = IfMatch.parse(request.ifMatch)
     if (ifMatch === undefined) {
-      issues.push({ path: "header.If-Match", message: 'must be the draft version: 7, "7" or W/"7"' })
+      issues.push({ path: "header.If-Match", message: 'must be the draft version as 7, "7" or W/"7" (decimal digits, nothing around them)' })
     }
   }
 
@@ -192,6 +221,9 @@ const decodeQuery = (
   }
   return decoded
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
 
 const isEmptyObject = (value: unknown): boolean =>
   typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0

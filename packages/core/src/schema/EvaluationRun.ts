@@ -1,5 +1,6 @@
 /** Evaluation runs: a candidate revision against the deployed one over a dataset. */
 import * as Schema from "effect/Schema"
+import * as Secrets from "../Secrets.js"
 import * as Field from "./Field.js"
 import * as OpenEnum from "./OpenEnum.js"
 import { DraftTestResponse } from "./DraftTest.js"
@@ -23,15 +24,12 @@ export type EvaluationRunStatus = typeof EvaluationRunStatus.Open.Type
 export const TERMINAL_RUN_STATUSES: ReadonlySet<string> = new Set(["COMPLETED", "FAILED", "CANCELLED"])
 export const isTerminalRunStatus = (status: string): boolean => TERMINAL_RUN_STATUSES.has(status)
 
-/** The secret-bearing keys of an external agent's connection parameters. */
-export const SECRET_EXTERNAL_CONFIG_KEYS: ReadonlySet<string> = new Set([
-  "auth_header_value",
-  "api_key",
-  "token",
-  "secret",
-  "password",
-  "client_secret"
-])
+/**
+ * Whether a key of an external agent's connection parameters holds a secret:
+ * core's one secret rule (Secrets.ts), matched case-insensitively, so
+ * `auth_header_value`, `api_key`, `Password`, `refresh_token`, … all are.
+ */
+export const SECRET_EXTERNAL_CONFIG_KEYS: Pick<ReadonlySet<string>, "has"> = Secrets.secretKeys
 
 const ExternalParameterValue = Schema.Union(Schema.String, Schema.Number, Schema.Boolean, Schema.Null)
 

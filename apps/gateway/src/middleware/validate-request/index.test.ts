@@ -33,10 +33,13 @@ describe("validateRequest", () => {
     expect(paths).toEqual(expect.arrayContaining(["path.revision", "body.mode", "body.unknown", "header.If-Match"]))
   })
 
-  it("requires If-Match where the endpoint does", async () => {
+  it("requires If-Match where the endpoint does: 428 when only it is missing, listed with the other errors otherwise", async () => {
     const res = await app.request(`${T}/revisions/2/draft:test`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })
-    expect(res.status).toBe(400)
-    expect(((await res.json()) as Problem).errors.map((e) => e.path)).toContain("header.If-Match")
+    expect(res.status).toBe(428)
+    expect(((await res.json()) as Problem).type).toMatch(/\/if-match-required$/)
+    const both = await app.request(`${T}/revisions/2/draft:test`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"mode":1}' })
+    expect(both.status).toBe(400)
+    expect(((await both.json()) as Problem).errors.map((e) => e.path)).toEqual(expect.arrayContaining(["body.mode", "header.If-Match"]))
   })
 
   it("refuses a non-JSON content type with 415", async () => {

@@ -26,7 +26,8 @@ export interface ValidateRequestOptions {
 
 /** `30s`, `500ms`, `2m`, or a bare number of seconds. */
 export const parseWait = (text: string): number | undefined => {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim())
+  // Strict: no surrounding space or control characters (`5s\r\n` is refused, not trimmed).
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text)
   if (!match) return undefined
   const factor = { ms: 1, s: 1000, m: 60_000 }[match[2] ?? "s"] ?? 1000
   return Math.round(Number(match[1]) * factor)
@@ -141,6 +142,10 @@ export const validate = (options: ValidateRequestOptions) => {
       }
     }
     if (match.endpoint.ifMatch === "required" && ifMatch === undefined) {
+      // Only the header missing: 428, as the local backend answers (both modes agree).
+      if (issues.length === 0) {
+        throw new GatewayProblem(428, "if-match-required", "If-Match required", "send If-Match with the draft version you last saw (7, \"7\" or W/\"7\"); nothing ran")
+      }
       issues.push({ path: "header.If-Match", message: "is required: the draft version you last saw (7, \"7\" or W/\"7\")" })
     }
     if (issues.length > 0) throw invalidRequest(withoutSecretValues(issues))
