@@ -12,7 +12,7 @@ app.use("*", validateRequest({ waitEndpoints: new Set(["getEvaluationRun"]), ded
 app.all("*", (c) => c.json({ decoded: c.get("decoded"), wait: c.get("waitMs") ?? null, dedupe: c.get("dedupe") ?? false }))
 
 const T = "/v1/tenants/demo/agents/support_bot"
-type Problem = { status: number; errors: Array<{ path: string; message: string }> }
+type Problem = { status: number; type: string; errors: Array<{ path: string; message: string }> }
 
 describe("validateRequest", () => {
   it("passes a valid request with its decoded parts", async () => {
