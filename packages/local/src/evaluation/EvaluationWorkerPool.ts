@@ -12,6 +12,7 @@ import type { LocalContext } from "../LocalContext.js"
 import * as SampleRepository from "../store/SampleRepository.js"
 import type { StoredSample } from "../store/SampleRepository.js"
 import type { RunRecord, RunSampleRow, RunStore } from "../store/RunStore.js"
+import { isStoreFailure } from "../store/Store.js"
 import { resolvePlan, RunPlanError } from "./run-plan.js"
 import { evaluateSample, judgeFailure, type RunPlan } from "./sample-evaluation.js"
 import { SampleResultWriter } from "./SampleResultWriter.js"
@@ -26,7 +27,12 @@ export interface WorkerPoolOptions {
   readonly pollMs?: number | undefined
 }
 
-type StopReason = "cancelled" | "lease-lost" | "closing"
+/**
+ * Why this process stops working on a run. `store-unavailable`: the database
+ * kept failing past every retry; the run is not judged for it — its leases
+ * are handed back and it is claimed again later, here or elsewhere.
+ */
+type StopReason = "cancelled" | "lease-lost" | "closing" | "store-unavailable"
 
 class Stop extends Error {
   constructor(readonly reason: StopReason) {
@@ -35,6 +41,32 @@ class Stop extends Error {
 }
 
 const MAX_ACTIVE_RUNS = 8
+
+/**
+ * A store call that failed (each statement already retried while busy, see
+ * SqliteDatabase.ts) is tried again this many times, with a growing pause,
+ * before the process gives the run up for now (`store-unavailable`).
+ */
+const STORE_ATTEMPTS = 5
+const storePause = (attempt: number): number => Math.min(2_000, 100 * 2 ** attempt)
+
+const describeError = (error: unknown): string => {
+  const message = error instanceof Error ? error.message : String(error)
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code
+  return typeof code === "string" ? `${message} (${code})` : message
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener("abort", done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener("abort", done, { once: true })
+  })
 
 export class EvaluationWorkerPool {
   readonly owner = `worker-${randomUUID()}`
@@ -141,13 +173,16 @@ export class EvaluationWorkerPool {
     }, heartbeatMs)
     try {
       let plan
+      let samples: ReadonlyArray<StoredSample>
       try {
         plan = await resolvePlan(this.ctx, run)
+        samples = await this.ctx.store.run(SampleRepository.findSamples(run.sampleIds))
       } catch (error) {
-        await finish({ status: "FAILED", errorMessage: error instanceof RunPlanError ? error.message : "the run could not be prepared" })
+        // The database failing is no verdict on the run: leave it to be claimed again.
+        if (isStoreFailure(error)) await this.giveBack(store, run.id)
+        else await finish({ status: "FAILED", errorMessage: error instanceof RunPlanError ? error.message : "the run could not be prepared" })
         return
       }
-      const samples = await this.ctx.store.run(SampleRepository.findSamples(run.sampleIds))
       const byId = new Map(samples.map((s) => [s.id, s]))
       // Samples are leased a few at a time (up to twice the slots, so a slot never waits for a
       // claim), so workers in other processes get the rest of a large run. A sample whose evaluation
@@ -160,11 +195,25 @@ export class EvaluationWorkerPool {
       let nudge = () => {}
       let failure: unknown
       let exhausted = false
+      let claimFailures = 0
       while (!signal.aborted && failure === undefined) {
         // Made before the claim: anything that settles meanwhile makes the wait below return at once.
         const nudged = new Promise<void>((resolve) => (nudge = resolve))
         if (!exhausted && evaluating <= this.options.concurrency) {
-          const indexes = await store.claimSamples(run.id, this.owner, Date.now(), this.options.leaseMs, batch - evaluating)
+          let indexes: Array<number>
+          try {
+            indexes = await store.claimSamples(run.id, this.owner, Date.now(), this.options.leaseMs, batch - evaluating)
+            claimFailures = 0
+          } catch (error) {
+            if (!isStoreFailure(error)) throw error
+            if (++claimFailures >= STORE_ATTEMPTS) {
+              controller.abort(new Stop("store-unavailable"))
+              break
+            }
+            console.error(`[fruxkit-local] run ${run.id}: claiming samples failed (${describeError(error)}); trying again`)
+            await sleep(storePause(claimFailures), signal)
+            continue
+          }
           if (indexes.length === 0) exhausted = true
           for (const index of indexes) {
             const sampleId = run.sampleIds[index]!
@@ -180,7 +229,10 @@ export class EvaluationWorkerPool {
               },
               (error) => {
                 inFlight.delete(task)
-                if (!signal.aborted) failure ??= error
+                if (signal.aborted) {
+                  // stopping anyway
+                } else if (isStoreFailure(error)) controller.abort(new Stop("store-unavailable"))
+                else failure ??= error
                 nudge()
               }
             )
@@ -197,10 +249,11 @@ export class EvaluationWorkerPool {
         if (reason === "cancelled") await finish({ status: "CANCELLED" })
         // Closing: hand the unfinished samples over now rather than at lease expiry.
         else if (reason === "closing") await store.release(run.id, this.owner).catch(() => undefined)
+        else if (reason === "store-unavailable") await this.giveBack(store, run.id)
         return
       }
       if (failure !== undefined) {
-        console.error(`[fruxkit-local] run ${run.id}:`, failure instanceof Error ? failure.message : failure)
+        console.error(`[fruxkit-local] run ${run.id}:`, describeError(failure))
         await finish({ status: "FAILED", errorMessage: "evaluating a sample failed unexpectedly" })
         return
       }
@@ -253,7 +306,32 @@ export class EvaluationWorkerPool {
       evaluated()
     }
     // The slot is free while the result waits for its group commit; the sample counts as done only after it.
-    if (signal.aborted) throw signal.reason
-    await this.results.save(store, run.id, row)
+    await this.store(store, run.id, row, signal)
+  }
+
+  /** The database kept failing: hand the run's samples back (best effort; else their leases lapse) for a later claim. */
+  private async giveBack(store: RunStore, runId: string): Promise<void> {
+    console.error(`[fruxkit-local] run ${runId}: the database kept failing; its samples go back to the queue`)
+    await store.release(runId, this.owner).catch(() => undefined)
+  }
+
+  /**
+   * Commits a sample's result, trying again while the database fails: the
+   * evaluation is done and must not be repeated (nor judged failed) because
+   * a commit could not get the lock. Throws the store's error past
+   * STORE_ATTEMPTS, and the run's stop reason once it is stopped.
+   */
+  private async store(store: RunStore, runId: string, row: RunSampleRow, signal: AbortSignal): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      if (signal.aborted) throw signal.reason
+      try {
+        await this.results.save(store, runId, row)
+        return
+      } catch (error) {
+        if (!isStoreFailure(error) || attempt >= STORE_ATTEMPTS) throw error
+        console.error(`[fruxkit-local] run ${runId}: storing sample ${row.sampleIndex} failed (${describeError(error)}); trying again`)
+        await sleep(storePause(attempt), signal)
+      }
+    }
   }
 }

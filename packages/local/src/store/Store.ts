@@ -4,7 +4,7 @@
  * Promise-based, so they cross over here with `run`.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
-import type { SqlError } from "@effect/sql/SqlError"
+import { SqlError } from "@effect/sql/SqlError"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -46,6 +46,13 @@ export const open = async (layer: Layer.Layer<SqlClient.SqlClient>): Promise<Sto
     close: () => runtime.dispose()
   }
 }
+
+/**
+ * The database could not do what was asked (busy past its retry bound, a
+ * dropped connection, …): an infrastructure failure, which says nothing about
+ * the data. Evaluation retries what failed this way instead of judging it.
+ */
+export const isStoreFailure = (error: unknown): error is SqlError => error instanceof SqlError
 
 export type SqlEffect<A> = Effect.Effect<A, SqlError, SqlClient.SqlClient>
 
