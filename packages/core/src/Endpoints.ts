@@ -13,6 +13,7 @@ import {
   ExecutionRecordSamples
 } from "./schema/EvaluationSample.js"
 import {
+  DraftEvaluateRequest,
   EvaluateRequest,
   EvaluationRun,
   EvaluationRunSamplesPage,
@@ -82,7 +83,7 @@ export const createRevision = Endpoint.make({
   group: "Agents",
   method: "POST",
   path: `${AGENT}/revisions`,
-  summary: "Create a revision (not active until deployed)",
+  summary: "Create a revision from a body or from a draft's head (not active until deployed)",
   body: CreateRevisionRequest,
   bodyRequired: true,
   success: AgentRevision,
@@ -134,6 +135,19 @@ export const testDraft = Endpoint.make({
   summary: "Execute the draft's current head (the studio's Test action)",
   body: DraftTestRequest,
   success: DraftTestResponse,
+  ifMatch: "required",
+  errors: [400, 401, 403, 404, 409, 412, 428],
+  retry: "creating"
+})
+
+export const evaluateDraft = Endpoint.make({
+  name: "evaluateDraft",
+  group: "Drafts",
+  method: "POST",
+  path: `${DRAFT}:evaluate`,
+  summary: "Evaluate the draft's current head (pinned for the run's lifetime); answers at once with status PENDING",
+  body: DraftEvaluateRequest,
+  success: EvaluationRun,
   ifMatch: "required",
   errors: [400, 401, 403, 404, 409, 412, 428],
   retry: "creating"
@@ -338,6 +352,7 @@ export const Endpoints = {
   getDraft,
   saveDraft,
   testDraft,
+  evaluateDraft,
   executeAgent,
   listExecutionRecords,
   getExecutionRecord,

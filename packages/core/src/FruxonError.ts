@@ -71,7 +71,7 @@ export class Conflict extends Data.TaggedError("Conflict")<HttpFields> {
   }
 }
 
-/** `draft:test` refused because the draft's head moved on (409 or 412): nothing ran. */
+/** `draft:test` or `draft:evaluate` refused because the draft's head moved on (409 or 412): nothing ran. */
 export class StaleDraft extends Data.TaggedError("StaleDraft")<HttpFields> {
   override get message() {
     return `${this.status} stale draft: the head changed since it was read, nothing ran${describe(this.request)}${problemText(this.problem)}`
@@ -258,7 +258,7 @@ export const fromResponse = (options: {
   const { request, status, retryAfter } = options
   const problem = problemFromBody(status, options.body)
   const fields = { request, status, problem }
-  if (request.endpoint === "testDraft" && (status === 409 || status === 412)) return new StaleDraft(fields)
+  if ((request.endpoint === "testDraft" || request.endpoint === "evaluateDraft") && (status === 409 || status === 412)) return new StaleDraft(fields)
   switch (status) {
     case 400:
     case 422:

@@ -64,21 +64,47 @@ export type AgentRevision = typeof AgentRevision.Type
 
 export const AgentRevisions = Schema.Array(AgentRevision).annotations({ identifier: "AgentRevisions" })
 
+/** Parameters as a writer gives them (a new revision's, a draft head's `headData.parametersMetadata`). */
+export const NewParametersMetadata = Schema.Array(
+  Schema.Struct({
+    name: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(128)),
+    type: Schema.optional(Schema.String),
+    displayName: Schema.optional(Schema.String),
+    description: Schema.optional(Schema.String),
+    required: Schema.optional(Schema.Boolean),
+    secret: Schema.optional(Schema.Boolean),
+    defaultValue: Schema.optional(Schema.Unknown)
+  })
+).annotations({ identifier: "NewParametersMetadata" })
+export type NewParametersMetadata = typeof NewParametersMetadata.Type
+
+/** Defaults filled in: what a stored revision holds. */
+export const completeParametersMetadata = (given: NewParametersMetadata): Array<ParameterMetadata> =>
+  given.map((p) => ({
+    name: p.name,
+    type: p.type ?? "string",
+    displayName: p.displayName ?? p.name,
+    description: p.description ?? "",
+    required: p.required ?? false,
+    secret: p.secret ?? false,
+    defaultValue: p.defaultValue ?? null
+  }))
+
+/**
+ * Where a new revision's configuration comes from when it is not in the body:
+ * the head of the draft forked from `baseRevision`. `version`, when given,
+ * must be the head's (the same guard as If-Match on draft writes).
+ */
+export const RevisionFromDraft = Schema.Struct({
+  baseRevision: Schema.Int.pipe(Schema.nonNegative()),
+  version: Schema.optional(Schema.Int.pipe(Schema.positive()))
+}).annotations({ identifier: "RevisionFromDraft" })
+
+/** Either `flow` (a body) or `fromDraft` (the draft head), not both: the server checks. */
 export const CreateRevisionRequest = Schema.Struct({
   comment: Schema.optional(Schema.String.pipe(Schema.maxLength(1000))),
-  flow: Flow,
-  parametersMetadata: Schema.optional(
-    Schema.Array(
-      Schema.Struct({
-        name: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(128)),
-        type: Schema.optional(Schema.String),
-        displayName: Schema.optional(Schema.String),
-        description: Schema.optional(Schema.String),
-        required: Schema.optional(Schema.Boolean),
-        secret: Schema.optional(Schema.Boolean),
-        defaultValue: Schema.optional(Schema.Unknown)
-      })
-    )
-  )
+  flow: Schema.optional(Flow),
+  fromDraft: Schema.optional(RevisionFromDraft),
+  parametersMetadata: Schema.optional(NewParametersMetadata)
 }).annotations({ identifier: "CreateRevisionRequest" })
 export type CreateRevisionRequest = typeof CreateRevisionRequest.Type

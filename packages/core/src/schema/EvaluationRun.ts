@@ -55,6 +55,12 @@ export const EvaluateRequest = Schema.Struct({
 }).annotations({ identifier: "EvaluateRequest" })
 export type EvaluateRequest = typeof EvaluateRequest.Type
 
+/** `draft:evaluate`'s body: only the dataset (the candidate is the draft head named by If-Match). */
+export const DraftEvaluateRequest = Schema.Struct({
+  datasetId: Schema.optional(Schema.NullOr(Schema.Union(Schema.UUID, Schema.Literal(""))))
+}).annotations({ identifier: "DraftEvaluateRequest" })
+export type DraftEvaluateRequest = typeof DraftEvaluateRequest.Type
+
 export const RuntimeSummary = Schema.Struct({
   totalCandidateMs: Field.number,
   totalBaseMs: Field.number,

@@ -1,12 +1,41 @@
 /** Agents and revisions. */
 import * as Either from "effect/Either"
-import type { ParameterMetadata } from "@fruxkit/core"
+import { completeParametersMetadata, type Agent, type CreateRevisionRequest, type ParameterMetadata } from "@fruxkit/core"
 import type { LocalContext } from "../LocalContext.js"
 import { parseFlow } from "../runtime/flow-definition.js"
 import * as AgentRepository from "../store/AgentRepository.js"
+import { loadDraftHead } from "./draft-head.js"
 import type { Handlers } from "./handler-types.js"
 import { HttpProblem } from "./HttpProblem.js"
 import { loadAgent, loadRevision } from "./lookups.js"
+
+/**
+ * A new revision's flow and parameters: from the body (`flow`, optional
+ * `parametersMetadata`), or from a draft's head (`fromDraft`: the head's
+ * flow and parameters, falling back to its base revision's; a `version`
+ * that is not the head's → 409 stale-draft, nothing created). Exactly one.
+ */
+const revisionSource = async (
+  ctx: LocalContext,
+  agent: Agent,
+  body: CreateRevisionRequest
+): Promise<{ readonly flow: Readonly<Record<string, unknown>>; readonly parametersMetadata: ReadonlyArray<ParameterMetadata> }> => {
+  if (body.fromDraft !== undefined) {
+    if (body.flow !== undefined || body.parametersMetadata !== undefined) {
+      throw HttpProblem.invalid([{ path: "body.fromDraft", message: "takes the draft head's flow and parameters: send no flow or parametersMetadata with it" }])
+    }
+    const base = await loadRevision(ctx, agent, body.fromDraft.baseRevision)
+    const head = await loadDraftHead(ctx, agent, base, body.fromDraft.version, "no revision was created")
+    return { flow: head.flowJson, parametersMetadata: head.parametersMetadata }
+  }
+  if (body.flow === undefined) {
+    throw HttpProblem.invalid([{ path: "body.flow", message: "is missing: send a flow, or fromDraft to take a draft's head" }])
+  }
+  // The local backend runs flows, so it only stores flows it can run.
+  const flow = parseFlow(body.flow, "body.flow")
+  if (Either.isLeft(flow)) throw HttpProblem.invalid(flow.left)
+  return { flow: body.flow, parametersMetadata: completeParametersMetadata(body.parametersMetadata ?? []) }
+}
 
 type AgentEndpoints = "listAgents" | "getAgent" | "listRevisions" | "getRevision" | "createRevision" | "deployRevision"
 
@@ -24,21 +53,10 @@ export const agentHandlers = (ctx: LocalContext): Handlers<AgentEndpoints> => ({
 
   createRevision: async ({ path, body }) => {
     const agent = await loadAgent(ctx, path.tenant, path.agent)
-    // The local backend runs flows, so it only stores flows it can run.
-    const flow = parseFlow(body.flow, "body.flow")
-    if (Either.isLeft(flow)) throw HttpProblem.invalid(flow.left)
-    const parametersMetadata: Array<ParameterMetadata> = (body.parametersMetadata ?? []).map((p) => ({
-      name: p.name,
-      type: p.type ?? "string",
-      displayName: p.displayName ?? p.name,
-      description: p.description ?? "",
-      required: p.required ?? false,
-      secret: p.secret ?? false,
-      defaultValue: p.defaultValue ?? null
-    }))
+    const source = await revisionSource(ctx, agent, body)
     return ctx.store.transaction(
       AgentRepository.insertRevision(
-        { tenant: agent.tenantId, agentId: agent.id, comment: body.comment ?? "", parametersMetadata, flow: body.flow, now: Date.now() },
+        { tenant: agent.tenantId, agentId: agent.id, comment: body.comment ?? "", ...source, now: Date.now() },
         agent.currentRevision
       )
     )

@@ -6,8 +6,7 @@
  *   name the head it means to run. Stale → 409 (`/stale-draft`), nothing runs.
  * - `PUT …/draft` without `If-Match` when a draft exists → 428; the first
  *   save creates the draft whatever `If-Match` says (there is no version yet).
- * - A draft's `headData.flow`, when present, is the flow `draft:test` runs;
- *   without it the base revision's flow runs.
+ * - What a head runs: see draft-head.ts.
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -15,6 +14,7 @@ import type { LocalContext } from "../LocalContext.js"
 import { executeAndRecord } from "../runtime/agent-execution.js"
 import { parseFlow } from "../runtime/flow-definition.js"
 import * as DraftRepository from "../store/DraftRepository.js"
+import { headParameters, ifMatchRequired, loadDraftHead } from "./draft-head.js"
 import type { Handlers } from "./handler-types.js"
 import { HttpProblem } from "./HttpProblem.js"
 import { loadAgent, loadRevision } from "./lookups.js"
@@ -26,9 +26,6 @@ const canonical = (value: unknown): string =>
       ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
       : v
   )
-
-const ifMatchRequired = (detail: string) =>
-  HttpProblem.of(428, "if-match-required", "If-Match required", detail)
 
 const versionMismatch = (current: number, sent: number) =>
   HttpProblem.of(409, "draft-version-mismatch", "Draft version mismatch", `the draft is at version ${current}, If-Match named ${sent}`, {
@@ -49,6 +46,8 @@ export const draftHandlers = (ctx: LocalContext): Handlers<"getDraft" | "saveDra
       const flow = parseFlow(body.headData.flow, "body.headData.flow")
       if (Either.isLeft(flow)) throw HttpProblem.invalid(flow.left)
     }
+    const parameters = headParameters(body.headData, "body.headData")
+    if (Either.isLeft(parameters)) throw HttpProblem.invalid(parameters.left)
     return ctx.store.transaction(
       Effect.gen(function* () {
         const now = Date.now()
@@ -71,26 +70,12 @@ export const draftHandlers = (ctx: LocalContext): Handlers<"getDraft" | "saveDra
     if (ifMatch === undefined) {
       throw ifMatchRequired("draft:test runs the draft head named by If-Match (the draft's version); none was sent, nothing ran")
     }
-    const draft = await ctx.store.run(DraftRepository.findDraft(agent.tenantId, agent.id, path.revision))
-    if (!draft) throw HttpProblem.notFound("Draft", `revision ${path.revision} of agent "${agent.id}" has no draft`)
-    if (draft.version !== ifMatch) {
-      throw HttpProblem.of(
-        409,
-        "stale-draft",
-        "Stale draft",
-        `If-Match named version ${ifMatch} but the draft head is at version ${draft.version}; nothing ran`,
-        { currentVersion: draft.version }
-      )
-    }
-    const flow = parseFlow("flow" in draft.headData ? draft.headData.flow : revision.flow)
-    if (Either.isLeft(flow)) {
-      throw HttpProblem.of(422, "invalid-flow", "The draft's flow cannot run", undefined, { errors: flow.left })
-    }
+    const head = await loadDraftHead(ctx, agent, revision, ifMatch, "nothing ran")
     return executeAndRecord(ctx, {
       tenant: agent.tenantId,
       agentId: agent.id,
       agentRevision: path.revision,
-      flow: flow.right,
+      flow: head.flow,
       parameters: body.parameters ?? {},
       sessionId: body.sessionId,
       environmentSlug: body.environmentSlug,

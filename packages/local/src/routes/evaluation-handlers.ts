@@ -1,9 +1,12 @@
 /**
- * `:evaluate` and evaluation runs. `:evaluate` validates, stores the run as
- * PENDING and answers at once; the worker pool does the rest. Runs with a
- * `candidateRevision` are persisted; runs without are transient (memory).
+ * `:evaluate`, `draft:evaluate` and evaluation runs. Both validate, store
+ * the run as PENDING and answer at once; the worker pool does the rest. Runs
+ * with a `candidateRevision` are persisted; `:evaluate` runs without one are
+ * transient (memory). `draft:evaluate` runs are persisted with the draft head
+ * pinned (`candidateSnapshotSeqNo`, its flow copied into the run).
  */
 import * as Either from "effect/Either"
+import type { Agent } from "@fruxkit/core"
 import { randomUUID } from "node:crypto"
 import type { LocalContext } from "../LocalContext.js"
 import { inlineCandidateFlow } from "../evaluation/run-plan.js"
@@ -15,14 +18,15 @@ import { toEvaluationRun, type RunRecord } from "../store/RunStore.js"
 import * as SampleRepository from "../store/SampleRepository.js"
 import type { Handlers } from "./handler-types.js"
 import { HttpProblem } from "./HttpProblem.js"
-import { loadAgent } from "./lookups.js"
+import { ifMatchRequired, loadDraftHead } from "./draft-head.js"
+import { loadAgent, loadRevision } from "./lookups.js"
 
 export interface WorkerControl {
   readonly wake: () => void
   readonly cancelLocal: (runId: string) => void
 }
 
-type EvaluationEndpoints = "evaluate" | "getEvaluationRun" | "listEvaluationRuns" | "cancelEvaluationRun" | "listEvaluationRunSamples"
+type EvaluationEndpoints = "evaluate" | "evaluateDraft" | "getEvaluationRun" | "listEvaluationRuns" | "cancelEvaluationRun" | "listEvaluationRunSamples"
 
 export const evaluationHandlers = (ctx: LocalContext, workers: WorkerControl): Handlers<EvaluationEndpoints> => {
   const findRun = async (tenant: string, agentId: string, id: string): Promise<{ run: RunRecord; transient: boolean }> => {
@@ -34,12 +38,68 @@ export const evaluationHandlers = (ctx: LocalContext, workers: WorkerControl): H
     throw HttpProblem.notFound("Evaluation run", `evaluation run "${id}" does not exist for agent "${agentId}"`)
   }
 
+  /**
+   * A PENDING run over the samples of one dataset, or of every dataset of
+   * the agent when `datasetId` is empty (whose published revision is the base).
+   */
+  const newRun = async (
+    agent: Agent,
+    datasetId: string,
+    candidate: Pick<
+      RunRecord,
+      "candidateRevision" | "candidateBaseRevision" | "candidateSnapshotSeqNo" | "candidateAgent" | "candidateExternalSealed" | "transient"
+    >
+  ): Promise<RunRecord> => {
+    let datasetIds: Array<string>
+    if (datasetId !== "") {
+      const dataset = await ctx.store.run(DatasetRepository.findDataset(agent.tenantId, agent.id, datasetId))
+      if (!dataset) throw HttpProblem.notFound("Dataset", `dataset "${datasetId}" does not exist for agent "${agent.id}"`)
+      datasetIds = [dataset.id]
+    } else {
+      datasetIds = (await ctx.store.run(DatasetRepository.listDatasets(agent.tenantId, agent.id))).map((d) => d.id)
+    }
+    const sampleIds = await ctx.store.run(SampleRepository.listSampleIdsOfDatasets(datasetIds))
+    if (sampleIds.length === 0) {
+      throw HttpProblem.invalid([{ path: "body.datasetId", message: "the selected datasets hold no samples to evaluate" }])
+    }
+    const now = Date.now()
+    return {
+      id: randomUUID(),
+      tenantId: agent.tenantId,
+      agentId: agent.id,
+      datasetId: datasetId === "" ? null : datasetId,
+      deployedRevision: agent.currentRevision,
+      status: "PENDING",
+      score: null,
+      deploymentRecommendation: null,
+      summary: null,
+      errorMessage: null,
+      createdAt: now,
+      modifiedAt: now,
+      startedAt: 0,
+      completedAt: 0,
+      createdBy: ctx.actor,
+      totalSamples: sampleIds.length,
+      completedSamples: 0,
+      failedSamples: 0,
+      sampleIds,
+      cancelRequested: false,
+      leaseOwner: null,
+      leaseExpiresAt: 0,
+      ...candidate
+    }
+  }
+
+  const requireDeployedRevision = (agent: Agent): void => {
+    if (agent.currentRevision === 0) {
+      throw HttpProblem.of(409, "no-deployed-revision", "No deployed revision", `agent "${agent.id}" has no deployed revision to compare against`)
+    }
+  }
+
   return {
     evaluate: async ({ path, body }) => {
       const agent = await loadAgent(ctx, path.tenant, path.agent)
-      if (agent.currentRevision === 0) {
-        throw HttpProblem.of(409, "no-deployed-revision", "No deployed revision", `agent "${agent.id}" has no deployed revision to compare against`)
-      }
+      requireDeployedRevision(agent)
       const candidateRevision = body.candidateRevision ?? null
       if (candidateRevision !== null) {
         const found = await ctx.store.run(AgentRepository.findRevision(agent.tenantId, agent.id, candidateRevision, agent.currentRevision))
@@ -64,52 +124,39 @@ export const evaluationHandlers = (ctx: LocalContext, workers: WorkerControl): H
           { path: "body", message: "name a candidate: candidateRevision, agent or candidateExternalConfig" }
         ])
       }
-      // An empty datasetId means every dataset of the agent (whose published revision is the base).
-      const datasetId = body.datasetId ?? ""
-      let datasetIds: Array<string>
-      if (datasetId !== "") {
-        const dataset = await ctx.store.run(DatasetRepository.findDataset(agent.tenantId, agent.id, datasetId))
-        if (!dataset) throw HttpProblem.notFound("Dataset", `dataset "${datasetId}" does not exist for agent "${agent.id}"`)
-        datasetIds = [dataset.id]
-      } else {
-        datasetIds = (await ctx.store.run(DatasetRepository.listDatasets(agent.tenantId, agent.id))).map((d) => d.id)
-      }
-      const sampleIds = await ctx.store.run(SampleRepository.listSampleIdsOfDatasets(datasetIds))
-      if (sampleIds.length === 0) {
-        throw HttpProblem.invalid([{ path: "body.datasetId", message: "the selected datasets hold no samples to evaluate" }])
-      }
-      const now = Date.now()
-      const run: RunRecord = {
-        id: randomUUID(),
-        tenantId: agent.tenantId,
-        agentId: agent.id,
-        datasetId: datasetId === "" ? null : datasetId,
+      const run = await newRun(agent, body.datasetId ?? "", {
         candidateRevision,
         candidateBaseRevision: agent.currentRevision,
-        deployedRevision: agent.currentRevision,
-        status: "PENDING",
-        score: null,
-        deploymentRecommendation: null,
-        summary: null,
-        errorMessage: null,
-        createdAt: now,
-        modifiedAt: now,
-        startedAt: 0,
-        completedAt: 0,
-        createdBy: ctx.actor,
-        totalSamples: sampleIds.length,
-        completedSamples: 0,
-        failedSamples: 0,
-        sampleIds,
+        candidateSnapshotSeqNo: null,
         candidateAgent: inline === null ? null : { ...inline },
         // Sealed even in memory: one code path reads it, and a heap dump shows no plaintext secret.
         candidateExternalSealed: external === null ? null : ctx.secrets.seal(JSON.stringify(external.parameters)),
-        cancelRequested: false,
-        leaseOwner: null,
-        leaseExpiresAt: 0,
         transient: candidateRevision === null
-      }
+      })
       await (run.transient ? ctx.transientRuns : ctx.persistedRuns).insert(run)
+      workers.wake()
+      return toEvaluationRun(run)
+    },
+
+    evaluateDraft: async ({ path, body, ifMatch }) => {
+      const agent = await loadAgent(ctx, path.tenant, path.agent)
+      const revision = await loadRevision(ctx, agent, path.revision)
+      if (ifMatch === undefined) {
+        throw ifMatchRequired("draft:evaluate scores the draft head named by If-Match (the draft's version); none was sent, nothing was enqueued")
+      }
+      requireDeployedRevision(agent)
+      const head = await loadDraftHead(ctx, agent, revision, ifMatch, "nothing was enqueued")
+      // The head is pinned by copying its flow into the run: later saves make a new version, never touch this copy.
+      const run = await newRun(agent, body?.datasetId ?? "", {
+        candidateRevision: null,
+        candidateBaseRevision: revision.agentRevision,
+        candidateSnapshotSeqNo: head.draft.version,
+        candidateAgent: { flow: head.flowJson },
+        candidateExternalSealed: null,
+        // Kept in history: the verdict on a draft head stays addressable (and can be saved as a revision later).
+        transient: false
+      })
+      await ctx.persistedRuns.insert(run)
       workers.wake()
       return toEvaluationRun(run)
     },

@@ -1,4 +1,4 @@
-/** Persisted evaluation runs (those with a `candidateRevision`), their leases and per-sample results. */
+/** Persisted evaluation runs (those with a `candidateRevision`, and `draft:evaluate`'s), their leases and per-sample results. */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { Fragment } from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
@@ -16,6 +16,7 @@ interface RunRow {
   readonly dataset_id: string | null
   readonly candidate_revision: number | null
   readonly candidate_base_revision: number | null
+  readonly candidate_snapshot_seq_no: number | null
   readonly deployed_revision: number | null
   readonly status: string
   readonly score: number | null
@@ -47,6 +48,7 @@ const toRecord = (row: RunRow): RunRecord => ({
   datasetId: row.dataset_id,
   candidateRevision: nullableNumber(row.candidate_revision),
   candidateBaseRevision: nullableNumber(row.candidate_base_revision),
+  candidateSnapshotSeqNo: nullableNumber(row.candidate_snapshot_seq_no),
   deployedRevision: nullableNumber(row.deployed_revision),
   status: row.status,
   score: nullableNumber(row.score),
@@ -175,12 +177,12 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
         yield* sql`INSERT INTO evaluation_runs (id, tenant_id, agent_id, dataset_id, candidate_revision,
-          candidate_base_revision, deployed_revision, status, score, deployment_recommendation, summary, error_message,
+          candidate_base_revision, candidate_snapshot_seq_no, deployed_revision, status, score, deployment_recommendation, summary, error_message,
           created_at, modified_at, started_at, completed_at, created_by, total_samples, completed_samples,
           failed_samples, sample_ids, candidate_agent, candidate_external_sealed, cancel_requested, lease_owner,
           lease_expires_at)
           VALUES (${run.id}, ${run.tenantId}, ${run.agentId}, ${run.datasetId}, ${run.candidateRevision},
-            ${run.candidateBaseRevision}, ${run.deployedRevision}, ${run.status}, ${run.score},
+            ${run.candidateBaseRevision}, ${run.candidateSnapshotSeqNo}, ${run.deployedRevision}, ${run.status}, ${run.score},
             ${run.deploymentRecommendation}, ${run.summary === null ? null : toJson(run.summary)}, ${run.errorMessage},
             ${run.createdAt}, ${run.modifiedAt}, ${run.startedAt}, ${run.completedAt}, ${run.createdBy},
             ${run.totalSamples}, ${run.completedSamples}, ${run.failedSamples}, ${toJson(run.sampleIds)},

@@ -1,6 +1,7 @@
 /**
  * What the evaluation worker needs from wherever a run lives. Runs with a
- * `candidateRevision` live in SQL (EvaluationRunRepository); runs without are
+ * `candidateRevision`, and `draft:evaluate` runs (a pinned draft head), live
+ * in SQL (EvaluationRunRepository); the other runs without a revision are
  * transient and live in memory (TransientRunStore), as the contract says.
  */
 import type { EvaluationRun, EvaluationRunSampleResult, EvaluationRunSummary } from "@fruxkit/core"
@@ -13,6 +14,8 @@ export interface RunRecord {
   readonly datasetId: string | null
   readonly candidateRevision: number | null
   readonly candidateBaseRevision: number | null
+  /** `draft:evaluate`: the draft version whose head the run scores (its flow is pinned in `candidateAgent`). */
+  readonly candidateSnapshotSeqNo: number | null
   readonly deployedRevision: number | null
   readonly status: string
   readonly score: number | null
@@ -114,7 +117,7 @@ export const toEvaluationRun = (run: RunRecord): EvaluationRun => ({
   datasetId: run.datasetId,
   candidateRevision: run.candidateRevision,
   candidateBaseRevision: run.candidateBaseRevision,
-  candidateSnapshotSeqNo: null,
+  candidateSnapshotSeqNo: run.candidateSnapshotSeqNo,
   deployedRevision: run.deployedRevision,
   status: run.status,
   score: run.score,

@@ -218,13 +218,23 @@ const rateLimitBuckets = Effect.gen(function* () {
   )`
 })
 
+/**
+ * `draft:evaluate` runs score a pinned draft head: the run keeps the head's
+ * version (`candidateSnapshotSeqNo`) beside its copy of the head's flow.
+ */
+const draftSnapshots = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`ALTER TABLE evaluation_runs ADD COLUMN candidate_snapshot_seq_no BIGINT`
+})
+
 export const MIGRATIONS_TABLE = "fruxkit_migrations"
 
 /** Returns the migrations this call applied (empty when the schema was already current). */
 export const migrate = Migrator.make({})({
   loader: Migrator.fromRecord({ "0001_initial": initial, "0002_sample_leases": sampleLeases,
     "0003_idempotency_records": idempotencyRecords,
-    "0004_rate_limit_buckets": rateLimitBuckets
+    "0004_rate_limit_buckets": rateLimitBuckets,
+    "0005_draft_snapshots": draftSnapshots
   }),
   table: MIGRATIONS_TABLE
 })
