@@ -39,6 +39,8 @@ describe("the draft loop through the gateway", () => {
     expect(((await badBody.json()) as any).errors[0].path).toBe("body.datasetId")
     const badIfMatch = await post("/revisions/2/draft:evaluate", {}, { "if-match": "latest" })
     expect(badIfMatch.status).toBe(400)
+    const missing = await post("/revisions/2/draft:evaluate", {})
+    expect(missing.status).toBe(428)
     const wrongMethod = await fetch(`${gw.url}${T}/revisions/2/draft:evaluate`)
     expect(wrongMethod.status).toBe(405)
   })
