@@ -34,6 +34,23 @@ describe("describeError", () => {
     expect(failureLine(describeError(error))).toBe("Invalid request: body.environmentSlug: may hold letters and digits")
   })
 
+  it("drops the noise also when the union's messages come joined in one, and says a repeated reason once", () => {
+    const joined = new FruxonError.InvalidRequest({
+      request,
+      status: 0,
+      problem: undefined,
+      errors: [{ path: "body.environmentSlug", message: 'may hold letters; Expected null, actual "bad env"; Expected undefined, actual "bad env"' }]
+    })
+    expect(failureLine(describeError(joined))).toBe("Invalid request: body.environmentSlug: may hold letters")
+    const repeated = new FruxonError.InvalidRequest({
+      request,
+      status: 400,
+      problem: { title: "Invalid request", detail: "body.endpoint: must be a URL" },
+      errors: [{ path: "body.endpoint", message: "must be a URL" }]
+    })
+    expect(failureLine(describeError(repeated))).toBe("Invalid request (400): body.endpoint: must be a URL")
+  })
+
   it("never shows a stack, whatever was thrown", () => {
     const failure = describeError(new TypeError("x is not a function"))
     expect(failureLine(failure)).toBe("x is not a function")

@@ -32,10 +32,20 @@ interface Tagged {
  */
 const fieldLine = (errors: ReadonlyArray<{ readonly path: string; readonly message: string }>): string => {
   const isAlternative = (message: string) => /^Expected (null|undefined), actual/.test(message)
-  const kept = errors.filter(
-    (e) => !isAlternative(e.message) || !errors.some((other) => other.path === e.path && !isAlternative(other.message))
+  // A union's message comes as its members' messages joined with "; ": each part counts as one.
+  const parts = errors.flatMap((e) => e.message.split(/; (?=Expected )/).map((message) => ({ path: e.path, message: message.trim() })))
+  const kept = parts.filter(
+    (e) => !isAlternative(e.message) || !parts.some((other) => other.path === e.path && !isAlternative(other.message))
   )
-  return kept.map((f) => `${f.path}: ${f.message}`).join("; ")
+  return [...new Set(kept.map((f) => `${f.path}: ${f.message}`))].join("; ")
+}
+
+/** The problem's detail and the field errors, each said once (servers often put the one in the other). */
+const detailAndFields = (detail: string | undefined, fields: string): string | undefined => {
+  if (!detail) return fields || undefined
+  if (!fields || detail.includes(fields)) return detail
+  if (fields.includes(detail)) return fields
+  return `${detail} — ${fields}`
 }
 
 const text = (value: unknown): string | undefined => (typeof value === "string" && value.length > 0 ? value : undefined)
@@ -80,7 +90,7 @@ export const describeError = (error: unknown): Failure => {
       return {
         kind: "invalid",
         title: problemTitle ?? "Invalid request",
-        detail: [problemDetail, fields].filter(Boolean).join(" — ") || undefined,
+        detail: detailAndFields(problemDetail, fields),
         status,
         tag
       }

@@ -8,6 +8,7 @@ import { format } from "node:util"
 import type { ConnectionSettings } from "./connection-settings.js"
 import { describeError, failureLine } from "./describe-error.js"
 import { withIncrementalCursorFix } from "./incremental-cursor-fix.js"
+import { noColorRequested, withoutColors } from "./no-color.js"
 
 const ENTER_ALTERNATE_SCREEN = "\x1b[?1049h\x1b[H"
 const LEAVE_ALTERNATE_SCREEN = "\x1b[?1049l"
@@ -48,7 +49,7 @@ export const runInteractive = async (settings: ConnectionSettings, options: { re
   console.log = toDebugLog
   const initialRoute = options.agent ? ([{ screen: "agents" }, { screen: "agent", agentId: options.agent }] as const) : undefined
   const instance = render(<App api={{ client: connection.client, tenant: settings.tenant, label: connection.label }} initialRoute={initialRoute} />, {
-    stdout: withIncrementalCursorFix(process.stdout),
+    stdout: noColorRequested(process.env) ? withoutColors(withIncrementalCursorFix(process.stdout)) : withIncrementalCursorFix(process.stdout),
     exitOnCtrlC: true,
     // Only changed lines are written: a progress tick rewrites one line, not the screen.
     incrementalRendering: process.env.FRUXKIT_INCREMENTAL !== "0",

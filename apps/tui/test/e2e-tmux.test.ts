@@ -48,10 +48,15 @@ describe("fruxkit in tmux against the embedded backend", () => {
       "new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-c", PACKAGE_DIR,
       // Env set inline so nothing from the test runner's shell decides the connection mode. CI=0: Ink
       // renders nothing but the last frame when it thinks it runs in CI, and CI runs this with CI=true.
-      `env -u FRUXKIT_URL -u FRUXON_API_URL CI=0 FRUXKIT_DATA_DIR='${dataDir}' ${command}; echo "fruxkit exited $?"; sleep 30`
+      // FORCE_COLOR=1: chalk turns colour off when CI is set at all, even to 0.
+      `env -u FRUXKIT_URL -u FRUXON_API_URL CI=0 FORCE_COLOR=1 FRUXKIT_DATA_DIR='${dataDir}' ${command}; echo "fruxkit exited $?"; sleep 30`
     )
     const agents = await waitFor("support_bot")
-    expect(agents).toContain(`embedded ${dataDir}`.slice(-20))
+    expect(agents).toContain(`embedded ${dataDir}`.slice(-16))
+    // At 80 columns the label keeps its mode and gives up the start of the path.
+    expect(agents).toMatch(/ embedded (…|\/)\S+\n/)
+    // Colours (the title is cyan) without NO_COLOR.
+    expect(tmux("capture-pane", "-p", "-e", "-t", session)).toMatch(/\x1b\[(?:[\d;]*;)?3[0-8](?:;[\d;]*)?m/)
 
     await press("Enter")
     const agent = await waitFor("Revisions")
@@ -87,9 +92,9 @@ describe("fruxkit in tmux against the embedded backend", () => {
     await waitFor("‹ golden (11 samples) ›")
     expect(screen()).toContain("‹ revision 2 ›")
     await press("r")
-    const summary = await waitFor(/COMPLETED +score [\d.]+ +→ \w+/, 60_000)
+    const summary = await waitFor(/COMPLETED · score [\d.]+\s*\n→ \w+/, 60_000)
     expect(summary).toContain("11/11")
-    expect(summary).toContain("samples 11 · evaluated 11")
+    expect(summary).toMatch(/11 samples · 11 judged( \(the candidate failed on \d+\))? · 0 not judged/)
     expect(summary).toContain("Score distribution")
     expect(summary).toContain("Assessments")
     expect(summary).toMatch(/runtime +base .+ candidate /)
@@ -113,9 +118,14 @@ describe("fruxkit in tmux against the embedded backend", () => {
     const command = [process.execPath, ...BINARY_ARGS].map((part) => `'${part}'`).join(" ")
     tmux(
       "new-session", "-d", "-s", ctrlCSession, "-x", "80", "-y", "24", "-c", PACKAGE_DIR,
-      `env -u FRUXKIT_URL -u FRUXON_API_URL CI=0 FRUXKIT_DATA_DIR='${dataDir}' ${command}; echo "fruxkit exited $?"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 30`
+      `env -u FRUXKIT_URL -u FRUXON_API_URL CI=0 FORCE_COLOR=1 NO_COLOR=1 FRUXKIT_DATA_DIR='${dataDir}' ${command}; echo "fruxkit exited $?"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 30`
     )
     await waitFor("support_bot", 20_000, ctrlCSession)
+    // NO_COLOR: not one colour in the frame, and the selection still shows (inverse).
+    const styled = tmux("capture-pane", "-p", "-e", "-t", ctrlCSession)
+    // (39/49 are tmux's own "default colour" after a reset: not a colour.)
+    expect(styled).not.toMatch(/\x1b\[(?:[\d;]*;)?(3[0-8]|4[0-8]|9\d|10\d)(?:;[\d;]*)?m/)
+    expect(styled).toMatch(/\x1b\[[\d;]*7m/)
     await press("C-c", ctrlCSession)
     const after = await waitFor(/fruxkit exited \d+\n.*icanon/, 10_000, ctrlCSession)
     expect(after).not.toContain("support_bot")

@@ -26,6 +26,10 @@ export interface FakeOptions {
   readonly withoutFruxkitListings?: boolean
   /** The draft answers with this many lines instead of one. */
   readonly responseLines?: number
+  /** A finished run's `completedAt - startedAt`, whatever the time it took (a server clock behind the client's). */
+  readonly serverElapsedMs?: number
+  /** Change the per-sample results a run answers. */
+  readonly sample?: (result: Json, index: number) => Json
 }
 
 export interface FakeFruxon {
@@ -136,6 +140,12 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
         { id: EDGE, agentId: "support_bot", name: "edge-cases", sampleCount: count(EDGE) }
       ])
     }
+    r = /^GET \/datasets\/([^/:]+)$/.exec(route)
+    if (r && !options.withoutFruxkitListings) {
+      const names: Record<string, string> = { [GOLDEN]: "golden", [EDGE]: "edge-cases" }
+      const name = names[r[1]!]
+      return name ? json({ id: r[1], agentId: "support_bot", name, sampleCount: 0 }) : problem(404, "Dataset not found")
+    }
     if (route === "GET /executionRecords") {
       return json({ items: [{ id: EXECUTION, agentId: "support_bot", agentRevision: 2, status: "COMPLETED", totalCost: 0.0042, createdAt: 1_700_000_000_000 }], nextPageToken: "", totalCount: 1 })
     }
@@ -185,7 +195,7 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
           run.score = options.score ?? 7.5
           run.deploymentRecommendation = (options.score ?? 7.5) >= 8 ? "DEPLOY" : "HOLD"
           run.summary = summaryFor(options.score ?? 7.5, total)
-          run.completedAt = Date.now()
+          run.completedAt = options.serverElapsedMs === undefined ? Date.now() : (run.startedAt as number) + options.serverElapsedMs
         }
         if (run.status === "FAILED") run.errorMessage = "the judge could not be reached"
       }
@@ -201,7 +211,7 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
     }
     r = /^GET \/evaluationRuns\/([^/:]+)\/samples$/.exec(route)
     if (r) {
-      const items = Array.from({ length: total }, (_, i) => sampleResult(i))
+      const items = Array.from({ length: total }, (_, i) => (options.sample ? options.sample(sampleResult(i), i) : sampleResult(i)))
       return json({ items, nextPageToken: "", totalCount: items.length })
     }
     return problem(404, "Not found", `no route ${route}`)

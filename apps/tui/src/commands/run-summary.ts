@@ -2,8 +2,9 @@
 import { isTerminalRunStatus, type EvaluationRun, type EvaluationRunSampleResult } from "@fruxkit/core"
 import { bar, formatCost, formatDuration, formatScore, formatTime, oneLine, truncate } from "../format-units.js"
 import { progressLine, runProgress } from "../run-progress.js"
-import { regressionOf, sortSamples } from "../sample-ranking.js"
+import { regressionText, sortSamples } from "../sample-ranking.js"
 import { facts, table } from "./tables.js"
+import { sampleCountsLine } from "../sample-counts.js"
 
 export type Verdict = "pass" | "below" | "failed" | "unjudged"
 
@@ -51,7 +52,7 @@ export const runSummaryText = (run: EvaluationRun, options: { failUnder?: number
       ...(!isTerminalRunStatus(run.status) ? ([["progress", progressLine(runProgress(run, Date.now()), 20)]] as const) : []),
       ...(run.errorMessage ? ([["error", run.errorMessage]] as const) : []),
       ...(summary
-        ? ([["samples", `${summary.totalSamples} (${summary.successfulEvaluations} evaluated, ${summary.failedEvaluations} failed)`]] as const)
+        ? ([["samples", sampleCountsLine(summary)]] as const)
         : [])
     ])
   ]
@@ -78,12 +79,11 @@ export const samplesTableText = (samples: ReadonlyArray<EvaluationRunSampleResul
   table(
     ["#", "score", "assessment", "regression", "base", "candidate", "summary"],
     sortSamples(samples, "score").map((s) => {
-      const regression = regressionOf(s)
       return [
         String(s.sampleIndex),
         formatScore(s.llmEvaluation?.score),
         s.llmEvaluation?.overallAssessment || "—",
-        Number.isFinite(regression) ? `${(regression * 100).toFixed(0)}%` : "cand. failed",
+        regressionText(s, { duration: formatDuration, cost: formatCost, failed: "cand. failed" }),
         s.baseRevisionResult?.status ?? "—",
         s.candidateRevisionResult?.status ?? "—",
         truncate(oneLine(s.llmEvaluation?.summary ?? ""), 50)

@@ -49,7 +49,7 @@ const ScreenFor = ({ route }: { readonly route: Route }) => {
     case "run":
       return <RunScreen agentId={route.agentId} runId={route.runId} initial={route.initial} />
     case "sample":
-      return <SampleScreen agentId={route.agentId} runId={route.runId} sampleIndex={route.sampleIndex} />
+      return <SampleScreen agentId={route.agentId} runId={route.runId} sampleIndex={route.sampleIndex} order={route.order} />
     case "history":
       return <HistoryScreen agentId={route.agentId} />
   }

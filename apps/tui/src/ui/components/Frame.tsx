@@ -17,13 +17,24 @@ const BodySizeContext = createContext<TerminalSize>({ columns: 80, rows: 20 })
 /** The space a screen's body has. */
 export const useBodySize = (): TerminalSize => useContext(BodySizeContext)
 
+/** Below this the screens cannot lay out their rows and columns: a plain message instead of a corrupt frame. */
+export const MIN_SIZE: TerminalSize = { columns: 60, rows: 14 }
+
+export const tooSmall = (size: TerminalSize): boolean => size.columns < MIN_SIZE.columns || size.rows < MIN_SIZE.rows
+
 export const Frame = ({ title, status, children }: { readonly title: string; readonly status?: string; readonly children: ReactNode }) => {
   const size = useTerminalSize()
+  if (tooSmall(size)) {
+    return (
+      <Box flexDirection="column" width={size.columns}>
+        <Text wrap="wrap">{`Terminal too small: ${size.columns}×${size.rows}; fruxkit needs at least ${MIN_SIZE.columns}×${MIN_SIZE.rows}.`}</Text>
+        <Text dimColor wrap="wrap">Enlarge the window (q quits).</Text>
+      </Box>
+    )
+  }
   const height = Math.max(6, size.rows - 1)
   const body: TerminalSize = { columns: size.columns, rows: Math.max(1, height - FOOTER_ROWS - TITLE_ROWS) }
-  // The connection label yields to the title: keep its end (the data dir or host is the telling part).
-  const room = Math.floor(size.columns / 3)
-  const right = status === undefined ? "" : status.length > room ? `…${status.slice(status.length - room + 1)}` : status
+  const right = status === undefined ? "" : shortenLabel(status, Math.floor(size.columns / 3))
   return (
     <Box flexDirection="column" width={size.columns} height={height}>
       <Box height={TITLE_ROWS} width={size.columns}>
@@ -44,4 +55,19 @@ export const Frame = ({ title, status, children }: { readonly title: string; rea
       </Box>
     </Box>
   )
+}
+
+/**
+ * The connection label ("embedded /home/me/project/.fruxkit") yields to the
+ * title: the mode (its first word) always stays, the path or host gives up
+ * its start (its end, the data dir or host, is the telling part).
+ */
+export const shortenLabel = (label: string, room: number): string => {
+  if (label.length <= room) return label
+  const space = label.indexOf(" ")
+  if (space < 0) return truncate(label, room)
+  const mode = label.slice(0, space)
+  const where = label.slice(space + 1)
+  const left = room - mode.length - 2
+  return left < 4 ? truncate(mode, room) : `${mode} …${where.slice(where.length - left)}`
 }

@@ -7,7 +7,7 @@
  * effects, before the frame is written, so a key typed at a screen that has
  * just appeared finds its handlers.
  */
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react"
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react"
 import { useInput, type Key } from "ink"
 import type { Command } from "./bindings.js"
 
@@ -92,15 +92,57 @@ export const KeyboardProvider = ({ children }: { readonly children: ReactNode })
     [publish]
   )
 
-  useInput((input, key) => {
+  // Keys wait here until the ones before them have been handled and rendered (see `deliver`).
+  const queue = useRef<Array<{ readonly input: string; readonly key: Key }>>([])
+
+  /**
+   * Hand one key to the layers. Ink gives keys typed (or sent) faster than it reads as one string ("j j");
+   * outside a text field each character is a command, and it must act on the state the ones before it left,
+   * not on the state of the last frame. So a burst is split: its first character now, the rest queued.
+   * Answers what is left of the input.
+   */
+  const deliver = (input: string, key: Key): { input: string; key: Key } | undefined => {
+    const layers = ordered()
     const dispatch = (i: string, k: Key) => {
-      for (const layer of ordered()) if (layer.handle(i, k)) return
+      for (const layer of layers) if (layer.handle(i, k)) return
     }
-    // Ink hands over keys typed faster than it reads as one string ("jjj"); outside a text field each is a
-    // command. They run in one batch, so state changes land together: movement (functional updates) adds up.
-    const typedAhead = ordered()[0]?.priority !== Priority.Text && input.length > 1 && !key.ctrl && !key.meta && !input.includes("\x1b")
-    if (!typedAhead) return dispatch(input, key)
-    for (const char of input) dispatch(char === "\r" || char === "\t" ? "" : char, keyOf(char))
+    const burst = layers[0]?.priority !== Priority.Text && input.length > 1 && !key.ctrl && !key.meta && !input.includes("\x1b")
+    if (!burst) {
+      dispatch(input, key)
+      return undefined
+    }
+    const [first, ...rest] = [...input]
+    dispatch(first === "\r" || first === "\t" ? "" : first!, keyOf(first!))
+    const remaining = rest.join("")
+    return { input: remaining, key: remaining.length === 1 ? keyOf(remaining) : keyOf("") }
+  }
+
+  // React renders a key's updates later (a scheduled task), not when the handler returns, and Ink hands over
+  // every key of one read at once. So a key is handled only once the one before it has been rendered: after
+  // each key the provider re-renders too, and its effect (after that render) takes the next waiting key, whose
+  // handler then sees the state, and the layers (a text field just opened), the key before left.
+  const [handled, setHandled] = useState(0)
+  const awaitingRender = useRef(false)
+  const step = () => {
+    const next = queue.current[0]
+    if (next === undefined) return
+    try {
+      const left = deliver(next.input, next.key)
+      if (left) queue.current[0] = left
+      else queue.current.shift()
+    } finally {
+      awaitingRender.current = true
+      setHandled((n) => n + 1)
+    }
+  }
+  useEffect(() => {
+    awaitingRender.current = false
+    step()
+  }, [handled])
+
+  useInput((input, key) => {
+    queue.current.push({ input, key })
+    if (!awaitingRender.current) step()
   })
 
   return (

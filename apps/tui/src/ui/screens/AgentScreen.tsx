@@ -24,8 +24,11 @@ type Section = (typeof SECTIONS)[number]
 
 export const RECENT = 5
 
-export const runLine = (run: EvaluationRun): string =>
-  `${shortId(run.id)}  ${run.status.padEnd(11)} cand ${String(run.candidateRevision ?? "ext").padEnd(4)} score ${formatScore(run.score).padEnd(5)} ${formatTime(run.createdAt)}`
+/** A run in a list: its dataset by name when the names are known (a run's own field is only the id). */
+export const runLine = (run: EvaluationRun, datasetNames: ReadonlyMap<string, string> = new Map()): string => {
+  const dataset = run.datasetId ? (datasetNames.get(run.datasetId) ?? shortId(run.datasetId)) : "all"
+  return `${shortId(run.id)}  ${run.status.padEnd(11)} cand ${String(run.candidateRevision ?? "ext").padEnd(4)} score ${formatScore(run.score).padEnd(5)} ${formatTime(run.createdAt)}  ${dataset}`
+}
 
 const revisionLine = (revision: AgentRevision, current: number): string =>
   `rev ${String(revision.agentRevision).padEnd(4)}${revision.agentRevision === current ? "deployed " : "         "}${revision.comment}`
@@ -119,10 +122,11 @@ export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
           focus={section}
           selection={selection}
           missing={data.missing}
+          selectedId={section === "runs" ? data.runs[selection.runs]?.id : section === "executions" ? data.executions[selection.executions]?.id : undefined}
           lines={{
             revisions: data.revisions.map((r) => revisionLine(r, data.agent.currentRevision)),
             datasets: data.datasets.map(datasetLine),
-            runs: data.runs.map(runLine),
+            runs: data.runs.map((run) => runLine(run, new Map(data.datasets.map((d) => [d.id, d.name])))),
             executions: data.executions.map(executionLine)
           }}
         />
@@ -143,8 +147,11 @@ const Sections = ({
   focus,
   selection,
   lines,
-  missing
+  missing,
+  selectedId
 }: {
+  /** The selected run's or execution's full id, shown whole so it can be copied (rows show 8 characters). */
+  readonly selectedId: string | undefined
   readonly heading: string
   readonly focus: Section
   readonly selection: Record<Section, number>
@@ -152,8 +159,8 @@ const Sections = ({
   readonly missing: Record<Section, Failure | undefined>
 }) => {
   const size = useBodySize()
-  // One row for the heading; the rest shared by the four sections, each with a title row.
-  const perSection = Math.max(1, Math.floor((size.rows - 1) / SECTIONS.length) - 1)
+  // One row for the heading and one for the selected id; the rest shared by the four sections, each with a title row.
+  const perSection = Math.max(1, Math.floor((size.rows - 2) / SECTIONS.length) - 1)
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">{heading}</Text>
@@ -174,6 +181,7 @@ const Sections = ({
           />
         </Box>
       ))}
+      <Text dimColor wrap="truncate">{selectedId ? `id ${selectedId}` : " "}</Text>
     </Box>
   )
 }

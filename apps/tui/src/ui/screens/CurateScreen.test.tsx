@@ -27,6 +27,11 @@ describe("CurateScreen", () => {
     expect(done).not.toContain("⚠")
     const body = app.fake.state.lastBodies.at(-1) as Record<string, unknown>
     expect(body).toEqual({ datasetIds: [GOLDEN], quality: "BAD", tags: ["smoke", "tui"] })
+    expect(done).toContain(`execution ${EXECUTION}`) // the full id, where it can be copied
+    // Choosing edge-cases warns that it holds the execution; the old "✓ added" line is gone, not left under it.
+    await app.press(keys.up, keys.up, keys.up, keys.up, keys.space)
+    const warned = await app.waitFor("⚠ already in edge-cases")
+    expect(warned).not.toContain("✓ added")
   })
 
   it("warns before adding to a dataset that already holds the execution, and skips it by default", async () => {
@@ -59,5 +64,25 @@ describe("typing ahead", () => {
     await app.press(keys.down, keys.down, keys.down, keys.enter, "a,b\r")
     const frame = await app.waitFor(/tags +a,b$/m)
     expect(frame).not.toContain("typing ·")
+  })
+})
+
+describe("keys sent in one burst", () => {
+  it("apply in order against the state the key before left (one stdin write)", async () => {
+    app = renderApp({ route })
+    await app.waitFor("edge-cases")
+    // Space j Space in one write: golden ticked, then the cursor moves, then edge-cases ticked (not golden un-ticked).
+    await app.press(" j ")
+    const both = await app.waitFor("[x] edge-cases")
+    expect(both).toContain("[x] golden")
+    // j Space from edge-cases: the cursor moves to quality, where Space does nothing (it must not un-tick edge-cases).
+    await app.press("j ")
+    const after = await app.waitFor(/› quality/)
+    expect(after).toContain("[x] golden")
+    expect(after).toContain("[x] edge-cases")
+    // Arrow keys and characters in one write: Ink splits them into several keys, which also wait for each other.
+    await app.press(`${keys.up}${keys.up} `)
+    const unticked = await app.waitFor(/› \[ \] golden/)
+    expect(unticked).toContain("[x] edge-cases")
   })
 })

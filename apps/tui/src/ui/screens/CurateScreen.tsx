@@ -71,7 +71,12 @@ const Curate = ({
 }) => {
   const { client, tenant } = useApi()
   const size = useBodySize()
-  const [form, setForm] = useState<CurateForm>(() => initialCurateForm())
+  const [form, setFormState] = useState<CurateForm>(() => initialCurateForm())
+  // A change to the form makes the last outcome ("✓ added to …") old news: it goes, so it never sits under a new warning.
+  const setForm = (change: (form: CurateForm) => CurateForm) => {
+    setFormState(change)
+    setOutcome((o) => (o.state === "sending" ? o : { state: "idle" }))
+  }
   const [cursor, setCursor] = useState(0)
   const [editingTags, setEditingTags] = useState(false)
   const [outcome, setOutcome] = useState<Outcome>({ state: "idle" })
@@ -99,7 +104,7 @@ const Curate = ({
         setOutcome({ state: "done", created: created.map((s) => nameOf(s.datasetId)), skipped: [] })
       }
       // Done with those: unchoose them, so the form does not warn about what was just added.
-      setForm((f) => ({ ...f, chosen: new Set() }))
+      setFormState((f) => ({ ...f, chosen: new Set() }))
       reload()
     } catch (error) {
       setOutcome({ state: "failed", failure: describeError(error) })
@@ -127,10 +132,11 @@ const Curate = ({
     { active: !editingTags }
   )
 
-  const datasetRows = Math.max(1, size.rows - 9)
+  const datasetRows = Math.max(1, size.rows - 10)
   const start = Math.max(0, Math.min(cursor - Math.floor(datasetRows / 2), datasets.length - datasetRows))
   return (
     <Box flexDirection="column">
+      <Text dimColor wrap="truncate">{`execution ${executionRecordId}`}</Text>
       <Text bold>Datasets (Space choose)</Text>
       {datasets.length === 0 ? <Text dimColor>This agent has no datasets.</Text> : null}
       {datasets.slice(start, start + datasetRows).map((dataset, offset) => {

@@ -66,6 +66,8 @@ describe("DraftTestScreen", () => {
     const stale = await app.waitFor("nothing ran")
     expect(stale).toContain("The draft changed since it was loaded")
     expect(stale).toContain("R reload the head and run again")
+    // The problem's detail is said once, not again in the hint.
+    expect(stale.split("the draft is at version").length - 1).toBe(1)
     await app.press("R")
     await app.waitFor("COMPLETED")
     expect(app.frame()).toContain("draft v4")

@@ -309,7 +309,7 @@ const ResultView = ({
       return (
         <ProblemView
           failure={{ ...outcome.failure, title: "The draft changed since it was loaded: nothing ran." }}
-          hint={`${outcome.failure.detail ?? ""}\nR reload the head and run again · f back to the form`.trim()}
+          hint="R reload the head and run again · f back to the form"
         />
       )
     case "done": {

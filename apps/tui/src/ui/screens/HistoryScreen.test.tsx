@@ -17,6 +17,8 @@ describe("HistoryScreen", () => {
     const first = await app.waitFor("page 1 · 26 runs in all")
     expect(first).toContain("n next page")
     expect(first).not.toContain("p prev page")
+    // Each run names its dataset, and the selected one's full id is there to copy.
+    expect(await app.waitFor(/9a8b7c6d .* golden\n/)).toContain("id 9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d")
     await app.press("n")
     const second = await app.waitFor("page 2 · 26 runs in all")
     expect(second).toContain("00000000")

@@ -12,6 +12,7 @@ import { useOnReturn } from "../hooks/useOnReturn.js"
 import { useApi } from "../state/ApiContext.js"
 import { useNavigation } from "../state/NavigationContext.js"
 import { runLine } from "./AgentScreen.js"
+import { plural } from "../../sample-counts.js"
 
 export const HistoryScreen = ({ agentId }: { readonly agentId: string }) => {
   const { client, tenant, label } = useApi()
@@ -28,6 +29,10 @@ export const HistoryScreen = ({ agentId }: { readonly agentId: string }) => {
         { signal }
       ),
     [client, tenant, agentId, cursor, pageSize]
+  )
+  const datasets = useLoad(
+    (signal) => client.listDatasets({ tenant, agent: agentId }, { signal }).then((list) => new Map(list.map((d) => [d.id, d.name])), () => new Map<string, string>()),
+    [client, tenant, agentId]
   )
   const [selected, setSelected] = useState(0)
   // While another page loads, the old one is not shown (nor opened).
@@ -65,8 +70,9 @@ export const HistoryScreen = ({ agentId }: { readonly agentId: string }) => {
       {page.status === "loading" ? <Spinner label="Loading runs…" /> : null}
       {shown ? (
         <Box flexDirection="column">
-          <Text dimColor wrap="truncate">{`page ${cursors.length} · ${shown.totalCount} runs in all`}</Text>
-          <SelectList items={runs} selected={selected} height={size.rows - 2} width={size.columns} render={runLine} empty="No evaluation runs yet." />
+          <Text dimColor wrap="truncate">{`page ${cursors.length} · ${plural(shown.totalCount, "run")} in all`}</Text>
+          <SelectList items={runs} selected={selected} height={size.rows - 3} width={size.columns} render={(run) => runLine(run, datasets.value)} empty="No evaluation runs yet." />
+          <Text dimColor wrap="truncate">{runs[selected] ? `id ${runs[selected].id}` : " "}</Text>
         </Box>
       ) : null}
     </Frame>

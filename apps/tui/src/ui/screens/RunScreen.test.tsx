@@ -23,7 +23,7 @@ describe("EvaluateScreen → RunScreen", () => {
     const running = await app.waitFor(/2\/4 {2}elapsed/)
     expect(running).toContain("IN_PROGRESS")
     expect(running).toContain("eta")
-    const done = await app.waitFor("COMPLETED  score 7.50  → HOLD")
+    const done = await app.waitFor(/COMPLETED · score 7\.50\n→ HOLD/)
     expect(done).toContain("4/4")
     expect(done).toContain("Score distribution")
     expect(done).toMatch(/BETTER\s+█+\s+3/)
@@ -46,7 +46,9 @@ describe("EvaluateScreen → RunScreen", () => {
     expect(typed).not.toContain("s3cret")
     expect(typed).toContain("https://agent.example/run")
     await app.press("r")
-    await app.waitFor("candidate external/draft")
+    const external = await app.waitFor("external agent vs deployed rev 1")
+    // Where the run is started, it says it will not be kept.
+    expect(external).toContain("Transient run: not kept in history")
     expect(app.frame()).not.toContain("s3cret")
     expect(app.fake.state.lastBodies.at(-1)).toEqual({
       datasetId: GOLDEN,
@@ -68,7 +70,7 @@ describe("RunScreen samples", () => {
 
   it("lists samples by score and by regression, and opens one side by side with the judge's analysis", async () => {
     app = renderApp({ route: finished })
-    await app.waitFor("score 9.10  → DEPLOY")
+    await app.waitFor(/score 9\.10\n→ DEPLOY/)
     await app.press(keys.tab)
     const byScore = await app.waitFor("Samples by score")
     const rows = byScore.split("\n").filter((line) => /#\d/.test(line))
@@ -80,11 +82,14 @@ describe("RunScreen samples", () => {
     expect(regressionRows[1]).toContain("#2")
     await app.press(keys.down, keys.enter) // sample #2
     const sample = await app.waitFor(/base answer 2\s+│ candidate answer 2/)
-    expect(sample).toContain("sample #2 (3/4)")
+    // Positions follow the table's order (by regression), not the sample numbers.
+    expect(sample).toContain("sample #2 (2/4)")
     expect(sample).toContain("Judge: score 7.00 · BETTER")
     expect(sample).toContain("The candidate answer 2 is compared with the base answer 2.")
+    const third = /#(\d)/.exec(regressionRows[2]!)![1]
+    expect(third).not.toBe("3")
     await app.press(keys.right)
-    await app.waitFor("sample #3")
+    await app.waitFor(`sample #${third} (3/4)`)
     await app.press(keys.escape)
     await app.waitFor("Samples by regression")
   })
@@ -146,7 +151,7 @@ describe("a server without fruxkit's listings", () => {
     await app.press("r")
     await app.waitFor("Type the candidate's revision number.")
     await app.press(keys.down, keys.down, keys.enter, "2", keys.enter, "r")
-    await app.waitFor("COMPLETED  score")
+    await app.waitFor("COMPLETED · score")
     expect(app.fake.state.lastBodies.at(-1)).toEqual({ candidateRevision: 2 })
   })
 })
@@ -158,4 +163,79 @@ describe("from a dataset", () => {
     await app.press(keys.tab, keys.down, keys.enter)
     await app.waitFor("‹ edge-cases (3 samples) ›")
   })
+})
+
+describe("reading a finished run at 80×24", () => {
+  const route = { screen: "run", agentId: "support_bot", runId: "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d" } as const
+  const concern = (n: number) => `Concern ${n}: the candidate answered the question about the refund policy without the order number the customer gave, ending ${n}-END`
+
+  it("wraps the verdict and every concern, scrolls to the last, and counts samples as the chart does", async () => {
+    app = renderApp({ route })
+    const run = app.fake.state.runs[0]!
+    run.deploymentRecommendation = "DO_NOT_DEPLOY"
+    run.summary = {
+      ...(run.summary as object),
+      successfulEvaluations: 4,
+      failedEvaluations: 0,
+      assessmentDistribution: { FAILED: 3, IMPROVED: 1 },
+      topConcerns: [1, 2, 3, 4, 5].map(concern)
+    }
+    await app.waitFor("→ DO_NOT_DEPLOY")
+    const first = await app.waitFor("dataset golden")
+    frameFits(first, 80, 24)
+    // The words say what the chart shows: 3 FAILED assessments are judged samples the candidate failed on.
+    expect(first).toContain("4 samples · 4 judged (the candidate failed on 3) · 0 not judged")
+    expect(first).toMatch(/FAILED\s+█+\s+3/)
+    // The dataset by name, and the run's full id (copyable).
+    expect(first).toContain("dataset golden")
+    expect(first).toContain("run 9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d")
+    // A concern longer than the screen is wrapped, not cut: its end is on the next line.
+    expect(first).toMatch(/• Concern 1: .+\n +.*1-END/)
+    expect(first).toContain("more lines below")
+    await app.press("jjjjjjjjjjjj")
+    const last = await app.waitFor("Shorter, clearer answers")
+    frameFits(last, 80, 24)
+    expect(last).toContain("5-END")
+    expect(last).not.toContain("more lines below")
+  })
+
+  it("says the terminal is too small instead of drawing a broken frame, and comes back when it grows", async () => {
+    app = renderApp({ route, size: { columns: 50, rows: 16 } })
+    const small = await app.waitFor("Terminal too small: 50×16")
+    frameFits(small, 50, 16)
+    app.resize({ columns: 80, rows: 24 })
+    await app.waitFor("→ DEPLOY")
+  })
+
+  it("shows a difference, not a percentage of nothing, when the base took no time or cost nothing", async () => {
+    app = renderApp({
+      route,
+      fake: {
+        sample: (result, i) =>
+          i === 0
+            ? { ...result, systemEvaluation: { baseRuntimeMs: 0, candidateRuntimeMs: 120, baseCost: 0, candidateCost: 0.001 } }
+            : i === 3
+              ? { ...result, systemEvaluation: { baseRuntimeMs: 1000, candidateRuntimeMs: 1300, baseCost: 0, candidateCost: 0.001 } }
+              : result
+      }
+    })
+    await app.waitFor("→ DEPLOY")
+    await app.press(keys.tab)
+    const table = await app.waitFor("Samples by score")
+    expect(table).toMatch(/#0 .* new /)
+    expect(table).toMatch(/#3 .* \+300ms /)
+    expect(table).not.toMatch(/\d{4,}%/)
+  })
+})
+
+describe("elapsed time", () => {
+  it("never goes back when the server's figure at the end is smaller than the one already shown", async () => {
+    app = renderApp({ route: { screen: "evaluate", agentId: "support_bot" }, fake: { samples: 4, step: 1, serverElapsedMs: 5 } })
+    await app.waitFor("‹ revision 2 ›")
+    await app.press("r")
+    await app.waitFor(/elapsed [1-9][\d.]*s/, 10_000)
+    const done = await app.waitFor("COMPLETED · score", 15_000)
+    expect(done).not.toContain("elapsed 5ms")
+    expect(done).toMatch(/elapsed [1-9][\d.]*s/)
+  }, 30_000)
 })

@@ -12,14 +12,26 @@ import { useApi } from "../state/ApiContext.js"
 import { MAX_SAMPLES } from "./RunScreen.js"
 import { formatCost, formatDuration, formatScore, pad, shortId } from "../../format-units.js"
 import { wrapText } from "../../wrap-text.js"
+import { sortSamples, type SampleOrder } from "../../sample-ranking.js"
 
-export const SampleScreen = ({ agentId, runId, sampleIndex }: { readonly agentId: string; readonly runId: string; readonly sampleIndex: number }) => {
+export const SampleScreen = ({
+  agentId,
+  runId,
+  sampleIndex,
+  order
+}: {
+  readonly agentId: string
+  readonly runId: string
+  readonly sampleIndex: number
+  readonly order?: SampleOrder | undefined
+}) => {
   const { client, tenant, label } = useApi()
   const samples = useLoad(
     (signal) => take(client.listEvaluationRunSamples({ tenant, agent: agentId, evaluationRun: runId }, { signal }), MAX_SAMPLES),
     [client, tenant, agentId, runId]
   )
-  const all = [...(samples.value ?? [])].sort((a, b) => a.sampleIndex - b.sampleIndex)
+  // In the order the run's table showed them, so ←/→ reach the neighbours seen there.
+  const all = order ? sortSamples(samples.value ?? [], order) : [...(samples.value ?? [])].sort((a, b) => a.sampleIndex - b.sampleIndex)
   const [position, setPosition] = useState<number | undefined>(undefined)
   const [scroll, setScroll] = useState(0)
   const index = position ?? Math.max(0, all.findIndex((s) => s.sampleIndex === sampleIndex))

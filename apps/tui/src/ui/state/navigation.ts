@@ -1,5 +1,6 @@
 /** Where the user is: a stack of routes. Screens push, Esc pops. */
 import type { EvaluationRun } from "@fruxkit/core"
+import type { SampleOrder } from "../../sample-ranking.js"
 
 export type Route =
   | { readonly screen: "agents" }
@@ -14,7 +15,14 @@ export type Route =
       /** The snapshot `:evaluate` answered, so the screen shows something before the first poll. */
       readonly initial?: EvaluationRun | undefined
     }
-  | { readonly screen: "sample"; readonly agentId: string; readonly runId: string; readonly sampleIndex: number }
+  | {
+      readonly screen: "sample"
+      readonly agentId: string
+      readonly runId: string
+      readonly sampleIndex: number
+      /** The run table's order, so ←/→ go to the neighbours the table showed. */
+      readonly order?: SampleOrder | undefined
+    }
   | { readonly screen: "history"; readonly agentId: string }
 
 export interface NavigationState {
