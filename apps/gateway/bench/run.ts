@@ -87,7 +87,7 @@ interface Load {
 }
 
 const loads: Array<Load> = [
-  { name: "GET run", method: "GET", path: "/v1/tenants/demo/agents/support_bot/evaluationRuns/7a0f3c9e-1d2b-4c5d-8e6f-0123456789ab" },
+  { name: "GET agent", method: "GET", path: "/v1/tenants/demo/agents/support_bot" },
   {
     name: "POST :addToDatasets",
     method: "POST",

@@ -1,6 +1,6 @@
 /**
- * The benchmarks' upstream: a fast loopback Fruxon stand-in (fixed JSON for
- * GET run and :addToDatasets) plus time-driven runs for the polling
+ * The benchmarks' upstream: a fast loopback Fruxon stand-in (recorded JSON
+ * for GET agent, GET run and :addToDatasets) plus time-driven runs for the polling
  * comparison, with a per-run poll counter. Run as its own process so the
  * load generator and the proxies do not share its CPU.
  */
@@ -37,6 +37,21 @@ const RUN = JSON.stringify({
   startedAt: 1732300001000,
   completedAt: 1732300060000,
   createdBy: "bench"
+})
+
+const AGENT = JSON.stringify({
+  id: "support_bot",
+  displayName: "Support bot",
+  description: "Answers order and refund questions",
+  tags: ["support", "bench"],
+  type: "AGENT",
+  enabled: true,
+  currentRevision: 2,
+  createdAt: 1732300000000,
+  modifiedAt: 1732300060000,
+  tenantId: "demo",
+  origin: "NATIVE",
+  externalConfig: null
 })
 
 const SAMPLES = JSON.stringify([
@@ -100,6 +115,7 @@ const server = createServer((req, res) => {
       return reply(200, RUN)
     }
     if (url.endsWith(":addToDatasets") && req.method === "POST") return reply(200, SAMPLES)
+    if (/\/agents\/[^/:?]+$/.test(url) && req.method === "GET") return reply(200, AGENT)
     reply(404, JSON.stringify({ title: "Not found", status: 404 }))
   })
 })

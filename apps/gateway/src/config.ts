@@ -424,3 +424,23 @@ export const defaultConfig = (overrides: Partial<GatewayConfig> = {}): GatewayCo
   if (parsed.help) throw new Error("unreachable")
   return { ...parsed.config, ...overrides }
 }
+
+/** Secrets of this configuration, to be scrubbed from every log line. */
+export const configSecrets = (config: GatewayConfig): Array<string> => [
+  ...config.apiKeys.map((k) => k.key),
+  ...databaseSecrets(config.databaseUrl),
+  ...(config.upstream.mode === "remote"
+    ? [config.upstream.token, ...(config.upstream.executionKey ? [config.upstream.executionKey] : [])]
+    : [])
+]
+
+/** The database URL and its password, so neither shows in a log line. */
+const databaseSecrets = (url: string | undefined): Array<string> => {
+  if (url === undefined) return []
+  try {
+    const password = decodeURIComponent(new URL(url).password)
+    return password ? [url, password] : [url]
+  } catch {
+    return [url]
+  }
+}

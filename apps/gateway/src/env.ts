@@ -1,7 +1,9 @@
-/** The environment every gateway step and handler shares: its variables, and the context they are read from. */
+/** The Hono environment every gateway middleware and route shares: its bindings and variables. */
 import type { Route, RequestDecoding } from "@fruxkit/core"
+import type { HttpBindings } from "@hono/node-server"
 import type { Logger } from "pino"
 import type { AbortSignalLike } from "./deadline.js"
+import type { StoredResponse } from "./idempotency/store.js"
 
 export interface Principal {
   /** Stable, non-secret id for logs, metrics and rate limiting (`key#2`, or the client address without keys). */
@@ -25,28 +27,20 @@ export interface GatewayVariables {
   dedupe: boolean | undefined
   /** Aborted when the request's deadline passes (timeout middleware). */
   signal: AbortSignalLike | undefined
-}
-
-export interface GatewayEnv {
-  Variables: GatewayVariables
+  /**
+   * The upstream's answer as it goes to the client (set by the upstream
+   * route and by dedupe; replaced by a stored one on an idempotent replay),
+   * for the middleware that work on it after `next()`: idempotency, the
+   * secret scrub of `:evaluate`, `:evaluate?wait`.
+   */
+  upstreamAnswer: StoredResponse | undefined
 }
 
 /**
- * What the gateway's steps and handlers use of a request's context: its
- * variables, method, path (decoded) and URL, and Node's request (`env.incoming`)
- * when there is one. Hono's `Context<GatewayEnv>` is one (the Hono routes,
- * and tests calling `app.request`); serve.ts's `DirectContext` — a /v1 call
- * straight from Node's request, no Hono — is the other.
+ * Under @hono/node-server the bindings are Node's request and response
+ * (`c.env.incoming`); under `app.request` (tests) there are none.
  */
-export interface ApiContext {
-  get<K extends keyof GatewayVariables>(key: K): GatewayVariables[K]
-  set<K extends keyof GatewayVariables>(key: K, value: GatewayVariables[K]): void
-  readonly req: {
-    readonly method: string
-    readonly path: string
-    readonly url: string
-    /** The WHATWG request, read only when there is no Node request (request-context.ts). */
-    readonly raw?: Request
-  }
-  readonly env: unknown
+export interface GatewayEnv {
+  Bindings: Partial<HttpBindings>
+  Variables: GatewayVariables
 }

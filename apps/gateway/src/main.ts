@@ -5,8 +5,8 @@
  * gracefully on SIGTERM/SIGINT.
  */
 import type { AddressInfo } from "node:net"
-import { configSecrets, createGateway } from "./app.js"
-import { ConfigError, helpText, isLoopback, parseConfig, type GatewayConfig } from "./config.js"
+import { createGateway } from "./app.js"
+import { configSecrets, ConfigError, helpText, isLoopback, parseConfig, type GatewayConfig } from "./config.js"
 import { createLogger } from "./logger.js"
 import { SharedIdempotencyStore } from "./idempotency/shared.js"
 import { serveGateway } from "./serve.js"

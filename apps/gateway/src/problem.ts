@@ -1,11 +1,15 @@
 /**
  * The gateway's own errors. Handlers and middleware throw a `GatewayProblem`;
- * the one `onError` in app.ts turns it (or anything else) into
+ * the one `onError` (middleware/problem-json) turns it (or anything else) into
  * application/problem+json. No handler formats its own error body.
  */
 import * as Duration from "effect/Duration"
+import type { ErrorHandler, NotFoundHandler } from "hono"
+import { HTTPException } from "hono/http-exception"
+import type { Logger } from "pino"
 import { makeProblem, PROBLEM_CONTENT_TYPE, type FieldError, type ProblemDetails } from "@fruxkit/core"
-import { Answer, toResponse } from "./answer.js"
+import type { GatewayEnv } from "./env.js"
+import { requestLog } from "./request-context.js"
 
 export class GatewayProblem extends Error {
   override readonly name = "GatewayProblem"
@@ -28,13 +32,12 @@ export class GatewayProblem extends Error {
     })
   }
 
-  /** The problem+json answer; `headers` (the request id) are added to the problem's own (Retry-After, Allow). */
-  toAnswer(instance?: string, headers?: Readonly<Record<string, string>>): Answer {
-    return new Answer(this.status, { ...this.headers, ...headers, "content-type": PROBLEM_CONTENT_TYPE }, JSON.stringify(this.toProblem(instance)))
-  }
-
+  /** The problem+json response; `headers` (the request id) are added to the problem's own (Retry-After, Allow). */
   toResponse(instance?: string, headers?: Readonly<Record<string, string>>): Response {
-    return toResponse(this.toAnswer(instance, headers))
+    return new Response(JSON.stringify(this.toProblem(instance)), {
+      status: this.status,
+      headers: { ...this.headers, ...headers, "content-type": PROBLEM_CONTENT_TYPE }
+    })
   }
 }
 
@@ -92,3 +95,24 @@ export const toGatewayProblem = (error: unknown): GatewayProblem => {
   }
   return new GatewayProblem(500, "internal", "Internal error", "the gateway failed to handle the request")
 }
+
+/**
+ * The gateway's one `onError`: any error as the client's problem+json
+ * answer, with the request id; logged when it is the gateway's fault (5xx).
+ */
+export const problemHandler =
+  (logger: Logger): ErrorHandler<GatewayEnv> =>
+  (error, c) => {
+    const problem =
+      error instanceof HTTPException ? new GatewayProblem(error.status, "http-error", error.message || "HTTP error") : toGatewayProblem(error)
+    const requestId = c.get("requestId")
+    if (problem.status >= 500) {
+      const log = requestId ? requestLog(c) : logger
+      log.error({ err: { message: error.message, type: error.name, tag: (error as { _tag?: string })._tag } }, "request error")
+    }
+    return problem.toResponse(c.req.path, requestId ? { "x-request-id": requestId } : undefined)
+  }
+
+/** What the gateway answers for a path nothing serves. */
+export const notFoundHandler: NotFoundHandler<GatewayEnv> = (c) =>
+  notFound(`no route ${c.req.method} ${c.req.path}`).toResponse(c.req.path, { "x-request-id": c.get("requestId") })

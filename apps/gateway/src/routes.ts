@@ -21,3 +21,13 @@ export const gatewayEndpoints: ReadonlyArray<Endpoint.Any> = [...allEndpoints, e
 export const router = Route.makeRouter(gatewayEndpoints)
 
 export type MatchedRoute = Extract<Route.RouteMatch, { _tag: "Matched" }>
+
+/**
+ * An endpoint's path as a Hono route pattern (`{run}` → `:run`), for an
+ * endpoint whose last segment has no `:verb` (Hono cannot match those:
+ * DESIGN.md); core's router still decides every /v1 match.
+ */
+export const honoPath = (endpoint: Endpoint.Any): string => {
+  if (/\}:/.test(endpoint.path) || /:[a-zA-Z]+$/.test(endpoint.path)) throw new Error(`${endpoint.name}: a custom-method path is not a Hono pattern`)
+  return endpoint.path.replace(/\{(\w+)\}/g, ":$1")
+}

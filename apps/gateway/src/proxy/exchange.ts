@@ -5,9 +5,10 @@
  * error becomes problem+json.
  */
 import { FruxonError, PROBLEM_CONTENT_TYPE, Route } from "@fruxkit/core"
-import { Answer } from "../answer.js"
+import { GatewayProblem } from "../problem.js"
 import type { AbortSignalLike } from "../deadline.js"
 import type { MatchedRoute } from "../routes.js"
+import type { StoredResponse } from "../idempotency/store.js"
 import type { UpstreamRequest, UpstreamResponse } from "../upstream/index.js"
 
 /** Request headers forwarded upstream. Not Authorization, not X-API-Key, not cookies. */
@@ -107,19 +108,33 @@ const asProblemBody = (response: UpstreamResponse): Uint8Array => {
 }
 
 /**
- * What the client gets for an upstream response: the forwarded headers are
- * added to `headers` (the gateway's own; they win over the upstream's), which
- * become the answer's.
+ * The upstream's answer as the client gets it, before anything about this
+ * one request is added: the forwarded headers (an allowlist), the request
+ * id, and a problem+json body for an error. The idempotency store keeps
+ * this; `toResponse` makes it a response.
  */
-export const clientAnswer = (response: UpstreamResponse, headers: Record<string, string> = {}): Answer => {
+export const clientAnswer = (response: UpstreamResponse, requestId: string): StoredResponse => {
+  const headers: Record<string, string> = { "x-request-id": requestId }
   for (const name in response.headers) {
-    if (FORWARDED_RESPONSE_HEADERS.has(name) && !(name in headers)) headers[name] = response.headers[name]!
+    if (FORWARDED_RESPONSE_HEADERS.has(name)) headers[name] = response.headers[name]!
   }
   const status = response.status
-  if (status === 204 || status === 304) return new Answer(status, headers, null)
   if (status >= 400) {
     headers["content-type"] = PROBLEM_CONTENT_TYPE
-    return new Answer(status, headers, asProblemBody(response))
+    return { status, headers, body: asProblemBody(response) }
   }
-  return new Answer(status, headers, response.body.byteLength === 0 ? null : response.body)
+  return { status, headers, body: response.body }
+}
+
+/**
+ * A client answer as the response, with `headers` (this request's: its id,
+ * `Idempotent-Replayed`) over its own. An upstream 401 is about the gateway's
+ * own token (the client's key was accepted here), so the client gets a 502,
+ * not an invitation to change its key.
+ */
+export const toResponse = (answer: StoredResponse, headers?: Record<string, string>): Response => {
+  const status = answer.status
+  if (status === 401) throw new GatewayProblem(502, "upstream-unauthorized", "Bad gateway", "the upstream refused the gateway's credentials")
+  const body = status === 204 || status === 304 || answer.body.byteLength === 0 ? null : answer.body
+  return new Response(body, { status, headers: (headers === undefined ? answer.headers : { ...answer.headers, ...headers }) as Record<string, string> })
 }

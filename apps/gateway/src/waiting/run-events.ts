@@ -66,7 +66,7 @@ export interface RunEventsOptions {
 /** Client reconnect delay suggested in the stream (ms). */
 const RETRY_MS = 1000
 
-export const runEvents = async (c: Context, options: RunEventsOptions): Promise<Response> => {
+export const streamRunEvents = async (c: Context, options: RunEventsOptions): Promise<Response> => {
   if (options.streams.isClosing) {
     throw new GatewayProblem(503, "shutting-down", "Shutting down", "the gateway is shutting down", undefined, {
       "retry-after": "1"

@@ -7,7 +7,7 @@
  */
 import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
-import { EvaluationRun, isTerminalRunStatus } from "@fruxkit/core"
+import { EvaluationRun, isTerminalRunStatus, type PromiseClient } from "@fruxkit/core"
 import type { GatewayMetrics } from "../metrics.js"
 
 export interface RunKey {
@@ -193,3 +193,22 @@ export class RunWatchers {
 
 /** A poller's deadline: it runs while someone listens, so only a long backstop. */
 export const POLLER_DEADLINE = Duration.hours(6)
+
+/** How the gateway's pollers read a run: core's `awaitEvaluationRun` on its upstream client (tests poll faster). */
+export const pollRunsWith =
+  (
+    client: PromiseClient,
+    schedule?: { readonly initialDelay?: Duration.DurationInput; readonly maxDelay?: Duration.DurationInput }
+  ): AwaitRun =>
+  (key, { initial, onProgress, signal }) =>
+    client.awaitEvaluationRun(
+      key,
+      {
+        deadline: POLLER_DEADLINE,
+        onProgress,
+        ...(initial ? { initial } : {}),
+        ...(schedule?.initialDelay !== undefined ? { initialDelay: schedule.initialDelay } : {}),
+        ...(schedule?.maxDelay !== undefined ? { maxDelay: schedule.maxDelay } : {})
+      },
+      { signal }
+    )

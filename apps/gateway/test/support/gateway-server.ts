@@ -1,8 +1,8 @@
 /** A gateway on a real loopback socket, in front of a given upstream, with its logs captured. */
 import type { AddressInfo } from "node:net"
 import { Writable } from "node:stream"
-import { configSecrets, createGateway, type Gateway } from "../../src/app.js"
-import { defaultConfig, type GatewayConfig } from "../../src/config.js"
+import { createGateway, type Gateway } from "../../src/app.js"
+import { configSecrets, defaultConfig, type GatewayConfig } from "../../src/config.js"
 import { createLogger } from "../../src/logger.js"
 import { createMetrics } from "../../src/metrics.js"
 import { serveGateway } from "../../src/serve.js"

@@ -6,9 +6,9 @@
  * the proxy builds upstream headers from an allowlist.
  */
 import { createHash, timingSafeEqual } from "node:crypto"
-import type { Context, Next } from "hono"
+import type { Context, MiddlewareHandler } from "hono"
 import type { ApiKeyGrant } from "../../config.js"
-import type { ApiContext, GatewayEnv, Principal } from "../../env.js"
+import type { GatewayEnv, Principal } from "../../env.js"
 import { GatewayProblem } from "../../problem.js"
 import { header, incomingOf } from "../../request-context.js"
 
@@ -19,7 +19,7 @@ export interface AuthOptions {
 
 const digest = (value: string): Buffer => createHash("sha256").update(value).digest()
 
-const presentedKey = (c: ApiContext): string | undefined => {
+const presentedKey = (c: Context<GatewayEnv>): string | undefined => {
   const authorization = header(c, "authorization")
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization)
@@ -28,15 +28,14 @@ const presentedKey = (c: ApiContext): string | undefined => {
   return header(c, "x-api-key")?.trim() || undefined
 }
 
-const clientAddress = (c: ApiContext): string => incomingOf(c)?.socket?.remoteAddress ?? "local"
+const clientAddress = (c: Context<GatewayEnv>): string => incomingOf(c)?.socket?.remoteAddress ?? "local"
 
 const unauthorized = (detail: string) =>
   new GatewayProblem(401, "unauthorized", "Unauthorized", detail, undefined, {
     "www-authenticate": 'Bearer realm="fruxkit-gateway"'
   })
 
-/** The step itself (sets the principal, or throws 401/403), for a caller that runs several steps in one middleware. */
-export const authenticate = (options: AuthOptions) => {
+export const auth = (options: AuthOptions): MiddlewareHandler<GatewayEnv> => {
   const grants = options.keys.map((grant, index) => ({
     digest: digest(grant.key),
     principal: { id: `key#${index + 1}`, tenants: grant.tenants } satisfies Principal
@@ -44,7 +43,7 @@ export const authenticate = (options: AuthOptions) => {
 
   // Without keys, callers are told apart by address; consecutive calls from one address share one principal.
   let anonymous: Principal | undefined
-  return (c: ApiContext): void => {
+  return function auth(c, next) {
     let principal: Principal
     if (grants.length === 0) {
       const address = clientAddress(c)
@@ -70,13 +69,6 @@ export const authenticate = (options: AuthOptions) => {
         throw new GatewayProblem(403, "forbidden", "Forbidden", `this API key may not use tenant "${tenant}"`)
       }
     }
-  }
-}
-
-export const auth = (options: AuthOptions) => {
-  const step = authenticate(options)
-  return async function auth(c: Context<GatewayEnv>, next: Next) {
-    step(c)
-    await next()
+    return next()
   }
 }

@@ -3,20 +3,16 @@
  * Content-Length before reading anything, or while reading when the length
  * was not declared (chunked). The bytes are kept for validation and forwarding.
  */
-import type { Context, Next } from "hono"
-import type { ApiContext, GatewayEnv } from "../../env.js"
-import { GatewayProblem } from "../../problem.js"
+import type { Context, MiddlewareHandler } from "hono"
 import type { IncomingMessage } from "node:http"
-import { bodyChunks, header, incomingOf } from "../../request-context.js"
+import type { GatewayEnv } from "../../env.js"
+import { GatewayProblem } from "../../problem.js"
+import { header, incomingOf } from "../../request-context.js"
 
 export interface BodyLimitOptions {
   readonly maxBytes: number
 }
 
-/**
- * The step itself, for a caller that runs several steps in one middleware:
- * sets `rawBody`, synchronously (returning undefined) when the method has no body.
- */
 const joined = (parts: ReadonlyArray<Uint8Array>, size: number): Uint8Array | undefined => {
   if (size === 0) return undefined
   if (parts.length === 1) return parts[0]!
@@ -57,9 +53,10 @@ const readIncoming = (
       size += chunk.byteLength
       if (size > maxBytes) {
         done()
-        // Stop reading at once: a client streaming a huge body is not buffered
-        // (after the answer, the server adapter discards or closes the rest: serve.ts).
+        // Stop reading at once: a client streaming a huge body is not buffered;
+        // after the answer, the rest is discarded up to a bound (discardRest).
         incoming.pause()
+        discardRest(incoming)
         reject(tooLarge())
         return
       }
@@ -90,52 +87,69 @@ const readIncoming = (
     incoming.on("close", onClose)
   })
 
-export const readBody = (options: BodyLimitOptions) => {
-  if (!(options.maxBytes > 0)) throw new Error("bodyLimit: maxBytes must be > 0")
-  const tooLarge = () =>
-    new GatewayProblem(413, "payload-too-large", "Payload too large", `the request body exceeds ${options.maxBytes} bytes`, {
-      limit: options.maxBytes
-    })
+/** Bytes of a refused request body discarded after the answer; past them the connection is closed instead. */
+const MAX_DISCARD_BYTES = 1024 * 1024
 
-  // Not an async function: the body's promise is the read's, one promise per request.
-  const read = (c: ApiContext): Promise<void> => {
-    const declared = header(c, "content-length")
-    if (declared !== undefined && Number(declared) > options.maxBytes) return Promise.reject(tooLarge())
-    const incoming = incomingOf(c)
-    if (incoming !== undefined) return readIncoming(incoming, options.maxBytes, tooLarge, (body) => c.set("rawBody", body))
-    return readChunks(c)
-  }
-  /** Without Node's request (tests calling app.request): the Request's body stream. */
-  const readChunks = async (c: ApiContext): Promise<void> => {
-    const chunks = bodyChunks(c)
-    const parts: Array<Uint8Array> = []
-    let size = 0
-    if (chunks !== undefined) {
-      for await (const chunk of chunks) {
-        size += chunk.byteLength
-        // Stop reading at once: a client streaming a huge body is not buffered.
-        if (size > options.maxBytes) throw tooLarge()
-        parts.push(chunk)
-      }
+/**
+ * After a 413: the rest of the body is read and dropped, up to a bound, so
+ * the connection can carry the next request; past the bound it is closed
+ * rather than read without end (@hono/node-server's own drain allows 64 MiB).
+ * Reading resumes once the answer is written.
+ */
+const discardRest = (incoming: IncomingMessage): void => {
+  let seen = 0
+  const onData = (chunk: Buffer) => {
+    seen += chunk.byteLength
+    if (seen > MAX_DISCARD_BYTES) {
+      incoming.off("data", onData)
+      incoming.socket.destroySoon()
     }
-    const body = joined(parts, size)
-    if (body !== undefined) c.set("rawBody", body)
   }
-  return (c: ApiContext): Promise<void> | undefined => {
-    const method = c.req.method
-    if (method === "GET" || method === "HEAD" || method === "DELETE") {
-      // rawBody stays unset (undefined): one Map entry fewer on the context.
-      return undefined
-    }
-    return read(c)
-  }
+  incoming.on("data", onData)
 }
 
-export const bodyLimit = (options: BodyLimitOptions) => {
-  const step = readBody(options)
-  return async function bodyLimit(c: Context<GatewayEnv>, next: Next) {
-    const reading = step(c)
-    if (reading !== undefined) await reading
-    await next()
+export const bodyLimit = (options: BodyLimitOptions): MiddlewareHandler<GatewayEnv> => {
+  if (!(options.maxBytes > 0)) throw new Error("bodyLimit: maxBytes must be > 0")
+  const { maxBytes } = options
+  const tooLarge = () =>
+    new GatewayProblem(413, "payload-too-large", "Payload too large", `the request body exceeds ${maxBytes} bytes`, { limit: maxBytes })
+
+  /** Without Node's request (`app.request`): the Request's body stream. */
+  const readStream = async (c: Context<GatewayEnv>): Promise<void> => {
+    const body = c.req.raw.body
+    if (body === null) return
+    const parts: Array<Uint8Array> = []
+    let size = 0
+    const reader = body.getReader()
+    try {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        size += value.byteLength
+        // Stop reading at once: a client streaming a huge body is not buffered.
+        if (size > maxBytes) throw tooLarge()
+        parts.push(value)
+      }
+    } finally {
+      reader.releaseLock()
+    }
+    const joinedBody = joined(parts, size)
+    if (joinedBody !== undefined) c.set("rawBody", joinedBody)
+  }
+
+  return function bodyLimit(c, next) {
+    const method = c.req.method
+    // rawBody stays unset (undefined) without a body: one Map entry fewer on the context.
+    if (method === "GET" || method === "HEAD" || method === "DELETE") return next()
+    const declared = header(c, "content-length")
+    if (declared !== undefined && Number(declared) > maxBytes) {
+      const incoming = incomingOf(c)
+      if (incoming !== undefined) discardRest(incoming)
+      throw tooLarge()
+    }
+    const incoming = incomingOf(c)
+    const reading =
+      incoming !== undefined ? readIncoming(incoming, maxBytes, tooLarge, (body) => c.set("rawBody", body)) : readStream(c)
+    return reading.then(next)
   }
 }

@@ -8,7 +8,7 @@ describe("loadShed", () => {
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))
     const app = middlewareApp()
-    app.use("*", shed.middleware)
+    app.use("*", shed)
     app.get("/slow", async (c) => {
       await gate
       return c.text("done")
@@ -30,7 +30,7 @@ describe("loadShed", () => {
   it("does not count exempt requests", async () => {
     const shed = loadShed({ max: 1, exempt: (c) => c.req.path === "/stream" })
     const app = middlewareApp()
-    app.use("*", shed.middleware)
+    app.use("*", shed)
     app.get("*", (c) => c.text("ok"))
     expect((await app.request("/stream")).status).toBe(200)
     expect(shed.inFlight()).toBe(0)

@@ -4,8 +4,8 @@
  * a client that retries later costs less than a queue that grows until
  * every request in it times out.
  */
-import type { Context, Next } from "hono"
-import type { ApiContext, GatewayEnv } from "../../env.js"
+import type { Context, MiddlewareHandler } from "hono"
+import type { GatewayEnv } from "../../env.js"
 import type { GatewayMetrics } from "../../metrics.js"
 import { GatewayProblem, retryAfterHeader } from "../../problem.js"
 
@@ -14,27 +14,25 @@ export interface LoadShedOptions {
   readonly retryAfterSeconds?: number
   readonly metrics?: GatewayMetrics
   /** Requests that do not hold an upstream call (shared waits, streams) are not counted. */
-  readonly exempt?: (c: ApiContext) => boolean
+  readonly exempt?: (c: Context<GatewayEnv>) => boolean
 }
 
-export interface LoadShed {
-  readonly middleware: (c: Context<GatewayEnv>, next: Next) => Promise<void>
-  readonly inFlight: () => number
-  /**
-   * The step itself, for a caller that runs several steps in one middleware:
-   * throws the 503 past the cap, else returns whether the request was counted
-   * (not exempt) — then `leave()` must be called when it is done.
-   */
-  readonly enter: (c: ApiContext) => boolean
-  readonly leave: () => void
-}
+/** The middleware, and how many requests it counts now. */
+export type LoadShed = MiddlewareHandler<GatewayEnv> & { readonly inFlight: () => number }
 
 export const loadShed = (options: LoadShedOptions): LoadShed => {
   if (!(options.max >= 1)) throw new Error("loadShed: max must be ≥ 1")
   let inFlight = 0
   const retryAfter = retryAfterHeader(options.retryAfterSeconds ?? 1)
-  const enter = (c: ApiContext): boolean => {
-    if (options.exempt?.(c)) return false
+  const leave = () => {
+    inFlight--
+  }
+  const leaveAndThrow = (error: unknown) => {
+    inFlight--
+    throw error
+  }
+  const middleware: MiddlewareHandler<GatewayEnv> = function loadShed(c, next) {
+    if (options.exempt?.(c)) return next()
     if (inFlight >= options.max) {
       options.metrics?.shed.inc()
       throw new GatewayProblem(
@@ -47,22 +45,7 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
       )
     }
     inFlight++
-    return true
+    return next().then(leave, leaveAndThrow)
   }
-  const leave = () => {
-    inFlight--
-  }
-  return {
-    inFlight: () => inFlight,
-    enter,
-    leave,
-    middleware: async function loadShed(c: Context<GatewayEnv>, next: Next) {
-      if (!enter(c)) return next()
-      try {
-        await next()
-      } finally {
-        leave()
-      }
-    }
-  }
+  return Object.assign(middleware, { inFlight: () => inFlight })
 }

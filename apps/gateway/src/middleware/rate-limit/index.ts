@@ -6,8 +6,8 @@
  * database cannot answer, this process's own bucket decides rather than
  * refusing every request.
  */
-import type { Context, Next } from "hono"
-import type { ApiContext, GatewayEnv } from "../../env.js"
+import type { MiddlewareHandler } from "hono"
+import type { GatewayEnv } from "../../env.js"
 import type { GatewayMetrics } from "../../metrics.js"
 import { GatewayProblem, retryAfterHeader } from "../../problem.js"
 
@@ -29,7 +29,7 @@ interface Bucket {
 /** Past this many buckets, full ones are dropped (they hold no state worth keeping). */
 const MAX_BUCKETS = 10_000
 
-export const rateLimit = (options: RateLimitOptions) => {
+export const rateLimit = (options: RateLimitOptions): MiddlewareHandler<GatewayEnv> => {
   if (options.perSecond < 0 || options.burst < 1) throw new Error("rateLimit: perSecond must be ≥ 0 and burst ≥ 1")
   const now = options.now ?? Date.now
   const buckets = new Map<string, Bucket>()
@@ -69,28 +69,14 @@ export const rateLimit = (options: RateLimitOptions) => {
     )
   }
 
-  /**
-   * The step itself, for a caller that runs several steps in one handler:
-   * takes a token for the caller or throws the 429 — synchronously with this
-   * process's buckets, as a promise with the shared ones.
-   */
-  const takeToken = (c: ApiContext): Promise<void> | undefined => {
-    if (options.perSecond === 0) return undefined
+  return function rateLimit(c, next) {
+    if (options.perSecond === 0) return next()
     const id = c.get("principal")?.id ?? "anonymous"
     if (options.shared === undefined) {
       admit(take(id))
-      return undefined
+      return next()
     }
     // If the shared store is unreachable, this process's own buckets still limit.
-    return options.shared(id).then(admit, () => admit(take(id)))
+    return options.shared(id).then(admit, () => admit(take(id))).then(next)
   }
-
-  return Object.assign(
-    async function rateLimit(c: Context<GatewayEnv>, next: Next) {
-      const taking = takeToken(c)
-      if (taking !== undefined) await taking
-      await next()
-    },
-    { takeToken }
-  )
 }

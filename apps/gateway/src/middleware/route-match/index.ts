@@ -5,9 +5,9 @@
  * Only records the match; auth runs before a 404 is answered, so an
  * unauthenticated client learns nothing about which routes exist.
  */
-import type { Context, Next } from "hono"
+import type { Context, MiddlewareHandler } from "hono"
 import type { Route } from "@fruxkit/core"
-import type { ApiContext, GatewayEnv } from "../../env.js"
+import type { GatewayEnv } from "../../env.js"
 import { KeyedMemo } from "../../keyed-memo.js"
 import { GatewayProblem } from "../../problem.js"
 import type { MatchedRoute } from "../../routes.js"
@@ -24,8 +24,7 @@ export interface RouteMatchOptions {
  * cost of a proxied GET in the profile. Match results are immutable, so they
  * are shared; the memo is simply emptied when it fills.
  */
-/** The step itself (records the match on the context), for a caller that runs several steps in one middleware. */
-export const matchRoute = (options: RouteMatchOptions) => {
+export const routeMatch = (options: RouteMatchOptions): MiddlewareHandler<GatewayEnv> => {
   // By method, then path.
   const memo = new KeyedMemo<Route.RouteMatch>(options.memoSize ?? 10_000)
   const matchOf = (method: string, path: string): Route.RouteMatch => {
@@ -36,23 +35,16 @@ export const matchRoute = (options: RouteMatchOptions) => {
     }
     return match
   }
-  return (c: ApiContext): void => {
+  return function routeMatch(c, next) {
     const match = matchOf(c.req.method, c.req.path)
     c.set("match", match)
     c.set("routeName", match._tag === "Matched" ? match.endpoint.name : "unmatched")
-  }
-}
-
-export const routeMatch = (options: RouteMatchOptions) => {
-  const step = matchRoute(options)
-  return async function routeMatch(c: Context<GatewayEnv>, next: Next) {
-    step(c)
-    await next()
+    return next()
   }
 }
 
 /** Throw the problem for a request that did not match an endpoint. */
-export const requireMatched = (c: ApiContext): MatchedRoute => {
+export const requireMatched = (c: Context<GatewayEnv>): MatchedRoute => {
   const match = c.get("match")
   switch (match._tag) {
     case "Matched":

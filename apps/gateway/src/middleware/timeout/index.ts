@@ -6,60 +6,46 @@
  * requests get their wait added to the budget; event streams have none
  * (they end with the run, or at shutdown).
  */
-import type { Context, Next } from "hono"
+import type { Context, MiddlewareHandler } from "hono"
 import { DeadlineSweeper, type Deadline } from "../../deadline.js"
-import type { ApiContext, GatewayEnv } from "../../env.js"
+import type { GatewayEnv } from "../../env.js"
 import { GatewayProblem } from "../../problem.js"
 
 export interface TimeoutOptions {
   readonly ms: number
   /** Extra milliseconds for this request, or `null` for no deadline at all. */
-  readonly extend?: (c: ApiContext) => number | null
+  readonly extend?: (c: Context<GatewayEnv>) => number | null
 }
 
 /**
- * The handler's promise, rejected with the deadline's reason (the 504
+ * The rest of the request, rejected with the deadline's reason (the 504
  * problem) if the deadline passes first: the client gets its 504 at the
- * deadline even from a handler that ignores the signal. A handler whose
- * every wait takes the signal (a plain forward) needs no race.
+ * deadline even from a handler that ignores the signal.
  */
-export const raceDeadline = <A>(deadline: Deadline, handling: Promise<A>): Promise<A> =>
+const raceDeadline = <A>(deadline: Deadline, handling: Promise<A>): Promise<A> =>
   new Promise((resolve, reject) => {
     deadline.addEventListener("abort", () => reject(deadline.reason))
     handling.then(resolve, reject)
   })
 
-/**
- * The step itself, for a caller that runs several steps in one handler:
- * starts the request's deadline and sets `signal` (undefined when the
- * request has none). Call the deadline's `done()` when the request is done.
- */
-export const startTimeout = (options: TimeoutOptions) => {
+export const timeout = (options: TimeoutOptions): MiddlewareHandler<GatewayEnv> => {
   if (!(options.ms > 0)) throw new Error("timeout: ms must be > 0")
   // Deadlines fire within a tenth of the timeout (10–250 ms) of when they are due.
   const sweeper = new DeadlineSweeper(
     Math.min(250, Math.max(10, Math.round(options.ms / 10))),
     (budget) => new GatewayProblem(504, "gateway-timeout", "Gateway timeout", `no answer within ${budget} ms`)
   )
-  return (c: ApiContext): Deadline | undefined => {
+  return function timeout(c, next) {
     const extra = options.extend ? options.extend(c) : 0
     // No deadline: signal stays unset (undefined).
-    if (extra === null) return undefined
+    if (extra === null) return next()
     const deadline = sweeper.start(options.ms + extra)
     c.set("signal", deadline)
-    return deadline
-  }
-}
-
-export const timeout = (options: TimeoutOptions) => {
-  const start = startTimeout(options)
-  return async function timeout(c: Context<GatewayEnv>, next: Next) {
-    const deadline = start(c)
-    if (deadline === undefined) return next()
-    try {
-      await raceDeadline(deadline, next())
-    } finally {
+    const done = () => deadline.done()
+    const doneAndThrow = (error: unknown) => {
       deadline.done()
+      throw error
     }
+    return raceDeadline(deadline, next()).then(done, doneAndThrow)
   }
 }

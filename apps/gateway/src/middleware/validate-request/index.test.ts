@@ -1,4 +1,4 @@
-import { Route } from "@fruxkit/core"
+import { Endpoints, Route } from "@fruxkit/core"
 import { describe, expect, it } from "vitest"
 import { middlewareApp } from "../../../test/support/middleware-app.js"
 import { bodyLimit } from "../body-limit/index.js"
@@ -8,7 +8,7 @@ import { parseWait, validateRequest } from "./index.js"
 const app = middlewareApp()
 app.use("*", routeMatch({ router: Route.makeRouter() }))
 app.use("*", bodyLimit({ maxBytes: 10_000 }))
-app.use("*", validateRequest({ waitEndpoints: new Set(["getEvaluationRun"]), dedupeEndpoints: new Set(["addToDatasets"]), maxWaitMs: 5000 }))
+app.use("*", validateRequest({ waitEndpoints: [Endpoints.getEvaluationRun], dedupeEndpoints: [Endpoints.addToDatasets], maxWaitMs: 5000 }))
 app.all("*", (c) => c.json({ decoded: c.get("decoded"), wait: c.get("waitMs") ?? null, dedupe: c.get("dedupe") ?? false }))
 
 const T = "/v1/tenants/demo/agents/support_bot"

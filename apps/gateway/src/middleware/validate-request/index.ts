@@ -6,9 +6,9 @@
  * extensions (`wait`, `dedupe`).
  */
 import * as Either from "effect/Either"
-import type { Context, Next } from "hono"
-import { RequestDecoding, type FieldError } from "@fruxkit/core"
-import type { ApiContext, GatewayEnv } from "../../env.js"
+import type { MiddlewareHandler } from "hono"
+import { RequestDecoding, type Endpoint, type FieldError } from "@fruxkit/core"
+import type { GatewayEnv } from "../../env.js"
 import { KeyedMemo } from "../../keyed-memo.js"
 import { GatewayProblem, invalidRequest } from "../../problem.js"
 import { isSecretFieldPath } from "../../secrets.js"
@@ -17,9 +17,9 @@ import { header } from "../../request-context.js"
 
 export interface ValidateRequestOptions {
   /** Endpoints that accept `?wait=`. */
-  readonly waitEndpoints: ReadonlySet<string>
+  readonly waitEndpoints: ReadonlyArray<Endpoint.Any>
   /** Endpoints that accept `?dedupe=`. */
-  readonly dedupeEndpoints: ReadonlySet<string>
+  readonly dedupeEndpoints: ReadonlyArray<Endpoint.Any>
   /** Longer waits are shortened to this rather than refused. */
   readonly maxWaitMs: number
 }
@@ -72,11 +72,14 @@ const isJsonType = (contentType: string): boolean => {
 /** The query of a URL without one (read-only use: never appended to). */
 const NO_QUERY = new URLSearchParams()
 
-/** The step itself (sets decoded, waitMs, dedupe, or throws), for a caller that runs several steps in one middleware. */
-export const validate = (options: ValidateRequestOptions) => {
+export const validateRequest = (options: ValidateRequestOptions): MiddlewareHandler<GatewayEnv> => {
   // By endpoint, then path (one path serves several endpoints: GET lists datasets, POST creates one).
   const memo = new KeyedMemo<Remembered>(MEMO_SIZE)
-  return (c: ApiContext): void => {
+  const waitEndpoints = new Set(options.waitEndpoints)
+  const dedupeEndpoints = new Set(options.dedupeEndpoints)
+  const waitNames = options.waitEndpoints.map((e) => e.name).join(", ")
+  const dedupeNames = options.dedupeEndpoints.map((e) => e.name).join(", ")
+  return function validateRequest(c, next) {
     const match = requireMatched(c)
     const rawUrl = c.req.url
     const q = rawUrl.indexOf("?")
@@ -87,7 +90,7 @@ export const validate = (options: ValidateRequestOptions) => {
       // waitMs and dedupe stay unset: undefined and false (every variable set
       // on a Hono context is a Map entry; fewer keep its table from growing).
       c.set("decoded", remembered.plain)
-      return
+      return next()
     }
     const issues: Array<FieldError> = []
 
@@ -109,8 +112,8 @@ export const validate = (options: ValidateRequestOptions) => {
     let waitMs: number | undefined
     const wait = q < 0 ? null : query.get("wait")
     if (wait !== null) {
-      if (!options.waitEndpoints.has(match.endpoint.name)) {
-        issues.push({ path: "query.wait", message: `is only accepted on ${[...options.waitEndpoints].join(", ")}` })
+      if (!waitEndpoints.has(match.endpoint)) {
+        issues.push({ path: "query.wait", message: `is only accepted on ${waitNames}` })
       } else {
         const parsed = parseWait(wait)
         if (parsed === undefined) issues.push({ path: "query.wait", message: "must be a duration such as 30s, 500ms or 2m" })
@@ -120,8 +123,8 @@ export const validate = (options: ValidateRequestOptions) => {
     let dedupe = false
     const dedupeParam = q < 0 ? null : query.get("dedupe")
     if (dedupeParam !== null) {
-      if (!options.dedupeEndpoints.has(match.endpoint.name)) {
-        issues.push({ path: "query.dedupe", message: `is only accepted on ${[...options.dedupeEndpoints].join(", ")}` })
+      if (!dedupeEndpoints.has(match.endpoint)) {
+        issues.push({ path: "query.dedupe", message: `is only accepted on ${dedupeNames}` })
       } else if (dedupeParam === "true" || dedupeParam === "1") dedupe = true
       else if (dedupeParam !== "false" && dedupeParam !== "0") issues.push({ path: "query.dedupe", message: "must be true or false" })
     }
@@ -152,13 +155,6 @@ export const validate = (options: ValidateRequestOptions) => {
 
     if (waitMs !== undefined) c.set("waitMs", waitMs)
     if (dedupe) c.set("dedupe", dedupe)
-  }
-}
-
-export const validateRequest = (options: ValidateRequestOptions) => {
-  const step = validate(options)
-  return async function validateRequest(c: Context<GatewayEnv>, next: Next) {
-    step(c)
-    await next()
+    return next()
   }
 }

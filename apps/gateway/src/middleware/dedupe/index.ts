@@ -1,0 +1,57 @@
+/**
+ * `POST …:addToDatasets?dedupe=true`: create only the samples this execution
+ * does not have yet. The work is core's (`addToDatasets({ dedupe: true })`
+ * reads `GET …/executionRecords/{id}/samples` first); this answers it in the
+ * contract's shape: the body is the array of samples created now (possibly
+ * empty), and `Fruxkit-Dedupe-Skipped` lists the datasets that already held one.
+ */
+import * as Schema from "effect/Schema"
+import type { MiddlewareHandler } from "hono"
+import type { Context } from "hono"
+import { AddToDatasetsResponse, type AddToDatasetsRequest, type PromiseClient } from "@fruxkit/core"
+import { toAbortSignal } from "../../deadline.js"
+import type { GatewayEnv } from "../../env.js"
+import type { StoredResponse } from "../../idempotency/store.js"
+import { toResponse } from "../../proxy/exchange.js"
+import { jsonBytes } from "../../upstream/index.js"
+
+export const SKIPPED_HEADER = "fruxkit-dedupe-skipped"
+
+export interface DedupeOptions {
+  /** Core's client over the gateway's upstream (upstream/core-client.ts). */
+  readonly client: PromiseClient
+}
+
+const encodeSamples = Schema.encodeSync(AddToDatasetsResponse)
+
+export const dedupe = (options: DedupeOptions): MiddlewareHandler<GatewayEnv> => {
+  const deduped = async (c: Context<GatewayEnv>): Promise<Response> => {
+    const { path, body } = c.get("decoded")
+    const signal = c.get("signal")
+    const result = await options.client.addToDatasets(
+      {
+        tenant: String(path.tenant),
+        agent: String(path.agent),
+        executionRecord: String(path.executionRecord),
+        ...(body !== undefined ? { body: body as AddToDatasetsRequest } : {}),
+        dedupe: true
+      },
+      signal ? { signal: toAbortSignal(signal)! } : undefined
+    )
+    const answer: StoredResponse = {
+      status: 200,
+      headers: {
+        "content-type": "application/json",
+        "x-request-id": c.get("requestId"),
+        [SKIPPED_HEADER]: result.skipped.map((s) => s.datasetId).join(",")
+      },
+      body: jsonBytes(encodeSamples(result.created))
+    }
+    c.set("upstreamAnswer", answer)
+    return toResponse(answer)
+  }
+  return function dedupe(c, next) {
+    if (!c.get("dedupe")) return next()
+    return deduped(c)
+  }
+}
