@@ -133,7 +133,7 @@ const progressBenchmark = async (incrementalRendering: boolean) => {
   const client = createFruxonClient({ baseUrl: "http://fake.bench", fetch: fake.fetch as typeof fetch })
   const run = await client.evaluate({ tenant: "demo", agent: "support_bot", body: { candidateRevision: 2 } })
   const terminal = new CountingTerminal()
-  const api = { client, tenant: "demo", label: "bench", polling: { initialDelay: "60 millis", factor: 1, maxDelay: "60 millis" } } as const
+  const api = { client, tenant: "demo", label: "bench", polling: { initialDelay: 60, factor: 1, maxDelay: 60 } } as const
   // createElement, not JSX: the bench entry is a .ts file.
   const instance = render(createElement(App, { api, initialRoute: { screen: "run", agentId: "support_bot", runId: run.id, initial: run } }), {
     stdout: withIncrementalCursorFix(terminal as unknown as NodeJS.WriteStream),

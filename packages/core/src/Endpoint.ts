@@ -20,6 +20,25 @@ export type AuthScheme = "bearer" | "apiKey"
 
 export type IfMatch = "required" | "optional" | "none"
 
+/**
+ * How a paged list endpoint pages: which query parameters carry the page
+ * size and the cursor, and which response fields hold the items and the next
+ * cursor. Clients follow pages with these names only (no cursor name is
+ * written anywhere else).
+ */
+export interface Paging {
+  /** Query parameter for the page size (e.g. `PageSize`). */
+  readonly sizeParam: string
+  /** Query parameter the next-page token goes back in (e.g. `PageToken.Cursor`). */
+  readonly cursorParam: string
+  /** Query parameters a cursor replaces (e.g. an offset such as `PageToken.Skip`). */
+  readonly clearedByCursor: ReadonlyArray<string>
+  /** Response field holding the page's items. */
+  readonly itemsField: string
+  /** Response field holding the next-page token; empty or absent ends the list. */
+  readonly nextTokenField: string
+}
+
 export interface Endpoint<
   Name extends string = string,
   Path extends string = string,
@@ -28,7 +47,8 @@ export interface Endpoint<
   Success extends Schema.Schema.AnyNoContext | undefined = Schema.Schema.AnyNoContext | undefined,
   BodyRequired extends boolean = boolean,
   IfMatchKind extends IfMatch = IfMatch,
-  Retry extends RetryClass = RetryClass
+  Retry extends RetryClass = RetryClass,
+  PagingKind extends Paging | undefined = Paging | undefined
 > {
   readonly name: Name
   readonly method: HttpMethod
@@ -49,9 +69,11 @@ export interface Endpoint<
   readonly errors: ReadonlyArray<number>
   readonly retry: Retry
   readonly auth: AuthScheme
+  /** Set on paged lists: how to follow their pages. */
+  readonly paging: PagingKind
 }
 
-export type Any = Endpoint<string, string, any, any, any, boolean, IfMatch, RetryClass>
+export type Any = Endpoint<string, string, any, any, any, boolean, IfMatch, RetryClass, any>
 
 export const make = <
   const Name extends string,
@@ -61,7 +83,8 @@ export const make = <
   Success extends Schema.Schema.AnyNoContext | undefined = undefined,
   const BodyRequired extends boolean = false,
   const IfMatchKind extends IfMatch = "none",
-  const Retry extends RetryClass = RetryClass
+  const Retry extends RetryClass = RetryClass,
+  PagingKind extends Paging | undefined = undefined
 >(definition: {
   readonly name: Name
   readonly method: HttpMethod
@@ -78,7 +101,8 @@ export const make = <
   readonly errors?: ReadonlyArray<number>
   readonly retry: Retry
   readonly auth?: AuthScheme
-}): Endpoint<Name, Path, Query, Body, Success, BodyRequired, IfMatchKind, Retry> => ({
+  readonly paging?: PagingKind
+}): Endpoint<Name, Path, Query, Body, Success, BodyRequired, IfMatchKind, Retry, PagingKind> => ({
   query: undefined as Query,
   body: undefined as Body,
   bodyRequired: false as BodyRequired,
@@ -88,6 +112,7 @@ export const make = <
   ifMatch: "none" as IfMatchKind,
   errors: [400, 401, 403, 404],
   auth: "bearer",
+  paging: undefined as PagingKind,
   ...definition
 })
 

@@ -4,6 +4,7 @@
  */
 import * as Schema from "effect/Schema"
 import * as Endpoint from "./Endpoint.js"
+import { fruxonPaging } from "./schema/Paging.js"
 import { Agent, AgentRevision, AgentRevisions, Agents, CreateRevisionRequest } from "./schema/Agent.js"
 import { CreateDatasetRequest, Dataset, Datasets, DatasetSamplesPage, DatasetSamplesQuery } from "./schema/Dataset.js"
 import { AgentDraft, DraftTestRequest, DraftTestResponse, ExecuteResponse, SaveDraftRequest } from "./schema/DraftTest.js"
@@ -175,6 +176,7 @@ export const listExecutionRecords = Endpoint.make({
   summary: "List execution records, newest first (paged)",
   query: ExecutionRecordsQuery,
   success: ExecutionRecordsPage,
+  paging: fruxonPaging,
   retry: "safe"
 })
 
@@ -270,6 +272,7 @@ export const listEvaluationRuns = Endpoint.make({
   summary: "List evaluation runs, newest first (paged)",
   query: EvaluationRunsQuery,
   success: EvaluationRunsPage,
+  paging: fruxonPaging,
   retry: "safe"
 })
 
@@ -291,6 +294,7 @@ export const listEvaluationRunSamples = Endpoint.make({
   summary: "Per-sample results of a run (paged)",
   query: EvaluationRunSamplesQuery,
   success: EvaluationRunSamplesPage,
+  paging: fruxonPaging,
   retry: "safe"
 })
 
@@ -338,6 +342,7 @@ export const listDatasetSamples = Endpoint.make({
   summary: "A dataset's samples (paged; fruxkit; inferred)",
   query: DatasetSamplesQuery,
   success: DatasetSamplesPage,
+  paging: fruxonPaging,
   retry: "safe"
 })
 

@@ -13,6 +13,7 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
@@ -29,7 +30,7 @@ import * as RetryPolicy from "./RetryPolicy.js"
 import * as Route from "./Route.js"
 import type { EvaluationRun } from "./schema/EvaluationRun.js"
 import type { EvaluationSample, ExecutionRecordSample } from "./schema/EvaluationSample.js"
-import type { PageOf } from "./schema/Paging.js"
+import * as PagedList from "./PagedList.js"
 
 export interface Config {
   /** e.g. `https://api.fruxon.com` or a gateway's URL. */
@@ -57,31 +58,55 @@ export interface RetryInfo {
 export const DEFAULT_TIMEOUT: Duration.DurationInput = "30 seconds"
 export const DEFAULT_USER_AGENT = "fruxkit/0.1"
 
-/** What one call answered: the decoded body and the response headers. */
+/** What one call answered: the decoded body, the status, the response headers and the raw body. */
 export interface Answer<A> {
   readonly value: A
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
+  /** The body as it came (for `Response` objects built from an answer). */
+  readonly body: string
 }
+
+/**
+ * Settings for the calls made inside one Effect (`withCallOptions`): the
+ * Promise facade's per-call `timeout`, `maxRetries` and `headers` are this.
+ */
+export interface CallOptions {
+  /** Per attempt; replaces the client's `timeout`. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** Retries after the first attempt; replaces the policy's `maxAttempts - 1`. */
+  readonly maxRetries?: number | undefined
+  /** Added to (and overriding) the client's headers. */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** Sees every successful answer (the facade's `withResponse` keeps the last). */
+  readonly onAnswer?: ((answer: Answer<unknown>) => void) | undefined
+}
+
+export const currentCallOptions: FiberRef.FiberRef<CallOptions> = FiberRef.unsafeMake<CallOptions>({})
+
+/** Run `effect` with these call settings for every request it makes. */
+export const withCallOptions =
+  (options: CallOptions) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.locally(effect, currentCallOptions, options)
+
+/** What a call to endpoint `K` can fail with: `StaleDraft` only from the draft's `:test` and `:evaluate`. */
+export type ErrorOf<K extends EndpointName> = K extends "testDraft" | "evaluateDraft" ? FruxonError.FruxonError : FruxonError.CallError
 
 type Methods = {
-  readonly [K in EndpointName]: (
-    args: Endpoint.Args<Endpoints[K]>
-  ) => Effect.Effect<Endpoint.Success<Endpoints[K]>, FruxonError.FruxonError>
+  readonly [K in EndpointName]: (args: Endpoint.Args<Endpoints[K]>) => Effect.Effect<Endpoint.Success<Endpoints[K]>, ErrorOf<K>>
 }
 
-type PagedName = "listEvaluationRunSamples" | "listEvaluationRuns" | "listExecutionRecords" | "listDatasetSamples"
-
-type ItemOf<K extends PagedName> = Endpoint.Success<Endpoints[K]> extends PageOf<infer A> ? A : never
+type PagedName = PagedList.PagedName
 
 type PagedMethods = {
-  /** Every item, page after page, following `nextPageToken`. */
-  readonly [K in PagedName]: (args: Endpoint.Args<Endpoints[K]>) => Stream.Stream<ItemOf<K>, FruxonError.FruxonError>
+  /** Every item, page after page, fetched as the stream is pulled. */
+  readonly [K in PagedName]: (args: PagedList.ListArgs<K>) => Stream.Stream<PagedList.ItemOf<K>, ErrorOf<K>>
 } & {
-  /** One page. */
+  /** One page (`pageToken` picks which). */
   readonly [K in PagedName as `${K}Page`]: (
-    args: Endpoint.Args<Endpoints[K]>
-  ) => Effect.Effect<Endpoint.Success<Endpoints[K]>, FruxonError.FruxonError>
+    args: PagedList.ListArgs<K>
+  ) => Effect.Effect<Endpoint.Success<Endpoints[K]>, ErrorOf<K>>
 }
 
 type AddToDatasetsArgs = Endpoint.Args<Endpoints["addToDatasets"]>
@@ -103,25 +128,25 @@ export interface Client extends Omit<Methods, PagedName | "addToDatasets">, Page
   readonly addToDatasets: {
     (args: AddToDatasetsArgs & { readonly dedupe?: false | undefined }): Effect.Effect<
       ReadonlyArray<EvaluationSample>,
-      FruxonError.FruxonError
+      FruxonError.CallError
     >
-    (args: AddToDatasetsArgs & { readonly dedupe: true }): Effect.Effect<DedupedAddToDatasets, FruxonError.FruxonError>
+    (args: AddToDatasetsArgs & { readonly dedupe: true }): Effect.Effect<DedupedAddToDatasets, FruxonError.CallError>
   }
   /** Poll a run until it ends; see `AwaitRun`. */
   readonly awaitEvaluationRun: (
     run: RunRef,
     options?: AwaitRun.Options
-  ) => Effect.Effect<EvaluationRun, FruxonError.FruxonError | AwaitRun.EvaluationRunTimeout>
+  ) => Effect.Effect<EvaluationRun, FruxonError.CallError | AwaitRun.EvaluationRunTimeout>
   /** Every change of a run (status or progress), ending with its terminal snapshot. */
   readonly watchEvaluationRun: (
     run: RunRef,
     options?: AwaitRun.Options & { readonly initial?: EvaluationRun | undefined }
-  ) => Stream.Stream<EvaluationRun, FruxonError.FruxonError | AwaitRun.EvaluationRunTimeout>
+  ) => Stream.Stream<EvaluationRun, FruxonError.CallError | AwaitRun.EvaluationRunTimeout>
   /** `:evaluate`, then wait for the run to end. */
   readonly evaluateAndWait: (
     args: Endpoint.Args<Endpoints["evaluate"]>,
     options?: AwaitRun.Options
-  ) => Effect.Effect<EvaluationRun, FruxonError.FruxonError | AwaitRun.EvaluationRunTimeout>
+  ) => Effect.Effect<EvaluationRun, FruxonError.CallError | AwaitRun.EvaluationRunTimeout>
   /** Any endpoint of the table, with its headers. */
   readonly call: <E extends Endpoint.Any>(
     endpoint: E,
@@ -190,6 +215,13 @@ const readBody = (response: HttpClientResponse.HttpClientResponse) =>
     }
   })
 
+/**
+ * `fromResponse` makes `StaleDraft` only for `testDraft` and `evaluateDraft`; every other call's
+ * error channel is narrowed to say so.
+ */
+const notStale = <A, E, R>(effect: Effect.Effect<A, E | FruxonError.StaleDraft, R>) => effect as Effect.Effect<A, E, R>
+const notStaleStream = <A, E, R>(stream: Stream.Stream<A, E | FruxonError.StaleDraft, R>) => stream as Stream.Stream<A, E, R>
+
 export const make = (config: Config): Effect.Effect<Client, never, HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const http = yield* HttpClient.HttpClient
@@ -203,7 +235,8 @@ export const make = (config: Config): Effect.Effect<Client, never, HttpClient.Ht
     const attempt = <E extends Endpoint.Any>(
       endpoint: E,
       info: FruxonError.RequestInfo,
-      request: HttpClientRequest.HttpClientRequest
+      request: HttpClientRequest.HttpClientRequest,
+      timeout: Duration.Duration
     ): Effect.Effect<Answer<Endpoint.Success<E>>, FruxonError.FruxonError> =>
       http.execute(request).pipe(
         Effect.mapError((error): FruxonError.FruxonError => FruxonError.fromTransportFailure(info, error.cause)),
@@ -218,31 +251,35 @@ export const make = (config: Config): Effect.Effect<Client, never, HttpClient.Ht
         ),
         Effect.timeoutFail({
           duration: timeout,
-          onTimeout: () => new FruxonError.RequestTimeout({ request: info, timeout })
+          onTimeout: () => new FruxonError.RequestTimeout({ request: info, timeout: Duration.toMillis(timeout) })
         }),
         Effect.flatMap(({ response, body }) => {
           const status = response.status
           const headers = headersOf(response)
+          const requestId = headers["x-request-id"]
+          const text = body.text
           if (status < 200 || status >= 300) {
             return Effect.fail(
               FruxonError.fromResponse({
                 request: info,
                 status,
                 body: body.parsed ? body.json : body.text,
-                retryAfter: FruxonError.parseRetryAfter({ get: (name) => headers[name] })
+                retryAfter: FruxonError.parseRetryAfter({ get: (name) => headers[name] }),
+                requestId
               })
             )
           }
           if (endpoint.success === undefined) {
-            return Effect.succeed({ value: undefined as Endpoint.Success<E>, status, headers })
+            return Effect.succeed({ value: undefined as Endpoint.Success<E>, status, headers, body: text })
           }
           if (status === 204 || body.text.length === 0) {
-            if (endpoint.noContentIsNull) return Effect.succeed({ value: null as Endpoint.Success<E>, status, headers })
+            if (endpoint.noContentIsNull) return Effect.succeed({ value: null as Endpoint.Success<E>, status, headers, body: text })
             return Effect.fail(
               new FruxonError.ResponseDecodeError({
                 request: info,
                 status,
-                errors: [{ path: "body", message: "expected a JSON body, got none" }]
+                errors: [{ path: "body", message: "expected a JSON body, got none" }],
+                requestId
               })
             )
           }
@@ -251,15 +288,16 @@ export const make = (config: Config): Effect.Effect<Client, never, HttpClient.Ht
               new FruxonError.ResponseDecodeError({
                 request: info,
                 status,
-                errors: [{ path: "body", message: "not valid JSON" }]
+                errors: [{ path: "body", message: "not valid JSON" }],
+                requestId
               })
             )
           }
           return Schema.decodeUnknown(endpoint.success as Schema.Schema<unknown>, { errors: "all", onExcessProperty: "ignore" })(body.json).pipe(
-            Effect.map((value) => ({ value: value as Endpoint.Success<E>, status, headers })),
+            Effect.map((value) => ({ value: value as Endpoint.Success<E>, status, headers, body: text })),
             Effect.mapError(
               (error) =>
-                new FruxonError.ResponseDecodeError({ request: info, status, errors: fieldErrors("body", error) })
+                new FruxonError.ResponseDecodeError({ request: info, status, errors: fieldErrors("body", error), requestId })
             )
           )
         })
@@ -269,7 +307,7 @@ export const make = (config: Config): Effect.Effect<Client, never, HttpClient.Ht
       endpoint: E,
       args: Endpoint.Args<E>
     ): Effect.Effect<Answer<Endpoint.Success<E>>, FruxonError.FruxonError> =>
-      Effect.suspend(() => {
+      Effect.flatMap(FiberRef.get(currentCallOptions), (callOptions) => {
         const input = args as unknown as Record<string, unknown>
         const { params, errors } = validatePath(endpoint, input)
         const path = errors.length === 0 ? Route.buildPath(endpoint.path, params) : endpoint.path
@@ -279,7 +317,8 @@ export const make = (config: Config): Effect.Effect<Client, never, HttpClient.Ht
         let request = HttpClientRequest.make(endpoint.method)(`${baseUrl}${path}`).pipe(
           HttpClientRequest.setHeader("accept", "application/json"),
           HttpClientRequest.setHeader("user-agent", config.userAgent ?? DEFAULT_USER_AGENT),
-          HttpClientRequest.setHeaders(config.headers ?? {})
+          HttpClientRequest.setHeaders(config.headers ?? {}),
+          HttpClientRequest.setHeaders(callOptions.headers ?? {})
         )
         if (endpoint.auth === "apiKey" && apiKey !== undefined) {
           request = HttpClientRequest.setHeader(request, "x-api-key", apiKey)
@@ -312,35 +351,51 @@ export const make = (config: Config): Effect.Effect<Client, never, HttpClient.Ht
         const idempotencyKey = typeof input.idempotencyKey === "string" ? input.idempotencyKey : undefined
         if (idempotencyKey !== undefined) request = HttpClientRequest.setHeader(request, "idempotency-key", idempotencyKey)
 
-        const policy = RetryPolicy.schedule(retryOptions, endpoint, {
-          idempotencyKey: idempotencyKey !== undefined,
-          budget,
-          onRetry: config.onRetry && ((error, delay) => config.onRetry!({ endpoint: endpoint.name, error, delay }))
-        })
-        return attempt(endpoint, info, request).pipe(
+        const policy = RetryPolicy.schedule(
+          callOptions.maxRetries === undefined ? retryOptions : { ...retryOptions, maxAttempts: callOptions.maxRetries + 1 },
+          endpoint,
+          {
+            idempotencyKey: idempotencyKey !== undefined,
+            budget,
+            onRetry: config.onRetry && ((error, delay) => config.onRetry!({ endpoint: endpoint.name, error, delay }))
+          }
+        )
+        const perAttempt = callOptions.timeout === undefined ? timeout : Duration.decode(callOptions.timeout)
+        return attempt(endpoint, info, request, perAttempt).pipe(
           Effect.retry(policy),
-          Effect.tap(() => Effect.sync(() => budget?.refund()))
+          Effect.tap((answer) =>
+            Effect.sync(() => {
+              budget?.refund()
+              callOptions.onAnswer?.(answer)
+            })
+          )
         )
       })
 
     const send = <E extends Endpoint.Any>(endpoint: E) => (args: Endpoint.Args<E>) =>
       Effect.map(call(endpoint, args), (answer) => answer.value)
 
+    const onePage = <K extends PagedName>(name: K) => {
+      const endpoint = Endpoints[name] as Endpoint.Any
+      return (args: PagedList.ListArgs<K>) =>
+        notStale(send(endpoint)(PagedList.argsFor(endpoint.paging!, args) as never)) as Effect.Effect<
+          Endpoint.Success<Endpoints[K]>,
+          FruxonError.CallError
+        >
+    }
+
     const paged = <K extends PagedName>(name: K) => {
       const endpoint = Endpoints[name] as Endpoint.Any
-      return (args: Endpoint.Args<Endpoints[K]>): Stream.Stream<ItemOf<K>, FruxonError.FruxonError> => {
-        const base = args as unknown as { query?: Record<string, unknown> }
-        return Stream.paginateChunkEffect(undefined as string | undefined, (cursor) => {
-          const query = cursor === undefined ? base.query : { ...base.query, "PageToken.Skip": undefined, "PageToken.Cursor": cursor }
-          return send(endpoint)({ ...args, query } as never).pipe(
-            Effect.map((page) => {
-              const { items, nextPageToken } = page as PageOf<ItemOf<K>>
-              const next = nextPageToken && items.length > 0 ? Option.some(nextPageToken) : Option.none()
-              return [Chunk.fromIterable(items), next] as const
+      const page = onePage(name)
+      return (args: PagedList.ListArgs<K>): Stream.Stream<PagedList.ItemOf<K>, FruxonError.CallError> =>
+        Stream.paginateChunkEffect(args.pageToken, (pageToken) =>
+          page({ ...args, pageToken }).pipe(
+            Effect.map((body) => {
+              const { items, nextPageToken } = PagedList.contentsOf<PagedList.ItemOf<K>>(endpoint.paging!, body)
+              return [Chunk.fromIterable(items), Option.fromNullable(nextPageToken)] as const
             })
           )
-        })
-      }
+        )
     }
 
     const methods = Object.fromEntries(
@@ -379,17 +434,19 @@ export const make = (config: Config): Effect.Effect<Client, never, HttpClient.Ht
       }))
 
     const watchEvaluationRun: Client["watchEvaluationRun"] = (run, options) =>
-      AwaitRun.watchRun(pollRun(run), run.evaluationRun, options)
+      notStaleStream(AwaitRun.watchRun(pollRun(run), run.evaluationRun, options))
 
     const awaitEvaluationRun: Client["awaitEvaluationRun"] = (run, options) =>
-      AwaitRun.awaitRun(pollRun(run), run.evaluationRun, options)
+      notStale(AwaitRun.awaitRun(pollRun(run), run.evaluationRun, options))
 
     const evaluateAndWait: Client["evaluateAndWait"] = (args, options) =>
       Effect.flatMap(methods.evaluate(args), (started) =>
-        AwaitRun.awaitRun(
-          pollRun({ tenant: args.tenant, agent: args.agent, evaluationRun: started.id }),
-          started.id,
-          { ...options, initial: started }
+        notStale(
+          AwaitRun.awaitRun(
+            pollRun({ tenant: args.tenant, agent: args.agent, evaluationRun: started.id }),
+            started.id,
+            { ...options, initial: started }
+          )
         )
       )
 
@@ -399,10 +456,10 @@ export const make = (config: Config): Effect.Effect<Client, never, HttpClient.Ht
       listEvaluationRuns: paged("listEvaluationRuns"),
       listExecutionRecords: paged("listExecutionRecords"),
       listDatasetSamples: paged("listDatasetSamples"),
-      listEvaluationRunSamplesPage: methods.listEvaluationRunSamples,
-      listEvaluationRunsPage: methods.listEvaluationRuns,
-      listExecutionRecordsPage: methods.listExecutionRecords,
-      listDatasetSamplesPage: methods.listDatasetSamples,
+      listEvaluationRunSamplesPage: onePage("listEvaluationRunSamples"),
+      listEvaluationRunsPage: onePage("listEvaluationRuns"),
+      listExecutionRecordsPage: onePage("listExecutionRecords"),
+      listDatasetSamplesPage: onePage("listDatasetSamples"),
       addToDatasets,
       awaitEvaluationRun,
       watchEvaluationRun,

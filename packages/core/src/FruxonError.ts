@@ -27,96 +27,127 @@ const problemText = (problem: ProblemDetails | undefined): string => {
   return title || detail ? `: ${title || detail}` : ""
 }
 
+const requestIdText = (requestId: string | undefined): string => (requestId ? ` [request ${requestId}]` : "")
+
+/**
+ * What every fruxkit error is an instance of, at run time: `catch (e) { if (e
+ * instanceof FruxonError.FruxonError) … }` catches them all (the type of the
+ * same name is the closed union, for exhaustive `switch (e._tag)`).
+ */
+export abstract class FruxonErrorBase extends Data.Error<{}> {
+  abstract readonly _tag: string
+}
+
+/** A tagged subclass of `FruxonErrorBase` (what `Data.TaggedError` does, on a shared base). */
+const Tagged = <Tag extends string>(tag: Tag) => {
+  class TaggedFruxonError extends FruxonErrorBase {
+    readonly _tag = tag
+  }
+  ;(TaggedFruxonError.prototype as { name: string }).name = tag
+  return TaggedFruxonError as unknown as new <A extends Record<string, any>>(
+    args: { readonly [K in keyof A]: A[K] }
+  ) => FruxonErrorBase & { readonly _tag: Tag } & Readonly<A>
+}
+
 interface HttpFields {
   readonly request: RequestInfo
   readonly status: number
   readonly problem: ProblemDetails
+  /** The server's `x-request-id`, to quote when asking its operators. */
+  readonly requestId?: string | undefined
 }
 
+/** The wait a server asked for, in milliseconds (`Retry-After` / `retry-after-ms`). */
+interface RetryAfterField {
+  readonly retryAfter: number | undefined
+}
+
+const httpText = (head: string, e: HttpFields): string =>
+  `${head}${describe(e.request)}${problemText(e.problem)}${requestIdText(e.requestId)}`
+
+const waitText = (retryAfter: number | undefined): string =>
+  retryAfter !== undefined ? `, retry after ${Duration.format(Duration.millis(retryAfter))}` : ""
+
 /** 400/422 from the server, or a request the client refused to send (status 0). */
-export class InvalidRequest extends Data.TaggedError("InvalidRequest")<{
+export class InvalidRequest extends Tagged("InvalidRequest")<{
   readonly request: RequestInfo | undefined
   readonly status: number
   readonly errors: ReadonlyArray<FieldError>
   readonly problem: ProblemDetails | undefined
+  readonly requestId?: string | undefined
 }> {
   override get message() {
     const fields = this.errors.map((e) => `${e.path}: ${e.message}`).join("; ")
     const head = this.status === 0 ? "invalid request, not sent" : `${this.status} invalid request`
-    return `${head}${describe(this.request)}${problemText(this.problem)}${fields ? ` [${fields}]` : ""}`
+    return `${head}${describe(this.request)}${problemText(this.problem)}${fields ? ` [${fields}]` : ""}${requestIdText(this.requestId)}`
   }
 }
 
-export class Unauthorized extends Data.TaggedError("Unauthorized")<HttpFields> {
+export class Unauthorized extends Tagged("Unauthorized")<HttpFields> {
   override get message() {
-    return `401 unauthorized${describe(this.request)}${problemText(this.problem)}`
+    return httpText("401 unauthorized", this)
   }
 }
 
-export class Forbidden extends Data.TaggedError("Forbidden")<HttpFields> {
+export class Forbidden extends Tagged("Forbidden")<HttpFields> {
   override get message() {
-    return `403 forbidden${describe(this.request)}${problemText(this.problem)}`
+    return httpText("403 forbidden", this)
   }
 }
 
-export class NotFound extends Data.TaggedError("NotFound")<HttpFields> {
+export class NotFound extends Tagged("NotFound")<HttpFields> {
   override get message() {
-    return `404 not found${describe(this.request)}${problemText(this.problem)}`
+    return httpText("404 not found", this)
   }
 }
 
-export class Conflict extends Data.TaggedError("Conflict")<HttpFields> {
+export class Conflict extends Tagged("Conflict")<HttpFields> {
   override get message() {
-    return `409 conflict${describe(this.request)}${problemText(this.problem)}`
+    return httpText("409 conflict", this)
   }
 }
 
 /** `draft:test` or `draft:evaluate` refused because the draft's head moved on (409 or 412): nothing ran. */
-export class StaleDraft extends Data.TaggedError("StaleDraft")<HttpFields> {
+export class StaleDraft extends Tagged("StaleDraft")<HttpFields> {
   override get message() {
-    return `${this.status} stale draft: the head changed since it was read, nothing ran${describe(this.request)}${problemText(this.problem)}`
+    return httpText(`${this.status} stale draft: the head changed since it was read, nothing ran`, this)
   }
 }
 
-export class RateLimited extends Data.TaggedError("RateLimited")<
-  HttpFields & { readonly retryAfter: Duration.Duration | undefined }
-> {
+export class RateLimited extends Tagged("RateLimited")<HttpFields & RetryAfterField> {
   override get message() {
-    const wait = this.retryAfter ? `, retry after ${Duration.format(this.retryAfter)}` : ""
-    return `429 rate limited${wait}${describe(this.request)}${problemText(this.problem)}`
+    return httpText(`429 rate limited${waitText(this.retryAfter)}`, this)
   }
 }
 
 /** 502, 503, 504: the server (or what is behind it) is not able to answer now. */
-export class Unavailable extends Data.TaggedError("Unavailable")<
-  HttpFields & { readonly retryAfter: Duration.Duration | undefined }
-> {
+export class Unavailable extends Tagged("Unavailable")<HttpFields & RetryAfterField> {
   override get message() {
-    const wait = this.retryAfter ? `, retry after ${Duration.format(this.retryAfter)}` : ""
-    return `${this.status} unavailable${wait}${describe(this.request)}${problemText(this.problem)}`
+    return httpText(`${this.status} unavailable${waitText(this.retryAfter)}`, this)
   }
 }
 
-export class ServerError extends Data.TaggedError("ServerError")<HttpFields> {
+export class ServerError extends Tagged("ServerError")<HttpFields> {
   override get message() {
-    return `${this.status} server error${describe(this.request)}${problemText(this.problem)}`
+    return httpText(`${this.status} server error`, this)
   }
 }
 
 /** Any other status outside 2xx (405, 410, 413, …). */
-export class UnexpectedStatus extends Data.TaggedError("UnexpectedStatus")<HttpFields> {
+export class UnexpectedStatus extends Tagged("UnexpectedStatus")<HttpFields> {
   override get message() {
-    return `unexpected status ${this.status}${describe(this.request)}${problemText(this.problem)}`
+    return httpText(`unexpected status ${this.status}`, this)
   }
 }
 
 /** The request did not finish within the configured timeout. */
-export class RequestTimeout extends Data.TaggedError("RequestTimeout")<{
+export class RequestTimeout extends Tagged("RequestTimeout")<{
   readonly request: RequestInfo
-  readonly timeout: Duration.Duration
+  /** Milliseconds. */
+  readonly timeout: number
 }> {
   override get message() {
-    return `no answer within ${Duration.format(this.timeout)}${describe(this.request)}`
+    return `no answer within ${Duration.format(Duration.millis(this.timeout))}${describe(this.request)}`
   }
 }
 
@@ -125,11 +156,10 @@ export class RequestTimeout extends Data.TaggedError("RequestTimeout")<{
  * provably never reached the server (refused, unresolvable, connect timeout):
  * the one case where a creating call may be sent again.
  */
-export class TransportError extends Data.TaggedError("TransportError")<{
+export class TransportError extends Tagged("TransportError")<{
   readonly request: RequestInfo
   readonly reachedServer: boolean | "unknown"
   readonly code: string | undefined
-  readonly cause?: unknown
 }> {
   override get message() {
     const where = this.reachedServer === false ? "before reaching the server" : "after the request may have reached the server"
@@ -138,14 +168,15 @@ export class TransportError extends Data.TaggedError("TransportError")<{
 }
 
 /** The server answered 2xx with a body that does not match the contract. */
-export class ResponseDecodeError extends Data.TaggedError("ResponseDecodeError")<{
+export class ResponseDecodeError extends Tagged("ResponseDecodeError")<{
   readonly request: RequestInfo
   readonly status: number
   readonly errors: ReadonlyArray<FieldError>
+  readonly requestId?: string | undefined
 }> {
   override get message() {
     const fields = this.errors.map((e) => `${e.path}: ${e.message}`).join("; ")
-    return `response does not match the contract${describe(this.request)} [${fields}]`
+    return `response does not match the contract${describe(this.request)} [${fields}]${requestIdText(this.requestId)}`
   }
 }
 
@@ -163,6 +194,15 @@ export type FruxonError =
   | RequestTimeout
   | TransportError
   | ResponseDecodeError
+
+/** The base class of every variant, as a value: `error instanceof FruxonError.FruxonError`. */
+export const FruxonError = FruxonErrorBase
+
+/** Errors an HTTP answer produced: they carry `status`, `problem` and `requestId`. */
+export type HttpError = Extract<FruxonError, { readonly problem: unknown }>
+
+/** The errors any call can fail with, except `StaleDraft` (only `testDraft` and `evaluateDraft` answer that). */
+export type CallError = Exclude<FruxonError, StaleDraft>
 
 /**
  * Codes that prove a request never left: the connection was refused, the
@@ -201,7 +241,11 @@ export const fromTransportFailure = (request: RequestInfo, cause: unknown): Tran
   return new TransportError({ request, code, reachedServer: code !== undefined && NOT_SENT_CODES.has(code) ? false : "unknown" })
 }
 
-/** Read an error body: problem+json, or the `{message, details}` some servers send instead. */
+/**
+ * Read an error body: problem+json, or the `{message, details}` some servers
+ * (Fruxon among them) send instead: `message` becomes the title, a string
+ * `details` the detail; `details` of any shape stays on the problem as it came.
+ */
 export const problemFromBody = (status: number, body: unknown): ProblemDetails => {
   if (typeof body === "object" && body !== null && !Array.isArray(body)) {
     const record = body as Record<string, unknown>
@@ -254,16 +298,18 @@ export const fromResponse = (options: {
   readonly status: number
   readonly body: unknown
   readonly retryAfter: Duration.Duration | undefined
+  readonly requestId?: string | undefined
 }): FruxonError => {
-  const { request, status, retryAfter } = options
+  const { request, status } = options
+  const retryAfter = options.retryAfter === undefined ? undefined : Duration.toMillis(options.retryAfter)
   const problem = problemFromBody(status, options.body)
-  const fields = { request, status, problem }
+  const fields = { request, status, problem, requestId: options.requestId }
   if ((request.endpoint === "testDraft" || request.endpoint === "evaluateDraft") && (status === 409 || status === 412)) return new StaleDraft(fields)
   switch (status) {
     case 400:
     case 422:
     case 428:
-      return new InvalidRequest({ request, status, problem, errors: fieldErrorsOf(problem) })
+      return new InvalidRequest({ request, status, problem, errors: fieldErrorsOf(problem), requestId: options.requestId })
     case 401:
       return new Unauthorized(fields)
     case 403:

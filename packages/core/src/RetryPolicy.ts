@@ -83,7 +83,9 @@ export const makeBudget = (options: Options): RetryBudget | undefined =>
 
 /** The wait the server asked for, if the error carries one. */
 export const retryAfterOf = (error: FruxonError): Duration.Duration | undefined =>
-  error._tag === "RateLimited" || error._tag === "Unavailable" ? error.retryAfter : undefined
+  (error._tag === "RateLimited" || error._tag === "Unavailable") && error.retryAfter !== undefined
+    ? Duration.millis(error.retryAfter)
+    : undefined
 
 const isTransient = (error: FruxonError): boolean => {
   switch (error._tag) {

@@ -22,5 +22,16 @@ export * as AwaitRun from "./AwaitRun.js"
 export { EvaluationRunTimeout } from "./AwaitRun.js"
 export * as FruxonClient from "./FruxonClient.js"
 export { FruxonClient as FruxonClientService } from "./FruxonClient.js"
-export { createFruxonClient, type PromiseClient, type PromiseClientConfig, type CallOptions } from "./promise.js"
+export {
+  createFruxonClient,
+  type PromiseClient,
+  type PromiseClientConfig,
+  type RequestOptions,
+  type CallOptions,
+  type WaitOptions,
+  type RetryNotice
+} from "./promise.js"
+export { ApiPromise, type WithResponse } from "./ApiPromise.js"
+export { PagePromise, type ListPage } from "./PagePromise.js"
+export * as PagedList from "./PagedList.js"
 export { toOpenApi, type OpenApiDocument } from "./OpenApi.js"

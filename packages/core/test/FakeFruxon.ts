@@ -22,6 +22,23 @@ export type Answer =
   | { readonly kind: "resetAfterBody" }
   /** Never answer (until the server closes). */
   | { readonly kind: "stall" }
+  /**
+   * Server-Sent Events, `gapMs` apart; then `end` the response, `drop` the
+   * connection (no clean end: what a crashed proxy does), or `hold` it open.
+   */
+  | {
+      readonly kind: "sse"
+      readonly events: ReadonlyArray<SseEvent>
+      readonly then: "end" | "drop" | "hold"
+      readonly gapMs?: number
+    }
+
+export interface SseEvent {
+  readonly event?: string
+  readonly id?: string
+  readonly data: string
+  readonly retry?: number
+}
 
 /** Called once per request, after its body arrived. */
 export type Script = (seen: Seen, index: number) => Answer
@@ -92,6 +109,26 @@ export const startFakeFruxon = async (
           res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers })
           res.end(answer.body)
           return
+        case "sse": {
+          res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" })
+          stalled.push(res)
+          const send = async () => {
+            for (const event of answer.events) {
+              const lines = [
+                ...(event.event ? [`event: ${event.event}`] : []),
+                ...(event.id ? [`id: ${event.id}`] : []),
+                ...(event.retry !== undefined ? [`retry: ${event.retry}`] : []),
+                ...event.data.split("\n").map((line) => `data: ${line}`)
+              ]
+              res.write(`${lines.join("\n")}\n\n`)
+              if (answer.gapMs) await new Promise((resolve) => setTimeout(resolve, answer.gapMs))
+            }
+            if (answer.then === "end") res.end()
+            else if (answer.then === "drop") req.socket.destroy()
+          }
+          void send()
+          return
+        }
       }
     })
   })

@@ -12,7 +12,7 @@ import * as RetryPolicy from "../src/RetryPolicy.js"
 const request = { method: "GET", url: "/x", endpoint: "getEvaluationRun" }
 const problem = { status: 503 }
 const unavailable = (retryAfter?: Duration.DurationInput) =>
-  new FruxonError.Unavailable({ request, status: 503, problem, retryAfter: retryAfter ? Duration.decode(retryAfter) : undefined })
+  new FruxonError.Unavailable({ request, status: 503, problem, retryAfter: retryAfter ? Duration.toMillis(retryAfter) : undefined })
 const serverError = new FruxonError.ServerError({ request, status: 500, problem: { status: 500 } })
 
 /** Run an always-failing call under the schedule and record when (virtual ms) each attempt happened. */

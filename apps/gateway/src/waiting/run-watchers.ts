@@ -204,11 +204,11 @@ export const pollRunsWith =
     client.awaitEvaluationRun(
       key,
       {
-        deadline: POLLER_DEADLINE,
+        deadline: Duration.toMillis(POLLER_DEADLINE),
         onProgress,
         ...(initial ? { initial } : {}),
-        ...(schedule?.initialDelay !== undefined ? { initialDelay: schedule.initialDelay } : {}),
-        ...(schedule?.maxDelay !== undefined ? { maxDelay: schedule.maxDelay } : {})
+        ...(schedule?.initialDelay !== undefined ? { initialDelay: Duration.toMillis(schedule.initialDelay) } : {}),
+        ...(schedule?.maxDelay !== undefined ? { maxDelay: Duration.toMillis(schedule.maxDelay) } : {})
       },
       { signal }
     )

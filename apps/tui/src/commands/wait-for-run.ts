@@ -2,7 +2,6 @@
  * Wait for a run to end with core's polling. Progress goes to stderr as one
  * rewritten line, and only when stderr is a terminal (a CI log gets nothing).
  */
-import * as Duration from "effect/Duration"
 import type { EvaluationRun, PromiseClient } from "@fruxkit/core"
 import { progressLine, runProgress } from "../run-progress.js"
 import type { CommandContext } from "./command.js"
@@ -32,7 +31,7 @@ export const waitForRun = async (
   process.once("SIGINT", interrupted)
   try {
     return await client.awaitEvaluationRun(ref, {
-      deadline: Duration.millis(options.timeoutMs ?? DEFAULT_WAIT_MS),
+      deadline: options.timeoutMs ?? DEFAULT_WAIT_MS,
       ...(options.initial ? { initial: options.initial } : {}),
       onProgress: (run) => {
         last = run

@@ -17,6 +17,15 @@ export const PageQueryFields = {
   "PageToken.Skip": Schema.optional(IntFromString.pipe(Schema.nonNegative())),
   "PageToken.Cursor": Schema.optional(Schema.String.pipe(Schema.maxLength(512)))
 }
+/** The paging facts every paged Fruxon list shares; endpoints carry them as `paging`. */
+export const fruxonPaging = {
+  sizeParam: "PageSize",
+  cursorParam: "PageToken.Cursor",
+  clearedByCursor: ["PageToken.Skip"],
+  itemsField: "items",
+  nextTokenField: "nextPageToken"
+} as const
+
 export const PageQuery = Schema.Struct(PageQueryFields).annotations({ identifier: "PageQuery" })
 export type PageQuery = typeof PageQuery.Type
 

@@ -4,7 +4,6 @@
  * elapsed/ETA moving in between. Stops when the run ends or the screen goes.
  */
 import { useEffect, useState } from "react"
-import * as Duration from "effect/Duration"
 import { isTerminalRunStatus, type EvaluationRun } from "@fruxkit/core"
 import { describeError, type Failure } from "../../describe-error.js"
 import { useApi } from "../state/ApiContext.js"
@@ -31,7 +30,7 @@ export const useRunWatch = (agentId: string, runId: string, initial?: Evaluation
       try {
         for await (const snapshot of client.watchEvaluationRun(
           { tenant, agent: agentId, evaluationRun: runId },
-          { ...polling, deadline: Duration.infinity, ...(initial ? { initial } : {}) },
+          { ...polling, deadline: Infinity, ...(initial ? { initial } : {}) },
           { signal: controller.signal }
         )) {
           setRun(snapshot)

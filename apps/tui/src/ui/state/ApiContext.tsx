@@ -1,6 +1,6 @@
 /** The core client and the tenant every screen talks to. */
 import { createContext, useContext, type ReactNode } from "react"
-import type { AwaitRun, PromiseClient } from "@fruxkit/core"
+import type { PromiseClient, WaitOptions } from "@fruxkit/core"
 
 export interface Api {
   readonly client: PromiseClient
@@ -8,7 +8,7 @@ export interface Api {
   /** Where we are connected, for the title bar; never holds a credential. */
   readonly label: string
   /** How often a running evaluation is polled; core's defaults (250 ms backing off to 5 s) unless set. */
-  readonly polling?: Pick<AwaitRun.Options, "initialDelay" | "factor" | "maxDelay"> | undefined
+  readonly polling?: Pick<WaitOptions, "initialDelay" | "factor" | "maxDelay"> | undefined
 }
 
 const ApiContext = createContext<Api | undefined>(undefined)
