@@ -61,7 +61,7 @@ describe("the draft loop through the gateway", () => {
     })
     const started = await client.evaluateDraft({ ...ids, revision: 2, ifMatch: saved.version, body: {} })
     expect(started).toMatchObject({ status: "PENDING", candidateRevision: null, candidateBaseRevision: 2, candidateSnapshotSeqNo: saved.version })
-    const run = await client.awaitEvaluationRun({ ...ids, evaluationRun: started.id }, { initialDelay: "20 millis", deadline: "30 seconds", maxDelay: "200 millis" })
+    const run = await client.awaitEvaluationRun({ ...ids, evaluationRun: started.id }, { initialDelay: 20, deadline: 30_000, maxDelay: 200 })
     expect(run.status).toBe("COMPLETED")
     expect(run.summary?.totalSamples).toBe(10)
 
