@@ -44,7 +44,7 @@ const timeLaunch = (dataDir: string): Promise<{ firstFrame: number; fullFrame: n
   new Promise((resolve, reject) => {
     const start = performance.now()
     // `script` gives a pty of no size; stty makes it the 80×24 the app is designed for.
-    const child = spawn("script", ["-qfec", `stty cols 80 rows 24; exec ${process.execPath} dist/main.js`, "/dev/null"], {
+    const child = spawn("script", ["-qfec", `stty cols 80 rows 24; exec ${process.execPath} bin/fruxkit.js`, "/dev/null"], {
       cwd: PACKAGE_DIR,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: "xterm-256color", FRUXKIT_DATA_DIR: dataDir },
       stdio: ["pipe", "pipe", "ignore"],

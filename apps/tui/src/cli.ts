@@ -1,61 +1,112 @@
 /**
  * The scriptable side: `fruxkit <command> …` parsed, run, and turned into an
- * exit code. Errors end here as one readable line on stderr (problem title and
- * detail for API errors), never a stack trace.
+ * exit code from the one table (`commands/exit-codes.ts`). Every error ends
+ * here as one report on stderr (`commands/error-report.ts`): a line of text
+ * in a terminal, one JSON line in agent mode or with JSON output.
  */
 import type { Writable } from "node:stream"
-import { commands } from "./commands/index.js"
-import { CommandFailure, type CommandContext } from "./commands/command.js"
+import { commands, findCommand } from "./commands/index.js"
+import type { CommandContext } from "./commands/command.js"
 import { parseFlags, stringFlag } from "./commands/command-line.js"
-import { ExitCode, UsageError, exitCodeFor } from "./commands/exit-codes.js"
-import { openConnection, resolveConnection, type Connection } from "./connection.js"
-import { describeError, failureLine } from "./describe-error.js"
+import { closestName } from "./commands/did-you-mean.js"
+import { CommandFailure, reportOf, writeErrorReport } from "./commands/error-report.js"
+import { ExitCode, UsageError } from "./commands/exit-codes.js"
+import { OUTPUT_FORMATS, resolveOutputMode, type OutputFormat } from "./commands/output-mode.js"
+import type { Connection } from "./connection.js"
+import { resolveConnection } from "./connection-settings.js"
 import { commandHelp, mainHelp } from "./help-text.js"
+import { FRUXKIT_VERSION } from "./version.js"
 
 export interface CliIo {
-  readonly stdout: Writable
+  readonly stdout: Writable & { readonly isTTY?: boolean }
   readonly stderr: Writable & { readonly isTTY?: boolean }
+  readonly stdin?: { readonly isTTY?: boolean }
   readonly env: Readonly<Record<string, string | undefined>>
 }
 
 /** Could the embedded backend not even start (package missing, data dir unusable)? */
-export class BackendUnavailable extends Error {
-  override readonly name = "BackendUnavailable"
+export class BackendUnavailable extends CommandFailure {}
+
+/** The format asked for on the command line, read without parsing (for errors found while parsing). */
+const requestedFormat = (argv: ReadonlyArray<string>): OutputFormat | undefined => {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === "--json") return "json"
+    const value = arg === "-o" || arg === "--output" ? argv[i + 1] : /^(?:-o|--output)=(.*)$/.exec(arg)?.[1]
+    if (value && (OUTPUT_FORMATS as ReadonlyArray<string>).includes(value)) return value as OutputFormat
+  }
+  return undefined
 }
 
 export const runCli = async (argv: ReadonlyArray<string>, io: CliIo): Promise<ExitCode> => {
   const [name, ...rest] = argv
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  const requested = requestedFormat(argv)
+  const output = resolveOutputMode({
+    requested,
+    json: false,
+    env: io.env,
+    stdoutIsTTY: io.stdout.isTTY === true,
+    stdinIsTTY: io.stdin?.isTTY === true
+  })
+  const fail = (error: unknown, command: string | undefined): ExitCode => {
+    const report = reportOf(error, command)
+    writeErrorReport(io.stderr, report, { json: output.jsonErrors, command })
+    return report.exit_code
+  }
+  if (name === undefined || name === "--help" || name === "-h") {
     io.stdout.write(mainHelp())
     return name === undefined ? ExitCode.Usage : ExitCode.Ok
   }
-  const command = commands.find((c) => c.name === name)
-  if (!command) {
-    io.stderr.write(`fruxkit: unknown command "${name}"; see fruxkit --help\n`)
-    return ExitCode.Usage
+  if (name === "--version" || name === "-V" || name === "version") {
+    io.stdout.write(`${FRUXKIT_VERSION}\n`)
+    return ExitCode.Ok
   }
+  if (name === "help") {
+    const [topic, ...extra] = rest
+    if (topic === undefined) {
+      io.stdout.write(mainHelp())
+      return ExitCode.Ok
+    }
+    const command = findCommand(topic)
+    if (!command) return fail(unknownCommand(topic), undefined)
+    if (extra.length > 0) return fail(new UsageError(`help takes one command, got ${rest.length}`), "help")
+    io.stdout.write(commandHelp(command))
+    return ExitCode.Ok
+  }
+  const command = findCommand(name)
+  if (!command) return fail(unknownCommand(name), undefined)
+
   let connection: Connection | undefined
   try {
-    const { values, positionals } = parseFlags(rest, command.flags)
+    const { values, positionals } = parseFlags(rest, command.flags, command.args ?? [], name)
     if (values.help === true) {
       io.stdout.write(commandHelp(command))
       return ExitCode.Ok
     }
-    const settings = resolveConnection(
-      { url: stringFlag(values, "url"), tenant: stringFlag(values, "tenant"), dataDir: stringFlag(values, "data-dir") },
-      io.env
-    )
+    const mode = resolveOutputMode({
+      requested: stringFlag(values, "output") as OutputFormat | undefined,
+      json: values.json === true,
+      env: io.env,
+      stdoutIsTTY: io.stdout.isTTY === true,
+      stdinIsTTY: io.stdin?.isTTY === true
+    })
+    const settings = () =>
+      resolveConnection({ url: stringFlag(values, "url"), tenant: stringFlag(values, "tenant"), dataDir: stringFlag(values, "data-dir") }, io.env)
     const context: CommandContext = {
       values,
       positionals,
-      json: values.json === true,
+      json: mode.format === "json",
+      output: mode,
       stdout: io.stdout,
       stderr: io.stderr,
+      stdin: io.stdin ?? {},
       env: io.env,
       open: async () => {
         if (!connection) {
+          // Loaded only now: the client (Effect) and the embedded store are most of a command's start time.
+          const { openConnection } = await import("./connection.js")
           try {
-            connection = await openConnection(settings)
+            connection = await openConnection(settings())
           } catch (error) {
             throw new BackendUnavailable(`the embedded backend could not start: ${error instanceof Error ? error.message : String(error)}`)
           }
@@ -65,22 +116,26 @@ export const runCli = async (argv: ReadonlyArray<string>, io: CliIo): Promise<Ex
     }
     return await command.run(context)
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`fruxkit ${name}: ${error.message}\nsee fruxkit ${name} --help\n`)
-      return ExitCode.Usage
-    }
-    if (error instanceof CommandFailure) {
-      io.stderr.write(`fruxkit ${name}: ${error.message}\n`)
-      return ExitCode.Failed
-    }
-    if (error instanceof BackendUnavailable) {
-      io.stderr.write(`fruxkit ${name}: ${error.message}\n`)
-      return ExitCode.Unreachable
-    }
-    const failure = describeError(error)
-    io.stderr.write(`fruxkit ${name}: ${failureLine(failure)}\n`)
-    return exitCodeFor(failure)
+    const report = reportOf(error, name)
+    writeErrorReport(io.stderr, report, {
+      json: output.jsonErrors || requestedFormatIsJson(rest),
+      command: name
+    })
+    return report.exit_code
   } finally {
     await connection?.close().catch(() => undefined)
   }
+}
+
+const requestedFormatIsJson = (argv: ReadonlyArray<string>): boolean => {
+  const format = requestedFormat(argv)
+  return format === "json" || format === "ndjson"
+}
+
+const unknownCommand = (name: string): UsageError => {
+  const suggestion = closestName(
+    name,
+    commands.map((c) => c.name)
+  )
+  return new UsageError(`unknown command "${name}"${suggestion ? ` — did you mean ${suggestion}?` : ""}`, "see fruxkit --help for the commands")
 }

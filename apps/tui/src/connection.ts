@@ -33,8 +33,8 @@ export const openConnection = async (settings: ConnectionSettings): Promise<Conn
     return { settings, client, label, close: () => client.close() }
   }
   // A variable specifier keeps this module compiling while @fruxkit/local is still being written.
-  const specifier = "@fruxkit/local"
-  const local = (await import(specifier)) as LocalModule
+  const specifier = "@fruxkit/local" as const
+  const local = (await import("@fruxkit/local")) as LocalModule
   const backend = await local.createLocalBackend({ dataDir: settings.dataDir, seed: "demo" })
   const embeddedFetch = ((input: string | URL | Request, init?: RequestInit) =>
     backend.fetch(input instanceof Request ? input : new Request(input, init))) as typeof globalThis.fetch

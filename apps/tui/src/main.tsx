@@ -1,28 +1,46 @@
-#!/usr/bin/env node
 /**
  * `fruxkit`: no command opens the terminal UI; a command runs once and exits
- * with a code scripts can read. Only small modules are imported up front: Ink
- * (its layout engine is WebAssembly) and the API client (Effect) are loaded
- * side by side once we know which of them is needed.
+ * with a code from the one table. Only small modules are imported up front:
+ * the command runner (and through it the API client, Effect) or Ink (its
+ * layout engine is WebAssembly) load once we know which one is needed, and
+ * the embedded store opens only when a command asks for the API.
  */
-import { resolveConnection } from "./connection-settings.js"
 import { parseFlags, stringFlag } from "./commands/command-line.js"
+import { CommandFailure, reportOf, writeErrorReport } from "./commands/error-report.js"
 import { ExitCode } from "./commands/exit-codes.js"
+import { isAgentEnvironment } from "./commands/output-mode.js"
 import { interactiveFlags } from "./interactive-flags.js"
 
+/**
+ * `fruxkit … | head -1`: when the reader goes away, stop quietly. Without
+ * this, the next write throws EPIPE as an unhandled error with a stack trace.
+ */
+const endQuietlyWhenStdoutCloses = (): void => {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") process.exit(ExitCode.Ok)
+    throw error
+  })
+}
+
+const isCommand = (first: string | undefined): boolean =>
+  first !== undefined && (!first.startsWith("-") || ["--help", "-h", "--version", "-V"].includes(first))
+
 const main = async (argv: ReadonlyArray<string>): Promise<number> => {
-  const first = argv[0]
-  const interactive = first === undefined || (first.startsWith("--") && first !== "--help")
-  if (!interactive) {
+  if (isCommand(argv[0])) {
     const { runCli } = await import("./cli.js")
-    return runCli(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env })
+    return runCli(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env })
+  }
+  const jsonErrors = isAgentEnvironment(process.env) || !process.stdout.isTTY
+  const fail = (error: unknown): number => {
+    const report = reportOf(error, undefined)
+    writeErrorReport(process.stderr, report, { json: jsonErrors, command: undefined })
+    return report.exit_code
   }
   let values
   try {
     values = parseFlags(argv, interactiveFlags).values
   } catch (error) {
-    process.stderr.write(`fruxkit: ${(error as Error).message}\nsee fruxkit --help\n`)
-    return ExitCode.Usage
+    return fail(error)
   }
   if (values.help === true) {
     const { mainHelp } = await import("./help-text.js")
@@ -30,23 +48,27 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     return ExitCode.Ok
   }
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    process.stderr.write("fruxkit: the interactive UI needs a terminal; for scripts use a command (fruxkit --help)\n")
-    return ExitCode.Usage
+    return fail(new CommandFailure("the interactive UI needs a terminal", "interactive_required", "for scripts and CI use a command: fruxkit --help"))
   }
   // React's production build: smaller to load and faster to render; development warnings are for us, not users.
   process.env.NODE_ENV ??= "production"
+  const { resolveConnection } = await import("./connection-settings.js")
   const settings = resolveConnection({ url: stringFlag(values, "url"), tenant: stringFlag(values, "tenant"), dataDir: stringFlag(values, "data-dir") })
   const { runInteractive } = await import("./interactive.js")
   return runInteractive(settings, { agent: stringFlag(values, "agent") })
 }
 
+endQuietlyWhenStdoutCloses()
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code
   },
   (error: unknown) => {
     // Last resort: still no stack trace for the user.
-    process.stderr.write(`fruxkit: ${error instanceof Error ? error.message : String(error)}\n`)
-    process.exitCode = 1
+    writeErrorReport(process.stderr, reportOf(error, undefined), {
+      json: isAgentEnvironment(process.env) || !process.stdout.isTTY,
+      command: undefined
+    })
+    process.exitCode = ExitCode.Error
   }
 )

@@ -6,6 +6,7 @@
 import { commandTable, keyLabel, type Command } from "./ui/keys/bindings.js"
 import { commands } from "./commands/index.js"
 import { flagHelp } from "./commands/command-line.js"
+import { EXIT_CODE_TABLE } from "./commands/exit-codes.js"
 
 export const keysMarkdown = (): string =>
   [
@@ -18,10 +19,26 @@ export const keysMarkdown = (): string =>
 
 export const commandsMarkdown = (): string =>
   commands
-    .map((command) => [`### \`fruxkit ${command.name}\``, "", command.summary + ".", "", "```", command.usage, "", flagHelp(command.flags), "```"].join("\n"))
+    .map((command) =>
+      [
+        `### \`fruxkit ${command.name}\``,
+        "",
+        command.summary + ".",
+        "",
+        "```",
+        command.usage,
+        ...(Object.keys(command.flags).length > 0 ? ["", flagHelp(command.flags)] : []),
+        ...(command.examples ?? []).flatMap((e) => ["", `# ${e.says}`, e.command]),
+        "```",
+        ...(command.jsonShape ? ["", `JSON: ${command.jsonShape.replace(/\|/g, "\\|")}`] : [])
+      ].join("\n")
+    )
     .join("\n\n")
 
-export const SECTIONS = { keys: keysMarkdown, commands: commandsMarkdown } as const
+export const exitCodesMarkdown = (): string =>
+  ["| code | name | meaning |", "| --- | --- | --- |", ...EXIT_CODE_TABLE.map((row) => `| ${row.code} | \`${row.name}\` | ${row.meaning} |`)].join("\n")
+
+export const SECTIONS = { keys: keysMarkdown, commands: commandsMarkdown, "exit-codes": exitCodesMarkdown } as const
 
 /** Replace each `<!-- generated:name -->…<!-- /generated:name -->` block with its fresh text. */
 export const regenerate = (readme: string): string =>

@@ -30,7 +30,7 @@ afterAll(async () => {
 
 describe("eval --wait", () => {
   it("draws progress on stderr when it is a terminal, and only the summary on stdout", async () => {
-    const out = sink(false)
+    const out = sink(true)
     const err = sink(true)
     const code = await runCli(["eval", "--agent", "support_bot", "--candidate-revision", "2", "--fail-under", "8"], {
       stdout: out.stream,
@@ -41,12 +41,12 @@ describe("eval --wait", () => {
     expect(err.text()).toMatch(/\[█+░+\] 1\/4 {2}elapsed/)
     expect(err.text()).toContain("\r\x1b[K")
     expect(out.text()).not.toContain("elapsed")
-    expect(out.text()).toContain("(threshold 8.00 → PASS)")
+    expect(out.text()).toMatch(/gate +PASS: completed ✓ \(COMPLETED vs COMPLETED\), fail under ✓ \(9 vs 8\)/)
   })
 
   it("exits 1 when the run failed, whatever the score", async () => {
     const failing = await serveFake(createFakeFruxon({ samples: 2, step: 2, failRuns: true }))
-    const out = sink(false)
+    const out = sink(true)
     const err = sink(false)
     const code = await runCli(["eval", "--agent", "support_bot", "--candidate-revision", "2", "--wait"], {
       stdout: out.stream,
@@ -85,7 +85,7 @@ describe("run", () => {
       env: { FRUXON_API_URL: slowServer.url }
     })
     const id = (JSON.parse(out.text()) as { id: string }).id
-    const shown = sink(false)
+    const shown = sink(true)
     // The fake advances a run by 3 samples per read: this second read finds 3 of 10 done.
     await runCli(["run", "--agent", "support_bot", "--id", id], { stdout: sink(false).stream, stderr: sink(false).stream, env: { FRUXON_API_URL: slowServer.url } })
     const code = await runCli(["run", "--agent", "support_bot", "--id", id], { stdout: shown.stream, stderr: sink(false).stream, env: { FRUXON_API_URL: slowServer.url } })

@@ -30,9 +30,16 @@ export interface FakeOptions {
   readonly serverElapsedMs?: number
   /** Change the per-sample results a run answers. */
   readonly sample?: (result: Json, index: number) => Json
+  /**
+   * Answer every request with this status (a problem+json), or drop the
+   * connection without an answer ("reset"): the failures the exit-code table
+   * maps (401, 5xx, a reset).
+   */
+  readonly fault?: { readonly status: number; readonly requestId?: string } | "reset"
 }
 
 export interface FakeFruxon {
+  readonly options: FakeOptions
   readonly fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>
   readonly state: {
     draftVersion: number
@@ -102,6 +109,13 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
   const handle = async (request: Request): Promise<Response> => {
     const url = new URL(request.url)
     const path = decodeURIComponent(url.pathname)
+    if (typeof options.fault === "object") {
+      const { status, requestId } = options.fault
+      return new Response(JSON.stringify({ type: "about:blank", title: `Fault ${status}`, status, detail: "injected by the test", ...(requestId ? { requestId } : {}) }), {
+        status,
+        headers: { "content-type": "application/problem+json" }
+      })
+    }
     state.requests.push(`${request.method} ${path}`)
     const body = request.method === "POST" || request.method === "PUT" ? await request.json().catch(() => undefined) : undefined
     if (body !== undefined) state.lastBodies.push(body)
@@ -219,6 +233,7 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
 
   return {
     state,
+    options,
     fetch: (input, init) => handle(input instanceof Request ? input : new Request(input, init))
   }
 }
@@ -277,6 +292,10 @@ const sampleResult = (i: number) => ({
 /** The same fake over HTTP on loopback, for child processes. */
 export const serveFake = async (fake: FakeFruxon): Promise<{ url: string; close: () => Promise<void> }> => {
   const server: Server = createServer(async (req, res) => {
+    if (fake.options.fault === "reset") {
+      req.socket.destroy()
+      return
+    }
     const chunks: Array<Buffer> = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const request = new Request(`http://127.0.0.1${req.url}`, {

@@ -1,13 +1,13 @@
 /**
  * Run the `fruxkit` binary as a child process, the way a shell or CI does:
- * the real entry point (src/main.tsx through tsx, resolving workspace packages
- * to their sources like the rest of the tests).
+ * the committed launcher (bin/fruxkit.js) and the bundle it loads, built once
+ * by the global setup (test/build-binary.ts).
  */
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 
 export const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url))
-export const BINARY_ARGS = ["--conditions=development", "--import", "tsx", "src/main.tsx"]
+export const BINARY_ARGS = ["bin/fruxkit.js"]
 
 export interface BinaryResult {
   readonly code: number | null
@@ -15,11 +15,11 @@ export interface BinaryResult {
   readonly stderr: string
 }
 
-export const runBinary = (args: ReadonlyArray<string>, env: Record<string, string | undefined> = {}, timeoutMs = 80_000): Promise<BinaryResult> =>
+export const runBinary = (args: ReadonlyArray<string>, env: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<BinaryResult> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...BINARY_ARGS, ...args], {
       cwd: PACKAGE_DIR,
-      // A clean environment: no connection settings leak in from the developer's shell.
+      // A clean environment: no connection settings or CI variables leak in from the developer's shell.
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ["ignore", "pipe", "pipe"]
     })

@@ -8,11 +8,15 @@ export const addCommand: CommandDefinition = {
   name: "add",
   summary: "Add an execution to datasets as evaluation samples",
   usage: "fruxkit add --agent ID --execution ID --dataset NAME … [--quality GOOD] [--tag T …] [--no-dedupe]",
+  examples: [
+    { command: "fruxkit add --agent support_bot --execution 7d9f8e6c-… --dataset golden --tag refunds", says: "keep a tested execution as a golden sample" }
+  ],
+  jsonShape: "{created: EvaluationSample[], skipped: [{datasetId, existing}]}; with --no-dedupe: EvaluationSample[]",
   flags: {
     agent: { type: "string", value: "ID", description: "The agent" },
     execution: { type: "string", value: "ID", description: "The execution record (e.g. from `fruxkit test`)" },
     dataset: { type: "string", multiple: true, value: "NAME|ID", description: "A dataset, by name or id (repeat for several)" },
-    quality: { type: "string", value: "Q", description: `Sample quality: ${QUALITIES.join(", ")} (default GOOD)` },
+    quality: { type: "string", value: "Q", check: { kind: "choice", choices: QUALITIES }, default: "GOOD", description: "Sample quality" },
     tag: { type: "string", multiple: true, value: "TAG", description: "A tag (repeat, or comma-separate)" },
     "no-dedupe": { type: "boolean", description: "Add even to datasets that already hold this execution" }
   },

@@ -8,6 +8,8 @@ export const agentsCommand: CommandDefinition = {
   summary: "List the tenant's agents",
   usage: "fruxkit agents",
   flags: {},
+  examples: [{ command: "fruxkit agents -o json | jq -r '.[].id'", says: "the agents' ids" }],
+  jsonShape: "Agent[]",
   run: async (context) => {
     const { client, settings } = await context.open()
     const agents = await client.listAgents({ tenant: settings.tenant })

@@ -1,19 +1,31 @@
-/** What every scriptable command is: its flags (for parsing and help) and a run that answers an exit code. */
+/** What every scriptable command is: its flags and arguments (for parsing, help, describe, completion) and a run that answers an exit code. */
 import type { Writable } from "node:stream"
 import type { PromiseClient } from "@fruxkit/core"
 import type { Connection } from "../connection.js"
 import type { ExitCode } from "./exit-codes.js"
-import type { Flags, ParsedValues } from "./command-line.js"
+import type { ArgSpec, Flags, ParsedValues } from "./command-line.js"
+import { CommandFailure } from "./error-report.js"
+import type { OutputMode } from "./output-mode.js"
+
+export { CommandFailure } from "./error-report.js"
 
 export interface CommandContext {
   readonly values: ParsedValues
   readonly positionals: ReadonlyArray<string>
+  /** JSON on stdout: `-o json`, `--json`, or agent mode's default. */
   readonly json: boolean
+  readonly output: OutputMode
   readonly open: () => Promise<Connection>
   readonly stdout: Writable
-  /** Progress goes here, and only when it is a terminal. */
+  /** Progress goes here, and only when it is a terminal and nobody asked for agent mode. */
   readonly stderr: Writable & { readonly isTTY?: boolean }
+  readonly stdin: { readonly isTTY?: boolean }
   readonly env: Readonly<Record<string, string | undefined>>
+}
+
+export interface CommandExample {
+  readonly command: string
+  readonly says: string
 }
 
 export interface CommandDefinition {
@@ -21,12 +33,12 @@ export interface CommandDefinition {
   readonly summary: string
   readonly usage: string
   readonly flags: Flags
+  /** Positional arguments; anything beyond them is a usage error. */
+  readonly args?: ReadonlyArray<ArgSpec>
+  readonly examples?: ReadonlyArray<CommandExample>
+  /** What `--json` prints, in a few words (help and `describe`). */
+  readonly jsonShape?: string
   readonly run: (context: CommandContext) => Promise<ExitCode>
-}
-
-/** A failure the command explains itself (exit 1): "no dataset named x". */
-export class CommandFailure extends Error {
-  override readonly name = "CommandFailure"
 }
 
 export const printJson = (context: CommandContext, value: unknown): void => {
@@ -54,6 +66,6 @@ export const resolveDatasets = async (
     if (found) return { id: found.id, name: found.name }
     if (UUID.test(name)) return { id: name, name }
     const known = datasets.map((d) => d.name).join(", ") || "none"
-    throw new CommandFailure(`agent ${ref.agent} has no dataset named "${name}" (datasets: ${known})`)
+    throw new CommandFailure(`agent ${ref.agent} has no dataset named "${name}"`, "not_found", `datasets: ${known}`)
   })
 }

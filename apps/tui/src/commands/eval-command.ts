@@ -1,40 +1,86 @@
 /**
  * `fruxkit eval`: start an evaluation of a candidate (a revision or an
- * external agent) against the deployed revision; with `--wait`, follow it and
- * judge it against `--fail-under`.
+ * external agent) against the deployed revision; with `--wait` (or any gate),
+ * follow it and judge it: `{"run", "gate"}`, exit 1 when a gate fails.
  */
 import { SECRET_EXTERNAL_CONFIG_KEYS } from "@fruxkit/core"
 import { print, printJson, resolveDatasets, type CommandDefinition } from "./command.js"
-import { durationFlag, integerFlag, listFlag, numberFlag, pairs, requiredString, stringFlag } from "./command-line.js"
+import { durationFlag, integerFlag, listFlag, pairs, requiredString, stringFlag } from "./command-line.js"
 import { ExitCode, UsageError } from "./exit-codes.js"
-import { runSummaryText, verdictOf } from "./run-summary.js"
+import { GATE_JSON_SHAPE, asksForGate, gateFlags, gateOptionsFrom } from "./gate.js"
+import { finishRun } from "./run-outcome.js"
+import { EMBEDDED_TRANSIENT_NOTE, TRANSIENT_NOTE, followHint } from "./transient-runs.js"
 import { waitForRun } from "./wait-for-run.js"
 import { evaluateRequest, type EvaluateForm } from "../ui/state/evaluateForm.js"
 
+/** The conventional keys of an external candidate (contract: candidateExternalConfig.parameters). */
+export const EXTERNAL_KEYS = ["endpoint", "assistant_id", "auth_header_name", "auth_header_value", "api_key", "timeout_seconds"] as const
+
+const checkExternal = (external: Readonly<Record<string, string>>): void => {
+  for (const key of Object.keys(external)) {
+    if (!(EXTERNAL_KEYS as ReadonlyArray<string>).includes(key)) {
+      throw new UsageError(`--external ${key}: not a key an external candidate takes (${EXTERNAL_KEYS.join(", ")})`)
+    }
+  }
+  const endpoint = external.endpoint
+  if (endpoint !== undefined) {
+    let ok = false
+    try {
+      const url = new URL(endpoint)
+      ok = url.protocol === "http:" || url.protocol === "https:"
+    } catch {
+      ok = false
+    }
+    if (!ok) throw new UsageError(`--external endpoint must be an http(s) URL, got "${endpoint}"`)
+  }
+  const timeout = external.timeout_seconds
+  if (timeout !== undefined && !(/^\d+(\.\d+)?$/.test(timeout) && Number(timeout) > 0)) {
+    throw new UsageError(`--external timeout_seconds must be a positive number of seconds, got "${timeout}"`)
+  }
+}
+
 export const evalCommand: CommandDefinition = {
   name: "eval",
-  summary: "Evaluate a candidate against the deployed revision; --wait --fail-under gates CI",
-  usage: "fruxkit eval --agent ID [--dataset NAME] (--candidate-revision N | --external key=value …) [--wait] [--fail-under 0.8]",
+  summary: "Evaluate a candidate against the deployed revision; gates (--fail-under, …) decide the exit code",
+  usage:
+    "fruxkit eval --agent ID [--dataset NAME] (--candidate-revision N | --external key=value …) [--wait] [--fail-under 0.8] [--max-regressions N] [--require-deploy]",
   flags: {
     agent: { type: "string", value: "ID", description: "The agent" },
     dataset: { type: "string", value: "NAME|ID", description: "The dataset (default: all datasets of the deployed revision)" },
-    "candidate-revision": { type: "string", value: "N", description: "The candidate revision (the run is kept in history)" },
+    "candidate-revision": { type: "string", value: "N", check: { kind: "count", min: 1 }, description: "The candidate revision (the run is kept in history)" },
     external: {
       type: "string",
       multiple: true,
       value: "KEY=VALUE",
-      description: "An external candidate's parameter (endpoint, assistant_id, auth_header_name, timeout_seconds, …)"
+      check: { kind: "pair" },
+      description: `An external candidate's parameter (${EXTERNAL_KEYS.join(", ")}); its run is transient`
     },
     "external-env": {
       type: "string",
       multiple: true,
       value: "KEY=ENVVAR",
+      check: { kind: "pair" },
       description: "An external parameter read from an environment variable (for secrets: api_key, auth_header_value)"
     },
-    wait: { type: "boolean", description: "Wait for the run to end and print its summary" },
-    "fail-under": { type: "string", value: "SCORE", description: "Exit 1 when the score is below SCORE: 0–1 is a fraction of the judge's 0–10 scale, above 1 a score (implies --wait)" },
-    timeout: { type: "string", value: "DURATION", description: "With --wait: give up after this long (default 30m)" }
+    wait: { type: "boolean", description: "Wait for the run to end and print its summary and gate" },
+    ...gateFlags,
+    timeout: { type: "string", value: "DURATION", check: { kind: "duration" }, default: "30m", description: "With --wait: give up after this long" }
   },
+  jsonShape: `without --wait: EvaluationRun (as started); with --wait or a gate: ${GATE_JSON_SHAPE}`,
+  examples: [
+    {
+      command: "fruxkit eval --agent support_bot --dataset golden --candidate-revision 7 --fail-under 0.8 --max-regressions 0",
+      says: "CI gate: revision 7 must score 8/10 and regress no sample (exit 1 otherwise)"
+    },
+    {
+      command: "fruxkit eval --agent support_bot --candidate-revision 7 --wait -o ndjson",
+      says: "progress events, then {\"type\":\"done\",\"run\",\"gate\"}"
+    },
+    {
+      command: "fruxkit eval --agent support_bot --external endpoint=https://agent.example/chat --external-env api_key=AGENT_KEY --wait",
+      says: "an externally hosted candidate (a transient run: kept in memory only)"
+    }
+  ],
   run: async (context) => {
     const agent = requiredString(context.values, "agent")
     const revision = integerFlag(context.values, "candidate-revision")
@@ -44,6 +90,7 @@ export const evalCommand: CommandDefinition = {
       if (value === undefined) throw new UsageError(`--external-env ${key}=${variable}: ${variable} is not set`)
       external[key] = value
     }
+    checkExternal(external)
     const hasExternal = Object.keys(external).length > 0
     if (revision !== undefined && hasExternal) throw new UsageError("choose one candidate: --candidate-revision or --external")
     if (revision === undefined && !hasExternal) throw new UsageError("a candidate is required: --candidate-revision N or --external endpoint=…")
@@ -54,12 +101,15 @@ export const evalCommand: CommandDefinition = {
         context.stderr.write(`fruxkit: warning: --external ${key}=… is visible in your shell history; prefer --external-env ${key}=VAR\n`)
       }
     }
-    const failUnder = numberFlag(context.values, "fail-under")
+    const gate = gateOptionsFrom(context.values)
     const timeoutMs = durationFlag(context.values, "timeout")
-    const wait = context.values.wait === true || failUnder !== undefined
     const datasetName = stringFlag(context.values, "dataset")
 
     const { client, settings } = await context.open()
+    const embedded = settings.mode === "embedded"
+    // The embedded backend's transient run ends with this process: waiting is the only way to see it.
+    const wait = context.values.wait === true || asksForGate(gate) || (hasExternal && embedded)
+    if (hasExternal) context.stderr.write(`fruxkit: ${embedded ? EMBEDDED_TRANSIENT_NOTE : TRANSIENT_NOTE}\n`)
     const ref = { tenant: settings.tenant, agent }
     const [dataset] = await resolveDatasets(client, ref, datasetName ? [datasetName] : [])
     const form: EvaluateForm = {
@@ -70,12 +120,21 @@ export const evalCommand: CommandDefinition = {
     const started = await client.evaluate({ ...ref, body: evaluateRequest(form) })
     if (!wait) {
       if (context.json) printJson(context, started)
-      else print(context, `started run ${started.id} (${started.status})\nfollow it: fruxkit run --agent ${agent} --id ${started.id} --wait`)
+      else if (context.output.format === "ndjson") print(context, JSON.stringify({ type: "started", run: started }))
+      else {
+        const hint = followHint(started, agent, embedded)
+        print(context, `started run ${started.id} (${started.status})${hint ? `\n${hint.replace(/^the run goes on: /, "follow it: ")}` : ""}`)
+      }
       return ExitCode.Ok
     }
-    const run = await waitForRun(client, context, { ...ref, evaluationRun: started.id }, { initial: started, timeoutMs })
-    if (context.json) printJson(context, run)
-    else print(context, runSummaryText(run, { failUnder, datasetName: dataset?.name }))
-    return verdictOf(run, failUnder) === "pass" || verdictOf(run, failUnder) === "unjudged" ? ExitCode.Ok : ExitCode.Failed
+    const runRef = { ...ref, evaluationRun: started.id }
+    const run = await waitForRun(client, context, runRef, { initial: started, timeoutMs, embedded })
+    const { exitCode } = await finishRun(context, client, runRef, run, {
+      gate,
+      judged: true,
+      showSamples: false,
+      datasetName: dataset?.name
+    })
+    return exitCode
   }
 }

@@ -1,10 +1,23 @@
 import type { CommandDefinition } from "./command.js"
 import { addCommand } from "./add-command.js"
 import { agentsCommand } from "./agents-command.js"
+import { completionCommand } from "./completion-command.js"
+import { describeCommand } from "./describe-command.js"
 import { evalCommand } from "./eval-command.js"
 import { runCommand } from "./run-command.js"
 import { runsCommand } from "./runs-command.js"
 import { testCommand } from "./test-command.js"
 
 /** Every scriptable command, in the order `--help` lists them. */
-export const commands: ReadonlyArray<CommandDefinition> = [testCommand, addCommand, evalCommand, runsCommand, runCommand, agentsCommand]
+export const commands: ReadonlyArray<CommandDefinition> = [
+  testCommand,
+  addCommand,
+  evalCommand,
+  runsCommand,
+  runCommand,
+  agentsCommand,
+  describeCommand(() => commands),
+  completionCommand(() => commands)
+]
+
+export const findCommand = (name: string): CommandDefinition | undefined => commands.find((c) => c.name === name)

@@ -1,48 +1,67 @@
-/** `fruxkit run`: one evaluation run's summary (optionally waiting for it, and its per-sample table). */
+/** `fruxkit run RUN`: one evaluation run's summary and gate (optionally waiting for it, and its per-sample table). */
 import { isTerminalRunStatus } from "@fruxkit/core"
-import { print, printJson, type CommandDefinition } from "./command.js"
-import { durationFlag, numberFlag, requiredString, stringFlag } from "./command-line.js"
-import { ExitCode, UsageError } from "./exit-codes.js"
-import { runSummaryText, samplesTableText, verdictOf } from "./run-summary.js"
+import { resolveDatasets, type CommandDefinition } from "./command.js"
+import { durationFlag, requiredString, stringFlag } from "./command-line.js"
+import { UsageError } from "./exit-codes.js"
+import { GATE_JSON_SHAPE, asksForGate, gateFlags, gateOptionsFrom } from "./gate.js"
+import { resolveRunId } from "./run-id.js"
+import { finishRun } from "./run-outcome.js"
 import { waitForRun } from "./wait-for-run.js"
 
 export const runCommand: CommandDefinition = {
   name: "run",
-  summary: "Show one evaluation run: summary, and with --samples the per-sample table",
-  usage: "fruxkit run --agent ID --id RUN [--samples] [--wait] [--fail-under 0.8]",
+  summary: "Show one evaluation run: summary, gate, and with --samples the per-sample table",
+  usage: "fruxkit run --agent ID RUN [--samples] [--wait] [--fail-under 0.8] [--max-regressions N] [--require-deploy]",
+  args: [{ name: "RUN", required: false, description: "The evaluation run: its id or a unique prefix (or --id)" }],
   flags: {
     agent: { type: "string", value: "ID", description: "The agent" },
     id: { type: "string", value: "RUN", description: "The evaluation run (or give it as the argument)" },
-    samples: { type: "boolean", description: "Also list the per-sample results (lowest score first)" },
+    samples: { type: "boolean", description: "Also list the per-sample results (lowest score first; JSON: \"samples\")" },
     wait: { type: "boolean", description: "Wait for the run to end first" },
-    "fail-under": { type: "string", value: "SCORE", description: "Exit 1 when the score is below SCORE: 0–1 is a fraction of the judge's 0–10 scale, above 1 a score (implies --wait)" },
-    timeout: { type: "string", value: "DURATION", description: "With --wait: give up after this long (default 30m)" }
+    ...gateFlags,
+    timeout: { type: "string", value: "DURATION", check: { kind: "duration" }, default: "30m", description: "With --wait: give up after this long" }
   },
+  jsonShape: `${GATE_JSON_SHAPE}, plus "samples": EvaluationRunSampleResult[] with --samples (else null)`,
+  examples: [
+    { command: "fruxkit run --agent support_bot 3f2a9c1e --samples", says: "a run by its short id, with the per-sample table" },
+    { command: "fruxkit run --agent support_bot 3f2a9c1e --max-regressions 0 -o json | jq .gate", says: "gate an existing run" },
+    { command: "fruxkit run --agent support_bot 3f2a9c1e -o csv > samples.csv", says: "the per-sample table as CSV" }
+  ],
   run: async (context) => {
     const agent = requiredString(context.values, "agent")
-    const id = stringFlag(context.values, "id") ?? context.positionals[0]
-    if (!id) throw new UsageError("--id is required (the evaluation run)")
-    const failUnder = numberFlag(context.values, "fail-under")
-    const wait = context.values.wait === true || failUnder !== undefined
+    const typed = stringFlag(context.values, "id") ?? context.positionals[0]
+    if (!typed) throw new UsageError("the run is required: fruxkit run --agent ID RUN")
+    if (stringFlag(context.values, "id") && context.positionals[0]) throw new UsageError("give the run once: as the argument or as --id")
+    const gate = gateOptionsFrom(context.values)
+    const wait = context.values.wait === true || asksForGate(gate)
     const timeoutMs = durationFlag(context.values, "timeout")
     const { client, settings } = await context.open()
+    const id = await resolveRunId(client, { tenant: settings.tenant, agent }, typed)
     const ref = { tenant: settings.tenant, agent, evaluationRun: id }
     let run = await client.getEvaluationRun(ref)
-    if (wait && !isTerminalRunStatus(run.status)) run = await waitForRun(client, context, ref, { initial: run, timeoutMs })
-    const samples = context.values.samples === true && isTerminalRunStatus(run.status) ? await collect(client.listEvaluationRunSamples(ref)) : undefined
-    if (context.json) printJson(context, samples ? { run, samples } : run)
-    else {
-      print(context, runSummaryText(run, { failUnder }))
-      if (samples) print(context, `\n${samplesTableText(samples)}`)
+    if (wait && !isTerminalRunStatus(run.status)) {
+      run = await waitForRun(client, context, ref, { initial: run, timeoutMs, embedded: settings.mode === "embedded" })
     }
-    if (!wait) return ExitCode.Ok
-    const verdict = verdictOf(run, failUnder)
-    return verdict === "pass" || verdict === "unjudged" ? ExitCode.Ok : ExitCode.Failed
+    const datasetName = run.datasetId ? await datasetNameOf(client, { tenant: settings.tenant, agent }, run.datasetId) : undefined
+    const { exitCode } = await finishRun(context, client, ref, run, {
+      gate,
+      judged: wait,
+      showSamples: context.values.samples === true,
+      datasetName
+    })
+    return exitCode
   }
 }
 
-const collect = async <T>(items: AsyncIterable<T>): Promise<Array<T>> => {
-  const out: Array<T> = []
-  for await (const item of items) out.push(item)
-  return out
+/** The dataset's name for the summary; a server without fruxkit's dataset listing leaves the id. */
+const datasetNameOf = async (
+  client: Parameters<typeof resolveDatasets>[0],
+  ref: { readonly tenant: string; readonly agent: string },
+  datasetId: string
+): Promise<string | undefined> => {
+  try {
+    return (await client.listDatasets(ref)).find((d) => d.id === datasetId)?.name
+  } catch {
+    return undefined
+  }
 }

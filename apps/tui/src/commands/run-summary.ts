@@ -5,24 +5,7 @@ import { progressLine, runProgress } from "../run-progress.js"
 import { regressionText, sortSamples } from "../sample-ranking.js"
 import { facts, table } from "./tables.js"
 import { sampleCountsLine } from "../sample-counts.js"
-
-export type Verdict = "pass" | "below" | "failed" | "unjudged"
-
-/**
- * The judge scores 0–10 (the embedded backend's judge; the contract does not
- * state a scale, so this is our reading, kept here only). `--fail-under 0.8`
- * is a fraction of that scale (8.0); a threshold above 1 is a score as is.
- */
-export const JUDGE_SCORE_SCALE = 10
-
-export const thresholdScore = (failUnder: number): number => (failUnder <= 1 ? failUnder * JUDGE_SCORE_SCALE : failUnder)
-
-/** What `--fail-under` decides: a run that did not complete never passes. */
-export const verdictOf = (run: EvaluationRun, failUnder: number | undefined): Verdict => {
-  if (run.status !== "COMPLETED") return "failed"
-  if (failUnder === undefined) return "unjudged"
-  return (run.score ?? Number.NEGATIVE_INFINITY) >= thresholdScore(failUnder) ? "pass" : "below"
-}
+import { JUDGE_SCORE_SCALE, gateLine, type Gate } from "./gate.js"
 
 const distribution = (title: string, counts: Readonly<Record<string, number>>): Array<string> => {
   const entries = Object.entries(counts)
@@ -32,13 +15,9 @@ const distribution = (title: string, counts: Readonly<Record<string, number>>): 
   return [title, ...entries.map(([label, n]) => `  ${label.padEnd(width)}  ${bar(n, max, 20)} ${n}`)]
 }
 
-export const runSummaryText = (run: EvaluationRun, options: { failUnder?: number | undefined; datasetName?: string | undefined } = {}): string => {
+export const runSummaryText = (run: EvaluationRun, options: { gate?: Gate | undefined; datasetName?: string | undefined } = {}): string => {
   const summary = run.summary
-  const verdict = verdictOf(run, options.failUnder)
-  const score =
-    options.failUnder === undefined
-      ? formatScore(run.score)
-      : `${formatScore(run.score)} of ${JUDGE_SCORE_SCALE} (threshold ${formatScore(thresholdScore(options.failUnder))} → ${verdict === "pass" ? "PASS" : verdict === "below" ? "BELOW" : "FAILED"})`
+  const score = run.score === null ? "—" : `${formatScore(run.score)} of ${JUDGE_SCORE_SCALE}`
   const lines: Array<string> = [
     facts([
       ["run", run.id],
@@ -53,7 +32,8 @@ export const runSummaryText = (run: EvaluationRun, options: { failUnder?: number
       ...(run.errorMessage ? ([["error", run.errorMessage]] as const) : []),
       ...(summary
         ? ([["samples", sampleCountsLine(summary)]] as const)
-        : [])
+        : []),
+      ...(options.gate ? ([["gate", gateLine(options.gate)]] as const) : [])
     ])
   ]
   if (summary) {
@@ -75,18 +55,24 @@ export const runSummaryText = (run: EvaluationRun, options: { failUnder?: number
   return lines.join("\n")
 }
 
-export const samplesTableText = (samples: ReadonlyArray<EvaluationRunSampleResult>): string =>
-  table(
-    ["#", "score", "assessment", "regression", "base", "candidate", "summary"],
-    sortSamples(samples, "score").map((s) => {
-      return [
-        String(s.sampleIndex),
-        formatScore(s.llmEvaluation?.score),
-        s.llmEvaluation?.overallAssessment || "—",
-        regressionText(s, { duration: formatDuration, cost: formatCost, failed: "cand. failed" }),
-        s.baseRevisionResult?.status ?? "—",
-        s.candidateRevisionResult?.status ?? "—",
-        truncate(oneLine(s.llmEvaluation?.summary ?? ""), 50)
-      ]
-    })
-  )
+/**
+ * The per-sample table; the judge's summary gets whatever width is left of
+ * `width` (the terminal's, or COLUMNS), never less than 10 characters.
+ */
+export const samplesTableText = (samples: ReadonlyArray<EvaluationRunSampleResult>, width = 100): string => {
+  const rows = sortSamples(samples, "score").map((s) => {
+    return [
+      String(s.sampleIndex),
+      formatScore(s.llmEvaluation?.score),
+      s.llmEvaluation?.overallAssessment || "—",
+      regressionText(s, { duration: formatDuration, cost: formatCost, failed: "cand. failed" }),
+      s.baseRevisionResult?.status ?? "—",
+      s.candidateRevisionResult?.status ?? "—",
+      oneLine(s.llmEvaluation?.summary ?? "")
+    ]
+  })
+  const header = ["#", "score", "assessment", "regression", "base", "candidate", "summary"]
+  const fixed = header.slice(0, -1).reduce((sum, h, i) => sum + Math.max(h.length, ...rows.map((r) => r[i]!.length)) + 2, 0)
+  const room = Math.max(10, width - fixed)
+  return table(header, rows.map((r) => [...r.slice(0, -1), truncate(r[r.length - 1]!, room)]))
+}

@@ -4,7 +4,7 @@ import { print, printJson, type CommandDefinition } from "./command.js"
 import { integerFlag, listFlag, requiredString } from "./command-line.js"
 import { ExitCode, UsageError } from "./exit-codes.js"
 import { table } from "./tables.js"
-import { formatScore, formatTime } from "../format-units.js"
+import { formatScore, formatTime, shortId } from "../format-units.js"
 
 export const runsCommand: CommandDefinition = {
   name: "runs",
@@ -13,9 +13,14 @@ export const runsCommand: CommandDefinition = {
   flags: {
     agent: { type: "string", value: "ID", description: "The agent" },
     status: { type: "string", multiple: true, value: "STATUS", description: "Only runs with this status (repeatable)" },
-    "candidate-revision": { type: "string", value: "N", description: "Only runs of this candidate revision" },
-    limit: { type: "string", value: "N", description: "At most N runs (default 20)" }
+    "candidate-revision": { type: "string", value: "N", check: { kind: "count", min: 1 }, description: "Only runs of this candidate revision" },
+    limit: { type: "string", value: "N", check: { kind: "count", min: 1 }, default: "20", description: "At most N runs" }
   },
+  examples: [
+    { command: "fruxkit runs --agent support_bot --status COMPLETED --limit 5", says: "the last five completed runs" },
+    { command: "fruxkit runs --agent support_bot -o json | jq -r '.[0].id'", says: "the newest run's id" }
+  ],
+  jsonShape: "EvaluationRun[] (newest first)",
   run: async (context) => {
     const agent = requiredString(context.values, "agent")
     const statuses = listFlag(context.values, "status").map((s) => s.toUpperCase())
@@ -39,12 +44,13 @@ export const runsCommand: CommandDefinition = {
     }
     if (context.json) printJson(context, runs)
     else if (runs.length === 0) print(context, "no evaluation runs")
+    else if (context.output.format === "ndjson") for (const r of runs) print(context, JSON.stringify(r))
     else
       print(
         context,
         table(
           ["id", "status", "candidate", "score", "recommendation", "created"],
-          runs.map((r) => [r.id, r.status, r.candidateRevision !== null ? `rev ${r.candidateRevision}` : "external", formatScore(r.score), r.deploymentRecommendation ?? "—", formatTime(r.createdAt)])
+          runs.map((r) => [shortId(r.id), r.status, r.candidateRevision !== null ? `rev ${r.candidateRevision}` : "external", formatScore(r.score), r.deploymentRecommendation ?? "—", formatTime(r.createdAt)])
         )
       )
     return ExitCode.Ok

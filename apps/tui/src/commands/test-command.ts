@@ -33,16 +33,21 @@ export const parametersFrom = (json: string | undefined, params: ReadonlyArray<s
 export const testCommand: CommandDefinition = {
   name: "test",
   summary: "Run a draft (the studio's Test) and print its response, status, cost and trace",
-  usage: "fruxkit test --agent ID --revision N [--param key=value …] [--mode sandbox] [--env SLUG] [--session ID]",
+  usage: "fruxkit test --agent ID [--revision N] [--param key=value …] [--mode sandbox] [--env SLUG] [--session ID]",
+  examples: [
+    { command: 'fruxkit test --agent support_bot --param question="Where is my order?"', says: "test the newest revision's draft" },
+    { command: "fruxkit test --agent support_bot --revision 2 --params '{\"question\":\"hi\"}' -o json", says: "the whole DraftTestResponse as JSON" }
+  ],
+  jsonShape: "the API's DraftTestResponse (status, response, executionRecordId, sessionId, trace)",
   flags: {
     agent: { type: "string", value: "ID", description: "The agent" },
-    revision: { type: "string", value: "N", description: "The base revision the draft forks from (default: the newest)" },
-    param: { type: "string", multiple: true, value: "KEY=VALUE", description: "A parameter; the value is JSON when it parses, else text" },
+    revision: { type: "string", value: "N", check: { kind: "count", min: 1 }, description: "The base revision the draft forks from (default: the newest)" },
+    param: { type: "string", multiple: true, value: "KEY=VALUE", check: { kind: "pair" }, description: "A parameter; the value is JSON when it parses, else text" },
     params: { type: "string", value: "JSON", description: "All parameters as one JSON object (--param wins per key)" },
-    mode: { type: "string", value: "MODE", description: "production (default) or sandbox" },
+    mode: { type: "string", value: "MODE", check: { kind: "choice", choices: ["production", "sandbox"] }, default: "production", description: "production or sandbox" },
     env: { type: "string", value: "SLUG", description: "Environment slug (created on first use)" },
     session: { type: "string", value: "ID", description: "Continue this session (conversation continuity)" },
-    "if-match": { type: "string", value: "VERSION", description: "The draft version you expect (default: the current head's)" }
+    "if-match": { type: "string", value: "VERSION", check: { kind: "count", min: 0 }, description: "The draft version you expect (default: the current head's)" }
   },
   run: async (context) => {
     const agent = requiredString(context.values, "agent")
@@ -97,6 +102,6 @@ export const testCommand: CommandDefinition = {
       const steps = traceLines(result.trace?.traces ?? [])
       if (steps.length > 0) print(context, `trace\n${steps.join("\n")}`)
     }
-    return ["FAILED", "REJECTED", "CANCELLED"].includes(result.status) ? ExitCode.Failed : ExitCode.Ok
+    return ["FAILED", "REJECTED", "CANCELLED"].includes(result.status) ? ExitCode.GateFailed : ExitCode.Ok
   }
 }

@@ -1,0 +1,69 @@
+/**
+ * How `eval --wait` and `run` end: read the samples when something needs them
+ * (a regression gate, --samples, csv), judge the gates, print one shape —
+ * `{"run", "gate", "samples"}` as JSON, a `done` event as NDJSON, the summary
+ * as a table, the per-sample rows as CSV — and answer the exit code.
+ */
+import { isTerminalRunStatus, type EvaluationRun, type EvaluationRunSampleResult, type PromiseClient } from "@fruxkit/core"
+import { print, printJson, type CommandContext } from "./command.js"
+import { ExitCode } from "./exit-codes.js"
+import { asksForGate, evaluateGate, needsSamples, type Gate, type GateOptions } from "./gate.js"
+import { runSummaryText, samplesTableText } from "./run-summary.js"
+import { samplesCsv } from "./samples-csv.js"
+
+export interface RunOutcome {
+  readonly run: EvaluationRun
+  readonly gate: Gate
+  readonly samples: ReadonlyArray<EvaluationRunSampleResult> | null
+}
+
+const collect = async <T>(items: AsyncIterable<T>): Promise<Array<T>> => {
+  const out: Array<T> = []
+  for await (const item of items) out.push(item)
+  return out
+}
+
+/** The terminal's width for tables: the stream's columns, else COLUMNS, else 100. */
+export const outputWidth = (context: CommandContext): number => {
+  const columns = (context.stdout as { columns?: number }).columns
+  const fromEnv = Number(context.env.COLUMNS)
+  return columns && columns > 0 ? columns : Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 100
+}
+
+export const finishRun = async (
+  context: CommandContext,
+  client: PromiseClient,
+  ref: { readonly tenant: string; readonly agent: string; readonly evaluationRun: string },
+  run: EvaluationRun,
+  options: {
+    readonly gate: GateOptions
+    /** Waited for the run, or gates asked: the outcome decides the exit code. */
+    readonly judged: boolean
+    readonly showSamples: boolean
+    readonly datasetName?: string | undefined
+    readonly extraSamplesNeeded?: boolean
+  }
+): Promise<{ outcome: RunOutcome; exitCode: ExitCode }> => {
+  const format = context.output.format
+  const wantSamples = needsSamples(options.gate) || options.showSamples || format === "csv" || options.extraSamplesNeeded === true
+  const samples = wantSamples && isTerminalRunStatus(run.status) ? await collect(client.listEvaluationRunSamples(ref)) : null
+  const gate = evaluateGate(run, options.gate, samples ?? undefined)
+  const outcome: RunOutcome = { run, gate, samples: options.showSamples ? samples : null }
+  switch (format) {
+    case "json":
+      printJson(context, outcome)
+      break
+    case "ndjson":
+      print(context, JSON.stringify({ type: "done", ...outcome }))
+      break
+    case "csv":
+      print(context, samplesCsv(samples ?? []))
+      break
+    case "table":
+      print(context, runSummaryText(run, { gate: options.judged || asksForGate(options.gate) ? gate : undefined, datasetName: options.datasetName }))
+      if (options.showSamples && samples) print(context, `\n${samplesTableText(samples, outputWidth(context))}`)
+      break
+  }
+  const judged = options.judged || asksForGate(options.gate)
+  return { outcome, exitCode: judged && !gate.passed ? ExitCode.GateFailed : ExitCode.Ok }
+}
