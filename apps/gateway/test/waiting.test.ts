@@ -27,8 +27,10 @@ const runPolls = (id: string) => fake.count("GET", new RegExp(`/evaluationRuns/$
 describe(":evaluate?wait", () => {
   it("returns the finished run when it finishes within the wait", async () => {
     const post = fetch(`${gw.url}${T}:evaluate?wait=5s`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })
-    // The fake creates the run on POST; finish it shortly after.
-    await new Promise((r) => setTimeout(r, 150))
+    // The fake creates the run on POST; finish it once it exists (polled, not a fixed sleep:
+    // on a loaded machine the POST can take longer than any fixed pause to arrive).
+    const before = fake.runs.size
+    for (let i = 0; i < 200 && fake.runs.size === before; i++) await new Promise((r) => setTimeout(r, 25))
     const run = [...fake.runs.values()].at(-1)!
     fake.advance(run.id, { status: "IN_PROGRESS", completed: 2 })
     later(150, () => fake.advance(run.id, { status: "COMPLETED", completed: 4 }))
