@@ -69,7 +69,7 @@ describe("fruxkit in tmux against the embedded backend", () => {
     await press("C-u")
     tmux("send-keys", "-t", session, "-l", "Where can I find my invoice?")
     await press("Enter")
-    await waitFor(/question +Where can I find my invoice\?/)
+    await waitFor(/Question \* +Where can I find my invoice\?/)
     await press("r")
     const tested = await waitFor(/COMPLETED +cost \$[\d.]+ +duration/)
     expect(tested).toMatch(/Invoices are available/)

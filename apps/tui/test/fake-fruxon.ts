@@ -191,8 +191,10 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
     if (route === "GET /evaluationRuns") {
       const size = Number(url.searchParams.get("PageSize") ?? 50)
       const skip = Number(url.searchParams.get("PageToken.Cursor") ?? 0)
-      const items = state.runs.slice(skip, skip + size)
-      return json({ items, nextPageToken: skip + size < state.runs.length ? String(skip + size) : "", totalCount: state.runs.length })
+      // Runs without a candidate revision are transient: readable by id, never listed (the contract's persistence gate).
+      const kept = state.runs.filter((run) => run.candidateRevision !== null)
+      const items = kept.slice(skip, skip + size)
+      return json({ items, nextPageToken: skip + size < kept.length ? String(skip + size) : "", totalCount: kept.length })
     }
     r = /^GET \/evaluationRuns\/([^/:]+)$/.exec(route)
     if (r) {
@@ -253,7 +255,7 @@ const revision = (n: number) => ({
   comment: n === 1 ? "first release" : "shorter answers",
   deployed: n === 1,
   parametersMetadata: [
-    { name: "question", type: "string", required: true, defaultValue: "Where is my order?" },
+    { name: "question", type: "string", displayName: "Question", description: "The customer's question", required: true, defaultValue: "Where is my order?" },
     { name: "api_token", type: "string", secret: true, defaultValue: "" }
   ]
 })

@@ -3,6 +3,7 @@ import { KeyboardProvider } from "./keys/KeyboardProvider.js"
 import { FixedSizeContext, type TerminalSize } from "./hooks/useTerminalSize.js"
 import { ApiProvider, type Api } from "./state/ApiContext.js"
 import { NavigationProvider } from "./state/NavigationContext.js"
+import { SessionMemoryProvider } from "./state/SessionMemory.js"
 import type { Route } from "./state/navigation.js"
 import { ScreenStack } from "./components/ScreenStack.js"
 import { AgentsScreen } from "./screens/AgentsScreen.js"
@@ -25,11 +26,13 @@ export interface AppProps {
 export const App = ({ api, initialRoute, size }: AppProps) => (
   <FixedSizeContext.Provider value={size}>
     <ApiProvider api={api}>
-      <NavigationProvider initial={initialRoute}>
-        <KeyboardProvider>
-          <ScreenStack screenFor={ScreenFor} />
-        </KeyboardProvider>
-      </NavigationProvider>
+      <SessionMemoryProvider>
+        <NavigationProvider initial={initialRoute}>
+          <KeyboardProvider>
+            <ScreenStack screenFor={ScreenFor} />
+          </KeyboardProvider>
+        </NavigationProvider>
+      </SessionMemoryProvider>
     </ApiProvider>
   </FixedSizeContext.Provider>
 )

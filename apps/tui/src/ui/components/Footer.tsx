@@ -11,7 +11,7 @@ export const footerText = (commands: ReadonlyArray<Command>): string =>
 export const Footer = ({ width }: { readonly width: number }) => {
   const active = useActiveKeys()
   const line = active.editingText
-    ? "typing · Enter done · Esc cancel · Backspace delete · Ctrl-U clear"
+    ? (active.textHint ?? "typing · Enter done · Esc cancel")
     : active.overlay
       ? "? or Esc close help"
       : footerText(active.commands)

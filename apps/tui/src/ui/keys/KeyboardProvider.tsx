@@ -20,6 +20,8 @@ export interface Layer {
   readonly handle: (input: string, key: Key) => boolean
   /** What the footer lists for this layer. */
   readonly commands: ReadonlyArray<Command>
+  /** A text layer's own footer line (its keys are not commands). */
+  readonly hint?: string
 }
 
 /** The Key Ink would report for one plain character. */
@@ -40,6 +42,8 @@ interface KeyboardRegistry {
 /** What the footer shows: the commands of the top screen layer, or the text-editing hint. */
 export interface ActiveKeys {
   readonly editingText: boolean
+  /** The footer line of the text being edited. */
+  readonly textHint?: string | undefined
   readonly overlay: boolean
   readonly commands: ReadonlyArray<Command>
 }
@@ -48,7 +52,7 @@ const RegistryContext = createContext<KeyboardRegistry | undefined>(undefined)
 const ActiveKeysContext = createContext<ActiveKeys>({ editingText: false, overlay: false, commands: [] })
 
 const sameKeys = (a: ActiveKeys, b: ActiveKeys) =>
-  a.editingText === b.editingText && a.overlay === b.overlay && a.commands.join() === b.commands.join()
+  a.editingText === b.editingText && a.textHint === b.textHint && a.overlay === b.overlay && a.commands.join() === b.commands.join()
 
 export const KeyboardProvider = ({ children }: { readonly children: ReactNode }) => {
   const layers = useRef(new Map<number, Registered>())
@@ -61,8 +65,10 @@ export const KeyboardProvider = ({ children }: { readonly children: ReactNode })
   const publish = useCallback(() => {
     const all = ordered()
     const screen = all.find((layer) => layer.priority === Priority.Screen)
+    const text = all.find((layer) => layer.priority === Priority.Text)
     const next: ActiveKeys = {
-      editingText: all.some((layer) => layer.priority === Priority.Text),
+      editingText: text !== undefined,
+      textHint: text?.hint,
       overlay: all.some((layer) => layer.priority === Priority.Overlay),
       commands: screen?.commands ?? []
     }

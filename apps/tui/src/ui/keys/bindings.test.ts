@@ -3,7 +3,7 @@ import type { Key } from "ink"
 import { Command, commandTable, matches } from "./bindings.js"
 import { footerText } from "../components/Footer.js"
 import { helpRows } from "../components/HelpOverlay.js"
-import { editLine } from "./useTextInput.js"
+import { editText } from "./text-editing.js"
 
 const none: Key = {
   upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
@@ -34,7 +34,7 @@ describe("the command table", () => {
     // The screens' command sets, as they register them; a clash would make one of the two unreachable.
     const screens: Array<Array<Command>> = [
       [Command.Up, Command.Down, Command.NextSection, Command.Open, Command.DraftTest, Command.Evaluate, Command.History, Command.Reload],
-      [Command.Up, Command.Down, Command.Open, Command.Left, Command.Right, Command.Toggle, Command.AddParameter, Command.RemoveParameter, Command.Run, Command.NextSection],
+      [Command.Up, Command.Down, Command.Open, Command.Left, Command.Right, Command.Toggle, Command.AddParameter, Command.RemoveParameter, Command.RenameParameter, Command.EditMultiline, Command.Run, Command.NextSection],
       [Command.Up, Command.Down, Command.Expand, Command.Collapse, Command.Open, Command.Run, Command.EditForm, Command.NextSection, Command.Curate, Command.Reload, Command.ViewResponse, Command.PageUp, Command.PageDown],
       [Command.NextSection, Command.CancelRun, Command.Reload, Command.Up, Command.Down, Command.Sort, Command.Open],
       [Command.Up, Command.Down, Command.Open, Command.NextPage, Command.PreviousPage, Command.Reload]
@@ -46,13 +46,43 @@ describe("the command table", () => {
   })
 })
 
-describe("editing a line", () => {
-  it("types, deletes, clears and ignores navigation keys", () => {
-    expect(editLine("ab", "c", none)).toBe("abc")
-    expect(editLine("abc", "", { ...none, backspace: true })).toBe("ab")
-    expect(editLine("abcd", "\x7f\x7f", none)).toBe("ab")
-    expect(editLine("abc", "u", { ...none, ctrl: true })).toBe("")
-    expect(editLine("abc", "", { ...none, upArrow: true })).toBeUndefined()
-    expect(editLine("a", "b\nc", none)).toBe("ab c")
+describe("editing text with a cursor", () => {
+  const edit = (value: string, cursor: number, input: string, key: Partial<Key> = {}, multiline = false) =>
+    editText({ value, cursor }, input, { ...none, ...key }, { multiline })
+
+  it("moves by character, to the ends and by line; types and deletes at the cursor", () => {
+    expect(edit("abc", 3, "", { leftArrow: true })?.state.cursor).toBe(2)
+    expect(edit("abc", 3, "", { rightArrow: true })?.state.cursor).toBe(3)
+    expect(edit("abc", 2, "a", { ctrl: true })?.state.cursor).toBe(0)
+    expect(edit("abc", 0, "e", { ctrl: true })?.state.cursor).toBe(3)
+    expect(edit("abc", 2, "", { home: true })?.state.cursor).toBe(0)
+    expect(edit("abc", 0, "", { end: true })?.state.cursor).toBe(3)
+    expect(edit("abc", 1, "X")?.state).toEqual({ value: "aXbc", cursor: 2 })
+    expect(edit("abc", 1, "", { backspace: true })?.state).toEqual({ value: "bc", cursor: 0 })
+    expect(edit("abcd", 4, "\x7f\x7f")?.state).toEqual({ value: "ab", cursor: 2 })
+    expect(edit("abc", 3, "", { upArrow: true })).toBeUndefined()
+  })
+
+  it("deletes a word, to the start and to the end of the line", () => {
+    expect(edit("say hello world", 15, "w", { ctrl: true })?.state).toEqual({ value: "say hello ", cursor: 10 })
+    expect(edit("say hello  ", 11, "w", { ctrl: true })?.state).toEqual({ value: "say ", cursor: 4 })
+    expect(edit("say hello", 4, "u", { ctrl: true })?.state).toEqual({ value: "hello", cursor: 0 })
+    expect(edit("say hello", 3, "k", { ctrl: true })?.state).toEqual({ value: "say", cursor: 3 })
+  })
+
+  it("keeps a multi-line paste whole, and takes text then one Enter as typing then Enter", () => {
+    const pasted = edit("", 0, '{\n  "a": 1\n}')
+    expect(pasted).toEqual({ state: { value: '{\n  "a": 1\n}', cursor: 12 } })
+    expect(edit("", 0, "invoice?\r")).toEqual({ state: { value: "invoice?", cursor: 8 }, then: "submit" })
+    expect(edit("x", 1, "", { return: true })?.then).toBe("submit")
+    expect(edit("x", 1, "", { escape: true })?.then).toBe("cancel")
+  })
+
+  it("edits several lines: Enter is a new line, ↑/↓ keep the column, Ctrl-D is done", () => {
+    expect(edit("ab", 1, "", { return: true }, true)).toEqual({ state: { value: "a\nb", cursor: 2 } })
+    expect(edit("abc\nde", 6, "", { upArrow: true }, true)?.state.cursor).toBe(2)
+    expect(edit("abc\nde", 3, "", { downArrow: true }, true)?.state.cursor).toBe(6)
+    expect(edit("abc\nde", 5, "", { home: true }, true)?.state.cursor).toBe(4)
+    expect(edit("a", 1, "d", { ctrl: true }, true)?.then).toBe("submit")
   })
 })

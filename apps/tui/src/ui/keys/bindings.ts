@@ -33,7 +33,13 @@ export const Command = {
   PreviousPage: "previousPage",
   ViewResponse: "viewResponse",
   Expand: "expand",
-  Collapse: "collapse"
+  Collapse: "collapse",
+  RenameParameter: "renameParameter",
+  EditMultiline: "editMultiline",
+  Confirm: "confirm",
+  StepDetail: "stepDetail",
+  StartDraft: "startDraft",
+  NewDataset: "newDataset"
 } as const
 export type Command = (typeof Command)[keyof typeof Command]
 
@@ -95,7 +101,25 @@ export const commandTable: Readonly<Record<Command, CommandSpec>> = {
     description: "Read the whole response (v again: back to the trace)"
   },
   [Command.Expand]: { bindings: [{ key: "rightArrow", label: "→" }], hint: "expand", description: "Expand the selected step" },
-  [Command.Collapse]: { bindings: [{ key: "leftArrow", label: "←" }], hint: "collapse", description: "Collapse the selected step" }
+  [Command.Collapse]: { bindings: [{ key: "leftArrow", label: "←" }], hint: "collapse", description: "Collapse the selected step" },
+  [Command.RenameParameter]: { bindings: [{ input: "n", label: "n" }], hint: "rename", description: "Rename the selected parameter" },
+  [Command.EditMultiline]: {
+    bindings: [{ input: "m", label: "m" }],
+    hint: "multi-line",
+    description: "Edit the selected value in a multi-line editor (JSON; Ctrl-D done)"
+  },
+  [Command.Confirm]: { bindings: [{ input: "y", label: "y" }], hint: "yes", description: "Yes: do it (discard the changes)" },
+  [Command.StepDetail]: {
+    bindings: [{ key: "return", label: "Enter" }],
+    hint: "details",
+    description: "Open the selected step: prompts, messages, tokens, result"
+  },
+  [Command.StartDraft]: {
+    bindings: [{ input: "D", label: "D" }],
+    hint: "new draft",
+    description: "Start a draft from the selected revision (when it has none)"
+  },
+  [Command.NewDataset]: { bindings: [{ input: "N", label: "N" }], hint: "new dataset", description: "Create a dataset for the agent" }
 }
 
 /** Commands every screen has; the footer lists them last. */

@@ -16,6 +16,7 @@ import { part, useLoad } from "../hooks/useLoad.js"
 import { useOnReturn } from "../hooks/useOnReturn.js"
 import { useApi } from "../state/ApiContext.js"
 import { useNavigation } from "../state/NavigationContext.js"
+import { useSessionMemory } from "../state/SessionMemory.js"
 import { formatCost, formatScore, formatTime, shortId } from "../../format-units.js"
 import { failureLine, type Failure } from "../../describe-error.js"
 
@@ -25,9 +26,10 @@ type Section = (typeof SECTIONS)[number]
 export const RECENT = 5
 
 /** A run in a list: its dataset by name when the names are known (a run's own field is only the id). */
-export const runLine = (run: EvaluationRun, datasetNames: ReadonlyMap<string, string> = new Map()): string => {
+export const runLine = (run: EvaluationRun, datasetNames: ReadonlyMap<string, string> = new Map(), options: { readonly transient?: boolean } = {}): string => {
   const dataset = run.datasetId ? (datasetNames.get(run.datasetId) ?? shortId(run.datasetId)) : "all"
-  return `${shortId(run.id)}  ${run.status.padEnd(11)} cand ${String(run.candidateRevision ?? "ext").padEnd(4)} score ${formatScore(run.score).padEnd(5)} ${formatTime(run.createdAt)}  ${dataset}`
+  const candidate = options.transient ? "transient" : `cand ${String(run.candidateRevision ?? "ext").padEnd(4)}`
+  return `${shortId(run.id)}  ${run.status.padEnd(11)} ${candidate} score ${formatScore(run.score).padEnd(5)} ${formatTime(run.createdAt)}  ${dataset}`
 }
 
 const revisionLine = (revision: AgentRevision, current: number): string =>
@@ -38,8 +40,16 @@ const datasetLine = (dataset: Dataset): string => `${dataset.name.padEnd(20)} ${
 const executionLine = (record: ExecutionRecord): string =>
   `${shortId(record.id)}  rev ${String(record.agentRevision).padEnd(3)} ${record.status.padEnd(10)} ${formatCost(record.totalCost).padEnd(9)} ${formatTime(record.createdAt)}${record.isSample ? "  in dataset" : ""}`
 
+/** A row of Recent runs: a listed run, or a transient one started this session (`run` undefined once gone). */
+interface RecentRun {
+  readonly id: string
+  readonly run: EvaluationRun | undefined
+  readonly transient: boolean
+}
+
 export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
   const { client, tenant, label } = useApi()
+  const memory = useSessionMemory()
   const navigation = useNavigation()
   const overview = useLoad(
     async (signal) => {
@@ -63,7 +73,18 @@ export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
         runs: runs.missing,
         executions: executions.missing
       }
-      return { agent, revisions: revisions.value, datasets: datasets.value, runs: runs.value, executions: executions.value, missing }
+      // Transient runs started this session: the API does not list them, so they are read one by one (a backend
+      // that restarted, or dropped old ones, answers 404: the row says the run is gone rather than vanishing).
+      const transient = await Promise.all(
+        memory.transientRuns(agentId).map((id) =>
+          client.getEvaluationRun({ ...ref, evaluationRun: id }, { signal }).then(
+            (run): RecentRun => ({ id, run, transient: true }),
+            (): RecentRun => ({ id, run: undefined, transient: true })
+          )
+        )
+      )
+      const recent: Array<RecentRun> = [...transient, ...runs.value.filter((run) => !transient.some((t) => t.id === run.id)).map((run): RecentRun => ({ id: run.id, run, transient: false }))]
+      return { agent, revisions: revisions.value, datasets: datasets.value, runs: recent, executions: executions.value, missing }
     },
     [client, tenant, agentId]
   )
@@ -96,7 +117,7 @@ export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
         navigation.push({ screen: "draftTest", agentId, revision: selectedRevision.agentRevision })
       } else if (section === "runs") {
         const run = data.runs[selection.runs]
-        if (run) navigation.push({ screen: "run", agentId, runId: run.id })
+        if (run?.run) navigation.push({ screen: "run", agentId, runId: run.id })
       } else if (section === "executions") {
         const record = data.executions[selection.executions]
         if (record) navigation.push({ screen: "curate", agentId, executionRecordId: record.id })
@@ -126,7 +147,11 @@ export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
           lines={{
             revisions: data.revisions.map((r) => revisionLine(r, data.agent.currentRevision)),
             datasets: data.datasets.map(datasetLine),
-            runs: data.runs.map((run) => runLine(run, new Map(data.datasets.map((d) => [d.id, d.name])))),
+            runs: data.runs.map((recent) =>
+              recent.run
+                ? runLine(recent.run, new Map(data.datasets.map((d) => [d.id, d.name])), { transient: recent.transient })
+                : `${shortId(recent.id)}  gone: a transient run the backend no longer holds`
+            ),
             executions: data.executions.map(executionLine)
           }}
         />

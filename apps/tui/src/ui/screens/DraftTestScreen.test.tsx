@@ -110,3 +110,74 @@ describe("a long response", () => {
     await app.waitFor("Trace (")
   })
 })
+
+describe("the parameters form", () => {
+  const ctrl = (letter: string) => String.fromCharCode(letter.charCodeAt(0) - 96)
+  const home = "\x1b[H"
+  const end = "\x1b[F"
+
+  it("shows the metadata (display name, required mark, description) and refuses to run with a required parameter empty", async () => {
+    app = renderApp({ route })
+    const form = await app.waitFor("Question *")
+    expect(form).toContain("Question (question) · The customer's question · string, required")
+    await app.press(keys.enter, ctrl("u"), keys.enter, "r")
+    const refused = await app.waitFor("✗ Question is required.")
+    expect(refused).toContain("(required)")
+    expect(app.fake.state.requests.some((r) => r.endsWith("draft:test"))).toBe(false)
+  })
+
+  it("edits at a cursor: Home/End, Ctrl-A/Ctrl-E, ←, Ctrl-W; Esc puts the value back", async () => {
+    app = renderApp({ route })
+    await app.waitFor("Where is my order?")
+    await app.press(keys.enter, home, "Hi ", end, ctrl("w"), "parcel?", ctrl("a"), ctrl("e"), keys.left, "!", keys.enter)
+    await app.waitFor("Hi Where is my parcel!?")
+    await app.press(keys.enter, "zzz", keys.escape)
+    const back = await app.waitFor(/Question \* +Hi Where is my parcel!\?/)
+    expect(back).not.toContain("zzz")
+    await app.press("r")
+    await app.waitFor("COMPLETED")
+    expect(app.fake.state.lastBodies.at(-1)).toMatchObject({ parameters: { question: "Hi Where is my parcel!?" } })
+    // What ran is not "changes": Esc does not ask about it.
+    await app.press(keys.escape)
+    expect(app.frame()).not.toContain("Discard your changes")
+  })
+
+  it("keeps a multi-line paste, renames keys, refuses a nameless row and edits JSON over several lines", async () => {
+    app = renderApp({ route })
+    await app.waitFor("Where is my order?")
+    // A new row with no name is refused, and Esc drops it.
+    await app.press("a", keys.enter)
+    await app.waitFor("✗ A parameter needs a name")
+    await app.press(keys.escape)
+    await app.waitFor(/› mode/)
+    // A new row "payload" whose value is pasted pretty-printed JSON, in one write.
+    await app.press("a", "payload", keys.enter, '{\n  "id": 42,\n  "tags": ["a"]\n}', keys.enter)
+    await app.waitFor('payload           {⏎  "id": 42,⏎')
+    // Renamed: n, clear, new name.
+    await app.press("n", ctrl("u"), "order", keys.enter)
+    await app.waitFor(/› order +\{⏎/)
+    // The multi-line editor: Enter is a new line, Ctrl-D is done.
+    await app.press("m", end, keys.down, keys.down, end, keys.left, keys.left)
+    const editor = await app.waitFor("4 lines · Ctrl-D done")
+    expect(editor).toContain('│   "tags": ["a"]')
+    await app.press(", ", keys.enter, '"b": true', ctrl("d"))
+    await app.waitFor(/› order +\{⏎  "id": 42,⏎  "tags": \["a"\], ⏎"b": true⏎\}/)
+    await app.press("r")
+    await app.waitFor("COMPLETED")
+    expect(app.fake.state.lastBodies.at(-1)).toMatchObject({ parameters: { question: "Where is my order?", order: { id: 42, tags: ["a"], b: true } } })
+  })
+
+  it("asks before Esc throws changes away", async () => {
+    app = renderApp({ route: [{ screen: "agent", agentId: "support_bot" }, route] })
+    await app.waitFor("Where is my order?")
+    await app.press(keys.down, keys.down, keys.right) // mode → sandbox: a change
+    await app.waitFor("production [sandbox]")
+    await app.press(keys.escape)
+    await app.waitFor("Discard your changes to this form?")
+    await app.press(keys.escape) // keep editing
+    const kept = await app.waitFor("production [sandbox]")
+    expect(kept).not.toContain("Discard your changes")
+    await app.press(keys.escape, "y")
+    await app.waitFor("Revisions")
+  })
+})

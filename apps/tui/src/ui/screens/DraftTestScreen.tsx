@@ -17,7 +17,19 @@ import { useCommands, type Handlers } from "../keys/useCommands.js"
 import { useLoad } from "../hooks/useLoad.js"
 import { useApi } from "../state/ApiContext.js"
 import { useNavigation } from "../state/NavigationContext.js"
-import { fieldAt, formFields, formReducer, initialForm, requestOf, type DraftTestForm, type FormAction } from "../state/draftTestForm.js"
+import {
+  fieldAt,
+  formFields,
+  formProblem,
+  formReducer,
+  initialForm,
+  isDirty,
+  requestOf,
+  rowLabel,
+  type DraftTestForm,
+  type FormAction,
+  type ParameterRow
+} from "../state/draftTestForm.js"
 import { describeError, type Failure } from "../../describe-error.js"
 import { formatCost, formatDuration, truncate } from "../../format-units.js"
 import { wrapText } from "../../wrap-text.js"
@@ -61,6 +73,12 @@ const DraftTest = ({
   const navigation = useNavigation()
   const size = useBodySize()
   const [form, dispatch] = useReducer(formReducer, revision.parametersMetadata, initialForm)
+  // Changes not yet run are what Esc would lose: a run "saves" the form it sent.
+  const [pristine, setPristine] = useState(() => initialForm(revision.parametersMetadata))
+  const [confirmDiscard, setConfirmDiscard] = useState(false)
+  const dirty = isDirty(form, pristine)
+  // Esc on a form with changes asks first; Esc without changes just goes back.
+  const leave = () => (dirty ? setConfirmDiscard(true) : navigation.back())
   const [draft, setDraft] = useState(firstDraft)
   const [outcome, setOutcome] = useState<Outcome>({ state: "idle" })
   const [view, setView] = useState<"form" | "result">("form")
@@ -75,6 +93,7 @@ const DraftTest = ({
   const run = async (version: number) => {
     if (running.current) return
     running.current = true
+    setPristine(form)
     setOutcome({ state: "running" })
     setView("result")
     try {
@@ -106,6 +125,12 @@ const DraftTest = ({
   }
 
   const start = () => {
+    const problem = formProblem(form)
+    if (problem) {
+      dispatch({ type: "refuse", message: problem })
+      setView("form")
+      return
+    }
     if (draft) void run(draft.version)
     else {
       setOutcome({ state: "failed", failure: noDraftFailure(revision.agentRevision) })
@@ -135,7 +160,11 @@ const DraftTest = ({
     [Command.Toggle]: () => fieldAt(form).kind === "session" && dispatch({ type: "toggleSession" }),
     [Command.AddParameter]: () => dispatch({ type: "addParameter" }),
     [Command.RemoveParameter]: () => dispatch({ type: "removeParameter" }),
+    ...(fieldAt(form).kind === "parameter"
+      ? { [Command.RenameParameter]: () => dispatch({ type: "rename" }), [Command.EditMultiline]: () => dispatch({ type: "editMultiline" }) }
+      : {}),
     [Command.Run]: start,
+    [Command.Back]: leave,
     ...(outcome.state !== "idle" ? { [Command.NextSection]: () => setView("result") } : {})
   }
   const traceHandlers: Handlers = responseView
@@ -156,6 +185,7 @@ const DraftTest = ({
     ...traceHandlers,
     ...(outcome.state === "done" ? { [Command.ViewResponse]: () => setResponseView((v) => !v) } : {}),
     [Command.Run]: start,
+    [Command.Back]: leave,
     [Command.EditForm]: () => setView("form"),
     [Command.NextSection]: () => setView("form"),
     ...(outcome.state === "done"
@@ -167,6 +197,10 @@ const DraftTest = ({
     ...(outcome.state === "stale" ? { [Command.Reload]: () => void reloadAndRun() } : {})
   }
   useCommands(view === "form" ? formHandlers : resultHandlers, { active: form.editing === undefined })
+  useCommands(
+    { [Command.Confirm]: () => navigation.back(), [Command.Back]: () => setConfirmDiscard(false) },
+    { active: confirmDiscard, exclusive: true }
+  )
 
   const headLine = draft
     ? `draft v${draft.version} · mode ${form.mode.toLowerCase()}${form.keepSession && form.sessionId ? ` · session ${form.sessionId}` : ""}`
@@ -193,6 +227,11 @@ const DraftTest = ({
       {view === "form" && outcome.state !== "idle" ? (
         <Text dimColor>Tab: back to the last result</Text>
       ) : null}
+      {confirmDiscard ? (
+        <Text color="yellow" bold wrap="wrap">
+          Discard your changes to this form? y discards them and goes back · Esc keeps editing
+        </Text>
+      ) : null}
     </Box>
   )
 }
@@ -217,33 +256,45 @@ const FormView = ({
   readonly height: number
 }) => {
   const fields = formFields(form)
-  const start = Math.max(0, Math.min(form.cursor - Math.floor(height / 2), fields.length - height))
+  const editing = form.editing
+  const multiline = editing?.field === "value" && editing.multiline === true
+  // The multi-line editor takes rows of its own; the description and a refusal take one each.
+  const editorRows = multiline ? Math.max(3, Math.min(10, height - 6)) : 0
+  const room = Math.max(1, height - 2 - (multiline ? editorRows : 0))
+  const start = Math.max(0, Math.min(form.cursor - Math.floor(room / 2), fields.length - room))
   const type = (value: string) => dispatch({ type: "type", value })
   const done = () => dispatch({ type: "doneEditing" })
+  const cancel = () => dispatch({ type: "cancelEditing" })
+  const current = fieldAt(form)
+  const currentRow = current.kind === "parameter" ? form.parameters[current.index] : undefined
   return (
     <Box flexDirection="column">
-      <Text bold>Parameters (Enter edit · a add · d delete · values are JSON when they parse)</Text>
-      {fields.slice(start, start + height).map((field, offset) => {
+      <Text bold wrap="truncate">Parameters (* required · Enter edit · m multi-line · n rename · a add · d delete · values are JSON when they parse)</Text>
+      {fields.slice(start, start + room).map((field, offset) => {
         const index = start + offset
         const selected = index === form.cursor
         if (field.kind === "parameter") {
           const row = form.parameters[field.index]!
-          const editingKey = form.editing?.field === "key" && form.editing.index === field.index
-          const editingValue = form.editing?.field === "value" && form.editing.index === field.index
+          const editingKey = editing?.field === "key" && editing.index === field.index
+          const editingValue = editing?.field === "value" && editing.index === field.index
           return editingKey ? (
-            <TextField key={index} label="new key" value={row.key} selected editing width={width} onChange={type} onDone={done} />
+            <TextField key={index} label={editing.newRow ? "new name" : "rename"} value={row.key} selected editing width={width} onChange={type} onDone={done} onCancel={cancel} />
           ) : (
             <TextField
               key={index}
-              label={row.key || "(no key)"}
+              label={rowLabel(row)}
               value={row.value}
               masked={row.secret}
               selected={selected}
               editing={editingValue}
+              multiline={editingValue && editing.multiline === true}
+              height={editorRows}
               width={width}
-              placeholder="(empty)"
+              placeholder={row.info?.required ? "(required)" : "(empty)"}
+              note={row.info?.type && row.info.type !== "string" ? row.info.type : ""}
               onChange={type}
               onDone={done}
+              onCancel={cancel}
             />
           )
         }
@@ -254,11 +305,12 @@ const FormView = ({
               label="environment"
               value={form.environmentSlug}
               selected={selected}
-              editing={form.editing?.field === "environment"}
+              editing={editing?.field === "environment"}
               width={width}
               placeholder="(default)"
               onChange={type}
               onDone={done}
+              onCancel={cancel}
             />
           )
         }
@@ -272,9 +324,25 @@ const FormView = ({
           </Text>
         )
       })}
-      <Text dimColor>r run the draft</Text>
+      {form.message ? (
+        <Text color="red" wrap="truncate">{`✗ ${form.message}`}</Text>
+      ) : (
+        <Text dimColor wrap="truncate">
+          {currentRow ? parameterHelp(currentRow) : "r run the draft"}
+        </Text>
+      )}
     </Box>
   )
+}
+
+/** The selected parameter in words: its name, what it is for, its type, required or not, its default. */
+const parameterHelp = (row: ParameterRow): string => {
+  const facts = [
+    row.info?.displayName && row.info.displayName !== row.key ? `(${row.key})` : "",
+    row.info?.description ?? "",
+    [row.info?.type || "", row.info?.required ? "required" : "optional", row.secret ? "secret" : ""].filter(Boolean).join(", ")
+  ].filter(Boolean)
+  return `${row.info?.displayName || row.key}${facts.length > 0 ? ` ${facts.join(" · ")}` : ""} · r run the draft`
 }
 
 const statusColor = (status: string) => (status === "COMPLETED" ? "green" : status === "FAILED" || status === "REJECTED" ? "red" : "yellow")

@@ -16,6 +16,7 @@ import { useCommands } from "../keys/useCommands.js"
 import { part, useLoad } from "../hooks/useLoad.js"
 import { useApi } from "../state/ApiContext.js"
 import { useNavigation } from "../state/NavigationContext.js"
+import { useSessionMemory } from "../state/SessionMemory.js"
 import { EXTERNAL_KEYS, evaluateFormProblem, evaluateRequest, isSecretKey, type Candidate, type EvaluateForm } from "../state/evaluateForm.js"
 import { describeError, type Failure } from "../../describe-error.js"
 
@@ -70,6 +71,7 @@ const Evaluate = ({
 }) => {
   const { client, tenant } = useApi()
   const navigation = useNavigation()
+  const memory = useSessionMemory()
   const size = useBodySize()
   // Candidates: every revision but the deployed one (newest first), then an external agent.
   const candidates: ReadonlyArray<Candidate | { readonly kind: "typed" }> = [
@@ -82,8 +84,10 @@ const Evaluate = ({
   const chosen = datasets.findIndex((d) => d.id === preselected)
   const golden = datasets.findIndex((d) => d.name === "golden")
   const [datasetIndex, setDatasetIndex] = useState(chosen >= 0 ? chosen : golden >= 0 ? golden : 0)
-  const [candidateIndex, setCandidateIndex] = useState(0)
-  const [external, setExternal] = useState<Record<string, string>>({})
+  // The external agent evaluated last (this session) comes back filled in, and chosen.
+  const remembered = memory.external(agentId)
+  const [candidateIndex, setCandidateIndex] = useState(remembered ? candidates.length - 1 : 0)
+  const [external, setExternal] = useState<Record<string, string>>(() => ({ ...remembered }))
   const [cursor, setCursor] = useState(0)
   const [editing, setEditing] = useState<string | undefined>(undefined)
   const [failure, setFailure] = useState<Failure | undefined>(undefined)
@@ -115,6 +119,8 @@ const Evaluate = ({
     setFailure(undefined)
     try {
       const run = await client.evaluate({ tenant, agent: agentId, body: evaluateRequest(form) })
+      if (form.candidate.kind === "external") memory.rememberExternal(agentId, external)
+      if (run.candidateRevision === null) memory.rememberTransientRun({ agentId, runId: run.id })
       navigation.replace({ screen: "run", agentId, runId: run.id, initial: run })
     } catch (error) {
       setFailure(describeError(error))
@@ -154,6 +160,11 @@ const Evaluate = ({
       <Text inverse={row === "candidate"} wrap="truncate">
         {row === "candidate" ? "›" : " "} {formLabel("candidate")}‹ {candidateText(choice)} ›
       </Text>
+      {choice.kind === "external" ? (
+        <Text color="yellow" wrap="wrap">
+          {"  An external agent's run is transient: not kept in history, readable while the backend that runs it is up."}
+        </Text>
+      ) : null}
       {choice.kind === "typed" ? (
         <TextField
           label="revision"

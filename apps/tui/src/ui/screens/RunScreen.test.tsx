@@ -239,3 +239,29 @@ describe("elapsed time", () => {
     expect(done).toMatch(/elapsed [1-9][\d.]*s/)
   }, 30_000)
 })
+
+describe("a transient run (external candidate)", () => {
+  it("is named transient where it starts, stays in Recent runs this session, says when it is gone, and the form remembers the agent", async () => {
+    app = renderApp({ route: [{ screen: "agent", agentId: "support_bot" }, { screen: "evaluate", agentId: "support_bot" }], fake: { samples: 2, step: 2 } })
+    await app.waitFor("‹ revision 2 ›")
+    await app.press(keys.down, keys.right)
+    const form = await app.waitFor("‹ external agent ›")
+    expect(form).toContain("An external agent's run is transient: not kept in history")
+    await app.press(keys.down, keys.enter, "https://agent.example/run", keys.enter, "r")
+    const started = await app.waitFor("Transient run: not kept in history")
+    const runId = /run ([0-9a-f-]{36})/.exec(started)![1]!
+    await app.waitFor("COMPLETED · score")
+    await app.press(keys.escape)
+    // Not in the API's list (transient), yet listed here, marked, by the session.
+    await app.waitFor(`${runId.slice(0, 8)}  COMPLETED   transient score 7.50`)
+    expect(app.fake.state.requests).toContain(`GET /v1/tenants/demo/agents/support_bot/evaluationRuns/${runId}`)
+    // The backend forgets it (a restart): the row says so instead of vanishing.
+    app.fake.state.runs.splice(app.fake.state.runs.findIndex((r) => r.id === runId), 1)
+    await app.press("R")
+    await app.waitFor(`${runId.slice(0, 8)}  gone: a transient run the backend no longer holds`)
+    // The evaluate form comes back with the external agent chosen and its endpoint filled in.
+    await app.press("e")
+    const again = await app.waitFor("‹ external agent ›")
+    expect(again).toContain("https://agent.example/run")
+  })
+})
