@@ -7,7 +7,8 @@
  * limit, which is off so it does not cap the measurement; its default log
  * level writes an access line per request to stdout, a pipe this process
  * drains), (4) the same gateway with LOG_LEVEL=warn (no access lines: the
- * baseline logs nothing). Each server is its own process; autocannon drives
+ * baseline logs nothing), and (5) with BENCH_COMPARE_WITH=<another build's
+ * dist/main.js>, that build with the default config (an A/B in one run). Each server is its own process; autocannon drives
  * them from this one.
  *
  * The machine is shared (autocannon, the upstream and the proxy, plus other
@@ -204,9 +205,9 @@ const main = async () => {
   const upstream = `http://127.0.0.1:${JSON.parse(upstreamStarted.found).port as number}`
   const baselineStarted = await startProcess("bench/baseline-proxy.ts", [upstream], {}, /(\{"port":\d+\})/)
   const baseline = `http://127.0.0.1:${JSON.parse(baselineStarted.found).port as number}`
-  const startGateway = (env: Record<string, string>) =>
+  const startGateway = (env: Record<string, string>, main = "dist/main.js") =>
     startProcess(
-      "dist/main.js",
+      main,
       ["--port", "0"],
       {
         FRUXON_API_URL: upstream,
@@ -225,6 +226,13 @@ const main = async () => {
     baseline: baselineStarted.pid,
     gateway: gatewayStarted.pid,
     "gw-warn": quietStarted.pid
+  }
+  // An A/B in the same run: another build of the gateway (its dist/main.js), default config.
+  const other = process.env.BENCH_COMPARE_WITH
+  if (other !== undefined) {
+    const otherStarted = await startGateway({}, other)
+    targets["gw-other"] = otherStarted.found
+    pids["gw-other"] = otherStarted.pid
   }
 
   console.log(
@@ -276,7 +284,7 @@ const main = async () => {
     const b = saturated.baseline!
     const bf = fixed.baseline!
     const df = fixed.direct!
-    for (const name of ["gateway", "gw-warn"]) {
+    for (const name of ["gateway", "gw-warn", ...(other !== undefined ? ["gw-other"] : [])]) {
       const g = saturated[name]!
       const gf = fixed[name]!
       console.log(

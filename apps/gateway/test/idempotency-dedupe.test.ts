@@ -1,4 +1,4 @@
-/** Idempotency-Key (replay, conflict, concurrent repeats) and addToDatasets?dedupe=true, over sockets. */
+/** Idempotency-Key through the whole gateway over sockets (replay, conflict, concurrent repeats, per-key scope, with ?wait). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createRemoteUpstream } from "../src/upstream/remote.js"
 import { startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.js"
@@ -9,7 +9,6 @@ const KEY_A = "idem-key-a-0123456789abcdef"
 const KEY_B = "idem-key-b-0123456789abcdef"
 const DS1 = "11111111-1111-4111-8111-111111111111"
 const DS2 = "22222222-2222-4222-8222-222222222222"
-const DS3 = "33333333-3333-4333-8333-333333333333"
 
 let fake: FakeUpstream
 let gw: TestGateway
@@ -104,41 +103,5 @@ describe("Idempotency-Key", () => {
     expect(res.status).toBe(400)
     expect(JSON.stringify(await res.json())).toContain("header.Idempotency-Key")
     expect(addCalls("rec-i6")).toBe(0)
-  })
-})
-
-describe("addToDatasets?dedupe=true", () => {
-  it("creates only the samples missing for the execution record", async () => {
-    const first = await add("rec-d1", { datasetIds: [DS1, DS2], quality: "GOOD" }, {}, "?dedupe=true")
-    expect(first.status).toBe(200)
-    expect((await first.json()) as Array<unknown>).toHaveLength(2)
-    expect(first.headers.get("fruxkit-dedupe-skipped")).toBe("")
-
-    const second = await add("rec-d1", { datasetIds: [DS1, DS2, DS3], quality: "GOOD" }, {}, "?dedupe=true")
-    const created = (await second.json()) as Array<{ datasetId: string }>
-    expect(created.map((s) => s.datasetId)).toEqual([DS3])
-    expect(second.headers.get("fruxkit-dedupe-skipped")).toBe(`${DS1},${DS2}`)
-    // The samples were read first, and only the missing dataset was sent.
-    const lastAdd = fake.received.filter((r) => r.path.endsWith("rec-d1:addToDatasets")).at(-1)!
-    expect(JSON.parse(lastAdd.body).datasetIds).toEqual([DS3])
-    expect(fake.count("GET", /rec-d1\/samples$/)).toBe(2)
-
-    const third = await add("rec-d1", { datasetIds: [DS1] }, {}, "?dedupe=true")
-    expect(await third.json()).toEqual([])
-    expect(addCalls("rec-d1")).toBe(2)
-    expect(fake.samples.filter((s) => s.executionId === "rec-d1")).toHaveLength(3)
-  })
-
-  it("without dedupe, adding again creates new samples (the API never upserts)", async () => {
-    await add("rec-d2", { datasetIds: [DS1] })
-    await add("rec-d2", { datasetIds: [DS1] })
-    expect(fake.samples.filter((s) => s.executionId === "rec-d2")).toHaveLength(2)
-  })
-
-  it("refuses dedupe on other endpoints and bad values", async () => {
-    const bad = await add("rec-d3", { datasetIds: [DS1] }, {}, "?dedupe=maybe")
-    expect(bad.status).toBe(400)
-    const elsewhere = await fetch(`${gw.url}${T}?dedupe=true`, { headers: { authorization: `Bearer ${KEY_A}` } })
-    expect(elsewhere.status).toBe(400)
   })
 })
