@@ -61,7 +61,7 @@ const banner = (config: GatewayConfig, url: string, upstream: Upstream): string 
     authHeader = ` -H "Authorization: Bearer ${shown}"`
   }
   lines.push(`  try: curl -s${authHeader} ${url}${demoPath}`)
-  lines.push(`  docs: ${url}/openapi.json · metrics: ${url}/metrics`)
+  lines.push(`  docs: ${url}/docs · openapi: ${url}/openapi.json · metrics: ${url}/metrics`)
   return lines.join("\n")
 }
 

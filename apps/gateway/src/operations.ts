@@ -1,10 +1,16 @@
 /**
  * The operations routes, a Hono app of their own mounted on the gateway's
  * (as the web viewer is under /ui): `/healthz`, `/readyz`, `/metrics`,
- * `/openapi.json`. They take no API key: keep them off the public side of
- * your network.
+ * `/openapi.json`, and `/docs` — the API reference page (Swagger UI, through
+ * @hono/swagger-ui) drawn from that same document, its assets served from
+ * the installed swagger-ui-dist package: no CDN, nothing fetched from
+ * elsewhere. They take no API key: keep them off the public side of your network.
  */
+import { swaggerUI } from "@hono/swagger-ui"
 import { Hono } from "hono"
+import { readFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import { dirname, join } from "node:path"
 import type { GatewayEnv } from "./env.js"
 import type { GatewayMetrics } from "./metrics.js"
 import { requestIdHeader } from "./middleware/request-id/index.js"
@@ -67,5 +73,44 @@ export const operations = (options: OperationsOptions): Hono<GatewayEnv> => {
     return c.body(openapi, 200, { "content-type": "application/json", ...requestIdHeader(c) })
   })
 
+  // @hono/swagger-ui links `<baseUrl>/swagger-ui-dist/<file>`: those two files are served here.
+  app.get(
+    "/docs",
+    (c, next) => {
+      c.set("routeName", "docs")
+      return next()
+    },
+    swaggerUI({ url: "/openapi.json", baseUrl: DOCS_ASSETS, title: "fruxkit gateway API", validatorUrl: "none" })
+  )
+  app.get(`${DOCS_ASSETS}/swagger-ui-dist/:file`, (c) => {
+    c.set("routeName", "docs")
+    const asset = docsAsset(c.req.param("file"))
+    if (asset === undefined) return c.body(null, 404, requestIdHeader(c))
+    return c.body(asset.bytes, 200, { "content-type": asset.type, "cache-control": "public, max-age=86400", ...requestIdHeader(c) })
+  })
+
   return app
+}
+
+const DOCS_ASSETS = "/docs/assets"
+
+/** The Swagger UI files the page loads (nothing else of the package is served). */
+const DOCS_FILES: Record<string, string> = {
+  "swagger-ui.css": "text/css; charset=utf-8",
+  "swagger-ui-bundle.js": "text/javascript; charset=utf-8"
+}
+
+const loadedAssets = new Map<string, { readonly bytes: Uint8Array<ArrayBuffer>; readonly type: string }>()
+
+/** One of the page's assets, read from swagger-ui-dist once (≈ 1.7 MB in all). */
+const docsAsset = (file: string): { readonly bytes: Uint8Array<ArrayBuffer>; readonly type: string } | undefined => {
+  const type = DOCS_FILES[file]
+  if (type === undefined) return undefined
+  let asset = loadedAssets.get(file)
+  if (asset === undefined) {
+    const dir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"))
+    asset = { bytes: new Uint8Array(readFileSync(join(dir, file))), type }
+    loadedAssets.set(file, asset)
+  }
+  return asset
 }

@@ -1,4 +1,4 @@
-/** /healthz, /readyz, /metrics and /openapi.json (app.request: no socket needed except for the upstream). */
+/** /healthz, /readyz and /metrics (app.request: no socket needed except for the upstream); /openapi.json and /docs: src/openapi.test.ts. */
 import { describe, expect, it } from "vitest"
 import { createGateway } from "../src/app.js"
 import { defaultConfig } from "../src/config.js"
@@ -53,22 +53,5 @@ describe("operations endpoints", () => {
     }
     await gateway.close()
     await fake.close()
-  })
-
-  it("openapi.json is core's document plus the gateway's extensions", async () => {
-    const gateway = gatewayFor("http://127.0.0.1:9")
-    const doc = (await (await gateway.app.request("/openapi.json")).json()) as any
-    expect(doc.openapi).toBe("3.1.0")
-    const base = "/v1/tenants/{tenant}/agents/{agent}"
-    const evaluate = doc.paths[`${base}:evaluate`].post
-    expect(evaluate.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(["wait", "Idempotency-Key"]))
-    expect(evaluate.responses["202"]).toBeDefined()
-    expect(doc.paths[`${base}/evaluationRuns/{evaluationRun}`].get.parameters.map((p: any) => p.name)).toContain("wait")
-    expect(doc.paths[`${base}/executionRecords/{executionRecord}:addToDatasets`].post.parameters.map((p: any) => p.name)).toContain("dedupe")
-    expect(doc.paths[`${base}/evaluationRuns/{evaluationRun}/events`].get.responses["200"].content).toHaveProperty("text/event-stream")
-    expect(doc.components.securitySchemes.gatewayApiKey).toMatchObject({ type: "http", scheme: "bearer" })
-    // Core's schemas are there, not a skeleton.
-    expect(doc.components.schemas.EvaluationRun).toBeDefined()
-    await gateway.close()
   })
 })
