@@ -24,7 +24,9 @@ const startUpstream = (config: GatewayConfig): Promise<Upstream> =>
           connections: config.upstream.connections
         })
       )
-    : startLocalBackend(config.upstream.dataDir, config.databaseUrl)
+    : // API keys mean a shared deployment: the backend then refuses loopback/private agent endpoints
+      // unless FRUXKIT_EXTERNAL_AGENT_ALLOW admits them (link-local is refused always).
+      startLocalBackend(config.upstream.dataDir, config.databaseUrl, { restrictPrivate: config.apiKeys.length > 0 })
 
 /** With FRUXKIT_DATABASE_URL, idempotency records live in the database every gateway shares. */
 const openSharedState = async (config: GatewayConfig) => {

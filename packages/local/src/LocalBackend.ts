@@ -17,11 +17,13 @@ import type { LocalContext } from "./LocalContext.js"
 import { makeApp } from "./routes/app.js"
 import { makeOfflineChatModel, makeOpenAiChatModel, type LlmConfig } from "./runtime/ChatModel.js"
 import { parseFlow } from "./runtime/flow-definition.js"
+import { makeOutboundPolicy, parseAllowList, type Resolver } from "./runtime/outbound-policy.js"
 import * as AgentRepository from "./store/AgentRepository.js"
 import { makeSqlRunStore } from "./store/EvaluationRunRepository.js"
 import * as PgDatabase from "./store/PgDatabase.js"
 import * as SecretBox from "./store/SecretBox.js"
 import * as SqliteDatabase from "./store/SqliteDatabase.js"
+import { securePrivateDir, securePrivateFiles, type Warn } from "./store/private-files.js"
 import * as Store from "./store/Store.js"
 import { makeTransientRunStore } from "./store/TransientRunStore.js"
 
@@ -65,9 +67,25 @@ export interface LocalBackendOptions {
   readonly judge?: "heuristic" | "llm" | undefined
   /** Environments per tenant that `environmentSlug` may auto-create (default 20). */
   readonly environmentCap?: number | undefined
+  /** Datasets per agent (default 100; FRUXKIT_DATASET_CAP). */
+  readonly datasetCap?: number | undefined
   /** Run evaluation workers in this process (default true). */
   readonly workers?: boolean | undefined
   readonly agents?: ReadonlyArray<AgentProvision> | undefined
+  /** Where start-up warnings go (a data dir found readable by others, fixed); default console.warn. */
+  readonly warn?: Warn | undefined
+  /**
+   * Where external agents and http flow steps may be fetched from (README "Outbound requests").
+   * `restrictPrivate`: refuse loopback and private addresses not on `allow` — set it when the backend
+   * is shared (the gateway does when API keys are configured); default false (single user).
+   * `allow`: hosts, IPs and CIDRs; default `FRUXKIT_EXTERNAL_AGENT_ALLOW` from the environment.
+   */
+  readonly outbound?: {
+    readonly restrictPrivate?: boolean | undefined
+    readonly allow?: ReadonlyArray<string> | undefined
+    /** Tests only: resolve host names without DNS. */
+    readonly resolver?: Resolver | undefined
+  } | undefined
 }
 
 export interface LocalBackend {
@@ -89,6 +107,8 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
   const concurrency = positiveInt("evaluation.concurrency", options.evaluation?.concurrency, 4)
   const leaseMs = positiveInt("evaluation.leaseMs", options.evaluation?.leaseMs, 10_000, 100)
   const environmentCap = positiveInt("environmentCap", options.environmentCap, 20, 0)
+  const envDatasetCap = process.env.FRUXKIT_DATASET_CAP ? Number(process.env.FRUXKIT_DATASET_CAP) : undefined
+  const datasetCap = positiveInt("datasetCap", options.datasetCap ?? envDatasetCap, 100)
   if (options.judge === "llm" && !options.llm) throw new Error('createLocalBackend: judge "llm" needs the `llm` option')
 
   const databaseUrl = options.databaseUrl ?? (process.env.FRUXKIT_DATABASE_URL || undefined)
@@ -96,7 +116,7 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
     throw new Error("createLocalBackend: databaseUrl must start with postgres:// or postgresql://")
   }
 
-  fs.mkdirSync(options.dataDir, { recursive: true })
+  securePrivateDir(options.dataDir, options.warn)
   const secrets = SecretBox.open(options.dataDir, options.secretKey ?? (process.env.FRUXKIT_SECRET_KEY || undefined))
   // SQLite: "new" = no database file yet, or a demo seed that a crash interrupted (its marker is still there).
   const seedMarker = path.join(options.dataDir, DEMO_SEED_MARKER)
@@ -105,20 +125,32 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
     options.seed === "demo" &&
     (!fs.existsSync(SqliteDatabase.databasePath(options.dataDir)) || fs.existsSync(seedMarker))
   if (seedSqlite) fs.writeFileSync(seedMarker, "")
+  if (databaseUrl === undefined) {
+    const db = SqliteDatabase.DATABASE_FILE
+    // Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
+    securePrivateFiles(options.dataDir, [db, `${db}-wal`, `${db}-shm`, "secret.key"], [db], options.warn)
+  }
   const store = await Store.open(databaseUrl === undefined ? SqliteDatabase.layer(options.dataDir) : PgDatabase.layer(databaseUrl))
   // PostgreSQL: "new" = this start created the schema. Concurrent starts take turns on the migration
   // lock, so exactly one process seeds.
   const seedDemoData = seedSqlite || (databaseUrl !== undefined && options.seed === "demo" && store.createdSchema)
   const chatModel = options.llm ? makeOpenAiChatModel(options.llm) : makeOfflineChatModel()
+  const outbound = makeOutboundPolicy({
+    restrictPrivate: options.outbound?.restrictPrivate ?? false,
+    allow: options.outbound?.allow ?? parseAllowList(process.env.FRUXKIT_EXTERNAL_AGENT_ALLOW),
+    resolver: options.outbound?.resolver
+  })
   const judge: Judge = options.judge === "llm" ? makeLlmJudge(chatModel) : heuristicJudge
   const ctx: LocalContext = {
     store,
     chatModel,
     judge,
     secrets,
+    outbound,
     persistedRuns: makeSqlRunStore(store),
     transientRuns: makeTransientRunStore(),
     environmentCap,
+    datasetCap,
     actor: "local"
   }
   try {
@@ -147,6 +179,7 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
       closing ??= Promise.resolve(stopListening?.())
         .then(() => pool.close())
         .then(() => store.close())
+        .then(() => outbound.close())
       return closing
     }
   }

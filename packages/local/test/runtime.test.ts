@@ -80,4 +80,19 @@ describe("transient runs", () => {
     expect(store.has("ended-5")).toBe(true)
     expect(store.has(`ended-${MAX_ENDED_TRANSIENT_RUNS + 4}`)).toBe(true)
   })
+
+  it("keep ended runs within a byte bound too: the oldest completed ones are dropped once their results pass it", async () => {
+    const { makeTransientRunStore } = await import("../src/store/TransientRunStore.js")
+    const store = makeTransientRunStore({ maxEndedBytes: 250_000 })
+    const big = "x".repeat(100_000)
+    for (let i = 0; i < 4; i++) {
+      const id = `run-${i}`
+      await store.insert({ id, tenantId: "t", agentId: "a", status: "PENDING", sampleIds: ["s"], totalSamples: 1, startedAt: 0, leaseOwner: null, leaseExpiresAt: 0 } as never)
+      await store.claim("me", Date.now(), 10_000, 10)
+      const row = { sampleIndex: 0, sampleId: "s", failed: false, result: { sampleId: "s", sampleIndex: 0, parameters: { big }, llmEvaluation: { score: 5, overallAssessment: "SAME", concernsRisks: [], keyImprovements: [] }, systemEvaluation: { baseRuntimeMs: 1, candidateRuntimeMs: 1, baseCost: 0, candidateCost: 0 } } }
+      expect(await store.saveSampleResults([{ runId: id, row: row as never }], Date.now())).toEqual([id])
+    }
+    // Four ended runs of ≈100 KB each under a 250 KB bound: the two oldest are gone.
+    expect([0, 1, 2, 3].map((i) => store.has(`run-${i}`))).toEqual([false, false, true, true])
+  })
 })

@@ -39,9 +39,18 @@ export const createEmbeddedUpstream = (backend: LocalBackend, description: strin
  * Start `@fruxkit/local` on a data dir (demo data seeded when the dir is new).
  * Imported lazily so remote mode never loads SQLite.
  */
-export const startLocalBackend = async (dataDir: string, databaseUrl?: string): Promise<Upstream> => {
+export const startLocalBackend = async (
+  dataDir: string,
+  databaseUrl?: string,
+  options: { readonly restrictPrivate?: boolean } = {}
+): Promise<Upstream> => {
   const { createLocalBackend } = await import("@fruxkit/local")
-  const backend = await createLocalBackend({ dataDir, seed: "demo", ...(databaseUrl ? { databaseUrl } : {}) })
+  const backend = await createLocalBackend({
+    dataDir,
+    seed: "demo",
+    ...(databaseUrl ? { databaseUrl } : {}),
+    outbound: { restrictPrivate: options.restrictPrivate ?? false }
+  })
   // The database URL holds a password: the description (printed at start) names only the engine.
   return createEmbeddedUpstream(backend, databaseUrl ? "embedded (PostgreSQL)" : `embedded (${dataDir})`)
 }

@@ -285,7 +285,7 @@ export class EvaluationWorkerPool {
     try {
       if (signal.aborted) throw signal.reason
       row = sample
-        ? await evaluateSample(plan, sample, index, { chatModel: this.ctx.chatModel, judge: this.ctx.judge }, signal)
+        ? await evaluateSample(plan, sample, index, { chatModel: this.ctx.chatModel, judge: this.ctx.judge, outbound: this.ctx.outbound }, signal)
         : {
             sampleIndex: index,
             sampleId,

@@ -7,6 +7,7 @@ import type { DraftTestResponse, EvaluationRunSampleResult } from "@fruxkit/core
 import { randomUUID } from "node:crypto"
 import type { ChatModel } from "../runtime/ChatModel.js"
 import type { FlowDefinition } from "../runtime/flow-definition.js"
+import type { OutboundPolicy } from "../runtime/outbound-policy.js"
 import { runFlow, type FlowRunOutcome } from "../runtime/flow-runner.js"
 import type { StoredSample } from "../store/SampleRepository.js"
 import type { RunSampleRow } from "../store/RunStore.js"
@@ -41,7 +42,7 @@ export const evaluateSample = async (
   plan: RunPlan,
   sample: StoredSample,
   sampleIndex: number,
-  deps: { readonly chatModel: ChatModel; readonly judge: Judge },
+  deps: { readonly chatModel: ChatModel; readonly judge: Judge; readonly outbound: OutboundPolicy },
   signal: AbortSignal
 ): Promise<RunSampleRow> => {
   const run = (side: RunPlan["base"]) => {
@@ -55,7 +56,8 @@ export const evaluateSample = async (
         sessionId,
         history: [],
         mode: "PRODUCTION",
-        signal
+        signal,
+        outbound: deps.outbound
       },
       deps.chatModel
     ).then((outcome) => ({ outcome, sessionId }))

@@ -29,6 +29,13 @@ export const datasetHandlers = (
       if (existing) {
         throw HttpProblem.conflict("dataset-name-taken", "Dataset name taken", `agent "${path.agent}" already has a dataset named "${body.name}"`)
       }
+      const count = (await ctx.store.run(DatasetRepository.listDatasets(path.tenant, path.agent))).length
+      if (count >= ctx.datasetCap) {
+        // 422, as for the environment cap: the request is valid, the agent is full.
+        throw HttpProblem.of(422, "dataset-cap-reached", "Dataset cap reached", `agent "${path.agent}" already has ${count} datasets, the cap is ${ctx.datasetCap}`, {
+          datasetCap: ctx.datasetCap
+        })
+      }
       return ctx.store.run(
         DatasetRepository.insertDataset({
           id: randomUUID(),

@@ -26,6 +26,9 @@ export interface WorkerControl {
   readonly cancelLocal: (runId: string) => void
 }
 
+/** An extra rule of the embedded backend (README): an endpoint longer than this is refused. */
+export const MAX_ENDPOINT_CHARS = 2048
+
 type EvaluationEndpoints = "evaluate" | "evaluateDraft" | "getEvaluationRun" | "listEvaluationRuns" | "cancelEvaluationRun" | "listEvaluationRunSamples"
 
 export const evaluationHandlers = (ctx: LocalContext, workers: WorkerControl): Handlers<EvaluationEndpoints> => {
@@ -112,6 +115,16 @@ export const evaluationHandlers = (ctx: LocalContext, workers: WorkerControl): H
           throw HttpProblem.invalid([
             { path: "body.candidateExternalConfig.parameters.endpoint", message: "must be the external agent's http(s) URL" }
           ])
+        }
+        if (endpoint.length > MAX_ENDPOINT_CHARS) {
+          throw HttpProblem.invalid([
+            { path: "body.candidateExternalConfig.parameters.endpoint", message: `must be at most ${MAX_ENDPOINT_CHARS} characters` }
+          ])
+        }
+        // The outbound policy, at request time: a refused endpoint is a 400 and nothing is enqueued.
+        const refused = await ctx.outbound.check(endpoint)
+        if (refused !== undefined) {
+          throw HttpProblem.invalid([{ path: "body.candidateExternalConfig.parameters.endpoint", message: refused }])
         }
       }
       const inline = body.agent ?? null

@@ -33,6 +33,14 @@ type ExecutionEndpoints =
 
 const recordNotFound = (id: string) => HttpProblem.notFound("Execution record", `execution record "${id}" does not exist for this agent`)
 
+/**
+ * An extra rule of the embedded backend (README "Extra rules"): one call adds
+ * the execution to at most this many datasets. Each dataset gets a copy of
+ * the execution's input and output, so an unbounded list turned one small
+ * request into a write of hundreds of MB (issue 22, finding 4).
+ */
+export const MAX_DATASETS_PER_CALL = 50
+
 /** Datasets named "golden" hold golden samples (`isGolden`). */
 export const GOLDEN_DATASET_NAME = "golden"
 
@@ -113,6 +121,12 @@ export const executionHandlers = (ctx: LocalContext): Handlers<ExecutionEndpoint
         throw HttpProblem.invalid(
           [{ path: "body.datasetIds", message: "datasetIds must name at least one dataset" }],
           "datasetIds must name at least one dataset"
+        )
+      }
+      if (datasetIds.length > MAX_DATASETS_PER_CALL) {
+        throw HttpProblem.invalid(
+          [{ path: "body.datasetIds", message: `must name at most ${MAX_DATASETS_PER_CALL} datasets per call` }],
+          `add the execution to at most ${MAX_DATASETS_PER_CALL} datasets per call; nothing was added`
         )
       }
       await loadAgent(ctx, path.tenant, path.agent)

@@ -60,7 +60,8 @@ export const executeAndRecord = async (ctx: LocalContext, request: ExecutionRequ
       parameters: request.parameters,
       sessionId,
       history,
-      mode
+      mode,
+      outbound: ctx.outbound
     },
     ctx.chatModel
   )

@@ -6,8 +6,10 @@
  * JSON with a string `response` (or `output`), optionally `usage`
  * `{input_tokens, output_tokens}` or a `cost` number.
  */
-import { SECRET_EXTERNAL_CONFIG_KEYS } from "@fruxkit/core"
+import { Secrets } from "@fruxkit/core"
 import { DeadlineExceeded, withDeadline } from "./deadline.js"
+import { OutboundRefused, type OutboundPolicy } from "./outbound-policy.js"
+import { shownParameters, shownText } from "./shown-text.js"
 
 export type ExternalParameters = Readonly<Record<string, string | number | boolean | null>>
 
@@ -27,14 +29,18 @@ export interface ExternalReply {
   readonly cost: number | undefined
 }
 
-/** The connection parameters without secrets: what a trace may show. */
+/**
+ * The connection parameters as a trace may show them: core's one secret rule
+ * (any casing, `*_token`, credentials in the endpoint's URL) and bounded length.
+ */
 export const redactExternalParameters = (parameters: ExternalParameters): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(parameters).filter(([key]) => !SECRET_EXTERNAL_CONFIG_KEYS.has(key)))
+  shownParameters(Object.fromEntries(Object.entries(parameters).filter(([key]) => !Secrets.isSecretKey(key))))
 
 export const callExternalAgent = async (
   parameters: ExternalParameters,
   input: { readonly parameters: Readonly<Record<string, unknown>>; readonly sessionId: string },
-  signal: AbortSignal | undefined
+  signal: AbortSignal | undefined,
+  outbound: OutboundPolicy
 ): Promise<ExternalReply> => {
   const endpoint = parameters.endpoint
   if (typeof endpoint !== "string" || !/^https?:\/\//.test(endpoint)) {
@@ -52,9 +58,9 @@ export const callExternalAgent = async (
   let reply: any
   try {
     reply = await withDeadline(signal, timeoutMs, async (deadlineSignal) => {
-      const response = await fetch(endpoint, { method: "POST", headers, body: JSON.stringify(body), signal: deadlineSignal })
+      const response = await outbound.fetch(endpoint, { method: "POST", headers, body: JSON.stringify(body), signal: deadlineSignal })
       if (!response.ok) {
-        await response.body?.cancel()
+        await response.cancel()
         throw new ExternalAgentError(`external agent answered HTTP ${response.status}`)
       }
       const text = await response.text()
@@ -66,9 +72,10 @@ export const callExternalAgent = async (
     })
   } catch (error) {
     if (signal?.aborted || error instanceof ExternalAgentError) throw error
-    // Messages name the endpoint and the failure, never a header.
+    if (error instanceof OutboundRefused) throw new ExternalAgentError(`external agent not called: ${error.message}`)
+    // Messages name the endpoint (credentials redacted, length bounded) and the failure, never a header.
     throw new ExternalAgentError(
-      error instanceof DeadlineExceeded ? `external agent did not answer within ${timeoutMs / 1000} s` : `external agent unreachable at ${endpoint}`
+      error instanceof DeadlineExceeded ? `external agent did not answer within ${timeoutMs / 1000} s` : `external agent unreachable at ${shownText(endpoint)}`
     )
   }
   const text = typeof reply?.response === "string" ? reply.response : typeof reply?.output === "string" ? reply.output : undefined

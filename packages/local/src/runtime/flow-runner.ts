@@ -7,6 +7,8 @@ import type { ExecutionTrace, StepResult, StepTrace } from "@fruxkit/core"
 import type { ChatMessage, ChatModel } from "./ChatModel.js"
 import { DeadlineExceeded, withDeadline } from "./deadline.js"
 import { callExternalAgent, redactExternalParameters } from "./external-agent.js"
+import { OutboundRefused, type OutboundPolicy } from "./outbound-policy.js"
+import { shownText } from "./shown-text.js"
 import type { FlowDefinition, FlowStep } from "./flow-definition.js"
 import { estimateTokens, tokenCost } from "./pricing.js"
 import { interpolate, interpolateDeep, pick, userTurn } from "./template.js"
@@ -22,6 +24,8 @@ export interface FlowRunInput {
   readonly history: ReadonlyArray<ChatMessage>
   readonly mode: ExecutionModeName
   readonly signal?: AbortSignal | undefined
+  /** Where http and external steps may connect (outbound-policy.ts). */
+  readonly outbound: OutboundPolicy
 }
 
 export interface FlowRunOutcome {
@@ -113,7 +117,7 @@ const runStep = async (
       let text: string
       try {
         text = await withDeadline(input.signal, timeoutMs, async (signal) => {
-          const response = await fetch(interpolate(url, scope), {
+          const response = await input.outbound.fetch(interpolate(url, scope), {
             method,
             headers: body === undefined ? {} : { "content-type": "application/json" },
             ...(body === undefined ? {} : { body }),
@@ -125,6 +129,7 @@ const runStep = async (
         })
       } catch (error) {
         if (input.signal?.aborted || error instanceof StepError) throw error
+        if (error instanceof OutboundRefused) throw new StepError(`http tool not called: ${error.message}`)
         throw new StepError(error instanceof DeadlineExceeded ? `http tool did not answer within ${timeoutMs} ms` : "http tool unreachable")
       }
       let json: unknown = null
@@ -148,14 +153,14 @@ const runStep = async (
             tool: { integrationId: "http", id: step.id ?? "http" },
             displayName: step.name ?? "HTTP tool",
             toolType: "HTTP",
-            parameters: { url, method },
+            parameters: { url: shownText(url), method },
             cost: 0
           }
         }
       }
     }
     case "external": {
-      const reply = await callExternalAgent(step.parameters, { parameters: input.parameters, sessionId: input.sessionId }, input.signal)
+      const reply = await callExternalAgent(step.parameters, { parameters: input.parameters, sessionId: input.sessionId }, input.signal, input.outbound)
       const inputTokens = reply.inputTokens ?? estimateTokens(JSON.stringify(input.parameters))
       const outputTokens = reply.outputTokens ?? estimateTokens(reply.response)
       const cost = tokenCost(inputTokens, outputTokens)
@@ -226,7 +231,8 @@ export const runFlow = async (input: FlowRunInput, model: ChatModel): Promise<Fl
     } catch (error) {
       if (input.signal?.aborted) throw error
       const stepEnd = Date.now()
-      failure = error instanceof Error ? error.message : String(error)
+      // Step errors are stored in traces and samples and summarised into concerns: redacted and bounded.
+      failure = shownText(error instanceof Error ? error.message : String(error))
       traces.push({
         id,
         displayName: step.name ?? id,

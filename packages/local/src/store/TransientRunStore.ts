@@ -13,6 +13,8 @@ interface Held {
   samples: Map<number, RunSampleRow>
   /** Sample indexes handed out by claimSamples and not stored yet (one process: no expiry needed). */
   leased: Set<number>
+  /** The size of its stored sample results, as JSON (what reading them back would answer). */
+  bytes: number
 }
 
 const ACTIVE = new Set(["PENDING", "IN_PROGRESS"])
@@ -23,8 +25,30 @@ const ACTIVE = new Set(["PENDING", "IN_PROGRESS"])
  */
 export const MAX_ENDED_TRANSIENT_RUNS = 100
 
-export const makeTransientRunStore = (): RunStore & { readonly has: (id: string) => boolean } => {
+/**
+ * …and past this many bytes of their sample results (a run's results carry
+ * every sample's inputs, answers and traces: 100 runs can be gigabytes).
+ */
+export const MAX_ENDED_TRANSIENT_BYTES = 64 * 1024 * 1024
+
+export const makeTransientRunStore = (
+  limits: { readonly maxEndedRuns?: number; readonly maxEndedBytes?: number } = {}
+): RunStore & { readonly has: (id: string) => boolean } => {
+  const maxEndedRuns = limits.maxEndedRuns ?? MAX_ENDED_TRANSIENT_RUNS
+  const maxEndedBytes = limits.maxEndedBytes ?? MAX_ENDED_TRANSIENT_BYTES
   const runs = new Map<string, Held>()
+  /** Drop the oldest ended runs until both bounds hold (Map order is insertion order: oldest first). */
+  const prune = () => {
+    const ended = [...runs.values()].filter((held) => !ACTIVE.has(held.run.status))
+    let count = ended.length
+    let bytes = ended.reduce((sum, held) => sum + held.bytes, 0)
+    for (const held of ended) {
+      if (count <= maxEndedRuns && bytes <= maxEndedBytes) break
+      runs.delete(held.run.id)
+      count--
+      bytes -= held.bytes
+    }
+  }
   const update = (id: string, patch: Partial<RunRecord>) => {
     const held = runs.get(id)
     if (held) held.run = { ...held.run, ...patch }
@@ -32,10 +56,8 @@ export const makeTransientRunStore = (): RunStore & { readonly has: (id: string)
   return {
     has: (id) => runs.has(id),
     insert: async (run) => {
-      runs.set(run.id, { run, samples: new Map(), leased: new Set() })
-      const ended = [...runs.values()].filter((held) => !ACTIVE.has(held.run.status))
-      // Map order is insertion order: the first ended runs are the oldest.
-      for (const held of ended.slice(0, Math.max(0, ended.length - MAX_ENDED_TRANSIENT_RUNS))) runs.delete(held.run.id)
+      runs.set(run.id, { run, samples: new Map(), leased: new Set(), bytes: 0 })
+      prune()
     },
     find: async (tenant, agentId, id) => {
       const held = runs.get(id)
@@ -99,6 +121,7 @@ export const makeTransientRunStore = (): RunStore & { readonly has: (id: string)
         const held = runs.get(runId)
         if (!held || !ACTIVE.has(held.run.status) || held.samples.has(row.sampleIndex)) continue
         held.samples.set(row.sampleIndex, row)
+        held.bytes += JSON.stringify(row.result).length
         held.leased.delete(row.sampleIndex)
         const failed = [...held.samples.values()].filter((s) => s.failed).length
         update(runId, { completedSamples: held.samples.size, failedSamples: failed, modifiedAt: now })
@@ -107,6 +130,7 @@ export const makeTransientRunStore = (): RunStore & { readonly has: (id: string)
         update(runId, { status: "COMPLETED", ...verdict, completedAt: now, leaseOwner: null, leaseExpiresAt: 0 })
         completedRuns.push(runId)
       }
+      if (completedRuns.length > 0) prune()
       return completedRuns
     },
     finish: async (id, owner, outcome, now) => {
@@ -123,6 +147,7 @@ export const makeTransientRunStore = (): RunStore & { readonly has: (id: string)
         leaseOwner: null,
         leaseExpiresAt: 0
       })
+      prune()
       return true
     },
     requestCancel: async (id, now) => {

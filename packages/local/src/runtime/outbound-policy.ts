@@ -1,0 +1,224 @@
+/**
+ * Where the backend may send a request a caller pointed it at: external
+ * agents' `endpoint` (`candidateExternalConfig`, an agent's `externalConfig`,
+ * an `external` flow step) and `http` flow steps. One policy, in this
+ * module, for request time and run time alike.
+ *
+ * - Link-local addresses (169.254.0.0/16 — cloud metadata lives there —
+ *   and fe80::/10), the unspecified, multicast and broadcast addresses and
+ *   the known metadata addresses are always refused.
+ * - Loopback and private ranges are refused when the backend is shared
+ *   (`restrictPrivate`: the gateway sets it when API keys are configured),
+ *   unless the allowlist (`FRUXKIT_EXTERNAL_AGENT_ALLOW`: host names, IPs,
+ *   CIDRs) admits them. The single-user default (no keys) keeps loopback
+ *   agents working.
+ * - The address checked is the one connected to: names are resolved by the
+ *   connection's own lookup, which refuses a forbidden address before any
+ *   connection is attempted (no DNS rebinding between check and connect).
+ * - Redirects are not followed: a 3xx is a failure. A redirect target would
+ *   otherwise escape the check the first URL passed.
+ */
+import { lookup as dnsLookup, type LookupAddress } from "node:dns"
+import { BlockList, isIP } from "node:net"
+import { Agent, fetch as undiciFetch } from "undici"
+
+export class OutboundRefused extends Error {
+  override readonly name = "OutboundRefused"
+}
+
+/** A resolver shaped like `dns.lookup` with `{ all: true }` (tests stub it; nothing else does). */
+export type Resolver = (hostname: string) => Promise<ReadonlyArray<{ readonly address: string; readonly family: number }>>
+
+export interface OutboundPolicyOptions {
+  /** Refuse loopback and private addresses not on the allowlist (default false: single-user). */
+  readonly restrictPrivate?: boolean | undefined
+  /** Host names (exact, case-insensitive), IP addresses and CIDRs that loopback/private rules admit. */
+  readonly allow?: ReadonlyArray<string> | undefined
+  readonly resolver?: Resolver | undefined
+}
+
+export interface OutboundPolicy {
+  /** Why a URL may not be fetched (resolving its name), or undefined when it may. Never connects. */
+  readonly check: (url: string) => Promise<string | undefined>
+  /** `fetch` under the policy: checked again at connect time; a redirect is an error. */
+  readonly fetch: (url: string, init: OutboundInit) => Promise<OutboundResponse>
+  readonly close: () => Promise<void>
+}
+
+export interface OutboundInit {
+  readonly method: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body?: string | undefined
+  readonly signal?: AbortSignal | undefined
+}
+
+export interface OutboundResponse {
+  readonly status: number
+  readonly ok: boolean
+  readonly text: () => Promise<string>
+  readonly cancel: () => Promise<void>
+}
+
+const blockList = (ranges: ReadonlyArray<readonly [string, number, "ipv4" | "ipv6"]>): BlockList => {
+  const list = new BlockList()
+  for (const [network, prefix, family] of ranges) list.addSubnet(network, prefix, family)
+  return list
+}
+
+/** Never fetched, whatever the configuration. */
+const ALWAYS_REFUSED = blockList([
+  ["0.0.0.0", 8, "ipv4"],
+  ["169.254.0.0", 16, "ipv4"], // link-local, cloud metadata (169.254.169.254)
+  ["100.100.100.200", 32, "ipv4"], // Alibaba Cloud metadata
+  ["224.0.0.0", 4, "ipv4"], // multicast
+  ["240.0.0.0", 4, "ipv4"], // reserved, broadcast
+  ["::", 128, "ipv6"],
+  ["fe80::", 10, "ipv6"], // link-local
+  ["fd00:ec2::254", 128, "ipv6"], // AWS metadata over IPv6
+  ["ff00::", 8, "ipv6"] // multicast
+])
+
+/** Refused on a shared backend unless allowlisted. */
+const PRIVATE = blockList([
+  ["127.0.0.0", 8, "ipv4"],
+  ["10.0.0.0", 8, "ipv4"],
+  ["172.16.0.0", 12, "ipv4"],
+  ["192.168.0.0", 16, "ipv4"],
+  ["100.64.0.0", 10, "ipv4"], // carrier-grade NAT
+  ["198.18.0.0", 15, "ipv4"], // benchmarking
+  ["::1", 128, "ipv6"],
+  ["fc00::", 7, "ipv6"] // unique local
+])
+
+const familyOf = (address: string): "ipv4" | "ipv6" => (isIP(address) === 6 ? "ipv6" : "ipv4")
+
+/** `FRUXKIT_EXTERNAL_AGENT_ALLOW`: entries separated by commas or spaces. */
+export const parseAllowList = (text: string | undefined): Array<string> =>
+  (text ?? "")
+    .split(/[,\s]+/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "")
+
+const defaultResolver: Resolver = (hostname) =>
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true }, (error, addresses: Array<LookupAddress>) => (error ? reject(error) : resolve(addresses)))
+  )
+
+/** The host of a URL without IPv6 brackets. */
+const hostOf = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase()
+
+export const makeOutboundPolicy = (options: OutboundPolicyOptions = {}): OutboundPolicy => {
+  const restrictPrivate = options.restrictPrivate ?? false
+  const resolver = options.resolver ?? defaultResolver
+  const allowedHosts = new Set<string>()
+  const allowedAddresses = new BlockList()
+  for (const entry of options.allow ?? []) {
+    const slash = entry.indexOf("/")
+    const address = slash < 0 ? entry : entry.slice(0, slash)
+    if (isIP(address) !== 0) {
+      const family = familyOf(address)
+      const prefix = slash < 0 ? (family === "ipv4" ? 32 : 128) : Number(entry.slice(slash + 1))
+      if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === "ipv4" ? 32 : 128)) {
+        throw new Error(`FRUXKIT_EXTERNAL_AGENT_ALLOW: "${entry}" is not a valid CIDR`)
+      }
+      allowedAddresses.addSubnet(address, prefix, family)
+    } else {
+      allowedHosts.add(entry.toLowerCase())
+    }
+  }
+
+  /** Why this resolved address may not be connected to, for this host name. */
+  const refusal = (address: string, host: string): string | undefined => {
+    const family = familyOf(address)
+    if (ALWAYS_REFUSED.check(address, family)) return "it is a link-local, metadata or reserved address"
+    if (restrictPrivate && PRIVATE.check(address, family) && !allowedHosts.has(host) && !allowedAddresses.check(address, family)) {
+      return "it is a loopback or private address and FRUXKIT_EXTERNAL_AGENT_ALLOW does not admit it"
+    }
+    return undefined
+  }
+
+  const resolve = async (host: string): Promise<ReadonlyArray<{ readonly address: string; readonly family: number }>> =>
+    isIP(host) !== 0 ? [{ address: host, family: isIP(host) }] : resolver(host)
+
+  const check = async (text: string): Promise<string | undefined> => {
+    let url: URL
+    try {
+      url = new URL(text)
+    } catch {
+      return "the endpoint is not a URL"
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") return "the endpoint must be an http(s) URL"
+    const host = hostOf(url)
+    let addresses: ReadonlyArray<{ readonly address: string }>
+    try {
+      addresses = await resolve(host)
+    } catch {
+      return "the endpoint's host name does not resolve"
+    }
+    if (addresses.length === 0) return "the endpoint's host name does not resolve"
+    for (const { address } of addresses) {
+      const reason = refusal(address, host)
+      if (reason !== undefined) return `the endpoint is refused: ${reason}`
+    }
+    return undefined
+  }
+
+  // Every connection resolves through this lookup: the address connected to is the address checked.
+  const agent = new Agent({
+    connect: {
+      lookup: (hostname: string, lookupOptions: { all?: boolean }, callback: (...args: Array<any>) => void) => {
+        const host = hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase()
+        resolve(host).then(
+          (addresses) => {
+            for (const { address } of addresses) {
+              const reason = refusal(address, host)
+              if (reason !== undefined) return callback(new OutboundRefused(`the endpoint is refused: ${reason}`))
+            }
+            const first = addresses[0]
+            if (first === undefined) return callback(new OutboundRefused("the endpoint's host name does not resolve"))
+            if (lookupOptions?.all) callback(null, addresses.map((a) => ({ address: a.address, family: a.family })))
+            else callback(null, first.address, first.family)
+          },
+          (error: unknown) => callback(error)
+        )
+      }
+    } as never
+  })
+
+  return {
+    check,
+    async fetch(url, init) {
+      // Literal addresses never reach a lookup: they are checked here, before the connection.
+      const reason = await check(url)
+      if (reason !== undefined) throw new OutboundRefused(reason)
+      const response = await undiciFetch(url, {
+        method: init.method,
+        headers: init.headers,
+        ...(init.body !== undefined ? { body: init.body } : {}),
+        ...(init.signal !== undefined ? { signal: init.signal } : {}),
+        redirect: "manual",
+        dispatcher: agent
+      })
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel()
+        throw new OutboundRefused(`the endpoint answered a redirect (HTTP ${response.status}); redirects are not followed`)
+      }
+      return {
+        status: response.status,
+        ok: response.ok,
+        text: () => response.text(),
+        cancel: async () => {
+          await response.body?.cancel()
+        }
+      }
+    },
+    close: () => agent.close()
+  }
+}
+
+/**
+ * The policy from the environment: FRUXKIT_EXTERNAL_AGENT_ALLOW, and whether
+ * the backend is shared (the caller knows: API keys configured).
+ */
+export const outboundPolicyFromEnv = (restrictPrivate: boolean, env: Readonly<Record<string, string | undefined>> = process.env): OutboundPolicy =>
+  makeOutboundPolicy({ restrictPrivate, allow: parseAllowList(env.FRUXKIT_EXTERNAL_AGENT_ALLOW) })
