@@ -39,7 +39,7 @@ const requestedFormat = (argv: ReadonlyArray<string>): OutputFormat | undefined 
 }
 
 export const runCli = async (argv: ReadonlyArray<string>, io: CliIo): Promise<ExitCode> => {
-  const [name, ...rest] = argv
+  const [name, ...rest] = joinTwoWordCommand(argv)
   const requested = requestedFormat(argv)
   const output = resolveOutputMode({
     requested,
@@ -62,7 +62,7 @@ export const runCli = async (argv: ReadonlyArray<string>, io: CliIo): Promise<Ex
     return ExitCode.Ok
   }
   if (name === "help") {
-    const [topic, ...extra] = rest
+    const [topic, ...extra] = joinTwoWordCommand(rest)
     if (topic === undefined) {
       io.stdout.write(mainHelp())
       return ExitCode.Ok
@@ -131,6 +131,10 @@ const requestedFormatIsJson = (argv: ReadonlyArray<string>): boolean => {
   const format = requestedFormat(argv)
   return format === "json" || format === "ndjson"
 }
+
+/** `draft push …` is the command `draft push`: two-word commands are found before one-word ones. */
+const joinTwoWordCommand = (argv: ReadonlyArray<string>): Array<string> =>
+  argv.length >= 2 && findCommand(`${argv[0]} ${argv[1]}`) ? [`${argv[0]} ${argv[1]}`, ...argv.slice(2)] : [...argv]
 
 const unknownCommand = (name: string): UsageError => {
   const suggestion = closestName(

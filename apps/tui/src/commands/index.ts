@@ -3,7 +3,10 @@ import { addCommand } from "./add-command.js"
 import { agentsCommand } from "./agents-command.js"
 import { completionCommand } from "./completion-command.js"
 import { describeCommand } from "./describe-command.js"
+import { draftPullCommand, draftPushCommand, draftValidateCommand } from "./draft-file-commands.js"
+import { draftEvaluateCommand, draftTestCommand } from "./draft-run-commands.js"
 import { evalCommand } from "./eval-command.js"
+import { revisionsCreateCommand } from "./revisions-create-command.js"
 import { runCommand } from "./run-command.js"
 import { runsCommand } from "./runs-command.js"
 import { testCommand } from "./test-command.js"
@@ -16,6 +19,12 @@ export const commands: ReadonlyArray<CommandDefinition> = [
   runsCommand,
   runCommand,
   agentsCommand,
+  draftPullCommand,
+  draftPushCommand,
+  draftValidateCommand,
+  draftTestCommand,
+  draftEvaluateCommand,
+  revisionsCreateCommand,
   describeCommand(() => commands),
   completionCommand(() => commands)
 ]

@@ -15,6 +15,14 @@ const distribution = (title: string, counts: Readonly<Record<string, number>>): 
   return [title, ...entries.map(([label, n]) => `  ${label.padEnd(width)}  ${bar(n, max, 20)} ${n}`)]
 }
 
+/** What a run scored as its candidate: a revision, a pinned draft head (`draft:evaluate`), or an unsaved configuration. */
+export const candidateLabel = (run: EvaluationRun): string =>
+  run.candidateRevision !== null
+    ? `revision ${run.candidateRevision}`
+    : run.candidateSnapshotSeqNo !== null
+      ? `draft v${run.candidateSnapshotSeqNo} of revision ${run.candidateBaseRevision ?? "?"}`
+      : "external agent or draft"
+
 export const runSummaryText = (run: EvaluationRun, options: { gate?: Gate | undefined; datasetName?: string | undefined } = {}): string => {
   const summary = run.summary
   const score = run.score === null ? "—" : `${formatScore(run.score)} of ${JUDGE_SCORE_SCALE}`
@@ -22,7 +30,7 @@ export const runSummaryText = (run: EvaluationRun, options: { gate?: Gate | unde
     facts([
       ["run", run.id],
       ["status", run.status],
-      ["candidate", run.candidateRevision !== null ? `revision ${run.candidateRevision}` : "external agent or draft"],
+      ["candidate", candidateLabel(run)],
       ["base", run.deployedRevision !== null ? `deployed revision ${run.deployedRevision}` : "—"],
       ["dataset", options.datasetName ?? run.datasetId ?? "all datasets"],
       ["score", score],
