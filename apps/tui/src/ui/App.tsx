@@ -14,6 +14,7 @@ import { EvaluateScreen } from "./screens/EvaluateScreen.js"
 import { RunScreen } from "./screens/RunScreen.js"
 import { SampleScreen } from "./screens/SampleScreen.js"
 import { HistoryScreen } from "./screens/HistoryScreen.js"
+import { DraftScreen } from "./screens/DraftScreen.js"
 
 export interface AppProps {
   readonly api: Api
@@ -55,5 +56,7 @@ const ScreenFor = ({ route }: { readonly route: Route }) => {
       return <SampleScreen agentId={route.agentId} runId={route.runId} sampleIndex={route.sampleIndex} order={route.order} />
     case "history":
       return <HistoryScreen agentId={route.agentId} />
+    case "draft":
+      return <DraftScreen agentId={route.agentId} revision={route.revision} />
   }
 }

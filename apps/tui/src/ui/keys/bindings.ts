@@ -39,7 +39,13 @@ export const Command = {
   Confirm: "confirm",
   StepDetail: "stepDetail",
   StartDraft: "startDraft",
-  NewDataset: "newDataset"
+  NewDataset: "newDataset",
+  EditDraft: "editDraft",
+  EvaluateDraft: "evaluateDraft",
+  SaveDraft: "saveDraft",
+  ExternalEditor: "externalEditor",
+  SaveRevision: "saveRevision",
+  Deploy: "deploy"
 } as const
 export type Command = (typeof Command)[keyof typeof Command]
 
@@ -108,7 +114,7 @@ export const commandTable: Readonly<Record<Command, CommandSpec>> = {
     hint: "multi-line",
     description: "Edit the selected value in a multi-line editor (JSON; Ctrl-D done)"
   },
-  [Command.Confirm]: { bindings: [{ input: "y", label: "y" }], hint: "yes", description: "Yes: do it (discard the changes)" },
+  [Command.Confirm]: { bindings: [{ input: "y", label: "y" }], hint: "yes", description: "Yes: do what was asked (discard the changes, deploy)" },
   [Command.StepDetail]: {
     bindings: [{ key: "return", label: "Enter" }],
     hint: "details",
@@ -119,7 +125,17 @@ export const commandTable: Readonly<Record<Command, CommandSpec>> = {
     hint: "new draft",
     description: "Start a draft from the selected revision (when it has none)"
   },
-  [Command.NewDataset]: { bindings: [{ input: "N", label: "N" }], hint: "new dataset", description: "Create a dataset for the agent" }
+  [Command.NewDataset]: { bindings: [{ input: "N", label: "N" }], hint: "new dataset", description: "Create a dataset for the agent" },
+  [Command.EditDraft]: { bindings: [{ input: "d", label: "d" }], hint: "draft", description: "Open the draft: its prompts and parameters, saved with the version guard" },
+  [Command.EvaluateDraft]: {
+    bindings: [{ input: "E", label: "E" }],
+    hint: "evaluate draft",
+    description: "Evaluate the draft head (pinned) against the deployed revision"
+  },
+  [Command.SaveDraft]: { bindings: [{ input: "w", label: "w" }], hint: "save", description: "Save the edited draft (If-Match: the version you loaded)" },
+  [Command.ExternalEditor]: { bindings: [{ input: "o", label: "o" }], hint: "$EDITOR", description: "Edit the whole draft head as JSON in $EDITOR" },
+  [Command.SaveRevision]: { bindings: [{ input: "S", label: "S" }], hint: "save as revision", description: "Save the draft head this run scored as a new revision" },
+  [Command.Deploy]: { bindings: [{ input: "D", label: "D" }], hint: "deploy", description: "Deploy that revision (asks first)" }
 }
 
 /** Commands every screen has; the footer lists them last. */

@@ -14,6 +14,7 @@ import { Command } from "../keys/bindings.js"
 import { useCommands } from "../keys/useCommands.js"
 import { part, useLoad } from "../hooks/useLoad.js"
 import { useOnReturn } from "../hooks/useOnReturn.js"
+import { useDraftHead } from "../hooks/useDraftHead.js"
 import { useApi } from "../state/ApiContext.js"
 import { useNavigation } from "../state/NavigationContext.js"
 import { useSessionMemory } from "../state/SessionMemory.js"
@@ -106,7 +107,11 @@ export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
       ? selectedRevision.agentRevision
       : (data?.revisions.find((r) => r.agentRevision !== data.agent.currentRevision)?.agentRevision ?? data?.agent.currentRevision)
 
-  useOnReturn(overview.reload)
+  const draftHead = useDraftHead(agentId, testRevision)
+  useOnReturn(() => {
+    overview.reload()
+    draftHead.reload()
+  })
   useCommands({
     [Command.Up]: () => move(-1),
     [Command.Down]: () => move(1),
@@ -129,6 +134,13 @@ export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
       if (testRevision !== undefined) navigation.push({ screen: "draftTest", agentId, revision: testRevision })
     },
     [Command.Evaluate]: () => navigation.push({ screen: "evaluate", agentId }),
+    ...(testRevision !== undefined ? { [Command.EditDraft]: () => navigation.push({ screen: "draft", agentId, revision: testRevision }) } : {}),
+    ...(draftHead.draft
+      ? {
+          [Command.EvaluateDraft]: () =>
+            void draftHead.evaluate().then((run) => run && navigation.push({ screen: "run", agentId, runId: run.id, initial: run }))
+        }
+      : {}),
     [Command.History]: () => navigation.push({ screen: "history", agentId }),
     [Command.Reload]: overview.reload
   })
@@ -136,10 +148,11 @@ export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
   return (
     <Frame title={`agent ${agentId}`} status={label}>
       {overview.status === "failed" ? <ProblemView failure={overview.failure} hint="R reload · Esc back" /> : null}
+      {draftHead.failure ? <ProblemView failure={draftHead.failure} hint="the draft was reloaded: E evaluates its head now" /> : null}
       {!data && overview.status === "loading" ? <Spinner label="Loading agent…" /> : null}
       {data ? (
         <Sections
-          heading={`${data.agent.displayName || data.agent.id} · deployed rev ${data.agent.currentRevision}${data.agent.description ? ` · ${data.agent.description}` : ""}`}
+          heading={`${data.agent.displayName || data.agent.id} · deployed rev ${data.agent.currentRevision}${draftHead.line ? ` · ${draftHead.line}` : ""}${data.agent.description ? ` · ${data.agent.description}` : ""}`}
           focus={section}
           selection={selection}
           missing={data.missing}

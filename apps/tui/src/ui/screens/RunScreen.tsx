@@ -16,6 +16,7 @@ import { Command } from "../keys/bindings.js"
 import { useCommands, type Handlers } from "../keys/useCommands.js"
 import { take, useLoad } from "../hooks/useLoad.js"
 import { useRunWatch } from "../hooks/useRunWatch.js"
+import { useDraftRunActions } from "../components/DraftRunActions.js"
 import { useApi } from "../state/ApiContext.js"
 import { useNavigation } from "../state/NavigationContext.js"
 import { runProgress, type RunProgress } from "../../run-progress.js"
@@ -61,7 +62,9 @@ export const RunScreen = ({ agentId, runId, initial }: { readonly agentId: strin
       setCancelFailure(describeError(error))
     }
   }
+  const draftActions = useDraftRunActions(agentId, run)
   const handlers: Handlers = {
+    ...draftActions.handlers,
     ...(finished ? { [Command.NextSection]: () => setView((v) => (v === "summary" ? "samples" : "summary")) } : {}),
     ...(!finished && run ? { [Command.CancelRun]: () => void cancel() } : {}),
     ...(watch.failure ? { [Command.Reload]: watch.retry } : {}),
@@ -91,6 +94,7 @@ export const RunScreen = ({ agentId, runId, initial }: { readonly agentId: strin
       {cancelFailure ? <ProblemView failure={cancelFailure} /> : null}
       {!run && !watch.failure ? <Spinner label="Loading the run…" /> : null}
       {run ? <RunHeader run={run} now={watch.now} firstSeenAt={watch.firstSeenAt} datasetName={dataset.value} /> : null}
+      {draftActions.panel}
       {run && finished && view === "summary" ? <Summary run={run} scroll={scroll} maxScroll={maxScroll} /> : null}
       {run && finished && view === "samples" ? (
         samples.status === "failed" ? (
