@@ -1,13 +1,18 @@
 /**
  * Core benchmarks (not tests): ratios against a baseline measured in the same run.
  *  1. Decoding a 1,000-item evaluation-run samples page with the schemas vs JSON.parse alone.
- *  2. awaitEvaluationRun vs a fixed 5 s poll, against a loopback server whose runs
- *     complete at random times: requests sent and completion-to-detection latency.
+ *  2. awaitEvaluationRun through a real fruxkit gateway (spawned, embedded backend):
+ *     requests per run and completion-to-seen latency, watcher vs polling vs a fixed 5 s poll.
  */
+import { spawn } from "node:child_process"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import * as Schema from "effect/Schema"
-import { createFruxonClient, EvaluationRunSamplesPage } from "../src/index.js"
+import { createFruxonClient, EvaluationRunSamplesPage, isTerminalRunStatus } from "../src/index.js"
 
 const sampleResult = (i: number) => ({
   sampleId: crypto.randomUUID(),
@@ -49,64 +54,106 @@ const benchDecode = () => {
   console.log(`  ratio                   ${(parseAndDecode / parseOnly).toFixed(2)}× JSON.parse`)
 }
 
-const benchPolling = async (trials: number) => {
-  // Each run id completes at its own random time in [1 s, 11 s] after the trial starts.
-  const completesAt = new Map<string, number>()
-  const requests = new Map<string, number>()
-  const server = createServer((req, res) => {
-    const id = req.url!.split("/").pop()!
-    requests.set(id, (requests.get(id) ?? 0) + 1)
-    const done = Date.now() >= completesAt.get(id)!
-    res.writeHead(200, { "content-type": "application/json" })
-    res.end(JSON.stringify({ id, status: done ? "COMPLETED" : "IN_PROGRESS", modifiedAt: done ? completesAt.get(id) : 0 }))
-  })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const client = createFruxonClient({ baseUrl })
-  const ref = (evaluationRun: string) => ({ tenant: "demo", agent: "support_bot", evaluationRun })
+/** A real fruxkit gateway (embedded backend, demo data, a temporary data dir) as a child process. */
+const startGateway = async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), "fruxkit-core-bench-"))
+  const gatewayDir = fileURLToPath(new URL("../../../apps/gateway/", import.meta.url))
+  const child = spawn(
+    process.execPath,
+    ["--conditions=development", "--import", "tsx", "src/main.ts", "--port", "0", "--data-dir", dataDir, "--log-level", "warn", "--rate-limit", "0"],
+    { cwd: gatewayDir, env: { PATH: process.env.PATH ?? "" }, stdio: ["ignore", "pipe", "pipe"] }
+  )
+  let out = ""
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()))
+  child.stderr!.on("data", (d: Buffer) => (out += d.toString()))
+  const deadline = Date.now() + 60_000
+  let url: string | undefined
+  while (url === undefined) {
+    url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1]
+    if (Date.now() > deadline) throw new Error(`the gateway did not start:\n${out}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return {
+    url,
+    close: async () => {
+      const exited = new Promise((resolve) => child.once("exit", resolve))
+      child.kill("SIGTERM")
+      await exited
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  }
+}
 
-  const fixedPoll = async (id: string) => {
+/**
+ * Watching runs through a real gateway: requests a watch makes and how long
+ * after the run completed (its `completedAt`, same machine clock) the client
+ * saw it, for the watcher (`auto`: the gateway's event stream), core's
+ * polling schedule, and a fixed 5 s poll — all in the same run.
+ */
+const benchWatch = async (trials: number) => {
+  const gateway = await startGateway()
+  // A candidate agent on loopback that takes its time (0.2–1 s an answer), so runs last a few seconds and end at no fixed phase.
+  const slowAgent = createServer((req, res) => {
+    req.resume()
+    req.on("end", () =>
+      setTimeout(() => {
+        res.writeHead(200, { "content-type": "application/json" })
+        res.end(JSON.stringify({ response: "a considered answer" }))
+      }, 200 + Math.random() * 800)
+    )
+  })
+  await new Promise<void>((resolve) => slowAgent.listen(0, "127.0.0.1", resolve))
+  const candidate = {
+    candidateExternalConfig: { parameters: { endpoint: `http://127.0.0.1:${(slowAgent.address() as AddressInfo).port}/` } }
+  }
+  let requests = 0
+  const counting: typeof fetch = (input, init) => {
+    requests++
+    return fetch(input, init)
+  }
+  const client = createFruxonClient({ baseUrl: gateway.url, fetch: counting })
+  const agent = { tenant: "demo", agent: "support_bot" }
+  const fixedPoll = async (evaluationRun: string) => {
     for (;;) {
-      const run = await client.getEvaluationRun(ref(id))
-      if (run.status === "COMPLETED") return Date.now()
+      const run = await client.getEvaluationRun({ ...agent, evaluationRun })
+      if (isTerminalRunStatus(run.status)) return run
       await new Promise((resolve) => setTimeout(resolve, 5000))
     }
   }
-  const scheduled = async (id: string) => {
-    await client.awaitEvaluationRun(ref(id))
-    return Date.now()
+  const ways = {
+    "watcher (auto)": (evaluationRun: string) => client.awaitEvaluationRun({ ...agent, evaluationRun }),
+    "core poll schedule": (evaluationRun: string) => client.awaitEvaluationRun({ ...agent, evaluationRun }, { transport: "poll" }),
+    "fixed 5 s poll": fixedPoll
+  } as const
+  const results = new Map<string, { latencies: Array<number>; requests: Array<number>; runMs: Array<number> }>()
+  // Warm-up: the first watch probes what the gateway offers; not counted.
+  await client.awaitEvaluationRun({ ...agent, evaluationRun: (await client.evaluate({ ...agent, body: candidate })).id })
+  for (let trial = 0; trial < trials; trial++) {
+    for (const [name, wait] of Object.entries(ways)) {
+      const started = await client.evaluate({ ...agent, body: candidate })
+      const before = requests
+      const run = await wait(started.id)
+      const seenAt = Date.now()
+      const entry = results.get(name) ?? { latencies: [], requests: [], runMs: [] }
+      entry.latencies.push(seenAt - run.completedAt)
+      entry.requests.push(requests - before)
+      entry.runMs.push(run.completedAt - run.createdAt)
+      results.set(name, entry)
+    }
   }
-
-  const results = { fixed: { latency: 0, requests: 0 }, schedule: { latency: 0, requests: 0 } }
-  await Promise.all(
-    Array.from({ length: trials }, async (_, trial) => {
-      const at = Date.now() + 1000 + Math.random() * 10_000
-      await Promise.all(
-        ([["fixed", fixedPoll], ["schedule", scheduled]] as const).map(async ([kind, wait]) => {
-          const id = `${kind}-${trial}`
-          completesAt.set(id, at)
-          const detected = await wait(id)
-          results[kind].latency += detected - at
-          results[kind].requests += requests.get(id) ?? 0
-        })
-      )
-    })
-  )
   await client.close()
-  server.close()
-  const avg = (kind: "fixed" | "schedule") => ({
-    latency: results[kind].latency / trials,
-    requests: results[kind].requests / trials
-  })
-  const fixed = avg("fixed")
-  const schedule = avg("schedule")
-  console.log(`awaitEvaluationRun vs fixed 5 s poll (${trials} runs completing at random in 1–11 s)`)
-  console.log(`  fixed 5 s     ${fixed.requests.toFixed(1)} requests/run, detection ${fixed.latency.toFixed(0)} ms after completion`)
-  console.log(`  schedule      ${schedule.requests.toFixed(1)} requests/run, detection ${schedule.latency.toFixed(0)} ms after completion`)
-  console.log(
-    `  ratio         ${(schedule.requests / fixed.requests).toFixed(2)}× the requests, ${(schedule.latency / fixed.latency).toFixed(2)}× the detection latency`
-  )
+  await gateway.close()
+  slowAgent.close()
+  const median = (values: Array<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+  const max = (values: Array<number>) => Math.max(...values)
+  console.log(`awaitEvaluationRun through a fruxkit gateway (embedded backend), ${trials} runs each, interleaved`)
+  for (const [name, entry] of results) {
+    console.log(
+      `  ${name.padEnd(20)} seen ${median(entry.latencies).toFixed(0).padStart(5)} ms after completion (median; max ${max(entry.latencies).toFixed(0)}), ` +
+        `${median(entry.requests)} requests/run (max ${max(entry.requests)}), runs took ${median(entry.runMs)} ms`
+    )
+  }
 }
 
 benchDecode()
-await benchPolling(Number(process.env.TRIALS ?? 8))
+await benchWatch(Number(process.env.TRIALS ?? 8))

@@ -79,35 +79,50 @@ export const pollSchedule = (options: Options = {}): Schedule.Schedule<unknown, 
   )
 }
 
-const survivable = (error: FruxonError.FruxonError): boolean =>
+export const survivable = (error: FruxonError.FruxonError): boolean =>
   RetryPolicy.isRetryable(getEvaluationRun, error, { idempotencyKey: false })
 
-export const watchRun = (
+/**
+ * Snapshots by polling: the first at once (or `initial`, without a request),
+ * then on `pollSchedule`. Failures the retry policy calls transient are
+ * skipped (a `None`), not the end of the wait.
+ */
+export const pollSnapshots = (
   poll: Effect.Effect<Poll, FruxonError.FruxonError>,
+  options: Options = {}
+): Stream.Stream<EvaluationRun, FruxonError.FruxonError> => {
+  const pollOnce = poll.pipe(
+    Effect.map(Option.some),
+    Effect.catchIf(survivable, () => Effect.succeed(Option.none<Poll>()))
+  )
+  const firstPoll: Effect.Effect<Option.Option<Poll>, FruxonError.FruxonError> = options.initial
+    ? Effect.succeed(Option.some({ run: options.initial, hint: undefined }))
+    : pollOnce
+  // The first scheduled poll comes `initialDelay` after the initial read.
+  return Stream.concat(
+    Stream.fromEffect(firstPoll),
+    Stream.fromEffect(Effect.sleep(options.initialDelay ?? defaults.initialDelay)).pipe(
+      Stream.flatMap(() => Stream.repeatEffectWithSchedule(pollOnce, pollSchedule(options)))
+    )
+  ).pipe(Stream.filterMap((poll) => Option.map(poll, (p) => p.run)))
+}
+
+/**
+ * What every way of watching shares, over any source of snapshots: only
+ * changes pass (status or progress), each is reported to `onProgress`, the
+ * stream ends with the first terminal snapshot, and the deadline ends it
+ * with `EvaluationRunTimeout` carrying the last run seen.
+ */
+export const follow = <E>(
+  snapshots: Stream.Stream<EvaluationRun, E>,
   evaluationRun: string,
   options: Options = {}
-): Stream.Stream<EvaluationRun, FruxonError.FruxonError | EvaluationRunTimeout> =>
+): Stream.Stream<EvaluationRun, E | EvaluationRunTimeout> =>
   Stream.unwrap(
     Effect.gen(function* () {
       const lastSeen = yield* Ref.make<EvaluationRun | undefined>(options.initial)
       const deadline = Duration.decode(options.deadline ?? defaults.deadline)
-      // A failed poll that the retry policy would also have retried does not end the wait.
-      const pollOnce = poll.pipe(
-        Effect.map(Option.some),
-        Effect.catchIf(survivable, () => Effect.succeed(Option.none<Poll>()))
-      )
-      const firstPoll: Effect.Effect<Option.Option<Poll>, FruxonError.FruxonError> = options.initial
-        ? Effect.succeed(Option.some({ run: options.initial, hint: undefined }))
-        : pollOnce
-      // The first scheduled poll comes `initialDelay` after the initial read.
-      const snapshots = Stream.concat(
-        Stream.fromEffect(firstPoll),
-        Stream.fromEffect(Effect.sleep(options.initialDelay ?? defaults.initialDelay)).pipe(
-          Stream.flatMap(() => Stream.repeatEffectWithSchedule(pollOnce, pollSchedule(options)))
-        )
-      )
       const changes = snapshots.pipe(
-        Stream.filterMap((poll) => Option.map(poll, (p) => p.run)),
         Stream.changesWith(sameProgress),
         Stream.tap((run) =>
           Effect.zipRight(
@@ -129,13 +144,21 @@ export const watchRun = (
     })
   )
 
-/** Poll until the run ends; the terminal snapshot. */
-export const awaitRun = (
+/** Watch by polling alone (what a server without event stream or long-poll gets). */
+export const watchRun = (
   poll: Effect.Effect<Poll, FruxonError.FruxonError>,
   evaluationRun: string,
   options: Options = {}
-): Effect.Effect<EvaluationRun, FruxonError.FruxonError | EvaluationRunTimeout> =>
-  watchRun(poll, evaluationRun, options).pipe(
+): Stream.Stream<EvaluationRun, FruxonError.FruxonError | EvaluationRunTimeout> =>
+  follow(pollSnapshots(poll, options), evaluationRun, options)
+
+/** The terminal snapshot of a watch. */
+export const lastOf = <E>(
+  watch: Stream.Stream<EvaluationRun, E | EvaluationRunTimeout>,
+  evaluationRun: string,
+  options: Options = {}
+): Effect.Effect<EvaluationRun, E | EvaluationRunTimeout> =>
+  watch.pipe(
     Stream.runLast,
     Effect.flatMap(
       Option.match({
@@ -152,3 +175,11 @@ export const awaitRun = (
       })
     )
   )
+
+/** Poll until the run ends; the terminal snapshot. */
+export const awaitRun = (
+  poll: Effect.Effect<Poll, FruxonError.FruxonError>,
+  evaluationRun: string,
+  options: Options = {}
+): Effect.Effect<EvaluationRun, FruxonError.FruxonError | EvaluationRunTimeout> =>
+  lastOf(watchRun(poll, evaluationRun, options), evaluationRun, options)

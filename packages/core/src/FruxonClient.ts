@@ -28,6 +28,7 @@ import * as IfMatch from "./IfMatch.js"
 import * as RequestDecoding from "./RequestDecoding.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import * as Route from "./Route.js"
+import * as RunWatcher from "./RunWatcher.js"
 import type { EvaluationRun } from "./schema/EvaluationRun.js"
 import type { EvaluationSample, ExecutionRecordSample } from "./schema/EvaluationSample.js"
 import * as PagedList from "./PagedList.js"
@@ -132,20 +133,20 @@ export interface Client extends Omit<Methods, PagedName | "addToDatasets">, Page
     >
     (args: AddToDatasetsArgs & { readonly dedupe: true }): Effect.Effect<DedupedAddToDatasets, FruxonError.CallError>
   }
-  /** Poll a run until it ends; see `AwaitRun`. */
+  /** Wait for a run to end, following it by push where the server offers it (`RunWatcher`). */
   readonly awaitEvaluationRun: (
     run: RunRef,
-    options?: AwaitRun.Options
+    options?: RunWatcher.Options
   ) => Effect.Effect<EvaluationRun, FruxonError.CallError | AwaitRun.EvaluationRunTimeout>
   /** Every change of a run (status or progress), ending with its terminal snapshot. */
   readonly watchEvaluationRun: (
     run: RunRef,
-    options?: AwaitRun.Options & { readonly initial?: EvaluationRun | undefined }
+    options?: RunWatcher.Options
   ) => Stream.Stream<EvaluationRun, FruxonError.CallError | AwaitRun.EvaluationRunTimeout>
   /** `:evaluate`, then wait for the run to end. */
   readonly evaluateAndWait: (
     args: Endpoint.Args<Endpoints["evaluate"]>,
-    options?: AwaitRun.Options
+    options?: RunWatcher.Options
   ) => Effect.Effect<EvaluationRun, FruxonError.CallError | AwaitRun.EvaluationRunTimeout>
   /** Any endpoint of the table, with its headers. */
   readonly call: <E extends Endpoint.Any>(
@@ -303,53 +304,71 @@ export const make = (config: Config): Effect.Effect<Client, never, HttpClient.Ht
         })
       )
 
+    interface Prepared {
+      readonly info: FruxonError.RequestInfo
+      readonly request: HttpClientRequest.HttpClientRequest
+      readonly idempotencyKey: string | undefined
+    }
+
+    /** The request for a call, checked the way servers will check it; a bad one is refused before it is sent. */
+    const prepare = (
+      endpoint: Endpoint.Any,
+      args: unknown,
+      callOptions: CallOptions
+    ): Either.Either<Prepared, FruxonError.FruxonError> => {
+      const input = args as Record<string, unknown>
+      const { params, errors } = validatePath(endpoint, input)
+      const path = errors.length === 0 ? Route.buildPath(endpoint.path, params) : endpoint.path
+      const info: FruxonError.RequestInfo = { method: endpoint.method, url: path, endpoint: endpoint.name }
+      if (errors.length > 0) return Either.left(invalid(info, errors))
+
+      let request = HttpClientRequest.make(endpoint.method)(`${baseUrl}${path}`).pipe(
+        HttpClientRequest.setHeader("accept", "application/json"),
+        HttpClientRequest.setHeader("user-agent", config.userAgent ?? DEFAULT_USER_AGENT),
+        HttpClientRequest.setHeaders(config.headers ?? {}),
+        HttpClientRequest.setHeaders(callOptions.headers ?? {})
+      )
+      if (endpoint.auth === "apiKey" && apiKey !== undefined) {
+        request = HttpClientRequest.setHeader(request, "x-api-key", apiKey)
+      }
+      if (token !== undefined) request = HttpClientRequest.setHeader(request, "authorization", `Bearer ${token}`)
+
+      if (endpoint.query !== undefined && input.query !== undefined) {
+        const encoded = Schema.encodeUnknownEither(endpoint.query, strictEncode)(input.query)
+        if (Either.isLeft(encoded)) return Either.left(invalid(info, fieldErrors("query", encoded.left)))
+        request = HttpClientRequest.setUrlParams(request, toSearchParams(encoded.right))
+      }
+      if (endpoint.body !== undefined) {
+        const body = input.body ?? (endpoint.bodyRequired ? undefined : {})
+        if (body === undefined) return Either.left(invalid(info, [{ path: "body", message: "is required" }]))
+        const encoded = Schema.encodeUnknownEither(endpoint.body, strictEncode)(body)
+        if (Either.isLeft(encoded)) return Either.left(invalid(info, fieldErrors("body", encoded.left)))
+        request = HttpClientRequest.bodyUnsafeJson(request, encoded.right)
+      }
+      if (endpoint.ifMatch !== "none" && input.ifMatch !== undefined) {
+        let formatted: string
+        try {
+          formatted = IfMatch.format(input.ifMatch as number | string)
+        } catch {
+          return Either.left(invalid(info, [{ path: "header.If-Match", message: "must be the draft version" }]))
+        }
+        request = HttpClientRequest.setHeader(request, "if-match", formatted)
+      } else if (endpoint.ifMatch === "required") {
+        return Either.left(invalid(info, [{ path: "ifMatch", message: "is required (the draft version)" }]))
+      }
+      const idempotencyKey = typeof input.idempotencyKey === "string" ? input.idempotencyKey : undefined
+      if (idempotencyKey !== undefined) request = HttpClientRequest.setHeader(request, "idempotency-key", idempotencyKey)
+      return Either.right({ info, request, idempotencyKey })
+    }
+
     const call = <E extends Endpoint.Any>(
       endpoint: E,
       args: Endpoint.Args<E>
     ): Effect.Effect<Answer<Endpoint.Success<E>>, FruxonError.FruxonError> =>
       Effect.flatMap(FiberRef.get(currentCallOptions), (callOptions) => {
-        const input = args as unknown as Record<string, unknown>
-        const { params, errors } = validatePath(endpoint, input)
-        const path = errors.length === 0 ? Route.buildPath(endpoint.path, params) : endpoint.path
-        const info: FruxonError.RequestInfo = { method: endpoint.method, url: path, endpoint: endpoint.name }
-        if (errors.length > 0) return Effect.fail(invalid(info, errors))
-
-        let request = HttpClientRequest.make(endpoint.method)(`${baseUrl}${path}`).pipe(
-          HttpClientRequest.setHeader("accept", "application/json"),
-          HttpClientRequest.setHeader("user-agent", config.userAgent ?? DEFAULT_USER_AGENT),
-          HttpClientRequest.setHeaders(config.headers ?? {}),
-          HttpClientRequest.setHeaders(callOptions.headers ?? {})
-        )
-        if (endpoint.auth === "apiKey" && apiKey !== undefined) {
-          request = HttpClientRequest.setHeader(request, "x-api-key", apiKey)
-        }
-        if (token !== undefined) request = HttpClientRequest.setHeader(request, "authorization", `Bearer ${token}`)
-
-        if (endpoint.query !== undefined && input.query !== undefined) {
-          const encoded = Schema.encodeUnknownEither(endpoint.query, strictEncode)(input.query)
-          if (Either.isLeft(encoded)) return Effect.fail(invalid(info, fieldErrors("query", encoded.left)))
-          request = HttpClientRequest.setUrlParams(request, toSearchParams(encoded.right))
-        }
-        if (endpoint.body !== undefined) {
-          const body = input.body ?? (endpoint.bodyRequired ? undefined : {})
-          if (body === undefined) return Effect.fail(invalid(info, [{ path: "body", message: "is required" }]))
-          const encoded = Schema.encodeUnknownEither(endpoint.body, strictEncode)(body)
-          if (Either.isLeft(encoded)) return Effect.fail(invalid(info, fieldErrors("body", encoded.left)))
-          request = HttpClientRequest.bodyUnsafeJson(request, encoded.right)
-        }
-        if (endpoint.ifMatch !== "none" && input.ifMatch !== undefined) {
-          let formatted: string
-          try {
-            formatted = IfMatch.format(input.ifMatch as number | string)
-          } catch {
-            return Effect.fail(invalid(info, [{ path: "header.If-Match", message: "must be the draft version" }]))
-          }
-          request = HttpClientRequest.setHeader(request, "if-match", formatted)
-        } else if (endpoint.ifMatch === "required") {
-          return Effect.fail(invalid(info, [{ path: "ifMatch", message: "is required (the draft version)" }]))
-        }
-        const idempotencyKey = typeof input.idempotencyKey === "string" ? input.idempotencyKey : undefined
-        if (idempotencyKey !== undefined) request = HttpClientRequest.setHeader(request, "idempotency-key", idempotencyKey)
+        const prepared = prepare(endpoint, args, callOptions)
+        if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
+        const { info, request, idempotencyKey } = prepared.right
 
         const policy = RetryPolicy.schedule(
           callOptions.maxRetries === undefined ? retryOptions : { ...retryOptions, maxAttempts: callOptions.maxRetries + 1 },
@@ -427,27 +446,99 @@ export const make = (config: Config): Effect.Effect<Client, never, HttpClient.Ht
       })
     }) as Client["addToDatasets"]
 
-    const pollRun = (run: RunRef) =>
-      Effect.map(call(Endpoints.getEvaluationRun, run), (answer) => ({
-        run: answer.value,
-        hint: FruxonError.parseRetryAfter({ get: (name) => answer.headers[name] })
-      }))
+    const offers = RunWatcher.makeOffers()
+
+    /** The requests a run watch makes, for one run. */
+    const runChannel = (run: RunRef): RunWatcher.Channel => {
+      const endpoint = Endpoints.getEvaluationRun as Endpoint.Any
+      const prepared = (callOptions: CallOptions) => prepare(endpoint, run, callOptions)
+      const withPrepared = <A>(use: (prepared: Prepared, callOptions: CallOptions) => Effect.Effect<A, FruxonError.FruxonError>) =>
+        Effect.flatMap(FiberRef.get(currentCallOptions), (callOptions) =>
+          Either.match(prepared(callOptions), { onLeft: Effect.fail, onRight: (p) => use(p, callOptions) })
+        )
+      const report = (answer: Answer<unknown>, callOptions: CallOptions) => callOptions.onAnswer?.(answer)
+      return {
+        get: Effect.map(call(Endpoints.getEvaluationRun, run), (answer) => ({ run: answer.value, headers: answer.headers })),
+        longPoll: (etag) =>
+          withPrepared(({ info, request }, callOptions) => {
+            let held = HttpClientRequest.setUrlParam(request, RunWatcher.wire.waitParam, `${RunWatcher.wire.longPollSeconds}s`)
+            if (etag !== undefined) held = HttpClientRequest.setHeader(held, "if-none-match", etag)
+            // The server holds the answer up to the wait: the attempt's timeout covers it.
+            const holdTimeout = Duration.sum(timeout, Duration.seconds(RunWatcher.wire.longPollSeconds))
+            return attempt(endpoint, info, held, holdTimeout).pipe(
+              Effect.tap((answer) => report(answer, callOptions)),
+              Effect.map((answer) => ({ run: answer.value as EvaluationRun, headers: answer.headers }))
+            )
+          }),
+        events: (lastEventId) =>
+          withPrepared(({ info, request }, callOptions) => {
+            let stream = HttpClientRequest.appendUrl(request, RunWatcher.wire.eventsPathSuffix).pipe(
+              HttpClientRequest.setHeader("accept", "text/event-stream")
+            )
+            if (lastEventId !== undefined) stream = HttpClientRequest.setHeader(stream, "last-event-id", lastEventId)
+            const eventsInfo = { ...info, url: `${info.url}${RunWatcher.wire.eventsPathSuffix}` }
+            return http.execute(stream).pipe(
+              Effect.mapError((error): FruxonError.FruxonError => FruxonError.fromTransportFailure(eventsInfo, error.cause)),
+              Effect.timeoutFail({
+                duration: timeout,
+                onTimeout: () => new FruxonError.RequestTimeout({ request: eventsInfo, timeout: Duration.toMillis(timeout) })
+              }),
+              Effect.flatMap((response) => {
+                const headers = headersOf(response)
+                const isStream = (headers["content-type"] ?? "").startsWith("text/event-stream")
+                if (response.status >= 200 && response.status < 300 && isStream) {
+                  report({ value: undefined, status: response.status, headers, body: "" }, callOptions)
+                  return Effect.succeed(
+                    response.stream.pipe(
+                      Stream.mapError(
+                        (): FruxonError.FruxonError =>
+                          new FruxonError.TransportError({ request: eventsInfo, reachedServer: true, code: "SSE_DROPPED" })
+                      )
+                    )
+                  )
+                }
+                return readBody(response).pipe(
+                  Effect.orElseSucceed(() => ({ text: "", json: undefined as unknown, parsed: false })),
+                  Effect.flatMap((body) =>
+                    Effect.fail(
+                      response.status >= 200 && response.status < 300
+                        ? new FruxonError.ResponseDecodeError({
+                            request: eventsInfo,
+                            status: response.status,
+                            errors: [{ path: "body", message: "expected text/event-stream" }],
+                            requestId: headers["x-request-id"]
+                          })
+                        : FruxonError.fromResponse({
+                            request: eventsInfo,
+                            status: response.status,
+                            body: body.parsed ? body.json : body.text,
+                            retryAfter: FruxonError.parseRetryAfter({ get: (name) => headers[name] }),
+                            requestId: headers["x-request-id"]
+                          })
+                    )
+                  )
+                )
+              })
+            )
+          })
+      }
+    }
+
+    const runInfo = (run: RunRef): FruxonError.RequestInfo => ({
+      method: "GET",
+      url: Route.buildPath(Endpoints.getEvaluationRun.path, { ...run }),
+      endpoint: Endpoints.getEvaluationRun.name
+    })
 
     const watchEvaluationRun: Client["watchEvaluationRun"] = (run, options) =>
-      notStaleStream(AwaitRun.watchRun(pollRun(run), run.evaluationRun, options))
+      notStaleStream(RunWatcher.watch(runChannel(run), offers, runInfo(run), run.evaluationRun, options))
 
     const awaitEvaluationRun: Client["awaitEvaluationRun"] = (run, options) =>
-      notStale(AwaitRun.awaitRun(pollRun(run), run.evaluationRun, options))
+      AwaitRun.lastOf(watchEvaluationRun(run, options), run.evaluationRun, options)
 
     const evaluateAndWait: Client["evaluateAndWait"] = (args, options) =>
       Effect.flatMap(methods.evaluate(args), (started) =>
-        notStale(
-          AwaitRun.awaitRun(
-            pollRun({ tenant: args.tenant, agent: args.agent, evaluationRun: started.id }),
-            started.id,
-            { ...options, initial: started }
-          )
-        )
+        awaitEvaluationRun({ tenant: args.tenant, agent: args.agent, evaluationRun: started.id }, { ...options, initial: started })
       )
 
     const client: Client = {

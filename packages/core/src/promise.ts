@@ -14,7 +14,6 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import type * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { ApiPromise, type WithResponse } from "./ApiPromise.js"
-import type * as AwaitRun from "./AwaitRun.js"
 import type * as Endpoint from "./Endpoint.js"
 import { Endpoints, type EndpointName } from "./Endpoints.js"
 import * as FruxonClient from "./FruxonClient.js"
@@ -22,6 +21,7 @@ import type * as FruxonError from "./FruxonError.js"
 import * as PagedList from "./PagedList.js"
 import { PagePromise } from "./PagePromise.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
+import type * as RunWatcher from "./RunWatcher.js"
 import type { EvaluationRun } from "./schema/EvaluationRun.js"
 import type { EvaluationSample } from "./schema/EvaluationSample.js"
 
@@ -89,6 +89,11 @@ export interface WaitOptions {
   readonly onProgress?: ((run: EvaluationRun) => void) | undefined
   /** A snapshot already in hand (e.g. `evaluate`'s answer): reported first. */
   readonly initial?: EvaluationRun | undefined
+  /**
+   * How to follow the run: `"auto"` (default) uses a fruxkit gateway's event
+   * stream, else its long-poll, else polls (the Fruxon API); the others force one.
+   */
+  readonly transport?: RunWatcher.Transport | undefined
 }
 
 type Args<K extends EndpointName> = Endpoint.Args<Endpoints[K]>
@@ -217,13 +222,14 @@ const responseOf = (answer: FruxonClient.Answer<unknown> | undefined): Response 
   return new Response(noBody ? null : answer.body, { status: answer.status, headers: answer.headers })
 }
 
-const waitOptionsOf = (wait: WaitOptions | undefined): AwaitRun.Options => ({
+const waitOptionsOf = (wait: WaitOptions | undefined): RunWatcher.Options => ({
   ...(wait?.initialDelay !== undefined ? { initialDelay: wait.initialDelay } : {}),
   ...(wait?.maxDelay !== undefined ? { maxDelay: wait.maxDelay } : {}),
   ...(wait?.factor !== undefined ? { factor: wait.factor } : {}),
   ...(wait?.deadline !== undefined ? { deadline: wait.deadline } : {}),
   ...(wait?.onProgress !== undefined ? { onProgress: wait.onProgress } : {}),
-  ...(wait?.initial !== undefined ? { initial: wait.initial } : {})
+  ...(wait?.initial !== undefined ? { initial: wait.initial } : {}),
+  ...(wait?.transport !== undefined ? { transport: wait.transport } : {})
 })
 
 export const createFruxonClient = (config: PromiseClientConfig): PromiseClient => {

@@ -340,7 +340,7 @@ describe("paging", () => {
   })
 })
 
-describe("awaitEvaluationRun", () => {
+describe("awaitEvaluationRun by polling (a server without event stream or long-poll)", () => {
   it("polls to a terminal status, surviving transient failures, reporting every change", async () => {
     const statuses = ["PENDING", "IN_PROGRESS", "IN_PROGRESS", "COMPLETED"]
     let served = 0
@@ -352,6 +352,7 @@ describe("awaitEvaluationRun", () => {
     const seen: Array<string> = []
     const result = await withClient(fake.url, (c) =>
       c.awaitEvaluationRun(runRef, {
+        transport: "poll",
         initialDelay: "20 millis",
         maxDelay: "50 millis",
         onProgress: (run) => seen.push(`${run.status}:${run.progress?.completedSamples}`)
@@ -386,7 +387,7 @@ describe("awaitEvaluationRun", () => {
     )
     const started = Date.now()
     const result = await withClient(fake.url, (c) =>
-      c.awaitEvaluationRun(runRef, { initialDelay: "10 millis", maxDelay: "2 seconds" })
+      c.awaitEvaluationRun(runRef, { transport: "poll", initialDelay: "10 millis", maxDelay: "2 seconds" })
     )
     expect(result._tag).toBe("Right")
     // first poll at once, second after initialDelay, third after the 300 ms hint

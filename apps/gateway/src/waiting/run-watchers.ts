@@ -205,6 +205,8 @@ export const pollRunsWith =
       key,
       {
         deadline: Duration.toMillis(POLLER_DEADLINE),
+        // The gateway is what offers push; its upstream (the Fruxon API, the embedded backend) is polled.
+        transport: "poll",
         onProgress,
         ...(initial ? { initial } : {}),
         ...(schedule?.initialDelay !== undefined ? { initialDelay: Duration.toMillis(schedule.initialDelay) } : {}),
