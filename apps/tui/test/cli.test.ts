@@ -88,11 +88,11 @@ describe.concurrent("fruxkit commands (child processes)", { timeout: 60_000 }, (
     ])
     expect(plain.code).toBe(0)
     const a = JSON.parse(plain.stdout) as { run: { status: string }; gate: { passed: boolean; checks: Array<{ name: string }> } }
-    expect(Object.keys(a).sort()).toEqual(["gate", "run", "samples"])
+    expect(Object.keys(a).sort()).toEqual(["deploy", "gate", "run", "samples"])
     expect(a.gate).toEqual({ passed: true, checks: [{ name: "completed", threshold: "COMPLETED", actual: "COMPLETED", passed: true }] })
     expect(gated.code).toBe(1)
     const b = JSON.parse(gated.stdout) as typeof a
-    expect(Object.keys(b).sort()).toEqual(["gate", "run", "samples"])
+    expect(Object.keys(b).sort()).toEqual(["deploy", "gate", "run", "samples"])
     expect(b.gate.passed).toBe(false)
     expect(b.gate.checks).toEqual([
       { name: "completed", threshold: "COMPLETED", actual: "COMPLETED", passed: true },

@@ -20,3 +20,5 @@ export const confirm = async (context: CommandContext, question: string): Promis
     prompt.close()
   }
 }
+
+export const yesFlag = { yes: { type: "boolean", short: "y", description: "Answer yes to the confirmation (needed without a terminal or in CI)" } } as const

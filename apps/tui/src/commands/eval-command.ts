@@ -8,7 +8,10 @@ import { print, printJson, resolveDatasets, type CommandDefinition } from "./com
 import { durationFlag, integerFlag, listFlag, pairs, requiredString, stringFlag } from "./command-line.js"
 import { ExitCode, UsageError } from "./exit-codes.js"
 import { GATE_JSON_SHAPE, asksForGate, gateFlags, gateOptionsFrom } from "./gate.js"
-import { finishRun } from "./run-outcome.js"
+import { finishRun, reportFlags } from "./run-outcome.js"
+import { yesFlag } from "./confirmation.js"
+import { CommandFailure } from "./error-report.js"
+import { deployWithConfirmation, type DeployResult } from "./deploy-command.js"
 import { EMBEDDED_TRANSIENT_NOTE, TRANSIENT_NOTE, followHint } from "./transient-runs.js"
 import { waitForRun } from "./wait-for-run.js"
 import { evaluateRequest, type EvaluateForm } from "../ui/state/evaluateForm.js"
@@ -64,13 +67,20 @@ export const evalCommand: CommandDefinition = {
     },
     wait: { type: "boolean", description: "Wait for the run to end and print its summary and gate" },
     ...gateFlags,
+    ...reportFlags,
+    "deploy-if-passed": { type: "boolean", description: "Deploy the candidate revision when every gate passed (asks first; --yes in CI). Implies --wait" },
+    ...yesFlag,
     timeout: { type: "string", value: "DURATION", check: { kind: "duration" }, default: "30m", description: "With --wait: give up after this long" }
   },
-  jsonShape: `without --wait: EvaluationRun (as started); with --wait or a gate: ${GATE_JSON_SHAPE}`,
+  jsonShape: `without --wait: EvaluationRun (as started); with --wait or a gate: ${GATE_JSON_SHAPE} plus "samples": null and "deploy": null, or with --deploy-if-passed {"deployed", "previousRevision", "currentRevision", "reason"}`,
   examples: [
     {
       command: "fruxkit eval --agent support_bot --dataset golden --candidate-revision 7 --fail-under 0.8 --max-regressions 0",
       says: "CI gate: revision 7 must score 8/10 and regress no sample (exit 1 otherwise)"
+    },
+    {
+      command: "fruxkit eval --agent support_bot --candidate-revision 7 --fail-under 0.8 --junit results.xml --markdown comment.md --deploy-if-passed --yes",
+      says: "gate, reports for CI and the pull request, and ship revision 7 only if it passed"
     },
     {
       command: "fruxkit eval --agent support_bot --candidate-revision 7 --wait -o ndjson",
@@ -102,13 +112,23 @@ export const evalCommand: CommandDefinition = {
       }
     }
     const gate = gateOptionsFrom(context.values)
+    const deployIfPassed = context.values["deploy-if-passed"] === true
+    if (deployIfPassed && revision === undefined) throw new UsageError("--deploy-if-passed deploys a candidate revision: give --candidate-revision N")
+    // Refuse before the run starts, not after it: in CI nothing can answer the confirmation.
+    if (deployIfPassed && context.values.yes !== true && !context.output.canPrompt) {
+      throw new CommandFailure(
+        "--deploy-if-passed needs a confirmation and there is no terminal to ask in",
+        "interactive_required",
+        "add --yes to deploy without asking"
+      )
+    }
     const timeoutMs = durationFlag(context.values, "timeout")
     const datasetName = stringFlag(context.values, "dataset")
 
     const { client, settings } = await context.open()
     const embedded = settings.mode === "embedded"
     // The embedded backend's transient run ends with this process: waiting is the only way to see it.
-    const wait = context.values.wait === true || asksForGate(gate) || (hasExternal && embedded)
+    const wait = context.values.wait === true || asksForGate(gate) || deployIfPassed || (hasExternal && embedded)
     if (hasExternal) context.stderr.write(`fruxkit: ${embedded ? EMBEDDED_TRANSIENT_NOTE : TRANSIENT_NOTE}\n`)
     const ref = { tenant: settings.tenant, agent }
     const [dataset] = await resolveDatasets(client, ref, datasetName ? [datasetName] : [])
@@ -133,7 +153,19 @@ export const evalCommand: CommandDefinition = {
       gate,
       judged: true,
       showSamples: false,
-      datasetName: dataset?.name
+      datasetName: dataset?.name,
+      afterGate: async (verdict) => {
+        if (!deployIfPassed || revision === undefined) return { deploy: null }
+        if (!verdict.passed) {
+          if (!context.json && context.output.format !== "ndjson") print(context, `\nnot deployed: the gate failed`)
+          return { deploy: { deployed: false, reason: "gate_failed" } }
+        }
+        const result: DeployResult = await deployWithConfirmation(context, client, ref, revision)
+        if (!context.json && context.output.format !== "ndjson") {
+          print(context, result.deployed ? `\ndeployed revision ${result.currentRevision} (was ${result.previousRevision})` : `\nrevision ${revision} was already deployed`)
+        }
+        return { deploy: { ...result, reason: result.deployed ? "gate_passed" : "already_current" } }
+      }
     })
     return exitCode
   }

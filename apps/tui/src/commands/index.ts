@@ -1,6 +1,9 @@
 import type { CommandDefinition } from "./command.js"
 import { addCommand } from "./add-command.js"
 import { agentsCommand } from "./agents-command.js"
+import { cancelCommand } from "./cancel-command.js"
+import { compareCommand } from "./compare-command.js"
+import { deployCommand } from "./deploy-command.js"
 import { completionCommand } from "./completion-command.js"
 import { describeCommand } from "./describe-command.js"
 import { draftPullCommand, draftPushCommand, draftValidateCommand } from "./draft-file-commands.js"
@@ -18,6 +21,9 @@ export const commands: ReadonlyArray<CommandDefinition> = [
   evalCommand,
   runsCommand,
   runCommand,
+  compareCommand,
+  deployCommand,
+  cancelCommand,
   agentsCommand,
   draftPullCommand,
   draftPushCommand,

@@ -5,7 +5,7 @@ import { durationFlag, requiredString, stringFlag } from "./command-line.js"
 import { UsageError } from "./exit-codes.js"
 import { GATE_JSON_SHAPE, asksForGate, gateFlags, gateOptionsFrom } from "./gate.js"
 import { resolveRunId } from "./run-id.js"
-import { finishRun } from "./run-outcome.js"
+import { finishRun, reportFlags } from "./run-outcome.js"
 import { waitForRun } from "./wait-for-run.js"
 
 export const runCommand: CommandDefinition = {
@@ -19,13 +19,15 @@ export const runCommand: CommandDefinition = {
     samples: { type: "boolean", description: "Also list the per-sample results (lowest score first; JSON: \"samples\")" },
     wait: { type: "boolean", description: "Wait for the run to end first" },
     ...gateFlags,
+    ...reportFlags,
     timeout: { type: "string", value: "DURATION", check: { kind: "duration" }, default: "30m", description: "With --wait: give up after this long" }
   },
   jsonShape: `${GATE_JSON_SHAPE}, plus "samples": EvaluationRunSampleResult[] with --samples (else null)`,
   examples: [
     { command: "fruxkit run --agent support_bot 3f2a9c1e --samples", says: "a run by its short id, with the per-sample table" },
     { command: "fruxkit run --agent support_bot 3f2a9c1e --max-regressions 0 -o json | jq .gate", says: "gate an existing run" },
-    { command: "fruxkit run --agent support_bot 3f2a9c1e -o csv > samples.csv", says: "the per-sample table as CSV" }
+    { command: "fruxkit run --agent support_bot 3f2a9c1e -o csv > samples.csv", says: "the per-sample table as CSV" },
+    { command: "fruxkit run --agent support_bot 3f2a9c1e --junit results.xml --markdown comment.md", says: "reports for CI and a pull-request comment" }
   ],
   run: async (context) => {
     const agent = requiredString(context.values, "agent")

@@ -10,6 +10,16 @@ import { ExitCode } from "./exit-codes.js"
 import { asksForGate, evaluateGate, needsSamples, type Gate, type GateOptions } from "./gate.js"
 import { runSummaryText, samplesTableText } from "./run-summary.js"
 import { samplesCsv } from "./samples-csv.js"
+import { stringFlag, type Flags } from "./command-line.js"
+import { CommandFailure } from "./error-report.js"
+import { junitReport } from "../reports/junit-report.js"
+import { markdownReport } from "../reports/markdown-report.js"
+import { writeFileSync } from "node:fs"
+
+export const reportFlags = {
+  junit: { type: "string", value: "FILE", description: "Also write the run as JUnit XML (a test case per sample, the gate as one)" },
+  markdown: { type: "string", value: "FILE", description: "Also write a pull-request comment in Markdown (≤ 65,536 characters)" }
+} as const satisfies Flags
 
 export interface RunOutcome {
   readonly run: EvaluationRun
@@ -41,27 +51,44 @@ export const finishRun = async (
     readonly judged: boolean
     readonly showSamples: boolean
     readonly datasetName?: string | undefined
-    readonly extraSamplesNeeded?: boolean
+    /**
+     * Runs once the gate is known (eval's --deploy-if-passed): before JSON is
+     * printed, so its answer is part of it; after the table, so a person reads
+     * the summary before being asked.
+     */
+    readonly afterGate?: (gate: Gate) => Promise<Readonly<Record<string, unknown>>>
   }
 ): Promise<{ outcome: RunOutcome; exitCode: ExitCode }> => {
   const format = context.output.format
-  const wantSamples = needsSamples(options.gate) || options.showSamples || format === "csv" || options.extraSamplesNeeded === true
+  const junitFile = stringFlag(context.values, "junit")
+  const markdownFile = stringFlag(context.values, "markdown")
+  const wantSamples = needsSamples(options.gate) || options.showSamples || format === "csv" || junitFile !== undefined || markdownFile !== undefined
   const samples = wantSamples && isTerminalRunStatus(run.status) ? await collect(client.listEvaluationRunSamples(ref)) : null
   const gate = evaluateGate(run, options.gate, samples ?? undefined)
   const outcome: RunOutcome = { run, gate, samples: options.showSamples ? samples : null }
+  const report = { agent: ref.agent, run, gate, samples: samples ?? [], datasetName: options.datasetName }
+  try {
+    if (junitFile !== undefined) writeFileSync(junitFile, junitReport(report))
+    if (markdownFile !== undefined) writeFileSync(markdownFile, markdownReport(report))
+  } catch (error) {
+    throw new CommandFailure(`could not write the report: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  const extra = (format === "json" || format === "ndjson") && options.afterGate ? await options.afterGate(gate) : {}
   switch (format) {
     case "json":
-      printJson(context, outcome)
+      printJson(context, { ...outcome, ...extra })
       break
     case "ndjson":
-      print(context, JSON.stringify({ type: "done", ...outcome }))
+      print(context, JSON.stringify({ type: "done", ...outcome, ...extra }))
       break
     case "csv":
       print(context, samplesCsv(samples ?? []))
+      if (options.afterGate) await options.afterGate(gate)
       break
     case "table":
       print(context, runSummaryText(run, { gate: options.judged || asksForGate(options.gate) ? gate : undefined, datasetName: options.datasetName }))
       if (options.showSamples && samples) print(context, `\n${samplesTableText(samples, outputWidth(context))}`)
+      if (options.afterGate) await options.afterGate(gate)
       break
   }
   const judged = options.judged || asksForGate(options.gate)
