@@ -31,7 +31,7 @@ describe.concurrent("describe, completion", { timeout: 60_000 }, () => {
   })
 
   it("completion prints a script for bash, zsh and fish; another shell is a usage error", async () => {
-    const [bash, zsh, fish, other] = await Promise.all(["bash", "zsh", "fish", "tcsh"].map((shell) => runBinary(["completion", shell])))
+    const [bash, zsh, fish, other] = await Promise.all([runBinary(["completion", "bash"]), runBinary(["completion", "zsh"]), runBinary(["completion", "fish"]), runBinary(["completion", "tcsh"])])
     expect(bash.stdout).toContain("complete -F _fruxkit fruxkit")
     expect(bash.stdout).toMatch(/eval\) words="[^"]*--fail-under/)
     expect(zsh.stdout).toContain("bashcompinit")
