@@ -4,7 +4,25 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createFakeFruxon, serveFake } from "./fake-fruxon.js"
 import { BINARY_ARGS, PACKAGE_DIR, runBinary } from "./run-binary.js"
 
-const COMMANDS = ["test", "add", "eval", "runs", "run", "compare", "deploy", "cancel", "agents", "describe", "completion"]
+const COMMANDS = [
+  "test",
+  "add",
+  "eval",
+  "runs",
+  "run",
+  "compare",
+  "deploy",
+  "cancel",
+  "agents",
+  "draft pull",
+  "draft push",
+  "draft validate",
+  "draft test",
+  "draft evaluate",
+  "revisions create",
+  "describe",
+  "completion"
+]
 
 describe.concurrent("describe, completion", { timeout: 60_000 }, () => {
   it("describe --json lists every command with its flags, types and defaults, and the exit codes", async () => {
@@ -17,7 +35,7 @@ describe.concurrent("describe, completion", { timeout: 60_000 }, () => {
       globalFlags: Array<{ name: string }>
     }
     const help = await runBinary(["--help"])
-    const listed = [...help.stdout.matchAll(/^ {2}([a-z]+) {2,}/gm)].map((m) => m[1])
+    const listed = [...help.stdout.matchAll(/^ {2}([a-z]+(?: [a-z]+)?) {2,}/gm)].map((m) => m[1])
     expect(tree.commands.map((c) => c.name)).toEqual(COMMANDS)
     for (const name of COMMANDS) expect(listed).toContain(name)
     const evalFlags = tree.commands.find((c) => c.name === "eval")!.flags
