@@ -47,6 +47,9 @@ export interface FakeFruxon {
     runs: Array<Json>
     requests: Array<string>
     lastBodies: Array<unknown>
+    /** Drafts started by PUT on a revision other than 2. */
+    drafts: Map<number, Json>
+    createdDatasets: Array<Json>
   }
 }
 
@@ -71,7 +74,21 @@ const trace = {
       status: "SUCCESS",
       duration: 800,
       steps: [
-        { id: "s1.1", displayName: "classify", type: "LLM_STEP", status: "SUCCESS", duration: 300, steps: [], llmStepTrace: { model: "m", inputCost: 0.001, outputCost: 0.001, cachedCost: 0 } },
+        { id: "s1.1", displayName: "classify", type: "LLM_STEP", status: "SUCCESS", duration: 300, steps: [], llmStepTrace: {
+            providerId: "fake",
+            model: "m",
+            inputTokens: 120,
+            outputTokens: 12,
+            inputCost: 0.001,
+            outputCost: 0.001,
+            cachedCost: 0,
+            llmMessages: [
+              { role: "system", content: "Classify the customer's question." },
+              { role: "user", content: "Where is my order?" },
+              { role: "assistant", content: "ORDER_STATUS" }
+            ]
+          },
+          result: { strValue: "ORDER_STATUS" } },
         { id: "s1.2", displayName: "lookup_order", type: "TOOL", status: "ERROR", error: "order service timed out", duration: 500, steps: [], toolTrace: { displayName: "lookup", cost: 0.0002 } }
       ]
     }
@@ -102,7 +119,9 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
       }
     ],
     requests: [],
-    lastBodies: []
+    lastBodies: [],
+    drafts: new Map(),
+    createdDatasets: []
   }
   const polls = new Map<unknown, number>()
 
@@ -135,7 +154,25 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
     let r = /^GET \/revisions\/(\d+)$/.exec(route)
     if (r) return Number(r[1]) <= 2 ? json(revision(Number(r[1]))) : problem(404, "Revision not found")
     r = /^GET \/revisions\/(\d+)\/draft$/.exec(route)
-    if (r) return r[1] === "2" ? json({ agentId: "support_bot", baseRevision: 2, version: state.draftVersion, headData: {} }) : new Response(null, { status: 204 })
+    if (r) {
+      if (r[1] === "2") return json({ agentId: "support_bot", baseRevision: 2, version: state.draftVersion, headData: {} })
+      const started = state.drafts.get(Number(r[1]))
+      return started ? json(started) : new Response(null, { status: 204 })
+    }
+    r = /^PUT \/revisions\/(\d+)\/draft$/.exec(route)
+    if (r && r[1] !== "2" && !state.drafts.has(Number(r[1]))) {
+      const draft = { agentId: "support_bot", baseRevision: Number(r[1]), version: 1, headData: (body as Json).headData }
+      state.drafts.set(Number(r[1]), draft)
+      return json(draft)
+    }
+    if (route === "POST /datasets") {
+      const b = body as { name?: string; description?: string }
+      if (!b.name) return problem(400, "Invalid request", "name must not be empty")
+      if (state.createdDatasets.some((d) => d.name === b.name) || ["golden", "edge-cases"].includes(b.name)) return problem(409, "Conflict", `a dataset named "${b.name}" exists`)
+      const dataset = { id: randomUUID(), agentId: "support_bot", name: b.name, description: b.description ?? "", sampleCount: 0 }
+      state.createdDatasets.push(dataset)
+      return json(dataset, 201)
+    }
     r = /^POST \/revisions\/(\d+)\/draft:test$/.exec(route)
     if (r) {
       const ifMatch = request.headers.get("if-match")?.replace(/\D/g, "")
@@ -151,7 +188,8 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
       const count = (id: string) => state.samples.filter((s) => s.datasetId === id).length + (id === GOLDEN ? 8 : 2)
       return json([
         { id: GOLDEN, agentId: "support_bot", name: "golden", sampleCount: count(GOLDEN) },
-        { id: EDGE, agentId: "support_bot", name: "edge-cases", sampleCount: count(EDGE) }
+        { id: EDGE, agentId: "support_bot", name: "edge-cases", sampleCount: count(EDGE) },
+        ...state.createdDatasets
       ])
     }
     r = /^GET \/datasets\/([^/:]+)$/.exec(route)

@@ -33,8 +33,8 @@ describe("the command table", () => {
   it("gives no two commands of one screen the same key", () => {
     // The screens' command sets, as they register them; a clash would make one of the two unreachable.
     const screens: Array<Array<Command>> = [
-      [Command.Up, Command.Down, Command.NextSection, Command.Open, Command.DraftTest, Command.Evaluate, Command.History, Command.Reload, Command.EditDraft, Command.EvaluateDraft],
-      [Command.Up, Command.Down, Command.Open, Command.Left, Command.Right, Command.Toggle, Command.AddParameter, Command.RemoveParameter, Command.RenameParameter, Command.EditMultiline, Command.Run, Command.NextSection],
+      [Command.Up, Command.Down, Command.NextSection, Command.Open, Command.DraftTest, Command.Evaluate, Command.History, Command.Reload, Command.EditDraft, Command.EvaluateDraft, Command.NewDataset],
+      [Command.Up, Command.Down, Command.Open, Command.Left, Command.Right, Command.Toggle, Command.AddParameter, Command.RemoveParameter, Command.RenameParameter, Command.EditMultiline, Command.Run, Command.NextSection, Command.StartDraft],
       [Command.Up, Command.Down, Command.Open, Command.SaveDraft, Command.ExternalEditor, Command.EvaluateDraft, Command.DraftTest, Command.Reload],
       [Command.Up, Command.Down, Command.Expand, Command.Collapse, Command.Open, Command.Run, Command.EditForm, Command.NextSection, Command.Curate, Command.Reload, Command.ViewResponse, Command.PageUp, Command.PageDown],
       [Command.NextSection, Command.CancelRun, Command.Reload, Command.Up, Command.Down, Command.Sort, Command.Open, Command.SaveRevision, Command.Deploy],

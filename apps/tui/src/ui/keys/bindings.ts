@@ -37,7 +37,6 @@ export const Command = {
   RenameParameter: "renameParameter",
   EditMultiline: "editMultiline",
   Confirm: "confirm",
-  StepDetail: "stepDetail",
   StartDraft: "startDraft",
   NewDataset: "newDataset",
   EditDraft: "editDraft",
@@ -85,7 +84,11 @@ export const commandTable: Readonly<Record<Command, CommandSpec>> = {
   [Command.PageDown]: { bindings: [{ key: "pageDown", label: "PgDn" }], hint: "page down", description: "Scroll a page down" },
   [Command.Left]: { bindings: [{ key: "leftArrow", label: "←" }], hint: "prev", description: "Previous value or item" },
   [Command.Right]: { bindings: [{ key: "rightArrow", label: "→" }], hint: "next", description: "Next value or item" },
-  [Command.Open]: { bindings: [{ key: "return", label: "Enter" }], hint: "open", description: "Open or edit the selected item" },
+  [Command.Open]: {
+    bindings: [{ key: "return", label: "Enter" }],
+    hint: "open",
+    description: "Open or edit the selected item (a trace step: its prompts, messages, tokens and result)"
+  },
   [Command.Toggle]: { bindings: [{ input: " ", label: "Space" }], hint: "toggle", description: "Select or unselect" },
   [Command.NextSection]: { bindings: [{ key: "tab", label: "Tab" }], hint: "section", description: "Move to the next section or view" },
   [Command.Reload]: { bindings: [{ input: "R", label: "R" }], hint: "reload", description: "Reload from the API (after a stale draft: reload its head and run again)" },
@@ -106,8 +109,8 @@ export const commandTable: Readonly<Record<Command, CommandSpec>> = {
     hint: "response",
     description: "Read the whole response (v again: back to the trace)"
   },
-  [Command.Expand]: { bindings: [{ key: "rightArrow", label: "→" }], hint: "expand", description: "Expand the selected step" },
-  [Command.Collapse]: { bindings: [{ key: "leftArrow", label: "←" }], hint: "collapse", description: "Collapse the selected step" },
+  [Command.Expand]: { bindings: [{ key: "rightArrow", label: "→" }], hint: "expand", description: "Expand the selected step (a step without inner steps: open it)" },
+  [Command.Collapse]: { bindings: [{ key: "leftArrow", label: "←" }], hint: "collapse", description: "Collapse the selected step (or go to the step it is in)" },
   [Command.RenameParameter]: { bindings: [{ input: "n", label: "n" }], hint: "rename", description: "Rename the selected parameter" },
   [Command.EditMultiline]: {
     bindings: [{ input: "m", label: "m" }],
@@ -115,11 +118,6 @@ export const commandTable: Readonly<Record<Command, CommandSpec>> = {
     description: "Edit the selected value in a multi-line editor (JSON; Ctrl-D done)"
   },
   [Command.Confirm]: { bindings: [{ input: "y", label: "y" }], hint: "yes", description: "Yes: do what was asked (discard the changes, deploy)" },
-  [Command.StepDetail]: {
-    bindings: [{ key: "return", label: "Enter" }],
-    hint: "details",
-    description: "Open the selected step: prompts, messages, tokens, result"
-  },
   [Command.StartDraft]: {
     bindings: [{ input: "D", label: "D" }],
     hint: "new draft",

@@ -19,7 +19,9 @@ import { useApi } from "../state/ApiContext.js"
 import { useNavigation } from "../state/NavigationContext.js"
 import { useSessionMemory } from "../state/SessionMemory.js"
 import { formatCost, formatScore, formatTime, shortId } from "../../format-units.js"
-import { failureLine, type Failure } from "../../describe-error.js"
+import { describeError, failureLine, type Failure } from "../../describe-error.js"
+import { TextField } from "../components/TextField.js"
+import { useTerminalSize } from "../hooks/useTerminalSize.js"
 
 const SECTIONS = ["revisions", "datasets", "runs", "executions"] as const
 type Section = (typeof SECTIONS)[number]
@@ -51,6 +53,7 @@ interface RecentRun {
 export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
   const { client, tenant, label } = useApi()
   const memory = useSessionMemory()
+  const bodyWidth = useTerminalSize().columns
   const navigation = useNavigation()
   const overview = useLoad(
     async (signal) => {
@@ -112,6 +115,20 @@ export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
     overview.reload()
     draftHead.reload()
   })
+  // "New dataset": its name, then an optional description, then created; the list reloads with it.
+  const [newDataset, setNewDataset] = useState<{ readonly step: "name" | "description"; readonly name: string; readonly description: string } | undefined>(undefined)
+  const [datasetOutcome, setDatasetOutcome] = useState<{ readonly ok: string } | { readonly failure: Failure } | undefined>(undefined)
+  const createDataset = async (name: string, description: string) => {
+    setNewDataset(undefined)
+    try {
+      const created = await client.createDataset({ tenant, agent: agentId, body: { name, ...(description ? { description } : {}) } })
+      setDatasetOutcome({ ok: `✓ dataset ${created.name} created (${created.id})` })
+      overview.reload()
+    } catch (error) {
+      setDatasetOutcome({ failure: describeError(error) })
+    }
+  }
+
   useCommands({
     [Command.Up]: () => move(-1),
     [Command.Down]: () => move(1),
@@ -141,6 +158,10 @@ export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
             void draftHead.evaluate().then((run) => run && navigation.push({ screen: "run", agentId, runId: run.id, initial: run }))
         }
       : {}),
+    [Command.NewDataset]: () => {
+      setDatasetOutcome(undefined)
+      setNewDataset({ step: "name", name: "", description: "" })
+    },
     [Command.History]: () => navigation.push({ screen: "history", agentId }),
     [Command.Reload]: overview.reload
   })
@@ -150,6 +171,39 @@ export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
       {overview.status === "failed" ? <ProblemView failure={overview.failure} hint="R reload · Esc back" /> : null}
       {draftHead.failure ? <ProblemView failure={draftHead.failure} hint="the draft was reloaded: E evaluates its head now" /> : null}
       {!data && overview.status === "loading" ? <Spinner label="Loading agent…" /> : null}
+      {newDataset ? (
+        <Box flexDirection="column" borderStyle="round" paddingX={1}>
+          <Text bold>New dataset (Enter next · Esc cancel)</Text>
+          <TextField
+            label="name"
+            value={newDataset.name}
+            selected={newDataset.step === "name"}
+            editing={newDataset.step === "name"}
+            width={bodyWidth - 4}
+            onChange={(name) => setNewDataset((d) => (d ? { ...d, name } : d))}
+            onDone={() => setNewDataset((d) => (d && d.name.trim() !== "" ? { ...d, step: "description" } : d))}
+            onCancel={() => setNewDataset(undefined)}
+          />
+          <TextField
+            label="description"
+            value={newDataset.description}
+            selected={newDataset.step === "description"}
+            editing={newDataset.step === "description"}
+            width={bodyWidth - 4}
+            placeholder="(optional)"
+            onChange={(description) => setNewDataset((d) => (d ? { ...d, description } : d))}
+            onDone={() => void createDataset(newDataset.name.trim(), newDataset.description.trim())}
+            onCancel={() => setNewDataset(undefined)}
+          />
+        </Box>
+      ) : null}
+      {datasetOutcome ? (
+        "ok" in datasetOutcome ? (
+          <Text color="green" wrap="truncate">{datasetOutcome.ok}</Text>
+        ) : (
+          <ProblemView failure={datasetOutcome.failure} />
+        )
+      ) : null}
       {data ? (
         <Sections
           heading={`${data.agent.displayName || data.agent.id} · deployed rev ${data.agent.currentRevision}${draftHead.line ? ` · ${draftHead.line}` : ""}${data.agent.description ? ` · ${data.agent.description}` : ""}`}
@@ -174,8 +228,8 @@ export const AgentScreen = ({ agentId }: { readonly agentId: string }) => {
 }
 
 const TITLES: Record<Section, string> = {
-  revisions: "Revisions (Enter: test draft)",
-  datasets: "Datasets (Enter: evaluate on it)",
+  revisions: "Revisions (Enter: test its draft, or start one)",
+  datasets: "Datasets (Enter: evaluate on it · N: new)",
   runs: "Recent evaluation runs (Enter: open)",
   executions: "Recent executions (Enter: curate)"
 }

@@ -62,3 +62,17 @@ describe("starting on an agent", () => {
     await app.waitFor("agents of demo")
   })
 })
+
+describe("a new dataset", () => {
+  it("is created from the agent screen (N, name, description) and listed", async () => {
+    app = renderApp({ route: { screen: "agent", agentId: "support_bot" } })
+    await app.waitFor("Datasets")
+    await app.press("N", "regressions", keys.enter, "Samples that regressed once", keys.enter)
+    await app.waitFor(/✓ dataset regressions created \([0-9a-f-]{36}\)/)
+    await app.waitFor(/regressions +0 samples/)
+    expect(app.fake.state.lastBodies.at(-1)).toEqual({ name: "regressions", description: "Samples that regressed once" })
+    // A name that exists is refused by the API, and said.
+    await app.press("N", "golden", keys.enter, keys.enter)
+    await app.waitFor('a dataset named "golden" exists')
+  })
+})

@@ -35,7 +35,18 @@ describe("DraftTestScreen", () => {
     const expanded = await app.waitFor("classify")
     expect(expanded).toContain("▾ answer")
     expect(expanded).toMatch(/lookup_order .*ERROR.*order service timed out/)
-    await app.press(keys.left)
+    // Enter on a step opens it: model, tokens, every message, the result.
+    await app.press(keys.down, keys.enter)
+    const step = await app.waitFor("Messages (3)")
+    expect(step).toContain("classify · LLM_STEP · SUCCESS · 300ms")
+    expect(step).toContain("LLM fake / m")
+    expect(step).toContain("tokens in 120 · out 12")
+    expect(step).toMatch(/\[system\]\n +Classify the customer's question\./)
+    expect(step).toMatch(/\[assistant\]\n +ORDER_STATUS/)
+    // Esc goes back to the tree (not off the screen); ← on an inner step goes to the step it is in, ← again closes it.
+    await app.press(keys.escape)
+    await app.waitFor("▾ answer")
+    await app.press(keys.left, keys.left)
     await app.waitFor("▸ answer")
   })
 
@@ -179,5 +190,18 @@ describe("the parameters form", () => {
     expect(kept).not.toContain("Discard your changes")
     await app.press(keys.escape, "y")
     await app.waitFor("Revisions")
+  })
+})
+
+describe("a revision without a draft", () => {
+  it("starts a draft from the revision's flow with D, then runs it", async () => {
+    app = renderApp({ route: { screen: "draftTest", agentId: "support_bot", revision: 1 } })
+    await app.waitFor("no draft forked from revision 1 · D starts one from it")
+    await app.press("r")
+    await app.waitFor("Revision 1 has no draft: D starts one")
+    await app.press("D")
+    await app.waitFor("draft v1 · mode production")
+    expect(app.fake.state.requests).toContain("PUT /v1/tenants/demo/agents/support_bot/revisions/1/draft")
+    expect(app.fake.state.lastBodies.at(-1)).toEqual({ headData: { flow: {} } })
   })
 })

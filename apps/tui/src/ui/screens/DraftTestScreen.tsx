@@ -6,12 +6,13 @@
  */
 import { useReducer, useRef, useState } from "react"
 import { Box, Text } from "ink"
-import type { AgentDraft, AgentRevision, DraftTestResponse } from "@fruxkit/core"
+import type { AgentDraft, AgentRevision, DraftTestResponse, StepTrace } from "@fruxkit/core"
 import { Frame, useBodySize } from "../components/Frame.js"
 import { ProblemView } from "../components/ProblemView.js"
 import { Spinner } from "../components/Spinner.js"
 import { TextField, formLabel } from "../components/TextField.js"
 import { TraceTree, visibleSteps } from "../components/TraceTree.js"
+import { StepDetail } from "../components/StepDetail.js"
 import { Command } from "../keys/bindings.js"
 import { useCommands, type Handlers } from "../keys/useCommands.js"
 import { useLoad } from "../hooks/useLoad.js"
@@ -87,6 +88,8 @@ const DraftTest = ({
   // The result shows the trace with the response's first lines; `v` gives the whole response the space.
   const [responseView, setResponseView] = useState(false)
   const [responseScroll, setResponseScroll] = useState(0)
+  // A step opened from the trace (its path in the tree) and how far its detail is scrolled.
+  const [detail, setDetail] = useState<{ readonly path: string; readonly scroll: number } | undefined>(undefined)
   const running = useRef(false)
   const ref = { tenant, agent: agentId, revision: revision.agentRevision }
 
@@ -103,6 +106,7 @@ const DraftTest = ({
       setCursor(0)
       setResponseView(false)
       setResponseScroll(0)
+      setDetail(undefined)
       setOutcome({ state: "done", result })
     } catch (error) {
       const failure = describeError(error)
@@ -121,6 +125,23 @@ const DraftTest = ({
       else setOutcome({ state: "failed", failure: noDraftFailure(revision.agentRevision) })
     } catch (error) {
       setOutcome({ state: "failed", failure: describeError(error) })
+    }
+  }
+
+  // A revision with no draft (the deployed one, typically): start one from the revision's own flow.
+  const [starting, setStarting] = useState(false)
+  const startDraft = async () => {
+    if (starting || draft) return
+    setStarting(true)
+    try {
+      setDraft(await client.saveDraft({ ...ref, body: { headData: { flow: revision.flow } } }))
+      setOutcome({ state: "idle" })
+      setView("form")
+    } catch (error) {
+      setOutcome({ state: "failed", failure: describeError(error) })
+      setView("result")
+    } finally {
+      setStarting(false)
     }
   }
 
@@ -165,9 +186,24 @@ const DraftTest = ({
       : {}),
     [Command.Run]: start,
     [Command.Back]: leave,
+    ...(draft ? {} : { [Command.StartDraft]: () => void startDraft() }),
     ...(outcome.state !== "idle" ? { [Command.NextSection]: () => setView("result") } : {})
   }
-  const traceHandlers: Handlers = responseView
+  const openStep = () => {
+    if (selectedRow) setDetail({ path: selectedRow.path, scroll: 0 })
+  }
+  const scrollDetail = (delta: number) => setDetail((d) => (d ? { ...d, scroll: Math.max(0, d.scroll + delta) } : d))
+  const detailStep = detail ? stepAt(trace, detail.path) : undefined
+  const traceHandlers: Handlers = detailStep
+    ? {
+        [Command.Up]: () => scrollDetail(-1),
+        [Command.Down]: () => scrollDetail(1),
+        [Command.PageUp]: () => scrollDetail(-10),
+        [Command.PageDown]: () => scrollDetail(10),
+        [Command.Open]: () => setDetail(undefined),
+        [Command.Back]: () => setDetail(undefined)
+      }
+    : responseView
     ? {
         [Command.Up]: () => setResponseScroll((s) => Math.max(0, s - 1)),
         [Command.Down]: () => setResponseScroll((s) => s + 1),
@@ -177,15 +213,22 @@ const DraftTest = ({
     : {
         [Command.Up]: () => setCursor((c) => Math.max(0, c - 1)),
         [Command.Down]: () => setCursor((c) => Math.min(Math.max(0, rows.length - 1), c + 1)),
-        [Command.Expand]: () => toggle(true),
-        [Command.Collapse]: () => toggle(false),
-        [Command.Open]: () => toggle(!(selectedRow && expanded.has(selectedRow.path)))
+        // → opens a step's inner steps, or the step itself when it has none; ← closes them, or goes to the parent.
+        [Command.Expand]: () => (selectedRow && selectedRow.step.steps.length > 0 && !expanded.has(selectedRow.path) ? toggle(true) : openStep()),
+        [Command.Collapse]: () => {
+          if (selectedRow && expanded.has(selectedRow.path)) return toggle(false)
+          const parent = selectedRow?.path.split(".").slice(0, -1).join(".")
+          const at = parent ? rows.findIndex((row) => row.path === parent) : -1
+          if (at >= 0) setCursor(at)
+        },
+        [Command.Open]: openStep
       }
   const resultHandlers: Handlers = {
-    ...traceHandlers,
-    ...(outcome.state === "done" ? { [Command.ViewResponse]: () => setResponseView((v) => !v) } : {}),
-    [Command.Run]: start,
     [Command.Back]: leave,
+    ...traceHandlers,
+    ...(outcome.state === "done" && !detailStep ? { [Command.ViewResponse]: () => setResponseView((v) => !v) } : {}),
+    [Command.Run]: start,
+    ...(draft ? {} : { [Command.StartDraft]: () => void startDraft() }),
     [Command.EditForm]: () => setView("form"),
     [Command.NextSection]: () => setView("form"),
     ...(outcome.state === "done"
@@ -204,7 +247,9 @@ const DraftTest = ({
 
   const headLine = draft
     ? `draft v${draft.version} · mode ${form.mode.toLowerCase()}${form.keepSession && form.sessionId ? ` · session ${form.sessionId}` : ""}`
-    : `no draft forked from revision ${revision.agentRevision}`
+    : starting
+      ? `starting a draft from revision ${revision.agentRevision}…`
+      : `no draft forked from revision ${revision.agentRevision} · D starts one from it`
   return (
     <Box flexDirection="column">
       <Text dimColor wrap="truncate">
@@ -220,6 +265,7 @@ const DraftTest = ({
           cursor={cursor}
           responseView={responseView}
           responseScroll={responseScroll}
+          detail={detailStep && detail ? { step: detailStep, scroll: detail.scroll } : undefined}
           width={size.columns}
           height={size.rows - 1}
         />
@@ -236,10 +282,22 @@ const DraftTest = ({
   )
 }
 
+/** The step at a tree path ("0.1": the second inner step of the first step). */
+const stepAt = (steps: ReadonlyArray<StepTrace>, path: string): StepTrace | undefined => {
+  let found: StepTrace | undefined
+  let level = steps
+  for (const index of path.split(".").map(Number)) {
+    found = level[index]
+    if (!found) return undefined
+    level = found.steps
+  }
+  return found
+}
+
 const noDraftFailure = (revision: number): Failure => ({
   kind: "api",
   title: "No draft to test",
-  detail: `Revision ${revision} has no draft. Save one (PUT …/revisions/${revision}/draft) and try again.`,
+  detail: `Revision ${revision} has no draft: D starts one from the revision's flow, then r runs it.`,
   status: undefined,
   tag: undefined
 })
@@ -354,9 +412,11 @@ const ResultView = ({
   cursor,
   responseView,
   responseScroll,
+  detail,
   width,
   height
 }: {
+  readonly detail: { readonly step: StepTrace; readonly scroll: number } | undefined
   readonly outcome: Outcome
   readonly rows: ReturnType<typeof visibleSteps>
   readonly expanded: ReadonlySet<string>
@@ -413,9 +473,14 @@ const ResultView = ({
               {truncate(line, width)}
             </Text>
           ))}
-          {responseView ? null : (
+          {detail ? (
             <>
-              <Text bold>Trace (→ expand · ← collapse · c add to datasets)</Text>
+              <Text bold>Step (↑/↓ scroll · Esc or Enter back to the trace)</Text>
+              <StepDetail step={detail.step} scroll={detail.scroll} width={width} height={Math.max(2, height - 4 - responseLines.length)} />
+            </>
+          ) : responseView ? null : (
+            <>
+              <Text bold>Trace (Enter open a step · → expand · ← collapse · c add to datasets)</Text>
               <TraceTree rows={rows} expanded={expanded} cursor={cursor} height={Math.max(2, height - 5 - responseLines.length)} width={width} focused />
             </>
           )}
