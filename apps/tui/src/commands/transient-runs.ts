@@ -1,13 +1,15 @@
 /**
  * A run without a candidate revision (an external agent, or an unsaved
- * draft) is transient: the contract keeps it in memory only, never in
- * history. Where it is started fruxkit says so, and it never prints a command
+ * configuration) is transient: the contract keeps it in memory only, never
+ * in history. A `draft:evaluate` run is not: it names a pinned draft head
+ * (`candidateSnapshotSeqNo`) and stays addressable. Where it is started fruxkit says so, and it never prints a command
  * that cannot work: the embedded backend lives in this process, so its
  * transient run ends with the command; a server holds one only while it runs.
  */
 import type { EvaluationRun } from "@fruxkit/core"
 
-export const isTransient = (run: EvaluationRun): boolean => run.candidateRevision === null
+export const isTransient = (run: Pick<EvaluationRun, "candidateRevision" | "candidateSnapshotSeqNo">): boolean =>
+  run.candidateRevision === null && run.candidateSnapshotSeqNo === null
 
 export const TRANSIENT_NOTE =
   "a transient run (external candidate): the server holds it in memory only, never in history or in `fruxkit runs`"

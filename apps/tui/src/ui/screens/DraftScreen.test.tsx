@@ -103,8 +103,13 @@ describe("the draft in the TUI (embedded backend)", { timeout: 60_000 }, () => {
     await press("E")
     await waitFor("Draft v4 of rev 2: passed", 30_000)
     expect(frame()).toContain("S save as revision · D deploy")
+    // A draft run is kept in history (it names a pinned head), not transient.
+    expect(frame()).not.toContain("Transient run")
+    await press("S")
+    await waitFor("saved as revision 3 (not deployed)")
+    expect((await client.getAgent(ref)).currentRevision).toBe(1)
     await press("D")
-    await waitFor("Deploy draft v4 as a new revision to support_bot? y yes · Esc no")
+    await waitFor("Deploy revision 3 to support_bot? y yes · Esc no")
     expect((await client.getAgent(ref)).currentRevision).toBe(1)
     await press("y")
     await waitFor("deployed: revision 3 is now the agent's current revision")
@@ -114,5 +119,16 @@ describe("the draft in the TUI (embedded backend)", { timeout: 60_000 }, () => {
     expect((revision.flow as any).steps[1].system).toBe("You are Acme's support bot. Be warm and complete.")
     const runs = await client.listEvaluationRunsPage({ ...ref, query: { PageSize: 1 } })
     expect(runs.items[0]).toMatchObject({ candidateSnapshotSeqNo: 4, candidateBaseRevision: 2, status: "COMPLETED" })
+  })
+
+  it("evaluates the draft head from the agent screen (E, next to e) and opens its run", async () => {
+    const api = { client, tenant: "demo", label: "embedded", polling: { initialDelay: 20, maxDelay: 100 } } as const
+    instance = render(<App api={api} initialRoute={[{ screen: "agents" }, { screen: "agent", agentId: "support_bot" }]} size={{ columns: 120, rows: 36 }} />)
+    await waitFor("draft on rev 2 v1")
+    expect(frame()).toMatch(/e evaluate · d draft · E evaluate\s+draft/)
+    await press("E")
+    await waitFor(/Draft v1 of rev 2: (passed|not deployable)/, 30_000)
+    const runs = await client.listEvaluationRunsPage({ ...ref, query: { PageSize: 1 } })
+    expect(runs.items[0]).toMatchObject({ candidateRevision: null, candidateBaseRevision: 2, candidateSnapshotSeqNo: 1 })
   })
 })

@@ -17,6 +17,7 @@ import { useCommands, type Handlers } from "../keys/useCommands.js"
 import { take, useLoad } from "../hooks/useLoad.js"
 import { useRunWatch } from "../hooks/useRunWatch.js"
 import { useDraftRunActions } from "../components/DraftRunActions.js"
+import { isTransient } from "../../commands/transient-runs.js"
 import { useApi } from "../state/ApiContext.js"
 import { useNavigation } from "../state/NavigationContext.js"
 import { runProgress, type RunProgress } from "../../run-progress.js"
@@ -132,7 +133,7 @@ const RunHeader = ({ run, now, firstSeenAt, datasetName }: { readonly run: Evalu
       ) : null}
       <ProgressBar progress={progress} width={size.columns} />
       <Text dimColor wrap="truncate">{`run ${run.id}`}</Text>
-      {run.candidateRevision === null ? <Text color="yellow" wrap="wrap">{TRANSIENT_NOTE}</Text> : null}
+      {isTransient(run) ? <Text color="yellow" wrap="wrap">{TRANSIENT_NOTE}</Text> : null}
       {run.errorMessage ? <Text color="red" wrap="wrap">{run.errorMessage}</Text> : null}
     </Box>
   )
