@@ -58,6 +58,8 @@ export interface LocalBackendOptions {
   readonly evaluation?: {
     /** Samples evaluated at once across all runs (default 4). */
     readonly concurrency?: number | undefined
+    /** Samples of one tenant's runs evaluated at once in this process (default: `concurrency`, no cap). */
+    readonly tenantConcurrency?: number | undefined
     /** How long a worker's claim on a run lasts without a heartbeat (default 10 000 ms). */
     readonly leaseMs?: number | undefined
   } | undefined
@@ -69,7 +71,7 @@ export interface LocalBackendOptions {
   readonly environmentCap?: number | undefined
   /** Datasets per agent (default 100; FRUXKIT_DATASET_CAP). */
   readonly datasetCap?: number | undefined
-  /** Run evaluation workers in this process (default true). */
+  /** Run evaluation workers for persisted runs in this process (default true; `FRUXKIT_LOCAL_WORKERS=0` → false). */
   readonly workers?: boolean | undefined
   readonly agents?: ReadonlyArray<AgentProvision> | undefined
   /** Where start-up warnings go (a data dir found readable by others, fixed); default console.warn. */
@@ -105,6 +107,7 @@ const positiveInt = (name: string, value: number | undefined, fallback: number, 
 
 export const createLocalBackend = async (options: LocalBackendOptions): Promise<LocalBackend> => {
   const concurrency = positiveInt("evaluation.concurrency", options.evaluation?.concurrency, 4)
+  const tenantConcurrency = positiveInt("evaluation.tenantConcurrency", options.evaluation?.tenantConcurrency, concurrency)
   const leaseMs = positiveInt("evaluation.leaseMs", options.evaluation?.leaseMs, 10_000, 100)
   const environmentCap = positiveInt("environmentCap", options.environmentCap, 20, 0)
   const envDatasetCap = process.env.FRUXKIT_DATASET_CAP ? Number(process.env.FRUXKIT_DATASET_CAP) : undefined
@@ -163,12 +166,18 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
     await store.close()
     throw error
   }
-  const claimPersisted = options.workers ?? true
-  const pool = new EvaluationWorkerPool(ctx, { concurrency, leaseMs, claimPersisted })
+  // The environment's default too, so every embedder (the gateway's `pnpm start`) honours it.
+  const claimPersisted = options.workers ?? process.env.FRUXKIT_LOCAL_WORKERS !== "0"
+  const pool = new EvaluationWorkerPool(ctx, { concurrency, tenantConcurrency, leaseMs, claimPersisted })
   pool.start()
   // Runs enqueued by other processes (gateways) wake this one's workers at once, not at the next poll.
+  // On SQLite, other processes' commits (a run enqueued by the gateway or the CLI) are seen on the file.
   const stopListening =
-    databaseUrl !== undefined && claimPersisted ? await PgDatabase.listenForEnqueuedRuns(databaseUrl, () => pool.wake()) : undefined
+    !claimPersisted
+      ? undefined
+      : databaseUrl !== undefined
+        ? await PgDatabase.listenForEnqueuedRuns(databaseUrl, () => pool.wake())
+        : SqliteDatabase.watchCommits(store.run, () => pool.wake())
   const app = makeApp(ctx, { wake: () => pool.wake(), cancelLocal: (id) => pool.cancelLocal(id) })
   let closing: Promise<void> | undefined
   return {

@@ -16,6 +16,7 @@ export const parseCommandLine = (args: ReadonlyArray<string>, env: NodeJS.Proces
       "database-url": { type: "string" },
       seed: { type: "string" },
       concurrency: { type: "string" },
+      "tenant-concurrency": { type: "string" },
       "lease-ms": { type: "string" },
       "no-workers": { type: "boolean" }
     }
@@ -31,6 +32,7 @@ export const parseCommandLine = (args: ReadonlyArray<string>, env: NodeJS.Proces
     seed,
     evaluation: {
       concurrency: number(values.concurrency ?? env.FRUXKIT_LOCAL_CONCURRENCY),
+      tenantConcurrency: number(values["tenant-concurrency"] ?? env.FRUXKIT_LOCAL_TENANT_CONCURRENCY),
       leaseMs: number(values["lease-ms"] ?? env.FRUXKIT_LOCAL_LEASE_MS)
     },
     workers: !(values["no-workers"] ?? env.FRUXKIT_LOCAL_WORKERS === "0"),

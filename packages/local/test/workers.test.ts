@@ -57,6 +57,27 @@ describe("leases across backends sharing a data dir", () => {
   })
 })
 
+describe("FRUXKIT_LOCAL_WORKERS=0 in the environment (what the gateway's embedded backend reads)", () => {
+  it("turns the workers for persisted runs off when the embedder does not say otherwise; transient runs still run", async () => {
+    const before = process.env.FRUXKIT_LOCAL_WORKERS
+    process.env.FRUXKIT_LOCAL_WORKERS = "0"
+    let backend: LocalBackend | undefined
+    try {
+      ;({ backend } = await withBackend())
+      const persisted = await call(backend, "POST", `${AGENT_PATH}:evaluate`, { body: { candidateRevision: 2 } })
+      const transient = await call(backend, "POST", `${AGENT_PATH}:evaluate`, { body: { agent: { steps: [{ type: "template", template: "hm" }] } } })
+      expect((await awaitRun(backend, transient.json.id)).status).toBe("COMPLETED")
+      // Well past the poll and the commit watch: nobody claimed it.
+      await new Promise((r) => setTimeout(r, 1_500))
+      expect((await call(backend, "GET", `${AGENT_PATH}/evaluationRuns/${persisted.json.id}`)).json.status).toBe("PENDING")
+    } finally {
+      if (before === undefined) delete process.env.FRUXKIT_LOCAL_WORKERS
+      else process.env.FRUXKIT_LOCAL_WORKERS = before
+      await backend?.close()
+    }
+  })
+})
+
 describe("a run that cannot be prepared", () => {
   it("ends FAILED with an errorMessage that says why (a data dir whose key changed)", async () => {
     const fs = await import("node:fs")

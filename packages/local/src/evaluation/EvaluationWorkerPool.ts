@@ -3,8 +3,22 @@
  * (`leaseMs`), renewed by a heartbeat while it runs, so several processes on
  * one database split a run's samples; a process that dies stops renewing,
  * and after its leases expire any process (this one after a restart) takes
- * over the samples that have no stored result yet. Samples of all runs share
- * one bound (`concurrency`). Whoever stores a run's last result summarises it.
+ * over the samples that have no stored result yet. Whoever stores a run's
+ * last result summarises it.
+ *
+ * Claiming is bounded and fair:
+ * - A process leases only what it can start now: at most its free slots
+ *   (`concurrency` minus the samples it is evaluating). It never holds a
+ *   batch it cannot run, so idle workers in other processes get the rest,
+ *   and the work splits by how fast each worker actually goes.
+ * - Free slots go round robin over the active runs, a fair share per run per
+ *   round, so a 10-sample run started behind a 10,000-sample one still gets
+ *   its share of slots at once.
+ * - `tenantConcurrency` caps the slots one tenant's runs may hold in this
+ *   process (default: no cap beyond `concurrency`).
+ * A sample holds its slot from its claim until its evaluation is done; the
+ * commit of its result happens outside the slot (group commit), and the
+ * sample counts as done only once it is committed.
  */
 import { randomUUID } from "node:crypto"
 import { setMaxListeners } from "node:events"
@@ -16,10 +30,11 @@ import { isStoreFailure } from "../store/Store.js"
 import { resolvePlan, RunPlanError } from "./run-plan.js"
 import { evaluateSample, judgeFailure, type RunPlan } from "./sample-evaluation.js"
 import { SampleResultWriter } from "./SampleResultWriter.js"
-import { Semaphore } from "./Semaphore.js"
 
 export interface WorkerPoolOptions {
   readonly concurrency: number
+  /** Slots the runs of one tenant may hold at once in this process (default: `concurrency`). */
+  readonly tenantConcurrency?: number | undefined
   readonly leaseMs: number
   /** Claim persisted runs here (`workers: true`); transient runs always run in the process that holds them. */
   readonly claimPersisted: boolean
@@ -40,7 +55,8 @@ class Stop extends Error {
   }
 }
 
-const MAX_ACTIVE_RUNS = 8
+/** Runs one process works on at once (each keeps its plan and samples in memory). */
+const MAX_ACTIVE_RUNS = 32
 
 /**
  * A store call that failed (each statement already retried while busy, see
@@ -68,21 +84,50 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener("abort", done, { once: true })
   })
 
+/** A run this process works on. */
+interface ActiveRun {
+  readonly store: RunStore
+  readonly record: RunRecord
+  readonly controller: AbortController
+  readonly heartbeat: NodeJS.Timeout
+  /** Set once the plan and samples are loaded; until then the run gets no slots. */
+  prepared: { readonly plan: RunPlan; readonly samples: ReadonlyMap<string, StoredSample> } | undefined
+  /** The last claim found nothing (more) to lease; the run ends here once its samples are committed. */
+  exhausted: boolean
+  /** Samples claimed here and not yet committed (evaluating, or waiting for their group commit). */
+  inFlight: number
+  claimFailures: number
+  /** After a failed claim: no claim before this time. */
+  pausedUntil: number
+  /** An unexpected (non-store) error of one of its samples: the run ends FAILED. */
+  failure: unknown
+  concluding: boolean
+  readonly left: () => void
+}
+
 export class EvaluationWorkerPool {
   readonly owner = `worker-${randomUUID()}`
-  private readonly semaphore: Semaphore
   private readonly results = new SampleResultWriter()
-  private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>()
+  private readonly runs = new Map<string, ActiveRun & { readonly done: Promise<void> }>()
+  /** Round-robin order over `runs`; `cursor` is where the next round starts. */
+  private order: Array<string> = []
+  private cursor = 0
+  /** Samples holding a slot (claimed, evaluation not done), in all and per tenant. */
+  private busy = 0
+  private readonly busyByTenant = new Map<string, number>()
+  private readonly tenantConcurrency: number
   private timer: NodeJS.Timeout | undefined
   private ticking = false
   private again = false
+  private filling = false
+  private refill = false
   private closed = false
 
   constructor(
     private readonly ctx: LocalContext,
     private readonly options: WorkerPoolOptions
   ) {
-    this.semaphore = new Semaphore(options.concurrency)
+    this.tenantConcurrency = Math.min(options.concurrency, options.tenantConcurrency ?? options.concurrency)
   }
 
   start(): void {
@@ -101,7 +146,7 @@ export class EvaluationWorkerPool {
     }
     this.ticking = true
     void this.tick()
-      .catch((error) => console.error("[fruxkit-local] claiming runs failed:", error instanceof Error ? error.message : error))
+      .catch((error) => console.error("[fruxkit-local] claiming runs failed:", describeError(error)))
       .finally(() => {
         this.ticking = false
         if (this.again) {
@@ -113,174 +158,222 @@ export class EvaluationWorkerPool {
 
   /** A cancel arrived for a run this process holds: stop it now instead of at the next heartbeat. */
   cancelLocal(runId: string): void {
-    this.active.get(runId)?.controller.abort(new Stop("cancelled"))
+    this.runs.get(runId)?.controller.abort(new Stop("cancelled"))
   }
 
   isActive(runId: string): boolean {
-    return this.active.has(runId)
+    return this.runs.has(runId)
   }
 
   async close(): Promise<void> {
     this.closed = true
     if (this.timer) clearInterval(this.timer)
-    for (const { controller } of this.active.values()) controller.abort(new Stop("closing"))
-    await Promise.allSettled([...this.active.values()].map((a) => a.done))
+    for (const run of this.runs.values()) run.controller.abort(new Stop("closing"))
+    await Promise.allSettled([...this.runs.values()].map((run) => run.done))
   }
 
   private async tick(): Promise<void> {
     const stores: Array<RunStore> = [this.ctx.transientRuns]
     if (this.options.claimPersisted) stores.push(this.ctx.persistedRuns)
     for (const store of stores) {
-      const room = MAX_ACTIVE_RUNS - this.active.size
-      if (room <= 0 || this.closed) return
-      const runs = await store.claim(this.owner, Date.now(), this.options.leaseMs, room)
-      // A run still active here whose lease lapsed (a stalled heartbeat) was just re-leased to
-      // this worker: that is a renewal, not a second copy of the run.
-      for (const run of runs) if (!this.active.has(run.id)) this.startRun(store, run)
+      if (this.closed) return
+      // Runs already here are offered again when they have claimable samples (a dead worker's
+      // leases lapsed, another worker handed its samples back): they are not exhausted any more.
+      const runs = await store.claim(this.owner, Date.now(), this.options.leaseMs, MAX_ACTIVE_RUNS)
+      for (const record of runs) {
+        const active = this.runs.get(record.id)
+        if (active) active.exhausted = false
+        else if (this.runs.size < MAX_ACTIVE_RUNS) this.startRun(store, record)
+      }
     }
+    this.fill()
   }
 
-  private startRun(store: RunStore, run: RunRecord): void {
+  private startRun(store: RunStore, record: RunRecord): void {
     const controller = new AbortController()
-    // Every waiting sample listens on the run's signal: hundreds of listeners are expected.
+    // Every sample in flight listens on the run's signal: many listeners are expected.
     setMaxListeners(0, controller.signal)
-    const done = this.process(store, run, controller)
-      .catch((error) => console.error(`[fruxkit-local] run ${run.id} stopped:`, error instanceof Error ? error.message : error))
-      .finally(() => {
-        this.active.delete(run.id)
-        if (!this.closed) this.wake()
-      })
-    this.active.set(run.id, { controller, done })
-  }
-
-  private async process(store: RunStore, run: RunRecord, controller: AbortController): Promise<void> {
-    const signal = controller.signal
-    const finish = (outcome: Parameters<RunStore["finish"]>[2]) => store.finish(run.id, this.owner, outcome, Date.now())
-    if (run.cancelRequested) {
-      await finish({ status: "CANCELLED" })
-      return
-    }
     // Renew often enough that a cancel from another process lands within ~2 s.
     const heartbeatMs = Math.max(50, Math.min(500, Math.floor(this.options.leaseMs / 3)))
     const heartbeat = setInterval(() => {
       store
-        .renew(run.id, this.owner, Date.now(), this.options.leaseMs)
+        .renew(record.id, this.owner, Date.now(), this.options.leaseMs)
         .then(({ held, cancelRequested }) => {
           if (!held) controller.abort(new Stop("lease-lost"))
           else if (cancelRequested) controller.abort(new Stop("cancelled"))
         })
         .catch(() => undefined)
     }, heartbeatMs)
+    let left!: () => void
+    const done = new Promise<void>((resolve) => (left = resolve))
+    const run = {
+      store,
+      record,
+      controller,
+      heartbeat,
+      prepared: undefined,
+      exhausted: false,
+      inFlight: 0,
+      claimFailures: 0,
+      pausedUntil: 0,
+      failure: undefined,
+      concluding: false,
+      left,
+      done
+    }
+    this.runs.set(record.id, run)
+    this.order.push(record.id)
+    controller.signal.addEventListener("abort", () => this.settleIfIdle(run), { once: true })
+    void this.prepare(run)
+  }
+
+  private async prepare(run: ActiveRun): Promise<void> {
+    const finish = (outcome: Parameters<RunStore["finish"]>[2]) => run.store.finish(run.record.id, this.owner, outcome, Date.now())
     try {
-      let plan
-      let samples: ReadonlyArray<StoredSample>
-      try {
-        plan = await resolvePlan(this.ctx, run)
-        samples = await this.ctx.store.run(SampleRepository.findSamples(run.sampleIds))
-      } catch (error) {
-        // The database failing is no verdict on the run: leave it to be claimed again.
-        if (isStoreFailure(error)) await this.giveBack(store, run.id)
-        else await finish({ status: "FAILED", errorMessage: error instanceof RunPlanError ? error.message : "the run could not be prepared" })
-        return
+      if (run.record.cancelRequested) {
+        await finish({ status: "CANCELLED" })
+        return this.leave(run)
       }
-      const byId = new Map(samples.map((s) => [s.id, s]))
-      // Samples are leased a few at a time (up to twice the slots, so a slot never waits for a
-      // claim), so workers in other processes get the rest of a large run. A sample whose evaluation
-      // is done no longer counts against the batch while its result waits for the group commit, so
-      // a slow commit does not leave slots idle. The run ends when its last result is committed, by
-      // whichever worker stores it (saveSampleResults); this loop stops when nothing is left to lease.
-      const batch = this.options.concurrency * 2
-      const inFlight = new Set<Promise<void>>()
-      let evaluating = 0
-      let nudge = () => {}
-      let failure: unknown
-      let exhausted = false
-      let claimFailures = 0
-      while (!signal.aborted && failure === undefined) {
-        // Made before the claim: anything that settles meanwhile makes the wait below return at once.
-        const nudged = new Promise<void>((resolve) => (nudge = resolve))
-        if (!exhausted && evaluating <= this.options.concurrency) {
-          let indexes: Array<number>
-          try {
-            indexes = await store.claimSamples(run.id, this.owner, Date.now(), this.options.leaseMs, batch - evaluating)
-            claimFailures = 0
-          } catch (error) {
-            if (!isStoreFailure(error)) throw error
-            if (++claimFailures >= STORE_ATTEMPTS) {
-              controller.abort(new Stop("store-unavailable"))
-              break
-            }
-            console.error(`[fruxkit-local] run ${run.id}: claiming samples failed (${describeError(error)}); trying again`)
-            await sleep(storePause(claimFailures), signal)
-            continue
-          }
-          if (indexes.length === 0) exhausted = true
-          for (const index of indexes) {
-            const sampleId = run.sampleIds[index]!
-            evaluating++
-            const evaluated = () => {
-              evaluating--
-              nudge()
-            }
-            const task: Promise<void> = this.runSample(store, run, plan, byId.get(sampleId), sampleId, index, signal, evaluated).then(
-              () => {
-                inFlight.delete(task)
-                nudge()
-              },
-              (error) => {
-                inFlight.delete(task)
-                if (signal.aborted) {
-                  // stopping anyway
-                } else if (isStoreFailure(error)) controller.abort(new Stop("store-unavailable"))
-                else failure ??= error
-                nudge()
-              }
-            )
-            inFlight.add(task)
-          }
-          if (indexes.length > 0) continue
-        }
-        if (inFlight.size === 0) break
-        await nudged
+      const plan = await resolvePlan(this.ctx, run.record)
+      const samples = await this.ctx.store.run(SampleRepository.findSamples(run.record.sampleIds))
+      run.prepared = { plan, samples: new Map(samples.map((s) => [s.id, s])) }
+      // Stopped while it was being prepared: end it now; else it takes part in the next round.
+      this.settleIfIdle(run)
+      this.fill()
+    } catch (error) {
+      // The database failing is no verdict on the run: leave it to be claimed again.
+      if (isStoreFailure(error)) await this.giveBack(run)
+      else {
+        await finish({ status: "FAILED", errorMessage: error instanceof RunPlanError ? error.message : "the run could not be prepared" }).catch(
+          (e) => console.error(`[fruxkit-local] run ${run.record.id}:`, describeError(e))
+        )
       }
-      await Promise.allSettled(inFlight)
-      if (signal.aborted) {
-        const reason = signal.reason instanceof Stop ? signal.reason.reason : "closing"
-        if (reason === "cancelled") await finish({ status: "CANCELLED" })
-        // Closing: hand the unfinished samples over now rather than at lease expiry.
-        else if (reason === "closing") await store.release(run.id, this.owner).catch(() => undefined)
-        else if (reason === "store-unavailable") await this.giveBack(store, run.id)
-        return
-      }
-      if (failure !== undefined) {
-        console.error(`[fruxkit-local] run ${run.id}:`, describeError(failure))
-        await finish({ status: "FAILED", errorMessage: "evaluating a sample failed unexpectedly" })
-        return
-      }
-      // Nothing left to lease here. Usually the last save already completed the run (or another
-      // worker's will); this covers a last save whose worker died before it could settle.
-      await store.settle(run.id, Date.now())
-    } finally {
-      clearInterval(heartbeat)
+      this.leave(run)
     }
   }
 
-  private async runSample(
-    store: RunStore,
-    run: RunRecord,
-    plan: RunPlan,
-    sample: StoredSample | undefined,
-    sampleId: string,
-    index: number,
-    signal: AbortSignal,
-    evaluated: () => void
-  ): Promise<void> {
-    try {
-      await this.semaphore.acquire(signal)
-    } catch (error) {
-      evaluated()
-      throw error
+  /** The run may take slots: prepared, not stopped, something left to claim, not paused after a failed claim. */
+  private claimable(run: ActiveRun, now: number): boolean {
+    return (
+      run.prepared !== undefined &&
+      !run.exhausted &&
+      !run.concluding &&
+      run.failure === undefined &&
+      !run.controller.signal.aborted &&
+      run.pausedUntil <= now &&
+      this.tenantRoom(run) > 0
+    )
+  }
+
+  private tenantRoom(run: ActiveRun): number {
+    return this.tenantConcurrency - (this.busyByTenant.get(run.record.tenantId) ?? 0)
+  }
+
+  /**
+   * Gives free slots to runs, round robin: each claimable run in turn leases up to its share
+   * (free slots ÷ claimable runs, at least one) and starts those samples at once. One claim at a
+   * time per process; whatever frees a slot meanwhile asks for another round.
+   */
+  private fill(): void {
+    if (this.closed) return
+    if (this.filling) {
+      this.refill = true
+      return
     }
+    this.filling = true
+    void this.fillRounds()
+      .catch((error) => console.error("[fruxkit-local] claiming samples failed:", describeError(error)))
+      .finally(() => {
+        this.filling = false
+        if (this.refill) {
+          this.refill = false
+          this.fill()
+        }
+      })
+  }
+
+  private async fillRounds(): Promise<void> {
+    for (;;) {
+      this.refill = false
+      const free = this.options.concurrency - this.busy
+      if (free <= 0 || this.closed) return
+      const now = Date.now()
+      const claimable = this.order.filter((id) => this.claimable(this.runs.get(id)!, now))
+      if (claimable.length === 0) return
+      // The next claimable run at or after the cursor.
+      let at = 0
+      while (at < this.order.length && !claimable.includes(this.order[(this.cursor + at) % this.order.length]!)) at++
+      const position = (this.cursor + at) % this.order.length
+      this.cursor = position + 1
+      const run = this.runs.get(this.order[position]!)!
+      const want = Math.min(free, this.tenantRoom(run), Math.max(1, Math.floor(free / claimable.length)))
+      await this.claimInto(run, want)
+    }
+  }
+
+  private async claimInto(run: ActiveRun, want: number): Promise<void> {
+    // The slots are taken before the claim, so a concurrent round cannot hand them out twice.
+    this.take(run, want)
+    let indexes: Array<number> = []
+    try {
+      indexes = await run.store.claimSamples(run.record.id, this.owner, Date.now(), this.options.leaseMs, want)
+      run.claimFailures = 0
+    } catch (error) {
+      if (!isStoreFailure(error)) run.failure ??= error
+      else if (++run.claimFailures >= STORE_ATTEMPTS) run.controller.abort(new Stop("store-unavailable"))
+      else {
+        console.error(`[fruxkit-local] run ${run.record.id}: claiming samples failed (${describeError(error)}); trying again`)
+        const pause = storePause(run.claimFailures)
+        run.pausedUntil = Date.now() + pause
+        setTimeout(() => this.fill(), pause).unref()
+      }
+    }
+    this.give(run, want - indexes.length)
+    if (indexes.length < want && run.claimFailures === 0) run.exhausted = true
+    for (const index of indexes) this.startSample(run, index)
+    this.settleIfIdle(run)
+  }
+
+  private take(run: ActiveRun, slots: number): void {
+    this.busy += slots
+    this.busyByTenant.set(run.record.tenantId, (this.busyByTenant.get(run.record.tenantId) ?? 0) + slots)
+  }
+
+  private give(run: ActiveRun, slots: number): void {
+    if (slots === 0) return
+    this.busy -= slots
+    this.busyByTenant.set(run.record.tenantId, (this.busyByTenant.get(run.record.tenantId) ?? 0) - slots)
+  }
+
+  /** A claimed sample: its slot is already taken; it gives it back once evaluated, and leaves the run once committed. */
+  private startSample(run: ActiveRun, index: number): void {
+    run.inFlight++
+    let slotHeld = true
+    const freeSlot = () => {
+      if (!slotHeld) return
+      slotHeld = false
+      this.give(run, 1)
+      this.fill()
+    }
+    this.runSample(run, index, freeSlot)
+      .catch((error) => {
+        const signal = run.controller.signal
+        if (signal.aborted) return
+        if (isStoreFailure(error)) run.controller.abort(new Stop("store-unavailable"))
+        else run.failure ??= error
+      })
+      .finally(() => {
+        freeSlot()
+        run.inFlight--
+        this.settleIfIdle(run)
+      })
+  }
+
+  private async runSample(run: ActiveRun, index: number, evaluated: () => void): Promise<void> {
+    const signal = run.controller.signal
+    const sampleId = run.record.sampleIds[index]!
+    const { plan, samples } = run.prepared!
+    const sample = samples.get(sampleId)
     let row: RunSampleRow
     try {
       if (signal.aborted) throw signal.reason
@@ -302,17 +395,60 @@ export class EvaluationWorkerPool {
           }
       if (signal.aborted) throw signal.reason
     } finally {
-      this.semaphore.release()
       evaluated()
     }
     // The slot is free while the result waits for its group commit; the sample counts as done only after it.
-    await this.store(store, run.id, row, signal)
+    await this.storeResult(run.store, run.record.id, row, signal)
+  }
+
+  /** Ends the run here once nothing of it is in flight and nothing more will be claimed. */
+  private settleIfIdle(run: ActiveRun): void {
+    if (run.inFlight > 0 || run.concluding || run.prepared === undefined) return
+    const stopped = run.controller.signal.aborted || run.failure !== undefined
+    if (!stopped && !run.exhausted) return
+    run.concluding = true
+    void this.conclude(run)
+      .catch((error) => console.error(`[fruxkit-local] run ${run.record.id} stopped:`, describeError(error)))
+      .finally(() => this.leave(run))
+  }
+
+  private async conclude(run: ActiveRun): Promise<void> {
+    const { store, record, controller } = run
+    const signal = controller.signal
+    if (signal.aborted) {
+      const reason = signal.reason instanceof Stop ? signal.reason.reason : "closing"
+      if (reason === "cancelled") await store.finish(record.id, this.owner, { status: "CANCELLED" }, Date.now())
+      // Closing: hand the unfinished samples over now rather than at lease expiry.
+      else if (reason === "closing") await store.release(record.id, this.owner).catch(() => undefined)
+      else if (reason === "store-unavailable") await this.giveBack(run)
+      return
+    }
+    if (run.failure !== undefined) {
+      console.error(`[fruxkit-local] run ${record.id}:`, describeError(run.failure))
+      await store.finish(record.id, this.owner, { status: "FAILED", errorMessage: "evaluating a sample failed unexpectedly" }, Date.now())
+      return
+    }
+    // Nothing left to lease here. Usually the last save already completed the run (or another
+    // worker's will); this covers a last save whose worker died before it could settle.
+    await store.settle(record.id, Date.now())
+  }
+
+  private leave(run: ActiveRun): void {
+    clearInterval(run.heartbeat)
+    if (this.runs.get(run.record.id) === run) {
+      this.runs.delete(run.record.id)
+      const position = this.order.indexOf(run.record.id)
+      this.order.splice(position, 1)
+      if (position < this.cursor) this.cursor--
+    }
+    run.left()
+    if (!this.closed) this.wake()
   }
 
   /** The database kept failing: hand the run's samples back (best effort; else their leases lapse) for a later claim. */
-  private async giveBack(store: RunStore, runId: string): Promise<void> {
-    console.error(`[fruxkit-local] run ${runId}: the database kept failing; its samples go back to the queue`)
-    await store.release(runId, this.owner).catch(() => undefined)
+  private async giveBack(run: ActiveRun): Promise<void> {
+    console.error(`[fruxkit-local] run ${run.record.id}: the database kept failing; its samples go back to the queue`)
+    await run.store.release(run.record.id, this.owner).catch(() => undefined)
   }
 
   /**
@@ -321,7 +457,7 @@ export class EvaluationWorkerPool {
    * a commit could not get the lock. Throws the store's error past
    * STORE_ATTEMPTS, and the run's stop reason once it is stopped.
    */
-  private async store(store: RunStore, runId: string, row: RunSampleRow, signal: AbortSignal): Promise<void> {
+  private async storeResult(store: RunStore, runId: string, row: RunSampleRow, signal: AbortSignal): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       if (signal.aborted) throw signal.reason
       try {

@@ -237,16 +237,20 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
     store.run(
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
-        // One statement: atomic on SQLite (one writer); on PostgreSQL the sub-select locks the rows it
-        // picks and skips rows another worker is claiming at this moment, so no two workers get one sample.
-        const rows = yield* sql<{ sample_index: number }>`UPDATE evaluation_sample_leases
-          SET lease_owner = ${owner}, lease_expires_at = ${now + leaseMs}
-          WHERE run_id = ${runId} AND sample_index IN (
+        // One statement: atomic on SQLite (one writer); on PostgreSQL the CTE locks the rows it picks
+        // and skips rows another worker is claiming at this moment, so no two workers get one sample.
+        // The pick is a CTE, not an `IN (SELECT … LIMIT)` sub-select: PostgreSQL re-runs such a
+        // sub-select when the UPDATE meets a row a concurrent claim changed (EvalPlanQual), and then
+        // leases more rows than the limit — one worker took 381 of 400 samples that way.
+        const rows = yield* sql<{ sample_index: number }>`WITH picked AS (
             SELECT l.sample_index FROM evaluation_sample_leases l
             WHERE l.run_id = ${runId} AND ${leaseLapsed(sql, now)} AND ${hasNoResult(sql)}
             ORDER BY l.sample_index LIMIT ${limit}
             ${skipLockedRows(sql)}
           )
+          UPDATE evaluation_sample_leases
+          SET lease_owner = ${owner}, lease_expires_at = ${now + leaseMs}
+          WHERE run_id = ${runId} AND sample_index IN (SELECT sample_index FROM picked)
           RETURNING sample_index`
         return rows.map((row) => Number(row.sample_index)).sort((a, b) => a - b)
       })

@@ -101,3 +101,36 @@ export const layer = (dataDir: string): Layer.Layer<SqlClient.SqlClient> => {
   )
   return Layer.provideMerge(pragmas, client).pipe(Layer.orDie)
 }
+
+/** How often a process with workers looks for other processes' commits (a new run, samples handed back). */
+export const COMMIT_WATCH_MS = 100
+
+/**
+ * Calls `onCommit` when another connection (another process) has committed
+ * to the file since the last look: SQLite's `data_version` changes then.
+ * PostgreSQL announces new runs with NOTIFY; SQLite has no such thing, and a
+ * look at `data_version` costs far less than the claim query a poll would
+ * run, so workers in other processes join a new run within ~100 ms instead
+ * of at their next poll. Returns a stop function.
+ */
+export const watchCommits = (
+  run: <A>(effect: Effect.Effect<A, SqlError, SqlClient.SqlClient>) => Promise<A>,
+  onCommit: () => void
+): (() => void) => {
+  let last: number | undefined
+  let looking = false
+  const timer = setInterval(() => {
+    if (looking) return
+    looking = true
+    run(Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe<{ data_version: number }>("PRAGMA data_version")))
+      .then(([row]) => {
+        const version = Number(row?.data_version)
+        if (last !== undefined && version !== last) onCommit()
+        last = version
+      })
+      .catch(() => undefined)
+      .finally(() => (looking = false))
+  }, COMMIT_WATCH_MS)
+  timer.unref()
+  return () => clearInterval(timer)
+}
