@@ -20,6 +20,7 @@ import { dedupe } from "./middleware/dedupe/index.js"
 import { forwardUpstream } from "./middleware/forward-upstream/index.js"
 import { idempotency } from "./middleware/idempotency/index.js"
 import { loadShed } from "./middleware/load-shed/index.js"
+import { longRequestCap } from "./middleware/long-request-cap/index.js"
 import { rateLimit } from "./middleware/rate-limit/index.js"
 import { requestId } from "./middleware/request-id/index.js"
 import { routeMatch } from "./middleware/route-match/index.js"
@@ -97,8 +98,20 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
     const { rateLimitPerSecond: perSecond, rateLimitBurst: burst } = config
     app.use("/v1/*", rateLimit({ perSecond, burst, metrics, shared: deps.sharedRateLimit }))
   }
-  app.use("/v1/*", loadShed({ max: config.maxUpstreamConcurrency, metrics, exempt: (c) => isEventStream(c) || isWaiting(c) }))
-  app.on(["POST", "PUT", "PATCH"], "/v1/*", bodyLimit({ maxBytes: config.bodyLimitBytes }))
+  // Admission after the body: it is read (under its own timeout) before a shed slot is taken.
+  app.on(["POST", "PUT", "PATCH"], "/v1/*", bodyLimit({ maxBytes: config.bodyLimitBytes, timeoutMs: config.bodyTimeoutMs }))
+  app.use("/v1/*", longRequestCap({
+    streams: { max: config.maxEventStreams, maxPerKey: config.maxEventStreamsPerKey },
+    waits: { max: config.maxWaits, maxPerKey: config.maxWaitsPerKey },
+    isStream: isEventStream,
+    isWait: (c) => hasQuery(c.req.url, "wait")
+  }))
+  app.use("/v1/*", loadShed({
+    max: config.maxUpstreamConcurrency,
+    maxPerKey: config.maxConcurrencyPerKey,
+    metrics,
+    exempt: (c) => isEventStream(c) || isWaiting(c)
+  }))
   app.use("/v1/*", timeout({ ms: config.requestTimeoutMs, extend: (c) => (isEventStream(c) ? null : hasQuery(c.req.url, "wait") ? config.maxWaitMs : 0) }))
   app.use("/v1/*", validateRequest({ waitEndpoints: WAIT_ENDPOINTS, dedupeEndpoints: [Endpoints.addToDatasets], maxWaitMs: config.maxWaitMs }))
   app.get(honoPath(evaluationRunEvents), runEvents({ watchers, streams, firstSnapshotTimeoutMs: config.requestTimeoutMs, metrics }))

@@ -37,6 +37,23 @@ export interface GatewayConfig {
   readonly rateLimitBurst: number
   /** Upstream calls in flight before new ones are shed with 503. */
   readonly maxUpstreamConcurrency: number
+  /** Upstream calls in flight for one API key (one client address without keys) before its next ones get 429. */
+  readonly maxConcurrencyPerKey: number
+  /** How long a request body may take to arrive (408 past it); it is read before a shed slot is taken. */
+  readonly bodyTimeoutMs: number
+  /** Open event streams, in all and per key (429 + Retry-After past either). */
+  readonly maxEventStreams: number
+  readonly maxEventStreamsPerKey: number
+  /** `?wait=` requests waiting, in all and per key (429 + Retry-After past either). */
+  readonly maxWaits: number
+  readonly maxWaitsPerKey: number
+  /** Node's server: time to receive a request's headers, and the whole request; connections held at most. */
+  readonly headersTimeoutMs: number
+  readonly serverRequestTimeoutMs: number
+  readonly maxConnections: number
+  /** Finished runs kept for waiters and streams: at most this many, and this many bytes of them. */
+  readonly maxFinishedRuns: number
+  readonly maxFinishedRunBytes: number
   readonly shutdownDeadlineMs: number
   /** How long a finished run stays cached for waiters and streams. */
   readonly finishedRunTtlMs: number
@@ -156,6 +173,41 @@ export const OPTIONS: ReadonlyArray<OptionSpec> = [
     value: "<n>",
     defaultText: "200",
     description: "token bucket size for the rate limit"
+  },
+  {
+    flag: "--max-concurrency-per-key",
+    env: "FRUXKIT_MAX_CONCURRENCY_PER_KEY",
+    value: "<n>",
+    defaultText: "64",
+    description: "upstream calls in flight for one API key (client address without keys) before its next get 429"
+  },
+  {
+    flag: "--body-timeout",
+    env: "FRUXKIT_BODY_TIMEOUT",
+    value: "<duration>",
+    defaultText: "10s",
+    description: "time a request body may take to arrive (408 past it), read before admission"
+  },
+  {
+    flag: "--max-event-streams",
+    env: "FRUXKIT_MAX_EVENT_STREAMS",
+    value: "<n>",
+    defaultText: "2000",
+    description: "open event streams in all (per key: a tenth, at least 1); 429 past either"
+  },
+  {
+    flag: "--max-waits",
+    env: "FRUXKIT_MAX_WAITS",
+    value: "<n>",
+    defaultText: "2000",
+    description: "?wait requests waiting in all (per key: a tenth, at least 1); 429 past either"
+  },
+  {
+    flag: "--max-connections",
+    env: "FRUXKIT_MAX_CONNECTIONS",
+    value: "<n>",
+    defaultText: "10000",
+    description: "client connections held at once (headers must arrive within 10 s, a whole request within 30 s)"
   },
   {
     flag: "--max-upstream-concurrency",
@@ -409,6 +461,14 @@ export const parseConfig = (argv: ReadonlyArray<string>, env: Readonly<Record<st
       rateLimitPerSecond: integer("--rate-limit", 100, 0, 1_000_000),
       rateLimitBurst: integer("--rate-burst", 200, 1, 1_000_000),
       maxUpstreamConcurrency: integer("--max-upstream-concurrency", 256, 1, 100_000),
+      maxConcurrencyPerKey: integer("--max-concurrency-per-key", 64, 1, 100_000),
+      bodyTimeoutMs: duration("--body-timeout", 10_000),
+      ...streamAndWaitCaps(integer("--max-event-streams", 2000, 1, 1_000_000), integer("--max-waits", 2000, 1, 1_000_000)),
+      headersTimeoutMs: 10_000,
+      serverRequestTimeoutMs: 30_000,
+      maxConnections: integer("--max-connections", 10_000, 1, 1_000_000),
+      maxFinishedRuns: 1000,
+      maxFinishedRunBytes: 64 * 1024 * 1024,
       shutdownDeadlineMs: duration("--shutdown-deadline", 10_000),
       finishedRunTtlMs: 10 * 60_000,
       idempotencyTtlMs: 24 * 60 * 60_000,
@@ -417,6 +477,14 @@ export const parseConfig = (argv: ReadonlyArray<string>, env: Readonly<Record<st
     }
   }
 }
+
+/** One key may hold a tenth of the streams and of the waits (at least one). */
+const streamAndWaitCaps = (maxEventStreams: number, maxWaits: number) => ({
+  maxEventStreams,
+  maxEventStreamsPerKey: Math.max(1, Math.floor(maxEventStreams / 10)),
+  maxWaits,
+  maxWaitsPerKey: Math.max(1, Math.floor(maxWaits / 10))
+})
 
 /** Defaults for tests and embedding: loopback, embedded, no keys. */
 export const defaultConfig = (overrides: Partial<GatewayConfig> = {}): GatewayConfig => {

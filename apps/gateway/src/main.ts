@@ -92,7 +92,13 @@ const main = async (): Promise<void> => {
     ...(sharedState ? { idempotency: sharedState.idempotency, sharedRateLimit: sharedState.sharedRateLimit } : {})
   })
 
-  const server = await serveGateway(gateway, { port: config.port, hostname: config.host })
+  const server = await serveGateway(gateway, {
+    port: config.port,
+    hostname: config.host,
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.serverRequestTimeoutMs,
+    maxConnections: config.maxConnections
+  })
   const address = server.address() as AddressInfo
   const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address
   const url = `http://${isLoopback(config.host) && config.host === "localhost" ? "localhost" : hostForUrl}:${address.port}`

@@ -1,15 +1,42 @@
 /**
  * The gateway on Node's HTTP server through @hono/node-server: every request
  * goes to the one Hono app (main.ts, and the tests that go over real sockets).
+ *
+ * Node's defaults let a client hold a connection for a long time without
+ * sending a request (60 s for headers, 300 s for a whole request, checked
+ * every 30 s, no connection cap): hundreds of sockets that never finish their
+ * headers crowded out valid requests (issue 22, finding 2). The gateway's
+ * defaults (config.ts): headers within 10 s, a whole request within 30 s,
+ * checked every second, at most 10 000 connections; request bodies have their
+ * own 10 s bound in body-limit.
  */
 import { getRequestListener } from "@hono/node-server"
 import { createServer, type Server } from "node:http"
 import type { Gateway } from "./app.js"
 
+export interface ServeOptions {
+  readonly port: number
+  readonly hostname: string
+  readonly headersTimeoutMs?: number
+  readonly requestTimeoutMs?: number
+  readonly maxConnections?: number
+}
+
+/** How often Node checks headers and request timeouts (its default, 30 s, makes a 10 s bound a 40 s one). */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000
+
 /** A Node HTTP server for the gateway, listening; resolves once it is. */
-export const serveGateway = (gateway: Gateway, options: { readonly port: number; readonly hostname: string }): Promise<Server> =>
+export const serveGateway = (gateway: Gateway, options: ServeOptions): Promise<Server> =>
   new Promise((resolve, reject) => {
-    const server = createServer(getRequestListener(gateway.app.fetch))
+    const server = createServer(
+      {
+        headersTimeout: options.headersTimeoutMs ?? 10_000,
+        requestTimeout: options.requestTimeoutMs ?? 30_000,
+        connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS
+      },
+      getRequestListener(gateway.app.fetch)
+    )
+    server.maxConnections = options.maxConnections ?? 10_000
     server.once("error", reject)
     server.listen(options.port, options.hostname, () => {
       server.off("error", reject)

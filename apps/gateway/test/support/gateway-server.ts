@@ -34,7 +34,13 @@ export const startGateway = async (upstream: Upstream, overrides: Partial<Gatewa
     retry: { baseDelay: "20 millis", maxDelay: "100 millis" },
     pollOptions: { initialDelay: "20 millis", maxDelay: "50 millis" }
   })
-  const server = await serveGateway(gateway, { port: 0, hostname: "127.0.0.1" })
+  const server = await serveGateway(gateway, {
+    port: 0,
+    hostname: "127.0.0.1",
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.serverRequestTimeoutMs,
+    maxConnections: config.maxConnections
+  })
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,

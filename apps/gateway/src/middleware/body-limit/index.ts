@@ -2,6 +2,10 @@
  * Reads the request body once, refusing it past `maxBytes` with 413 — by
  * Content-Length before reading anything, or while reading when the length
  * was not declared (chunked). The bytes are kept for validation and forwarding.
+ *
+ * The body must arrive within `timeoutMs` (408, and the connection is closed):
+ * this runs before load shedding, so a client trickling its body holds no
+ * shed slot, and the request's own deadline starts only once it is read.
  */
 import type { Context, MiddlewareHandler } from "hono"
 import type { IncomingMessage } from "node:http"
@@ -11,6 +15,8 @@ import { header, incomingOf } from "../../request-context.js"
 
 export interface BodyLimitOptions {
   readonly maxBytes: number
+  /** How long the whole body may take to arrive (default: no limit). */
+  readonly timeoutMs?: number
 }
 
 const joined = (parts: ReadonlyArray<Uint8Array>, size: number): Uint8Array | undefined => {
@@ -34,16 +40,20 @@ const readIncoming = (
   incoming: IncomingMessage,
   maxBytes: number,
   tooLarge: () => Error,
-  onBody: (body: Uint8Array) => void
+  onBody: (body: Uint8Array) => void,
+  timeoutMs: number | undefined,
+  tooSlow: () => Error
 ): Promise<void> =>
   new Promise((resolve, reject) => {
     const parts: Array<Uint8Array> = []
     let size = 0
+    let timer: ReturnType<typeof setTimeout> | undefined
     // After the end, the listeners are left in place rather than removed (a
     // measurable cost per request); `settled` makes a later close a no-op.
     let settled = false
     const done = () => {
       settled = true
+      if (timer !== undefined) clearTimeout(timer)
       incoming.off("data", onData)
       incoming.off("end", onEnd)
       incoming.off("error", onError)
@@ -64,6 +74,7 @@ const readIncoming = (
     }
     const onEnd = () => {
       settled = true
+      if (timer !== undefined) clearTimeout(timer)
       const body = joined(parts, size)
       if (body !== undefined) onBody(body)
       resolve()
@@ -81,6 +92,14 @@ const readIncoming = (
       reject(error)
     }
     if (incoming.readableEnded) return resolve()
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        if (settled) return
+        done()
+        incoming.pause()
+        reject(tooSlow())
+      }, timeoutMs)
+    }
     incoming.on("data", onData)
     incoming.on("end", onEnd)
     incoming.on("error", onError)
@@ -113,11 +132,29 @@ export const bodyLimit = (options: BodyLimitOptions): MiddlewareHandler<GatewayE
   const { maxBytes } = options
   const tooLarge = () =>
     new GatewayProblem(413, "payload-too-large", "Payload too large", `the request body exceeds ${maxBytes} bytes`, { limit: maxBytes })
+  const { timeoutMs } = options
+  if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new Error("bodyLimit: timeoutMs must be > 0")
+  // The connection is closed after the answer: the rest of a slow body is not waited for.
+  const tooSlow = () =>
+    new GatewayProblem(408, "body-timeout", "Request timeout", `the request body did not arrive within ${timeoutMs} ms`, undefined, { connection: "close" })
 
   /** Without Node's request (`app.request`): the Request's body stream. */
   const readStream = async (c: Context<GatewayEnv>): Promise<void> => {
     const body = c.req.raw.body
     if (body === null) return
+    if (timeoutMs === undefined) return readStreamBody(c, body)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(tooSlow()), timeoutMs)
+    })
+    try {
+      await Promise.race([readStreamBody(c, body), late])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  const readStreamBody = async (c: Context<GatewayEnv>, body: ReadableStream<Uint8Array>): Promise<void> => {
     const parts: Array<Uint8Array> = []
     let size = 0
     const reader = body.getReader()
@@ -149,7 +186,7 @@ export const bodyLimit = (options: BodyLimitOptions): MiddlewareHandler<GatewayE
     }
     const incoming = incomingOf(c)
     const reading =
-      incoming !== undefined ? readIncoming(incoming, maxBytes, tooLarge, (body) => c.set("rawBody", body)) : readStream(c)
+      incoming !== undefined ? readIncoming(incoming, maxBytes, tooLarge, (body) => c.set("rawBody", body), timeoutMs, tooSlow) : readStream(c)
     return reading.then(next)
   }
 }

@@ -36,3 +36,31 @@ describe("loadShed", () => {
     expect(shed.inFlight()).toBe(0)
   })
 })
+
+describe("loadShed per key", () => {
+  it("one key holds at most maxPerKey slots (429 past it) while another key is still admitted", async () => {
+    const shed = loadShed({ max: 10, maxPerKey: 2 })
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const app = middlewareApp()
+    app.use("*", async (c, next) => {
+      c.set("principal", { id: c.req.header("x-key") ?? "anon", tenants: "*" })
+      await next()
+    })
+    app.use("*", shed)
+    app.get("/slow", async (c) => {
+      await gate
+      return c.text("done")
+    })
+    app.get("/fast", (c) => c.text("fast"))
+    const slow = [app.request("/slow", { headers: { "x-key": "a" } }), app.request("/slow", { headers: { "x-key": "a" } })]
+    await new Promise((r) => setTimeout(r, 10))
+    const refused = await app.request("/fast", { headers: { "x-key": "a" } })
+    expect([refused.status, refused.headers.get("retry-after")]).toEqual([429, "1"])
+    expect((await app.request("/fast", { headers: { "x-key": "b" } })).status).toBe(200)
+    release()
+    expect((await Promise.all(slow)).map((r) => r.status)).toEqual([200, 200])
+    expect((await app.request("/fast", { headers: { "x-key": "a" } })).status).toBe(200)
+    expect(shed.inFlight()).toBe(0)
+  })
+})

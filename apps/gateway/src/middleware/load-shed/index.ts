@@ -3,6 +3,12 @@
  * refused at once with 503 + Retry-After instead of queueing without bound:
  * a client that retries later costs less than a queue that grows until
  * every request in it times out.
+ *
+ * Beside the global cap, one per key (`maxPerKey`, by the caller's principal):
+ * one API key can hold at most that share of the slots, so a caller that
+ * floods the gateway gets 429 for its own excess while everyone else is
+ * still admitted. The body has been read before this runs (body-limit sits
+ * before it): a slow body never holds a slot.
  */
 import type { Context, MiddlewareHandler } from "hono"
 import type { GatewayEnv } from "../../env.js"
@@ -11,6 +17,8 @@ import { GatewayProblem, retryAfterHeader } from "../../problem.js"
 
 export interface LoadShedOptions {
   readonly max: number
+  /** Slots one principal may hold (default: all of them). */
+  readonly maxPerKey?: number
   readonly retryAfterSeconds?: number
   readonly metrics?: GatewayMetrics
   /** Requests that do not hold an upstream call (shared waits, streams) are not counted. */
@@ -22,15 +30,12 @@ export type LoadShed = MiddlewareHandler<GatewayEnv> & { readonly inFlight: () =
 
 export const loadShed = (options: LoadShedOptions): LoadShed => {
   if (!(options.max >= 1)) throw new Error("loadShed: max must be ≥ 1")
+  const maxPerKey = options.maxPerKey ?? options.max
+  if (!(maxPerKey >= 1)) throw new Error("loadShed: maxPerKey must be ≥ 1")
   let inFlight = 0
+  /** Slots held by each principal now (an entry is dropped at zero: the map holds only active callers). */
+  const byKey = new Map<string, number>()
   const retryAfter = retryAfterHeader(options.retryAfterSeconds ?? 1)
-  const leave = () => {
-    inFlight--
-  }
-  const leaveAndThrow = (error: unknown) => {
-    inFlight--
-    throw error
-  }
   const middleware: MiddlewareHandler<GatewayEnv> = function loadShed(c, next) {
     if (options.exempt?.(c)) return next()
     if (inFlight >= options.max) {
@@ -44,8 +49,31 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
         retryAfter
       )
     }
+    const key = (c.get("principal") as { id: string } | undefined)?.id ?? ""
+    const held = byKey.get(key) ?? 0
+    if (held >= maxPerKey) {
+      options.metrics?.shed.inc()
+      throw new GatewayProblem(
+        429,
+        "key-concurrency-limited",
+        "Too many concurrent requests",
+        `this caller already has ${maxPerKey} requests in flight (the per-key cap); retry shortly`,
+        undefined,
+        retryAfter
+      )
+    }
     inFlight++
-    return next().then(leave, leaveAndThrow)
+    byKey.set(key, held + 1)
+    const leave = () => {
+      inFlight--
+      const now = byKey.get(key)! - 1
+      if (now === 0) byKey.delete(key)
+      else byKey.set(key, now)
+    }
+    return next().then(leave, (error: unknown) => {
+      leave()
+      throw error
+    })
   }
   return Object.assign(middleware, { inFlight: () => inFlight })
 }
