@@ -4,6 +4,7 @@
  * written from the same list, so they cannot drift apart.
  */
 import { readFileSync } from "node:fs"
+import { DurationText } from "@fruxkit/core"
 
 export interface ApiKeyGrant {
   readonly key: string
@@ -269,14 +270,6 @@ export const parseSize = (text: string): number | undefined => {
   return Math.floor(Number(match[1]) * factor)
 }
 
-/** `250ms`, `30s`, `2m`, or a bare number of milliseconds. */
-export const parseDuration = (text: string): number | undefined => {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text)
-  if (!match) return undefined
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? "ms"] ?? 1
-  return Math.round(Number(match[1]) * factor)
-}
-
 /** `key=tenant1,tenant2;key2=*` (also newline separated). */
 export const parseApiKeys = (text: string, source: string): Array<ApiKeyGrant> => {
   const grants: Array<ApiKeyGrant> = []
@@ -373,9 +366,9 @@ export const parseConfig = (argv: ReadonlyArray<string>, env: Readonly<Record<st
   const duration = (flag: string, fallback: number): number => {
     const given = raw(flag)
     if (!given) return fallback
-    const ms = parseDuration(given.value)
+    const ms = DurationText.parse(given.value)
     if (ms === undefined || ms <= 0) {
-      throw new ConfigError(`${given.source}: expected a duration such as 500ms, 30s or 2m, got "${given.value}"`)
+      throw new ConfigError(`${given.source}: expected ${DurationText.GRAMMAR}, above zero, got "${given.value}"`)
     }
     return ms
   }

@@ -3,11 +3,10 @@
  * the one `onError` (middleware/problem-json) turns it (or anything else) into
  * application/problem+json. No handler formats its own error body.
  */
-import * as Duration from "effect/Duration"
 import type { ErrorHandler, NotFoundHandler } from "hono"
 import { HTTPException } from "hono/http-exception"
 import type { Logger } from "pino"
-import { makeProblem, PROBLEM_CONTENT_TYPE, type FieldError, type ProblemDetails } from "@fruxkit/core"
+import { ErrorProblem, makeProblem, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, type FieldError, type ProblemDetails } from "@fruxkit/core"
 import type { GatewayEnv } from "./env.js"
 import { requestLog } from "./request-context.js"
 
@@ -50,48 +49,25 @@ export const retryAfterHeader = (seconds: number): Record<string, string> => ({
   "retry-after": String(Math.max(1, Math.ceil(seconds)))
 })
 
-const upstreamDetail = (error: { readonly problem?: ProblemDetails | undefined }): string | undefined =>
-  error.problem?.detail ?? error.problem?.title
-
 /**
  * Any failure as the problem a client gets. Core's typed errors (from the
- * shared pollers and dedupe, which go through core's client) keep their
- * meaning; an upstream 401 is the gateway's own credential failing, so the
+ * upstream, the shared pollers and dedupe) go through core's one error map as
+ * a relay: an upstream 401 is the gateway's own credential failing, so the
  * client sees a 502, not an invitation to change its key.
  */
 export const toGatewayProblem = (error: unknown): GatewayProblem => {
   if (error instanceof GatewayProblem) return error
-  const tag = (error as { _tag?: unknown } | null)?._tag
-  const e = error as Record<string, any>
-  switch (tag) {
-    case "InvalidRequest":
-      return new GatewayProblem(400, "invalid-request", "Invalid request", upstreamDetail(e), { errors: e.errors ?? [] })
-    case "NotFound":
-      return new GatewayProblem(404, "not-found", "Not found", upstreamDetail(e))
-    case "Forbidden":
-      return new GatewayProblem(403, "forbidden", "Forbidden", upstreamDetail(e))
-    case "Conflict":
-    case "StaleDraft":
-      return new GatewayProblem(e.status ?? 409, tag === "StaleDraft" ? "stale-draft" : "conflict", "Conflict", upstreamDetail(e))
-    case "Unauthorized":
-      return new GatewayProblem(502, "upstream-unauthorized", "Bad gateway", "the upstream refused the gateway's credentials")
-    case "RateLimited":
-      return new GatewayProblem(429, "rate-limited", "Too many requests", "the upstream is rate limiting", undefined,
-        retryAfterHeader(e.retryAfter ? Duration.toSeconds(e.retryAfter) : 1))
-    case "Unavailable":
-      return new GatewayProblem(503, "upstream-unavailable", "Upstream unavailable", upstreamDetail(e), undefined, retryAfterHeader(1))
-    case "RequestTimeout":
-    case "EvaluationRunTimeout":
-      return new GatewayProblem(504, "gateway-timeout", "Gateway timeout", "the upstream did not answer in time")
-    case "TransportError":
-      return new GatewayProblem(502, "upstream-unreachable", "Bad gateway", `the upstream connection failed${e.code ? ` (${e.code})` : ""}`)
-    case "ResponseDecodeError":
-      return new GatewayProblem(502, "upstream-invalid-response", "Bad gateway", "the upstream answered outside the contract", {
-        errors: e.errors ?? []
-      })
-    case "ServerError":
-    case "UnexpectedStatus":
-      return new GatewayProblem(502, "upstream-error", "Bad gateway", `the upstream answered ${e.status}`)
+  if (ErrorProblem.isKnownError(error)) {
+    const { problem, headers } = ErrorProblem.toProblem(error, { relayed: true })
+    const { type, title, status, detail, ...extensions } = problem
+    return new GatewayProblem(
+      status ?? 502,
+      (type ?? "").slice(PROBLEM_TYPE_BASE.length),
+      title ?? "Bad gateway",
+      detail,
+      Object.keys(extensions).length > 0 ? extensions : undefined,
+      Object.keys(headers).length > 0 ? headers : undefined
+    )
   }
   return new GatewayProblem(500, "internal", "Internal error", "the gateway failed to handle the request")
 }

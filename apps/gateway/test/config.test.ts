@@ -36,6 +36,10 @@ describe("config", () => {
     expect(() => config([], { PORT: "99999" })).toThrow(/PORT: expected an integer from 0 to 65535, got "99999"/)
     expect(() => config(["--body-limit", "lots"])).toThrow(/--body-limit: expected a size/)
     expect(() => config(["--request-timeout", "-1s"])).toThrow(/--request-timeout/)
+    // Core's one duration grammar: a unit is required (a bare number once meant milliseconds here, seconds in ?wait=).
+    expect(() => config(["--request-timeout", "30000"])).toThrow(/--request-timeout: expected a number and a unit/)
+    expect(() => config([], { FRUXKIT_MAX_WAIT: " 30s" })).toThrow(/FRUXKIT_MAX_WAIT/)
+    expect(config(["--request-timeout", "1.5s"]).requestTimeoutMs).toBe(1500)
     expect(() => config(["--log-level", "loud"])).toThrow(/LOG_LEVEL/)
     expect(() => config(["--frobnicate"])).toThrow(/unknown option --frobnicate/)
     expect(() => config(["--port"])).toThrow(/needs a value/)

@@ -3,6 +3,7 @@
  * title and detail, a connection failure as "could not reach", anything else
  * as its message. Never a stack trace, never a header (core's errors hold none).
  */
+import { ErrorProblem } from "@fruxkit/core"
 
 export type FailureKind = "unreachable" | "api" | "invalid" | "timeout" | "aborted" | "internal"
 
@@ -50,60 +51,45 @@ const detailAndFields = (detail: string | undefined, fields: string): string | u
 
 const text = (value: unknown): string | undefined => (typeof value === "string" && value.length > 0 ? value : undefined)
 
-const httpTitles: Record<string, string> = {
-  Unauthorized: "Not authorised",
-  Forbidden: "Forbidden",
-  NotFound: "Not found",
-  Conflict: "Conflict",
-  StaleDraft: "The draft changed",
-  RateLimited: "Rate limited",
-  Unavailable: "Service unavailable",
-  ServerError: "Server error",
-  UnexpectedStatus: "Unexpected answer"
+/**
+ * What a script or a screen does about each of core's errors. Keyed by core's
+ * tag union, so a new error does not compile until it is placed here; its
+ * title comes from core's one error map.
+ */
+const kinds: { readonly [T in ErrorProblem.Tag]: FailureKind } = {
+  InvalidRequest: "invalid",
+  Unauthorized: "api",
+  Forbidden: "api",
+  NotFound: "api",
+  Conflict: "api",
+  StaleDraft: "api",
+  RateLimited: "api",
+  // 502/503/504 from a gateway usually means the API behind it is down: for scripts that is "unreachable".
+  Unavailable: "unreachable",
+  ServerError: "api",
+  UnexpectedStatus: "api",
+  RequestTimeout: "unreachable",
+  TransportError: "unreachable",
+  ResponseDecodeError: "api",
+  EvaluationRunTimeout: "timeout"
 }
 
 export const describeError = (error: unknown): Failure => {
+  if (ErrorProblem.isKnownError(error)) {
+    const tag = error._tag
+    const { problem } = ErrorProblem.toProblem(error)
+    // The server's own words when it sent a problem; core's map otherwise.
+    const { problem: received, status: sent } = error as Tagged
+    const status = typeof sent === "number" && sent > 0 ? sent : undefined
+    const fields = "errors" in error ? fieldLine(error.errors) : ""
+    const own = received === undefined ? text(problem.detail) : text(received.detail)
+    const detail = detailAndFields(own, fields)
+    return { kind: kinds[tag], title: text(received?.title) ?? problem.title ?? tag, detail, status, tag }
+  }
   const e = (typeof error === "object" && error !== null ? error : { message: String(error) }) as Tagged
-  const tag = text(e._tag)
+  if (e.name === "AbortError") return { kind: "aborted", title: "Cancelled", detail: undefined, status: undefined, tag: undefined }
   const status = typeof e.status === "number" && e.status > 0 ? e.status : undefined
-  const problemTitle = text(e.problem?.title)
-  const problemDetail = text(e.problem?.detail)
-  switch (tag) {
-    case "TransportError":
-      return {
-        kind: "unreachable",
-        title: "Could not reach the API",
-        detail: text(e.code) ? `connection failed (${String(e.code)})` : "the connection failed",
-        status: undefined,
-        tag
-      }
-    case "RequestTimeout":
-      return { kind: "unreachable", title: "The API did not answer in time", detail: undefined, status: undefined, tag }
-    case "EvaluationRunTimeout":
-      return { kind: "timeout", title: "Gave up waiting for the run", detail: text(e.message), status: undefined, tag }
-    case "ResponseDecodeError": {
-      const fields = fieldLine(e.errors ?? [])
-      return { kind: "api", title: "The API answered in an unexpected shape", detail: fields || undefined, status, tag }
-    }
-    case "InvalidRequest": {
-      const fields = fieldLine(e.errors ?? [])
-      return {
-        kind: "invalid",
-        title: problemTitle ?? "Invalid request",
-        detail: detailAndFields(problemDetail, fields),
-        status,
-        tag
-      }
-    }
-    case "Unavailable":
-      // 502/503/504 from a gateway usually means the API behind it is down: for scripts that is "unreachable".
-      return { kind: "unreachable", title: problemTitle ?? httpTitles[tag]!, detail: problemDetail, status, tag }
-  }
-  if (tag !== undefined && tag in httpTitles) {
-    return { kind: "api", title: problemTitle ?? httpTitles[tag]!, detail: problemDetail, status, tag }
-  }
-  if (e.name === "AbortError") return { kind: "aborted", title: "Cancelled", detail: undefined, status: undefined, tag }
-  return { kind: "internal", title: text(e.message) ?? "Something went wrong", detail: undefined, status, tag }
+  return { kind: "internal", title: text(e.message) ?? "Something went wrong", detail: undefined, status, tag: text(e._tag) }
 }
 
 /** One line: `Not found (404): no agent "x"`. */

@@ -23,6 +23,7 @@ import * as Stream from "effect/Stream"
 import * as AwaitRun from "./AwaitRun.js"
 import type * as Endpoint from "./Endpoint.js"
 import { Endpoints, type EndpointName } from "./Endpoints.js"
+import * as ErrorProblem from "./ErrorProblem.js"
 import * as FruxonError from "./FruxonError.js"
 import * as IfMatch from "./IfMatch.js"
 import * as RequestDecoding from "./RequestDecoding.js"
@@ -261,12 +262,13 @@ export const make = (config: Config): Effect.Effect<Client, never, HttpClient.Ht
           const text = body.text
           if (status < 200 || status >= 300) {
             return Effect.fail(
-              FruxonError.fromResponse({
+              ErrorProblem.fromResponse({
                 request: info,
                 status,
                 body: body.parsed ? body.json : body.text,
                 retryAfter: FruxonError.parseRetryAfter({ get: (name) => headers[name] }),
-                requestId
+                requestId,
+                staleDraft: endpoint === Endpoints.testDraft || endpoint === Endpoints.evaluateDraft
               })
             )
           }

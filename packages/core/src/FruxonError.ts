@@ -262,17 +262,6 @@ export const problemFromBody = (status: number, body: unknown): ProblemDetails =
   return { status, ...(typeof body === "string" && body.length > 0 ? { detail: body.slice(0, 500) } : {}) }
 }
 
-/** The `errors` extension member, when it lists field errors. */
-const fieldErrorsOf = (problem: ProblemDetails): ReadonlyArray<FieldError> => {
-  const errors = problem.errors
-  if (!Array.isArray(errors)) return []
-  return errors.flatMap((e: unknown) =>
-    typeof e === "object" && e !== null && typeof (e as FieldError).path === "string"
-      ? [{ path: (e as FieldError).path, message: String((e as FieldError).message ?? "") }]
-      : []
-  )
-}
-
 /**
  * `Retry-After` (seconds or an HTTP date) or `retry-after-ms`, as a duration.
  * `now` is passed in so tests can pin the clock.
@@ -290,41 +279,4 @@ export const parseRetryAfter = (
   const date = Date.parse(trimmed)
   if (Number.isNaN(date)) return undefined
   return Duration.millis(Math.max(0, date - now))
-}
-
-/** Map a non-2xx answer to its tagged error. */
-export const fromResponse = (options: {
-  readonly request: RequestInfo
-  readonly status: number
-  readonly body: unknown
-  readonly retryAfter: Duration.Duration | undefined
-  readonly requestId?: string | undefined
-}): FruxonError => {
-  const { request, status } = options
-  const retryAfter = options.retryAfter === undefined ? undefined : Duration.toMillis(options.retryAfter)
-  const problem = problemFromBody(status, options.body)
-  const fields = { request, status, problem, requestId: options.requestId }
-  if ((request.endpoint === "testDraft" || request.endpoint === "evaluateDraft") && (status === 409 || status === 412)) return new StaleDraft(fields)
-  switch (status) {
-    case 400:
-    case 422:
-    case 428:
-      return new InvalidRequest({ request, status, problem, errors: fieldErrorsOf(problem), requestId: options.requestId })
-    case 401:
-      return new Unauthorized(fields)
-    case 403:
-      return new Forbidden(fields)
-    case 404:
-      return new NotFound(fields)
-    case 409:
-    case 412:
-      return new Conflict(fields)
-    case 429:
-      return new RateLimited({ ...fields, retryAfter })
-    case 502:
-    case 503:
-    case 504:
-      return new Unavailable({ ...fields, retryAfter })
-  }
-  return status >= 500 ? new ServerError(fields) : new UnexpectedStatus(fields)
 }

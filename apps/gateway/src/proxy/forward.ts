@@ -7,7 +7,7 @@
  * upstream or the upstream asked for it (429/503 + Retry-After).
  */
 import * as Duration from "effect/Duration"
-import { FruxonError, RetryPolicy, type Endpoint } from "@fruxkit/core"
+import { Endpoints, ErrorProblem, FruxonError, RetryPolicy, type Endpoint } from "@fruxkit/core"
 import type { Logger } from "pino"
 import type { AbortSignalLike } from "../deadline.js"
 import type { GatewayMetrics } from "../metrics.js"
@@ -45,11 +45,12 @@ const parseBody = (body: Uint8Array): unknown => {
 
 /** The upstream's answer as core's typed error, so the retry policy can judge it. */
 export const errorOf = (endpoint: Endpoint.Any, request: UpstreamRequest, response: UpstreamResponse): FruxonError.FruxonError =>
-  FruxonError.fromResponse({
+  ErrorProblem.fromResponse({
     request: { method: request.method, url: request.path.split("?")[0]!, endpoint: endpoint.name },
     status: response.status,
     body: parseBody(response.body),
-    retryAfter: FruxonError.parseRetryAfter({ get: (name) => response.headers[name] })
+    retryAfter: FruxonError.parseRetryAfter({ get: (name) => response.headers[name] }),
+    staleDraft: endpoint === Endpoints.testDraft || endpoint === Endpoints.evaluateDraft
   })
 
 const sleep = (ms: number, signal: AbortSignalLike | undefined) =>

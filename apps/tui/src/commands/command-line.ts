@@ -11,8 +11,6 @@ import { UsageError } from "./exit-codes.js"
 import { OUTPUT_FORMATS } from "./output-mode.js"
 import * as DurationText from "@fruxkit/core/DurationText"
 
-const parseDuration = DurationText.parse
-
 /** What a value must look like; checked while parsing. */
 export type ValueKind =
   | { readonly kind: "text" }
@@ -91,7 +89,7 @@ const checkValue = (flag: string, check: ValueKind | undefined, text: string): s
       return text
     }
     case "duration":
-      if (parseDuration(text) === undefined) throw new InvalidArgumentError(`--${flag} must be a duration like 90s, 30m or 2h, got "${text}"`)
+      if (DurationText.parse(text) === undefined) throw new InvalidArgumentError(`--${flag} must be ${DurationText.GRAMMAR}, got "${text}"`)
       return text
     case "url": {
       let url: URL | undefined
@@ -240,11 +238,11 @@ export const pairs = (values: ReadonlyArray<string>, flag: string): Array<[strin
     return [pair.slice(0, at), pair.slice(at + 1)]
   })
 
-/** `90s`, `30m`, `2h` or milliseconds, for `--timeout`. */
+/** `90s`, `30m`, `2h`: core's one duration grammar, for `--timeout`. */
 export const durationFlag = (values: ParsedValues, name: string): number | undefined => {
   const text = stringFlag(values, name)
   if (text === undefined) return undefined
-  const ms = parseDuration(text)
-  if (ms === undefined) throw new UsageError(`--${name} must be a duration like 90s, 30m or 2h, got "${text}"`)
+  const ms = DurationText.parse(text)
+  if (ms === undefined) throw new UsageError(`--${name} must be ${DurationText.GRAMMAR}, got "${text}"`)
   return ms
 }

@@ -1,8 +1,13 @@
 /**
- * The one error handlers throw. `app.onError` turns it into problem+json
- * with core's `makeProblem`, so no handler formats an error body itself.
+ * The one error handlers throw. Its problem comes from core's error map
+ * (`ErrorProblem.problem`): a handler names the error class a client will
+ * read it as (NotFound, Conflict, …) and, at most, a narrower `type` and
+ * title; status and base type are core's. `app.onError` writes it as
+ * problem+json, so no handler formats an error body itself.
  */
-import { makeProblem, type FieldError, type ProblemDetails } from "@fruxkit/core"
+import { ErrorProblem, type FieldError, type ProblemDetails } from "@fruxkit/core"
+
+type ProblemOptions = Parameters<typeof ErrorProblem.problem>[1]
 
 export class HttpProblem extends Error {
   constructor(
@@ -13,32 +18,22 @@ export class HttpProblem extends Error {
     this.name = "HttpProblem"
   }
 
-  static of(
-    status: number,
-    name: string,
-    title: string,
-    detail?: string,
-    extensions?: Readonly<Record<string, unknown>>,
-    headers?: Readonly<Record<string, string>>
-  ): HttpProblem {
-    return new HttpProblem(makeProblem(status, name, title, detail, extensions), headers)
+  static of(tag: ErrorProblem.Tag, options: ProblemOptions, headers?: Readonly<Record<string, string>>): HttpProblem {
+    return new HttpProblem(ErrorProblem.problem(tag, options), headers)
   }
 
   static invalid(errors: ReadonlyArray<FieldError>, detail?: string): HttpProblem {
-    return HttpProblem.of(
-      400,
-      "invalid-request",
-      "Invalid request",
-      detail ?? errors.map((e) => `${e.path}: ${e.message}`).join("; "),
-      { errors }
-    )
+    return HttpProblem.of("InvalidRequest", {
+      detail: detail ?? errors.map((e) => `${e.path}: ${e.message}`).join("; "),
+      extensions: { errors }
+    })
   }
 
   static notFound(what: string, detail: string): HttpProblem {
-    return HttpProblem.of(404, "not-found", `${what} not found`, detail)
+    return HttpProblem.of("NotFound", { title: `${what} not found`, detail })
   }
 
-  static conflict(name: string, title: string, detail: string): HttpProblem {
-    return HttpProblem.of(409, name, title, detail)
+  static conflict(type: string, title: string, detail: string): HttpProblem {
+    return HttpProblem.of("Conflict", { type, title, detail })
   }
 }

@@ -13,7 +13,7 @@ import * as Either from "effect/Either"
 import {
   RequestDecoding,
   Route,
-  makeProblem,
+  ErrorProblem,
   problemResponse,
   type Endpoint,
   type EndpointName,
@@ -32,19 +32,28 @@ import { HttpProblem } from "./HttpProblem.js"
 /** Request bodies above this are refused (413) before parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024
 
+const bodyTooLarge = () =>
+  HttpProblem.of("UnexpectedStatus", {
+    status: 413,
+    type: "body-too-large",
+    title: "Request body too large",
+    detail: `at most ${MAX_BODY_BYTES} bytes`
+  })
+
 const readJsonBody = async (request: Request): Promise<unknown> => {
   const declared = Number(request.headers.get("content-length") ?? "0")
-  if (declared > MAX_BODY_BYTES) throw HttpProblem.of(413, "body-too-large", "Request body too large", `at most ${MAX_BODY_BYTES} bytes`)
+  if (declared > MAX_BODY_BYTES) throw bodyTooLarge()
   const text = await request.text()
-  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) {
-    throw HttpProblem.of(413, "body-too-large", "Request body too large", `at most ${MAX_BODY_BYTES} bytes`)
-  }
+  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) throw bodyTooLarge()
   if (text.trim() === "") return undefined
   try {
     return JSON.parse(text)
   } catch {
-    throw HttpProblem.of(400, "malformed-json", "Malformed JSON", "the request body is not valid JSON", {
-      errors: [{ path: "body", message: "is not valid JSON" }]
+    throw HttpProblem.of("InvalidRequest", {
+      type: "malformed-json",
+      title: "Malformed JSON",
+      detail: "the request body is not valid JSON",
+      extensions: { errors: [{ path: "body", message: "is not valid JSON" }] }
     })
   }
 }
@@ -75,12 +84,20 @@ export const makeApp = (ctx: LocalContext, workers: WorkerControl): Hono => {
     const match = router.match(c.req.method, url.pathname)
     switch (match._tag) {
       case "NotFound":
-        throw HttpProblem.of(404, "route-not-found", "No such route", `${c.req.method} ${url.pathname} is not an endpoint of the Fruxon API`)
+        throw HttpProblem.of("NotFound", {
+          type: "route-not-found",
+          title: "No such route",
+          detail: `${c.req.method} ${url.pathname} is not an endpoint of the Fruxon API`
+        })
       case "MalformedPath":
         throw HttpProblem.invalid([{ path: "path", message: "is not valid percent-encoding" }])
       case "MethodNotAllowed": {
         const allow = [...new Set(match.allow)].join(", ")
-        throw HttpProblem.of(405, "method-not-allowed", "Method not allowed", `${url.pathname} accepts ${allow}`, undefined, { allow })
+        throw HttpProblem.of(
+          "UnexpectedStatus",
+          { status: 405, type: "method-not-allowed", title: "Method not allowed", detail: `${url.pathname} accepts ${allow}` },
+          { allow }
+        )
       }
     }
     const endpoint: Endpoint.Any = match.endpoint
@@ -111,7 +128,11 @@ export const makeApp = (ctx: LocalContext, workers: WorkerControl): Hono => {
     // Only the message of errors we did not make: never request headers or config values.
     console.error("[fruxkit-local] unexpected error:", error instanceof Error ? error.message : String(error))
     return problemResponse({
-      ...makeProblem(500, "internal-error", "Internal error", "the local backend failed to answer; see its log"),
+      ...ErrorProblem.problem("ServerError", {
+        type: "internal-error",
+        title: "Internal error",
+        detail: "the local backend failed to answer; see its log"
+      }),
       instance
     })
   })

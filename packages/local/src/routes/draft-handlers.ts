@@ -28,8 +28,11 @@ const canonical = (value: unknown): string =>
   )
 
 const versionMismatch = (current: number, sent: number) =>
-  HttpProblem.of(409, "draft-version-mismatch", "Draft version mismatch", `the draft is at version ${current}, If-Match named ${sent}`, {
-    currentVersion: current
+  HttpProblem.of("Conflict", {
+    type: "draft-version-mismatch",
+    title: "Draft version mismatch",
+    detail: `the draft is at version ${current}, If-Match named ${sent}`,
+    extensions: { currentVersion: current }
   })
 
 export const draftHandlers = (ctx: LocalContext): Handlers<"getDraft" | "saveDraft" | "testDraft"> => ({

@@ -25,17 +25,15 @@ import * as DraftRepository from "../store/DraftRepository.js"
 import { HttpProblem } from "./HttpProblem.js"
 
 export const ifMatchRequired = (detail: string): HttpProblem =>
-  HttpProblem.of(428, "if-match-required", "If-Match required", detail)
+  HttpProblem.of("InvalidRequest", { status: 428, type: "if-match-required", title: "If-Match required", detail })
 
 /** The problem `draft:test` answers for a head that moved on; `draft:evaluate` and revisions-from-draft answer the same. */
 export const staleDraft = (sent: number, current: number, outcome: string): HttpProblem =>
-  HttpProblem.of(
-    409,
-    "stale-draft",
-    "Stale draft",
-    `If-Match named version ${sent} but the draft head is at version ${current}; ${outcome}`,
-    { currentVersion: current }
-  )
+  HttpProblem.of("StaleDraft", {
+    title: "Stale draft",
+    detail: `If-Match named version ${sent} but the draft head is at version ${current}; ${outcome}`,
+    extensions: { currentVersion: current }
+  })
 
 export interface DraftHead {
   readonly draft: AgentDraft
@@ -68,11 +66,21 @@ export const loadDraftHead = async (
   ) as Readonly<Record<string, unknown>>
   const flow = parseFlow(flowJson)
   if (Either.isLeft(flow)) {
-    throw HttpProblem.of(422, "invalid-flow", "The draft's flow cannot run", undefined, { errors: flow.left })
+    throw HttpProblem.of("InvalidRequest", {
+      status: 422,
+      type: "invalid-flow",
+      title: "The draft's flow cannot run",
+      extensions: { errors: flow.left }
+    })
   }
   const parameters = headParameters(draft.headData, "headData")
   if (Either.isLeft(parameters)) {
-    throw HttpProblem.of(422, "invalid-draft", "The draft's parameters cannot be read", undefined, { errors: parameters.left })
+    throw HttpProblem.of("InvalidRequest", {
+      status: 422,
+      type: "invalid-draft",
+      title: "The draft's parameters cannot be read",
+      extensions: { errors: parameters.left }
+    })
   }
   return { draft, flow: flow.right, flowJson, parametersMetadata: parameters.right ?? revision.parametersMetadata }
 }

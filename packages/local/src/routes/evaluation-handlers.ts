@@ -95,7 +95,7 @@ export const evaluationHandlers = (ctx: LocalContext, workers: WorkerControl): H
 
   const requireDeployedRevision = (agent: Agent): void => {
     if (agent.currentRevision === 0) {
-      throw HttpProblem.of(409, "no-deployed-revision", "No deployed revision", `agent "${agent.id}" has no deployed revision to compare against`)
+      throw HttpProblem.conflict("no-deployed-revision", "No deployed revision", `agent "${agent.id}" has no deployed revision to compare against`)
     }
   }
 

@@ -56,11 +56,16 @@ export const executionHandlers = (ctx: LocalContext): Handlers<ExecutionEndpoint
     executeAgent: async ({ path, body }) => {
       const agent = await loadAgent(ctx, path.tenant, path.agent)
       if (agent.currentRevision === 0) {
-        throw HttpProblem.of(409, "no-deployed-revision", "No deployed revision", `agent "${agent.id}" has no deployed revision to execute`)
+        throw HttpProblem.conflict("no-deployed-revision", "No deployed revision", `agent "${agent.id}" has no deployed revision to execute`)
       }
       const revision = await ctx.store.run(AgentRepository.findRevision(agent.tenantId, agent.id, agent.currentRevision, agent.currentRevision))
       const flow = parseFlow(revision?.flow)
-      if (Either.isLeft(flow)) throw HttpProblem.of(422, "invalid-flow", "The deployed revision's flow cannot run", undefined, { errors: flow.left })
+      if (Either.isLeft(flow)) throw HttpProblem.of("InvalidRequest", {
+        status: 422,
+        type: "invalid-flow",
+        title: "The deployed revision's flow cannot run",
+        extensions: { errors: flow.left }
+      })
       return executeAndRecord(ctx, {
         tenant: agent.tenantId,
         agentId: agent.id,

@@ -28,13 +28,13 @@ export interface ExecutionRequest {
 
 const environmentCapProblem = (cap: number, slug: string) =>
   // 422, not 409: clients read a 409 from draft:test as "stale draft".
-  HttpProblem.of(
-    422,
-    "environment-cap-reached",
-    "Environment cap reached",
-    `creating environment "${slug}" would exceed this tenant's cap of ${cap} environments; reuse an existing environmentSlug`,
-    { environmentCap: cap }
-  )
+  HttpProblem.of("InvalidRequest", {
+    status: 422,
+    type: "environment-cap-reached",
+    title: "Environment cap reached",
+    detail: `creating environment "${slug}" would exceed this tenant's cap of ${cap} environments; reuse an existing environmentSlug`,
+    extensions: { environmentCap: cap }
+  })
 
 /** Fails before anything runs when the slug is new and the tenant is at its cap. */
 const checkEnvironment = (tenant: string, slug: string, cap: number) =>

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest"
 import { middlewareApp } from "../../../test/support/middleware-app.js"
 import { bodyLimit } from "../body-limit/index.js"
 import { routeMatch } from "../route-match/index.js"
-import { parseWait, validateRequest } from "./index.js"
+import { validateRequest } from "./index.js"
 
 const app = middlewareApp()
 app.use("*", routeMatch({ router: Route.makeRouter() }))
@@ -52,12 +52,14 @@ describe("validateRequest", () => {
     expect((await app.request(`${T}:evaluate`)).status).toBe(405)
   })
 
-  it("parses waits", () => {
-    expect(parseWait("30s")).toBe(30_000)
-    expect(parseWait("250ms")).toBe(250)
-    expect(parseWait("2m")).toBe(120_000)
-    expect(parseWait("15")).toBe(15_000)
-    expect(parseWait("soon")).toBeUndefined()
+  it("reads ?wait= with core's one duration grammar: a unit is required, nothing is trimmed", async () => {
+    const wait = async (value: string) => {
+      const res = await app.request(`${T}/evaluationRuns/r1?wait=${encodeURIComponent(value)}`)
+      return res.status === 200 ? ((await res.json()) as { wait: number }).wait : ((await res.json()) as Problem).errors.map((e) => e.path)
+    }
+    expect(await wait("250ms")).toBe(250)
+    expect(await wait("1.5s")).toBe(1500)
+    for (const bad of ["15", "soon", "30s\n", " 30s", "30s\u0000"]) expect(await wait(bad), JSON.stringify(bad)).toEqual(["query.wait"])
   })
 })
 
