@@ -136,6 +136,10 @@ export const validateRequest = (options: ValidateRequestOptions): MiddlewareHand
       }
     }
     if (match.endpoint.ifMatch === "required" && ifMatch === undefined) {
+      // Only the header missing: 428, as the local backend answers (both modes agree).
+      if (issues.length === 0) {
+        throw new GatewayProblem(428, "if-match-required", "If-Match required", "send If-Match with the draft version you last saw (7, \"7\" or W/\"7\"); nothing ran")
+      }
       issues.push({ path: "header.If-Match", message: "is required: the draft version you last saw (7, \"7\" or W/\"7\")" })
     }
     if (issues.length > 0) throw invalidRequest(withoutSecretValues(issues))
