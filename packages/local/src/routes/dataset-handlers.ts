@@ -32,8 +32,12 @@ export const datasetHandlers = (
       const count = (await ctx.store.run(DatasetRepository.listDatasets(path.tenant, path.agent))).length
       if (count >= ctx.datasetCap) {
         // 422, as for the environment cap: the request is valid, the agent is full.
-        throw HttpProblem.of(422, "dataset-cap-reached", "Dataset cap reached", `agent "${path.agent}" already has ${count} datasets, the cap is ${ctx.datasetCap}`, {
-          datasetCap: ctx.datasetCap
+        throw HttpProblem.of("InvalidRequest", {
+          status: 422,
+          type: "dataset-cap-reached",
+          title: "Dataset cap reached",
+          detail: `agent "${path.agent}" already has ${count} datasets, the cap is ${ctx.datasetCap}`,
+          extensions: { datasetCap: ctx.datasetCap }
         })
       }
       return ctx.store.run(
