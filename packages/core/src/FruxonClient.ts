@@ -510,7 +510,7 @@ export const make = (config: Config): Effect.Effect<Client, never, HttpClient.Ht
                             errors: [{ path: "body", message: "expected text/event-stream" }],
                             requestId: headers["x-request-id"]
                           })
-                        : FruxonError.fromResponse({
+                        : ErrorProblem.fromResponse({
                             request: eventsInfo,
                             status: response.status,
                             body: body.parsed ? body.json : body.text,

@@ -21,6 +21,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as AwaitRun from "./AwaitRun.js"
+import * as ErrorProblem from "./ErrorProblem.js"
 import * as FruxonError from "./FruxonError.js"
 import { EvaluationRun } from "./schema/EvaluationRun.js"
 
@@ -183,7 +184,7 @@ const eventSource = (channel: Channel, offers: Offers, info: FruxonError.Request
                   problem = event.data
                 }
                 const status = typeof (problem as { status?: unknown }).status === "number" ? (problem as { status: number }).status : 502
-                return Effect.fail(FruxonError.fromResponse({ request: info, status, body: problem, retryAfter: undefined }))
+                return Effect.fail(ErrorProblem.fromResponse({ request: info, status, body: problem, retryAfter: undefined }))
               }
             }
             return Effect.succeed(Option.none())
