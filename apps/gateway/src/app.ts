@@ -30,6 +30,7 @@ import { timeout } from "./middleware/timeout/index.js"
 import { validateRequest } from "./middleware/validate-request/index.js"
 import { wait } from "./middleware/wait/index.js"
 import { operations } from "./operations.js"
+import { createViewer } from "./ui/index.js"
 import { notFoundHandler, problemHandler } from "./problem.js"
 import { createForwarder } from "./proxy/forward.js"
 import { evaluationRunEvents, honoPath, router } from "./routes.js"
@@ -49,6 +50,8 @@ export interface GatewayDeps {
   readonly idempotency?: IdempotencyStore
   /** Per-key rate-limit buckets shared by every gateway on one database (default: this process's own). */
   readonly sharedRateLimit?: (id: string) => Promise<number>
+  /** Where the web viewer (`/ui`) opens when no tenant is named; main.ts passes the demo tenant for the embedded backend. */
+  readonly viewerTenant?: string
   /** Overrides for core's run-polling schedule (tests poll faster). */
   readonly pollOptions?: { readonly initialDelay?: Duration.DurationInput; readonly maxDelay?: Duration.DurationInput }
 }
@@ -91,6 +94,9 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   app.use(accessLog({ metrics, logger }))
   app.use(shutdown({ state, refuse: (c) => c.req.path.startsWith("/v1/") }))
   app.route("/", operations({ upstream, metrics, shutdown: state }))
+  // The web viewer reads through this same app's /v1 pipeline (auth, limits, upstream), in-process.
+  const viewer = createViewer({ api: (request) => app.fetch(request), keysRequired: config.apiKeys.length > 0, defaultTenant: deps.viewerTenant, logger })
+  app.route("/ui", viewer.app)
 
   app.use("/v1/*", routeMatch({ router }))
   app.use("/v1/*", auth({ keys: config.apiKeys }))
@@ -132,7 +138,7 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
     },
     close: async () => {
       watchers.close()
-      await client.close()
+      await Promise.all([client.close(), viewer.close()])
     }
   }
 }

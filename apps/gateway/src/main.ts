@@ -63,6 +63,7 @@ const banner = (config: GatewayConfig, url: string, upstream: Upstream): string 
     authHeader = ` -H "Authorization: Bearer ${shown}"`
   }
   lines.push(`  try: curl -s${authHeader} ${url}${demoPath}`)
+  lines.push(`  viewer: ${url}/ui`)
   lines.push(`  docs: ${url}/docs · openapi: ${url}/openapi.json · metrics: ${url}/metrics`)
   return lines.join("\n")
 }
@@ -89,6 +90,8 @@ const main = async (): Promise<void> => {
   const gateway = createGateway(config, {
     upstream,
     logger,
+    // The embedded backend holds the demo data: the viewer opens on its tenant.
+    ...(upstream.mode === "embedded" ? { viewerTenant: (await import("@fruxkit/local")).DEMO_TENANT } : {}),
     ...(sharedState ? { idempotency: sharedState.idempotency, sharedRateLimit: sharedState.sharedRateLimit } : {})
   })
 

@@ -1,7 +1,7 @@
 /** A gateway on a real loopback socket, in front of a given upstream, with its logs captured. */
 import type { AddressInfo } from "node:net"
 import { Writable } from "node:stream"
-import { createGateway, type Gateway } from "../../src/app.js"
+import { createGateway, type Gateway, type GatewayDeps } from "../../src/app.js"
 import { configSecrets, defaultConfig, type GatewayConfig } from "../../src/config.js"
 import { createLogger } from "../../src/logger.js"
 import { createMetrics } from "../../src/metrics.js"
@@ -17,7 +17,11 @@ export interface TestGateway {
   readonly close: () => Promise<void>
 }
 
-export const startGateway = async (upstream: Upstream, overrides: Partial<GatewayConfig> = {}): Promise<TestGateway> => {
+export const startGateway = async (
+  upstream: Upstream,
+  overrides: Partial<GatewayConfig> = {},
+  deps: Partial<Pick<GatewayDeps, "viewerTenant">> = {}
+): Promise<TestGateway> => {
   const config = defaultConfig({ rateLimitPerSecond: 0, logLevel: "debug", ...overrides })
   const lines: Array<string> = []
   const destination = new Writable({
@@ -32,7 +36,8 @@ export const startGateway = async (upstream: Upstream, overrides: Partial<Gatewa
     logger,
     metrics: createMetrics({ defaultMetrics: false }),
     retry: { baseDelay: "20 millis", maxDelay: "100 millis" },
-    pollOptions: { initialDelay: "20 millis", maxDelay: "50 millis" }
+    pollOptions: { initialDelay: "20 millis", maxDelay: "50 millis" },
+    ...deps
   })
   const server = await serveGateway(gateway, {
     port: 0,

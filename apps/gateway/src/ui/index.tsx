@@ -1,0 +1,267 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The web viewer, `/ui` on the gateway's one Hono app: agents, a run with its
+ * charts and per-sample table, a sample's two outputs side by side, two runs
+ * compared, a dataset's samples, and a running run filling in live.
+ *
+ * Pages are rendered on the server with `hono/jsx` (every value an agent, a
+ * caller or a trace produced is text: JSX escapes it) and read the API through
+ * the gateway's own `/v1` pipeline (see api.ts), so a page can show exactly
+ * what the caller's key may read. With API keys configured the page asks for
+ * a key once and keeps it in an HttpOnly, SameSite=Strict cookie scoped to
+ * `/ui`. A strict Content-Security-Policy allows only the viewer's own
+ * stylesheet and script.
+ */
+import { FruxonError, RunComparison, type EvaluationSample } from "@fruxkit/core"
+import { Hono, type Context } from "hono"
+import { deleteCookie, getCookie, setCookie } from "hono/cookie"
+import type { Child } from "hono/jsx"
+import { ViewerApi, type ApiFetch } from "./api.js"
+import { VIEWER_CSS, VIEWER_JS } from "./assets.js"
+import { Layout, uiPath } from "./layout.js"
+import { AgentPage } from "./pages/agent.js"
+import { AgentsPage, TenantPage } from "./pages/agents.js"
+import { ComparePage } from "./pages/compare.js"
+import { DatasetPage } from "./pages/dataset.js"
+import { LoginPage } from "./pages/login.js"
+import { RunPage, sampleViewOf } from "./pages/run.js"
+import { SamplePage } from "./pages/sample.js"
+
+export interface ViewerOptions {
+  /** The gateway app's own fetch: pages read the API through it. */
+  readonly api: ApiFetch
+  /** Whether the gateway has API keys (then the viewer asks for one). */
+  readonly keysRequired: boolean
+  /** Where `/ui` opens when no tenant is given (the embedded backend's demo tenant); none: a form asks. */
+  readonly defaultTenant?: string | undefined
+  /** Where a page's unexpected failure is logged (its details are never shown on the page). */
+  readonly logger?: { readonly error: (object: object, message: string) => void } | undefined
+}
+
+export const KEY_COOKIE = "fruxkit_viewer_key"
+
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'"
+].join("; ")
+
+const DATASET_SAMPLES_SHOWN = 500
+
+/** A page's own refusal (a sample index the run lacks, a compare without two runs): its message is shown. */
+class PageError extends Error {
+  constructor(
+    readonly status: 400 | 404,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+export interface Viewer {
+  readonly app: Hono
+  readonly close: () => Promise<void>
+}
+
+export const createViewer = (options: ViewerOptions): Viewer => {
+  const api = new ViewerApi(options.api)
+  const app = new Hono()
+
+  app.use(async function securityHeaders(c, next) {
+    await next()
+    c.header("content-security-policy", CONTENT_SECURITY_POLICY)
+    c.header("x-content-type-options", "nosniff")
+    c.header("referrer-policy", "no-referrer")
+    c.header("x-frame-options", "DENY")
+  })
+
+  app.get("/assets/viewer.css", (c) => {
+    c.header("cache-control", "public, max-age=3600")
+    return c.body(VIEWER_CSS, 200, { "content-type": "text/css; charset=utf-8" })
+  })
+  app.get("/assets/viewer.js", (c) => {
+    c.header("cache-control", "public, max-age=3600")
+    return c.body(VIEWER_JS, 200, { "content-type": "text/javascript; charset=utf-8" })
+  })
+
+  const keyOf = (c: Context): string | undefined => getCookie(c, KEY_COOKIE) || undefined
+  const signedIn = (c: Context) => options.keysRequired && keyOf(c) !== undefined
+  /** Only paths inside the viewer are followed after sign-in (no open redirect). */
+  const safeNext = (next: string | undefined) => (next && /^\/ui(\/[^\\]*)?$/.test(next) && !next.startsWith("//") ? next : "/ui")
+
+  app.get("/login", (c) => c.html(<LoginPage next={safeNext(c.req.query("next"))} />))
+  app.post("/login", async (c) => {
+    const form = await c.req.parseBody()
+    const key = typeof form.key === "string" ? form.key.trim() : ""
+    const next = safeNext(typeof form.next === "string" ? form.next : undefined)
+    if (key === "") return c.html(<LoginPage next={next} message="Enter an API key." />, 400)
+    setCookie(c, KEY_COOKIE, key, { httpOnly: true, sameSite: "Strict", path: "/ui", maxAge: 12 * 3600, secure: new URL(c.req.url).protocol === "https:" })
+    return c.redirect(next, 303)
+  })
+  app.post("/logout", (c) => {
+    deleteCookie(c, KEY_COOKIE, { path: "/ui" })
+    return c.redirect("/ui/login", 303)
+  })
+
+  // Every page below needs a key when the gateway has keys.
+  app.use("*", async function requireKey(c, next) {
+    if (options.keysRequired && keyOf(c) === undefined && !c.req.path.startsWith("/ui/assets/")) {
+      return c.redirect(`/ui/login?next=${encodeURIComponent(c.req.path)}`, 303)
+    }
+    return next()
+  })
+
+  app.onError((error, c) => {
+    if (error instanceof FruxonError.Unauthorized) {
+      deleteCookie(c, KEY_COOKIE, { path: "/ui" })
+      return c.html(<LoginPage next={safeNext(c.req.path)} message="That API key is not valid here. Sign in again." />, 401)
+    }
+    const status =
+      error instanceof PageError
+        ? error.status
+        : error instanceof FruxonError.Forbidden
+          ? 403
+          : error instanceof FruxonError.NotFound
+            ? 404
+            : error instanceof FruxonError.InvalidRequest
+              ? 400
+              : 502
+    const title = status === 403 ? "Not allowed" : status === 404 ? "Not found" : status === 400 ? "Bad request" : "The API could not answer"
+    // FruxonError messages are written to be shown and never hold a token; anything else is not shown.
+    const shown = error instanceof PageError || error instanceof FruxonError.FruxonError
+    const detail = shown ? error.message : "an unexpected error; see the gateway's log"
+    if (!shown) options.logger?.error({ err: error, path: c.req.path }, "viewer page failed")
+    return c.html(
+      <Layout title={title} signedIn={signedIn(c)}>
+        <h1>{title}</h1>
+        <p class="error">{detail}</p>
+        <p>
+          <a href="/ui">Back to the start</a>
+        </p>
+      </Layout>,
+      status
+    )
+  })
+
+  const page = (c: Context, body: Child) => c.html(body as never)
+
+  app.get("/", (c) =>
+    options.defaultTenant !== undefined && c.req.query("choose") === undefined
+      ? c.redirect(uiPath.tenant(options.defaultTenant), 302)
+      : page(c, <TenantPage defaultTenant={options.defaultTenant} signedIn={signedIn(c)} />)
+  )
+  app.get("/tenant", (c) => {
+    const tenant = (c.req.query("tenant") ?? "").trim()
+    return tenant === "" ? c.redirect("/ui?choose", 303) : c.redirect(uiPath.tenant(tenant), 303)
+  })
+
+  app.get("/t/:tenant", async (c) => {
+    const tenant = c.req.param("tenant")
+    const agents = await api.client(keyOf(c)).listAgents({ tenant })
+    return page(c, <AgentsPage tenant={tenant} agents={agents} signedIn={signedIn(c)} />)
+  })
+
+  app.get("/t/:tenant/agents/:agent", async (c) => {
+    const { tenant, agent } = c.req.param()
+    const client = api.client(keyOf(c))
+    const [agentInfo, revisions, datasets, runsPage] = await Promise.all([
+      client.getAgent({ tenant, agent }),
+      client.listRevisions({ tenant, agent }),
+      client.listDatasets({ tenant, agent }),
+      client.listEvaluationRuns({ tenant, agent, pageSize: 100 })
+    ])
+    const draft = await client.getDraft({ tenant, agent, revision: agentInfo.currentRevision })
+    return page(
+      c,
+      <AgentPage tenant={tenant} agent={agentInfo} revisions={revisions} draft={draft} datasets={datasets} runs={runsPage.data} signedIn={signedIn(c)} />
+    )
+  })
+
+  app.get("/t/:tenant/agents/:agent/runs/:run", async (c) => {
+    const { tenant, agent, run } = c.req.param()
+    const { run: evaluationRun, samples, truncated } = await api.runWithSamples(keyOf(c), { tenant, agent, evaluationRun: run })
+    const datasetName = evaluationRun.datasetId
+      ? await api
+          .client(keyOf(c))
+          .getDataset({ tenant, agent, dataset: evaluationRun.datasetId })
+          .then((d) => d.name || null)
+          .catch(() => null)
+      : null
+    return page(
+      c,
+      <RunPage
+        tenant={tenant}
+        agent={agent}
+        run={evaluationRun}
+        datasetName={datasetName}
+        samples={samples}
+        truncated={truncated}
+        view={sampleViewOf((name) => c.req.query(name))}
+        signedIn={signedIn(c)}
+      />
+    )
+  })
+
+  app.get("/t/:tenant/agents/:agent/runs/:run/events", async (c) => {
+    const { tenant, agent, run } = c.req.param()
+    const answer = await api.events(keyOf(c), { tenant, agent, run }, c.req.header("last-event-id"))
+    // The API's own stream (or its problem) as it is: same ids, so EventSource's reconnect resumes.
+    return new Response(answer.body, { status: answer.status, headers: answer.headers })
+  })
+
+  app.get("/t/:tenant/agents/:agent/runs/:run/samples/:index", async (c) => {
+    const { tenant, agent, run } = c.req.param()
+    const index = Number(c.req.param("index"))
+    const { samples } = await api.runWithSamples(keyOf(c), { tenant, agent, evaluationRun: run })
+    const ordered = [...samples].sort((a, b) => a.sampleIndex - b.sampleIndex)
+    const at = ordered.findIndex((s) => s.sampleIndex === index)
+    if (at < 0) throw new PageError(404, `run ${run} has no sample ${c.req.param("index")}`)
+    return page(
+      c,
+      <SamplePage
+        tenant={tenant}
+        agent={agent}
+        runId={run}
+        sample={ordered[at]!}
+        previous={at > 0 ? ordered[at - 1]!.sampleIndex : null}
+        next={at < ordered.length - 1 ? ordered[at + 1]!.sampleIndex : null}
+        signedIn={signedIn(c)}
+      />
+    )
+  })
+
+  app.get("/t/:tenant/agents/:agent/compare", async (c) => {
+    const { tenant, agent } = c.req.param()
+    const base = c.req.query("base")
+    const head = c.req.query("head")
+    if (!base || !head) throw new PageError(400, "name two runs: ?base=RUN&head=RUN")
+    const [a, b] = await Promise.all([
+      api.runWithSamples(keyOf(c), { tenant, agent, evaluationRun: base }),
+      api.runWithSamples(keyOf(c), { tenant, agent, evaluationRun: head })
+    ])
+    return page(c, <ComparePage tenant={tenant} agent={agent} comparison={RunComparison.compareRuns(a, b)} signedIn={signedIn(c)} />)
+  })
+
+  app.get("/t/:tenant/agents/:agent/datasets/:dataset", async (c) => {
+    const { tenant, agent, dataset } = c.req.param()
+    const client = api.client(keyOf(c))
+    const info = await client.getDataset({ tenant, agent, dataset })
+    const samples: Array<EvaluationSample> = []
+    let more = false
+    for await (const sample of client.listDatasetSamples({ tenant, agent, dataset, pageSize: 250 })) {
+      if (samples.length >= DATASET_SAMPLES_SHOWN) {
+        more = true
+        break
+      }
+      samples.push(sample)
+    }
+    return page(c, <DatasetPage tenant={tenant} agent={agent} dataset={info} samples={samples} more={more} signedIn={signedIn(c)} />)
+  })
+
+  return { app, close: () => api.close() }
+}

@@ -1,0 +1,56 @@
+/** @jsxImportSource hono/jsx */
+import type { Dataset, EvaluationSample } from "@fruxkit/core"
+import { Layout, formatTime, plural, uiPath } from "../layout.js"
+import { firstInput } from "./run.js"
+
+export const DatasetPage = (props: {
+  readonly tenant: string
+  readonly agent: string
+  readonly dataset: Dataset
+  readonly samples: ReadonlyArray<EvaluationSample>
+  readonly more: boolean
+  readonly signedIn: boolean
+}) => {
+  const { tenant, agent, dataset } = props
+  return (
+    <Layout
+      title={dataset.name || dataset.id}
+      crumbs={[
+        { label: tenant, href: uiPath.tenant(tenant) },
+        { label: agent, href: uiPath.agent(tenant, agent) },
+        { label: dataset.name || dataset.id.slice(0, 8), href: uiPath.dataset(tenant, agent, dataset.id) }
+      ]}
+      signedIn={props.signedIn}
+    >
+      <h1>{`Dataset ${dataset.name || dataset.id}`}</h1>
+      <p class="muted">{`${plural(dataset.sampleCount, "sample")}${dataset.description ? ` · ${dataset.description}` : ""}`}</p>
+      <div class="scroll">
+        <table data-keys>
+          <thead>
+            <tr>
+              <th>sample</th>
+              <th>input</th>
+              <th>quality</th>
+              <th>tags</th>
+              <th class="num">revision</th>
+              <th>created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.samples.map((s) => (
+              <tr>
+                <td>{s.id.slice(0, 8)}</td>
+                <td>{firstInput(s.inputPayload)}</td>
+                <td>{s.quality}</td>
+                <td>{s.tags.map((t) => t.tag).join(", ")}</td>
+                <td class="num">{`r${s.agentRevision}`}</td>
+                <td>{formatTime(s.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {props.more ? <p class="muted">The first samples only.</p> : null}
+    </Layout>
+  )
+}

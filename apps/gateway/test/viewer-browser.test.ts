@@ -1,0 +1,221 @@
+/**
+ * The web viewer in a real browser: headless Chromium (@sparticuz/chromium,
+ * the binary ships in the npm package) driven by puppeteer-core, against a
+ * gateway on a loopback socket in front of the embedded backend. The page's
+ * numbers are checked against the API's own answers; agent outputs holding
+ * HTML and script are shown as text and never run.
+ */
+import chromium from "@sparticuz/chromium"
+import { RunComparison, type EvaluationRun, type EvaluationRunSampleResult } from "@fruxkit/core"
+import { mkdtempSync, rmSync } from "node:fs"
+import { createServer, type Server } from "node:http"
+import type { AddressInfo } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import puppeteer, { type Browser, type Page } from "puppeteer-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { startLocalBackend } from "../src/upstream/embedded.js"
+import { startGateway, type TestGateway } from "./support/gateway-server.js"
+
+const T = "/v1/tenants/demo/agents/support_bot"
+const UI = "/ui/t/demo/agents/support_bot"
+const KEY = "viewer-key-0123456789abcdef"
+const XSS = `<img src=x onerror="window.__xss=1;alert(1)"></script><script>window.__xss=2;alert(2)</script>`
+
+let browser: Browser
+let gw: TestGateway
+let keyed: TestGateway
+let agent: Server
+let agentUrl: string
+const dirs: Array<string> = []
+
+/** An external agent on loopback: `/xss` answers with markup, `/slow` answers after a pause. */
+const startAgent = () =>
+  new Promise<void>((resolve) => {
+    agent = createServer((req, res) => {
+      req.resume()
+      req.on("end", () => {
+        const reply = () => {
+          res.writeHead(200, { "content-type": "application/json" })
+          res.end(JSON.stringify({ response: req.url === "/xss" ? XSS : "A slow but complete answer." }))
+        }
+        if (req.url === "/slow") setTimeout(reply, 700)
+        else reply()
+      })
+    }).listen(0, "127.0.0.1", () => {
+      agentUrl = `http://127.0.0.1:${(agent.address() as AddressInfo).port}`
+      resolve()
+    })
+  })
+
+const dataDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), "fruxkit-viewer-"))
+  dirs.push(dir)
+  return dir
+}
+
+beforeAll(async () => {
+  await startAgent()
+  gw = await startGateway(await startLocalBackend(dataDir()), { requestTimeoutMs: 10_000 }, { viewerTenant: "demo" })
+  keyed = await startGateway(await startLocalBackend(dataDir()), { apiKeys: [{ key: KEY, tenants: ["demo"] }] })
+  browser = await puppeteer.launch({ args: [...chromium.args, "--no-sandbox"], executablePath: await chromium.executablePath(), headless: true })
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await gw?.close()
+  await keyed?.close()
+  await new Promise((resolve) => agent?.close(resolve))
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
+
+const api = async <A>(path: string, init?: RequestInit): Promise<A> => {
+  const res = await fetch(`${gw.url}${path}`, { ...init, headers: { "content-type": "application/json", ...init?.headers } })
+  expect(res.status, `${path}: ${res.status}`).toBeLessThan(300)
+  return (await res.json()) as A
+}
+
+const evaluate = (body: object) => api<EvaluationRun>(`${T}:evaluate?wait=60s`, { method: "POST", body: JSON.stringify(body) })
+const samplesOf = async (run: string) => (await api<{ items: Array<EvaluationRunSampleResult> }>(`${T}/evaluationRuns/${run}/samples?pageSize=1000`)).items
+
+/** A page that fails the test on any dialog (an alert is what an injected script would do). */
+const openPage = async (): Promise<{ page: Page; dialogs: Array<string> }> => {
+  const page = await browser.newPage()
+  await page.setViewport({ width: 1280, height: 800 })
+  const dialogs: Array<string> = []
+  page.on("dialog", async (dialog) => {
+    dialogs.push(dialog.message())
+    await dialog.dismiss()
+  })
+  return { page, dialogs }
+}
+
+describe("the web viewer in Chromium", () => {
+  let finished: EvaluationRun
+
+  it("shows a finished run's status, recommendation, charts and every sample as the API reports them", async () => {
+    finished = await evaluate({ candidateRevision: 2 })
+    expect(finished.status).toBe("COMPLETED")
+    const samples = await samplesOf(finished.id)
+    const { page } = await openPage()
+    const res = await page.goto(`${gw.url}${UI}/runs/${finished.id}`)
+    expect(res?.status()).toBe(200)
+    expect(res?.headers()["content-security-policy"]).toContain("script-src 'self'")
+    expect(await page.$eval("[data-run-status]", (e) => e.textContent)).toBe("COMPLETED")
+    expect(await page.$eval("[data-recommendation]", (e) => e.textContent)).toBe(finished.deploymentRecommendation)
+    const bars = await page.$$eval('[data-chart="Assessments"] [data-bar]', (gs) =>
+      Object.fromEntries(gs.map((g) => [g.getAttribute("data-bar"), Number(g.getAttribute("data-value"))]))
+    )
+    expect(bars).toEqual(finished.summary!.assessmentDistribution)
+    const rows = await page.$$eval("table[data-samples] tbody tr", (trs) => trs.map((tr) => tr.getAttribute("data-sample")))
+    expect(rows).toEqual(samples.map((s) => String(s.sampleIndex)).sort((a, b) => Number(a) - Number(b)))
+    // The picture the README shows (written where the test can, not into the tree).
+    await page.screenshot({ path: process.env.FRUXKIT_VIEWER_SCREENSHOT ?? join(dataDir(), "viewer-run.png"), fullPage: false })
+
+    // Filtering narrows the table to what the API's judge said.
+    await page.goto(`${gw.url}${UI}/runs/${finished.id}?filter=regressed`)
+    const regressed = await page.$$eval("table[data-samples] tbody tr", (trs) => trs.map((tr) => tr.getAttribute("data-outcome")))
+    expect(regressed.every((o) => o === "regressed")).toBe(true)
+    expect(regressed.length).toBe(samples.filter((s) => RunComparison.isRegression(s) && s.llmEvaluation !== null && s.candidateRevisionResult?.status !== "FAILED").length)
+    await page.close()
+  })
+
+  it("opens a sample with the base and candidate outputs side by side, and j/k + Enter navigate the table", async () => {
+    const samples = await samplesOf(finished.id)
+    const { page } = await openPage()
+    await page.goto(`${gw.url}${UI}/runs/${finished.id}`)
+    await page.keyboard.press("j")
+    await page.keyboard.press("j")
+    await page.keyboard.press("k")
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")])
+    expect(page.url()).toMatch(/\/samples\/\d+$/)
+    const index = Number(page.url().split("/").at(-1))
+    const sample = samples.find((s) => s.sampleIndex === index)!
+    const base = await page.$eval('[data-output="base"]', (e) => e.textContent)
+    const candidate = await page.$eval('[data-output="candidate"]', (e) => e.textContent)
+    expect(base).toBe(sample.baseRevisionResult!.response)
+    expect(candidate).toBe(sample.candidateRevisionResult!.response)
+    // Esc goes back up to the run.
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Escape")])
+    expect(page.url()).toBe(`${gw.url}${UI}/runs/${finished.id}`)
+    await page.close()
+  })
+
+  it("fills in a running run live from the event stream, without a reload, until it completes", async () => {
+    const started = await api<EvaluationRun>(`${T}:evaluate`, {
+      method: "POST",
+      body: JSON.stringify({ candidateRevision: 2, candidateExternalConfig: { parameters: { endpoint: `${agentUrl}/slow` } } })
+    })
+    const { page } = await openPage()
+    await page.goto(`${gw.url}${UI}/runs/${started.id}`)
+    await page.evaluate(() => ((window as unknown as { __samePage: boolean }).__samePage = true))
+    // Progress moves while this is still the same document (a reload would drop the marker).
+    await page.waitForFunction(
+      () => {
+        const bar = document.querySelector("progress[data-progress-bar]") as HTMLProgressElement | null
+        return (window as unknown as { __samePage?: boolean }).__samePage === true && bar !== null && bar.value > 0 && bar.value < 100
+      },
+      { timeout: 45_000 }
+    )
+    // At the end the page loads the finished run once: status and rows from the server.
+    await page.waitForFunction(() => document.querySelector("[data-run-status]")?.textContent === "COMPLETED" && document.querySelectorAll("table[data-samples] tbody tr").length > 0, {
+      timeout: 60_000
+    })
+    const run = await api<EvaluationRun>(`${T}/evaluationRuns/${started.id}`)
+    expect(run.status).toBe("COMPLETED")
+    expect(await page.$$eval("table[data-samples] tbody tr", (trs) => trs.length)).toBe(run.summary!.totalSamples)
+    await page.close()
+  }, 120_000)
+
+  it("compares two runs per sample as core's RunComparison does, flips first", async () => {
+    const other = await evaluate({ candidateRevision: 1 })
+    const expected = RunComparison.compareRuns(
+      { run: finished, samples: await samplesOf(finished.id) },
+      { run: other, samples: await samplesOf(other.id) }
+    )
+    const { page } = await openPage()
+    await page.goto(`${gw.url}${UI}/compare?base=${finished.id}&head=${other.id}`)
+    const summary = await page.$eval("[data-compare-summary]", (e) => e.textContent)
+    expect(summary).toBe(`${expected.summary.improved} improved · ${expected.summary.regressed} regressed · ${expected.summary.unchanged} unchanged`)
+    const flips = await page.$$eval("table[data-compare] tbody tr", (trs) => trs.map((tr) => tr.getAttribute("data-flipped")))
+    expect(flips.length).toBe(expected.samples.length)
+    expect(flips.indexOf("false") === -1 || flips.slice(flips.indexOf("false")).every((f) => f === "false")).toBe(true)
+    // The agent page lists both runs and charts the completed ones.
+    await page.goto(`${gw.url}${UI}`)
+    const listed = await page.$$eval("tr[data-run]", (trs) => trs.map((tr) => tr.getAttribute("data-run")))
+    expect(listed).toEqual(expect.arrayContaining([finished.id, other.id]))
+    await page.close()
+  })
+
+  it("shows an agent's HTML and script as text: nothing injected runs or renders", async () => {
+    const run = await evaluate({ candidateRevision: 2, candidateExternalConfig: { parameters: { endpoint: `${agentUrl}/xss` } } })
+    const [first] = (await samplesOf(run.id)).sort((a, b) => a.sampleIndex - b.sampleIndex)
+    const { page, dialogs } = await openPage()
+    for (const path of [`${UI}/runs/${run.id}?q=${encodeURIComponent("<script>")}`, `${UI}/runs/${run.id}`, `${UI}/runs/${run.id}/samples/${first!.sampleIndex}`]) {
+      await page.goto(`${gw.url}${path}`)
+      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined()
+      expect(await page.$$('img[src="x"]')).toHaveLength(0)
+    }
+    expect(await page.$eval('[data-output="candidate"]', (e) => e.textContent)).toBe(XSS)
+    expect(dialogs).toEqual([])
+    await page.close()
+  })
+
+  it("asks for the gateway key once when keys are configured, keeps it HttpOnly, and refuses a wrong one", async () => {
+    const { page } = await openPage()
+    await page.goto(`${keyed.url}/ui/t/demo`)
+    expect(page.url()).toContain("/ui/login")
+    await page.type('input[name="key"]', "not-the-key")
+    await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')])
+    expect(await page.$eval("[data-login-error]", (e) => e.textContent)).toContain("not valid")
+    await page.type('input[name="key"]', KEY)
+    await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')])
+    expect(page.url()).toBe(`${keyed.url}/ui/t/demo`)
+    expect(await page.$$eval("table a", (as) => as.map((a) => a.textContent))).toContain("support_bot")
+    const cookies = await page.cookies()
+    const cookie = cookies.find((c) => c.name === "fruxkit_viewer_key")!
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/ui" })
+    expect(await page.evaluate(() => document.cookie)).toBe("")
+    await page.close()
+  })
+})
