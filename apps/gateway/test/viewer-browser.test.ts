@@ -17,6 +17,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startLocalBackend } from "../src/upstream/embedded.js"
 import { startGateway, type TestGateway } from "./support/gateway-server.js"
 
+// What the functions run inside the page read of the browser (this package compiles without the DOM library).
+declare const window: { __samePage?: boolean; __xss?: number }
+declare const document: {
+  readonly cookie: string
+  querySelector(selector: string): { readonly textContent: string | null; readonly value?: number } | null
+  querySelectorAll(selector: string): { readonly length: number }
+}
+
 const T = "/v1/tenants/demo/agents/support_bot"
 const UI = "/ui/t/demo/agents/support_bot"
 const KEY = "viewer-key-0123456789abcdef"
@@ -148,12 +156,15 @@ describe("the web viewer in Chromium", () => {
     })
     const { page } = await openPage()
     await page.goto(`${gw.url}${UI}/runs/${started.id}`)
-    await page.evaluate(() => ((window as unknown as { __samePage: boolean }).__samePage = true))
+    await page.evaluate(() => {
+      window.__samePage = true
+    })
     // Progress moves while this is still the same document (a reload would drop the marker).
     await page.waitForFunction(
       () => {
-        const bar = document.querySelector("progress[data-progress-bar]") as HTMLProgressElement | null
-        return (window as unknown as { __samePage?: boolean }).__samePage === true && bar !== null && bar.value > 0 && bar.value < 100
+        const bar = document.querySelector("progress[data-progress-bar]")
+        const value = bar?.value ?? 0
+        return window.__samePage === true && value > 0 && value < 100
       },
       { timeout: 45_000 }
     )
@@ -193,7 +204,7 @@ describe("the web viewer in Chromium", () => {
     const { page, dialogs } = await openPage()
     for (const path of [`${UI}/runs/${run.id}?q=${encodeURIComponent("<script>")}`, `${UI}/runs/${run.id}`, `${UI}/runs/${run.id}/samples/${first!.sampleIndex}`]) {
       await page.goto(`${gw.url}${path}`)
-      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined()
+      expect(await page.evaluate(() => window.__xss)).toBeUndefined()
       expect(await page.$$('img[src="x"]')).toHaveLength(0)
     }
     expect(await page.$eval('[data-output="candidate"]', (e) => e.textContent)).toBe(XSS)
