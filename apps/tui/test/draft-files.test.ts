@@ -64,8 +64,10 @@ describe("fruxkit draft … (the real binary, embedded backend)", { timeout: 240
     expect(events.at(-1)).toMatchObject({ type: "result", status: "COMPLETED", response: "ROUNDTRIP hi?" })
     expect(events.filter((e) => e.type === "step").map((e) => e.stepType)).toEqual(["FLOW_STEP"])
 
-    const evaluated = await runBinary(["draft", "evaluate", "-f", file, "--dataset", "golden", "--fail-under", "0", "-o", "table"], env)
+    const comment = path.join(dir, "comment.md")
+    const evaluated = await runBinary(["draft", "evaluate", "-f", file, "--dataset", "golden", "--fail-under", "0", "-o", "table", "--markdown", comment], env)
     expect(evaluated.code).toBe(0)
+    expect(fs.readFileSync(comment, "utf8")).toContain("draft v2 of revision 2 passed every gate")
     expect(evaluated.stdout).toContain("draft v2 of support_bot revision 2")
     expect(evaluated.stdout).toMatch(/candidate +draft v2 of revision 2/)
     expect(evaluated.stdout).toMatch(/status +COMPLETED/)

@@ -10,7 +10,7 @@ import { durationFlag, integerFlag, listFlag, stringFlag } from "./command-line.
 import { ExitCode, UsageError } from "./exit-codes.js"
 import { fileFlag, fileOf, withDraftErrors } from "./draft-file-commands.js"
 import { GATE_JSON_SHAPE, asksForGate, gateFlags, gateOptionsFrom } from "./gate.js"
-import { finishRun } from "./run-outcome.js"
+import { finishRun, reportFlags } from "./run-outcome.js"
 import { parametersFrom } from "./test-command.js"
 import { waitForRun } from "./wait-for-run.js"
 import { readFileState, newestRevision, pushDraft, type DraftRef } from "../draft/draft-sync.js"
@@ -106,12 +106,13 @@ export const draftTestCommand: CommandDefinition = {
 export const draftEvaluateCommand: CommandDefinition = {
   name: "draft evaluate",
   summary: "Evaluate the draft head against the deployed revision (draft:evaluate); gates (--fail-under, …) decide the exit code",
-  usage: "fruxkit draft evaluate [-f agent.json | --agent ID] [--dataset NAME] [--wait] [--fail-under 0.8] [--max-regressions N] [--require-deploy]",
+  usage: "fruxkit draft evaluate [-f agent.json | --agent ID] [--dataset NAME] [--wait] [--fail-under 0.8] [--max-regressions N] [--require-deploy] [--junit FILE] [--markdown FILE]",
   flags: {
     ...headFlags,
     dataset: { type: "string", value: "NAME|ID", description: "The dataset (default: all datasets of the agent)" },
     wait: { type: "boolean", description: "Wait for the run to end and print its summary" },
     ...gateFlags,
+    ...reportFlags,
     timeout: { type: "string", value: "DURATION", check: { kind: "duration" }, description: "With --wait: give up after this long (default 30m)" }
   },
   jsonShape: `without --wait: EvaluationRun (as started); with --wait or a gate: ${GATE_JSON_SHAPE}`,

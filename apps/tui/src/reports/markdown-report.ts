@@ -6,6 +6,7 @@
  * characters, so fewer regressions (then shorter excerpts) are shown until it
  * fits, whatever the size of the run.
  */
+import { candidateLabel } from "../commands/run-summary.js"
 import { RunComparison, type EvaluationRun, type EvaluationRunSampleResult } from "@fruxkit/core"
 import { JUDGE_SCORE_SCALE, type Gate } from "../commands/gate.js"
 import { formatCost, formatDuration, formatScore, oneLine } from "../format-units.js"
@@ -35,7 +36,7 @@ export interface MarkdownInput {
 const render = (input: MarkdownInput, shown: number, excerptLength: number): string => {
   const { run, gate, samples } = input
   const regressions = samples.filter(RunComparison.isRegression).sort((a, b) => (a.llmEvaluation?.score ?? -1) - (b.llmEvaluation?.score ?? -1))
-  const candidate = run.candidateRevision !== null ? `revision ${run.candidateRevision}` : "an external candidate"
+  const candidate = run.candidateRevision === null && run.candidateSnapshotSeqNo === null ? "an external candidate" : candidateLabel(run)
   const failed = gate.checks.filter((c) => !c.passed).map((c) => c.name.replace(/_/g, " "))
   const verdict = gate.passed ? `✅ **PASS** — ${candidate} passed every gate` : `❌ **FAIL** — ${candidate} failed: ${failed.join(", ")}`
   const lines: Array<string> = [
