@@ -27,6 +27,7 @@ import * as ErrorProblem from "./ErrorProblem.js"
 import * as FruxonError from "./FruxonError.js"
 import * as IfMatch from "./IfMatch.js"
 import * as RequestDecoding from "./RequestDecoding.js"
+import * as ResponseDecoding from "./ResponseDecoding.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import * as Route from "./Route.js"
 import * as RunWatcher from "./RunWatcher.js"
@@ -207,6 +208,14 @@ const headersOf = (response: HttpClientResponse.HttpClientResponse): Record<stri
   ...response.headers
 })
 
+/** One compiled response decoder per schema, made on first use (`ResponseDecoding`). */
+const decoders = new WeakMap<Schema.Schema<unknown>, ReturnType<typeof ResponseDecoding.decodeResponse<unknown, unknown>>>()
+const decoderOf = (schema: Schema.Schema<unknown>) => {
+  let decoder = decoders.get(schema)
+  if (decoder === undefined) decoders.set(schema, (decoder = ResponseDecoding.decodeResponse(schema)))
+  return decoder
+}
+
 const readBody = (response: HttpClientResponse.HttpClientResponse) =>
   Effect.map(response.text, (text) => {
     if (text.length === 0) return { text, json: undefined as unknown, parsed: true }
@@ -296,13 +305,12 @@ export const make = (config: Config): Effect.Effect<Client, never, HttpClient.Ht
               })
             )
           }
-          return Schema.decodeUnknown(endpoint.success as Schema.Schema<unknown>, { errors: "all", onExcessProperty: "ignore" })(body.json).pipe(
-            Effect.map((value) => ({ value: value as Endpoint.Success<E>, status, headers, body: text })),
-            Effect.mapError(
-              (error) =>
-                new FruxonError.ResponseDecodeError({ request: info, status, errors: fieldErrors("body", error), requestId })
-            )
-          )
+          const decoded = decoderOf(endpoint.success as Schema.Schema<unknown>)(body.json)
+          return Either.isRight(decoded)
+            ? Effect.succeed({ value: decoded.right as Endpoint.Success<E>, status, headers, body: text })
+            : Effect.fail(
+                new FruxonError.ResponseDecodeError({ request: info, status, errors: fieldErrors("body", decoded.left), requestId })
+              )
         })
       )
 
