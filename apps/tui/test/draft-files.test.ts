@@ -81,9 +81,17 @@ describe("fruxkit draft … (the real binary, embedded backend)", { timeout: 240
     expect(answer.revision).toMatchObject({ agentRevision: 3, comment: "round trip" })
     expect(answer.agent.currentRevision).toBe(3)
 
+    // By agent instead of file: a version that is no longer the head creates nothing (13); the current head does.
+    const staleVersion = await runBinary(["revisions", "create", "--agent", "support_bot", "--revision", "2", "--version", "1"], env)
+    expect(staleVersion.code).toBe(13)
+    expect(JSON.parse(staleVersion.stderr).error.message).toContain("no longer at version 1: nothing was created")
+    const byAgent = await runBinary(["revisions", "create", "--agent", "support_bot", "--revision", "2", "--comment", "by agent"], env)
+    expect(byAgent.code).toBe(0)
+    expect(JSON.parse(byAgent.stdout).revision).toMatchObject({ agentRevision: 4, comment: "by agent", deployed: false })
+
     await inBackend(env.FRUXKIT_DATA_DIR, async (call) => {
-      // The refused --deploy created nothing: revision 3 is the one created with --yes.
-      expect((await call("GET", `${AGENT}/revisions`)).map((r: any) => r.agentRevision).sort()).toEqual([1, 2, 3])
+      // The refused --deploy created nothing: revision 3 is the one created with --yes, 4 the one by agent.
+      expect((await call("GET", `${AGENT}/revisions`)).map((r: any) => r.agentRevision).sort()).toEqual([1, 2, 3, 4])
       expect((await call("GET", AGENT)).currentRevision).toBe(3)
       const runs = await call("GET", `${AGENT}/evaluationRuns`)
       expect(runs.items[0]).toMatchObject({ candidateRevision: null, candidateBaseRevision: 2, candidateSnapshotSeqNo: 2, status: "COMPLETED" })
@@ -91,7 +99,7 @@ describe("fruxkit draft … (the real binary, embedded backend)", { timeout: 240
     })
   })
 
-  it("a moved head: push and test exit 13 with what differs, --force asks (16 without a terminal), --yes overwrites; an invalid file is 12", async () => {
+  it("a moved head: push and test exit 13 with what differs, --force asks (16 without a terminal), --yes overwrites; a changed file is pushed before it runs; an invalid file is 12", async () => {
     const env = { FRUXKIT_DATA_DIR: path.join(dir, "conflict") }
     const mine = path.join(dir, "mine.json")
     const theirs = path.join(dir, "theirs.json")
@@ -123,6 +131,14 @@ describe("fruxkit draft … (the real binary, embedded backend)", { timeout: 240
     expect(forced.code).toBe(0)
     expect(JSON.parse(forced.stdout).version).toBe(3)
 
+    // A file changed since its last push is pushed before it runs: the test runs that new head.
+    const again = readJson(mine)
+    again.headData.flow.steps[1].system = "My second edit"
+    writeJson(mine, again)
+    const pushedThenTested = await runBinary(["draft", "test", "-f", mine, "--param", "question=x", "-o", "ndjson"], env)
+    expect(pushedThenTested.code).toBe(0)
+    expect(JSON.parse(pushedThenTested.stdout.split("\n")[0]!)).toMatchObject({ type: "draft", version: 4, via: "pushed" })
+
     const invalid = path.join(dir, "invalid.json")
     writeJson(invalid, { agent: "support_bot", baseRevision: 2, headData: { parametersMetadata: [{ required: "yes" }] } })
     const checked = await runBinary(["draft", "validate", "-f", invalid, "-o", "table"], env)
@@ -135,8 +151,8 @@ describe("fruxkit draft … (the real binary, embedded backend)", { timeout: 240
 
     await inBackend(env.FRUXKIT_DATA_DIR, async (call) => {
       const draft = await call("GET", `${AGENT}/revisions/2/draft`)
-      expect(draft.version).toBe(3)
-      expect(draft.headData.flow.steps[1].system).toBe("My edit")
+      expect(draft.version).toBe(4)
+      expect(draft.headData.flow.steps[1].system).toBe("My second edit")
       expect(draft.headData.reviewer).toBeUndefined()
     })
   })
