@@ -84,7 +84,7 @@ const api = async <A>(path: string, init?: RequestInit): Promise<A> => {
 }
 
 const evaluate = (body: object) => api<EvaluationRun>(`${T}:evaluate?wait=60s`, { method: "POST", body: JSON.stringify(body) })
-const samplesOf = async (run: string) => (await api<{ items: Array<EvaluationRunSampleResult> }>(`${T}/evaluationRuns/${run}/samples?pageSize=1000`)).items
+const samplesOf = async (run: string) => (await api<{ items: Array<EvaluationRunSampleResult> }>(`${T}/evaluationRuns/${run}/samples?PageSize=1000`)).items
 
 /** A page that fails the test on any dialog (an alert is what an injected script would do). */
 const openPage = async (): Promise<{ page: Page; dialogs: Array<string> }> => {
