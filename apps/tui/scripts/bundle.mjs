@@ -8,23 +8,27 @@
  * condition); native or optional modules stay outside and resolve from
  * node_modules at run time.
  */
-import { readFileSync } from "node:fs"
+import { readFileSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
 
+const outdir = process.env.FRUXKIT_BUNDLE_OUTDIR ?? "dist/bin"
+// Chunk names carry content hashes: without this, every build would leave the last one's chunks behind.
+rmSync(new URL(`../${outdir}`, import.meta.url), { recursive: true, force: true })
+
 await build({
   absWorkingDir: packageDir,
   entryPoints: { main: "src/main.tsx" },
-  outdir: process.env.FRUXKIT_BUNDLE_OUTDIR ?? "dist/bin",
+  outdir,
   bundle: true,
   splitting: true,
   format: "esm",
   platform: "node",
   target: "node20",
-  minify: true,
+  minify: process.env.FRUXKIT_BUNDLE_MINIFY !== "0",
   sourcemap: "linked",
   conditions: ["development"],
   // better-sqlite3 is native; pg-native and react-devtools-core are optional imports nobody installs.

@@ -32,8 +32,7 @@ export const openConnection = async (settings: ConnectionSettings): Promise<Conn
     const client = createFruxonClient({ baseUrl: settings.baseUrl, token: settings.token })
     return { settings, client, label, close: () => client.close() }
   }
-  // A variable specifier keeps this module compiling while @fruxkit/local is still being written.
-  const specifier = "@fruxkit/local" as const
+  // A literal specifier, so the bundle carries the embedded backend as a chunk loaded only here.
   const local = (await import("@fruxkit/local")) as LocalModule
   const backend = await local.createLocalBackend({ dataDir: settings.dataDir, seed: "demo" })
   const embeddedFetch = ((input: string | URL | Request, init?: RequestInit) =>

@@ -26,6 +26,12 @@ const isCommand = (first: string | undefined): boolean =>
   first !== undefined && (!first.startsWith("-") || ["--help", "-h", "--version", "-V"].includes(first))
 
 const main = async (argv: ReadonlyArray<string>): Promise<number> => {
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+    // Answered before the command runner (and the API client under it) loads.
+    const { FRUXKIT_VERSION } = await import("./version.js")
+    process.stdout.write(`${FRUXKIT_VERSION}\n`)
+    return ExitCode.Ok
+  }
   if (isCommand(argv[0])) {
     const { runCli } = await import("./cli.js")
     return runCli(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env })

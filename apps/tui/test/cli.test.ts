@@ -160,4 +160,12 @@ describe.concurrent("fruxkit commands (child processes)", { timeout: 60_000 }, (
     expect(events.filter((e) => e.type === "progress").length).toBeGreaterThanOrEqual(2)
     expect(events[0]).toMatchObject({ type: "progress", total: 4 })
   })
+
+  it("an external candidate's run is named transient where it starts, and the follow command says it is not in history", async () => {
+    const result = await runBinary(["eval", "--agent", "support_bot", "--external", "endpoint=http://127.0.0.1:9/agent", "-o", "table"], env())
+    expect(result.code).toBe(0)
+    expect(result.stderr).toContain("a transient run (external candidate): the server holds it in memory only, never in history")
+    expect(result.stdout).toMatch(/^started run [0-9a-f-]{36} \(PENDING\)$/m)
+    expect(result.stdout).toMatch(/transient, not in history\): fruxkit run --agent support_bot [0-9a-f-]{36} --wait/)
+  })
 })

@@ -123,4 +123,14 @@ describe("deciding on two real runs (embedded backend)", { timeout: 240_000 }, (
     expect(json(deployed.stdout)).toEqual({ agent: "support_bot", previousRevision: 1, currentRevision: 2, deployed: true })
     expect(await current()).toBe(2)
   })
+
+  it("an external candidate on the embedded backend is waited for (its transient run ends with the process), and no dead command is printed", async () => {
+    const own = { FRUXKIT_DATA_DIR: join(dir, "transient"), CI: "1" }
+    const result = await runBinary(["eval", "--agent", "support_bot", "--dataset", "golden", "--external", "endpoint=http://127.0.0.1:9/agent"], own)
+    expect(result.stderr).toContain("a transient run (external candidate) on the embedded backend lives only as long as this command: fruxkit waits for it")
+    const outcome = json<Outcome>(result.stdout)
+    expect(outcome.run.candidateRevision).toBeNull()
+    expect(["COMPLETED", "FAILED"]).toContain(outcome.run.status)
+    expect(result.stdout + result.stderr).not.toContain("fruxkit run ")
+  })
 })

@@ -1,5 +1,6 @@
 /** The machine-readable surface: describe --json, completion scripts, and a closed stdout. */
 import { spawn } from "node:child_process"
+import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createFakeFruxon, serveFake } from "./fake-fruxon.js"
 import { BINARY_ARGS, PACKAGE_DIR, runBinary } from "./run-binary.js"
@@ -55,6 +56,19 @@ describe.concurrent("describe, completion", { timeout: 60_000 }, () => {
     expect(zsh.stdout).toContain("bashcompinit")
     expect(fish.stdout).toContain("complete -c fruxkit -n '__fish_seen_subcommand_from eval' -l fail-under -r")
     expect(other.code).toBe(2)
+  })
+})
+
+describe("the README's way of running the CLI", { timeout: 60_000 }, () => {
+  it("pnpm -s fruxkit from the repository root gives clean stdout a JSON reader can take", async () => {
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn("pnpm", ["-s", "fruxkit", "describe", "--json"], { cwd: join(PACKAGE_DIR, "..", ".."), env: { PATH: process.env.PATH, HOME: process.env.HOME } })
+      let stdout = ""
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+      child.on("close", (code) => resolve({ code, stdout }))
+    })
+    expect(result.code).toBe(0)
+    expect((JSON.parse(result.stdout) as { name: string }).name).toBe("fruxkit")
   })
 })
 

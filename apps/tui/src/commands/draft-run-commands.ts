@@ -15,7 +15,7 @@ import { parametersFrom } from "./test-command.js"
 import { waitForRun } from "./wait-for-run.js"
 import { readFileState, newestRevision, pushDraft, type DraftRef } from "../draft/draft-sync.js"
 import { formatCost, formatDuration } from "../format-units.js"
-import { stepCost } from "../ui/components/TraceTree.js"
+import { stepCost } from "../trace-cost.js"
 
 /** The head a run names: the file's (pushed if it changed), or the server's current one for `--agent`. */
 interface Head extends DraftRef {

@@ -6,7 +6,7 @@ import { ExitCode, UsageError } from "./exit-codes.js"
 import { facts } from "./tables.js"
 import { parseParameterValue } from "../ui/state/draftTestForm.js"
 import { formatCost, formatDuration, oneLine } from "../format-units.js"
-import { stepCost } from "../ui/components/TraceTree.js"
+import { stepCost } from "../trace-cost.js"
 
 const traceLines = (steps: ReadonlyArray<StepTrace>, depth = 0): Array<string> =>
   steps.flatMap((step) => [

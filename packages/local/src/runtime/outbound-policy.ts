@@ -20,7 +20,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress } from "node:dns"
 import { BlockList, isIP } from "node:net"
-import { Agent, fetch as undiciFetch } from "undici"
+import type { Agent } from "undici"
 
 export class OutboundRefused extends Error {
   override readonly name = "OutboundRefused"
@@ -164,26 +164,27 @@ export const makeOutboundPolicy = (options: OutboundPolicyOptions = {}): Outboun
   }
 
   // Every connection resolves through this lookup: the address connected to is the address checked.
-  const agent = new Agent({
-    connect: {
-      lookup: (hostname: string, lookupOptions: { all?: boolean }, callback: (...args: Array<any>) => void) => {
-        const host = hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase()
-        resolve(host).then(
-          (addresses) => {
-            for (const { address } of addresses) {
-              const reason = refusal(address, host)
-              if (reason !== undefined) return callback(new OutboundRefused(`the endpoint is refused: ${reason}`))
-            }
-            const first = addresses[0]
-            if (first === undefined) return callback(new OutboundRefused("the endpoint's host name does not resolve"))
-            if (lookupOptions?.all) callback(null, addresses.map((a) => ({ address: a.address, family: a.family })))
-            else callback(null, first.address, first.family)
-          },
-          (error: unknown) => callback(error)
-        )
-      }
-    } as never
-  })
+  // undici is loaded on the first outbound request, not at start: most processes (a CLI command
+  // listing runs) never make one, and loading it is a third of the backend's start-up.
+  const lookup = (hostname: string, lookupOptions: { all?: boolean }, callback: (...args: Array<any>) => void) => {
+    const host = hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase()
+    resolve(host).then(
+      (addresses) => {
+        for (const { address } of addresses) {
+          const reason = refusal(address, host)
+          if (reason !== undefined) return callback(new OutboundRefused(`the endpoint is refused: ${reason}`))
+        }
+        const first = addresses[0]
+        if (first === undefined) return callback(new OutboundRefused("the endpoint's host name does not resolve"))
+        if (lookupOptions?.all) callback(null, addresses.map((a) => ({ address: a.address, family: a.family })))
+        else callback(null, first.address, first.family)
+      },
+      (error: unknown) => callback(error)
+    )
+  }
+  let client: Promise<{ readonly agent: Agent; readonly fetch: typeof import("undici").fetch }> | undefined
+  const undici = () =>
+    (client ??= import("undici").then((module) => ({ fetch: module.fetch, agent: new module.Agent({ connect: { lookup } as never }) })))
 
   return {
     check,
@@ -191,6 +192,7 @@ export const makeOutboundPolicy = (options: OutboundPolicyOptions = {}): Outboun
       // Literal addresses never reach a lookup: they are checked here, before the connection.
       const reason = await check(url)
       if (reason !== undefined) throw new OutboundRefused(reason)
+      const { agent, fetch: undiciFetch } = await undici()
       const response = await undiciFetch(url, {
         method: init.method,
         headers: init.headers,
@@ -212,7 +214,9 @@ export const makeOutboundPolicy = (options: OutboundPolicyOptions = {}): Outboun
         }
       }
     },
-    close: () => agent.close()
+    close: async () => {
+      if (client) await (await client).agent.close()
+    }
   }
 }
 

@@ -22,10 +22,9 @@ export const visibleSteps = (steps: ReadonlyArray<StepTrace>, expanded: Readonly
     return expanded.has(path) ? [row, ...visibleSteps(step.steps, expanded, depth + 1, path)] : [row]
   })
 
-export const stepCost = (step: StepTrace): number =>
-  step.llmStepTrace
-    ? step.llmStepTrace.inputCost + step.llmStepTrace.outputCost + step.llmStepTrace.cachedCost
-    : (step.toolTrace?.cost ?? 0)
+// Kept in a module of its own so commands can price a step without loading Ink.
+export { stepCost } from "../../trace-cost.js"
+import { stepCost } from "../../trace-cost.js"
 
 const statusColor = (status: string) => (status === "ERROR" ? "red" : status === "SUCCESS" ? "green" : "yellow")
 
