@@ -29,7 +29,7 @@ export interface FakeOptions {
   /** A finished run's `completedAt - startedAt`, whatever the time it took (a server clock behind the client's). */
   readonly serverElapsedMs?: number
   /** Change the per-sample results a run answers. */
-  readonly sample?: (result: Json, index: number) => Json
+  readonly sample?: (result: Json, index: number, runId: string) => Json
   /**
    * Answer every request with this status (a problem+json), or drop the
    * connection without an answer ("reset"): the failures the exit-code table
@@ -265,7 +265,7 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
     }
     r = /^GET \/evaluationRuns\/([^/:]+)\/samples$/.exec(route)
     if (r) {
-      const items = Array.from({ length: total }, (_, i) => (options.sample ? options.sample(sampleResult(i), i) : sampleResult(i)))
+      const items = Array.from({ length: total }, (_, i) => (options.sample ? options.sample(sampleResult(i), i, r![1]!) : sampleResult(i)))
       return json({ items, nextPageToken: "", totalCount: items.length })
     }
     return problem(404, "Not found", `no route ${route}`)

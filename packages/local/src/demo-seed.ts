@@ -4,12 +4,24 @@
  * candidate, a draft on revision 2, a `golden` dataset of 10 samples and a
  * dozen execution records. Everything runs on the offline model, so a fresh
  * machine with no network gets real traces and a working evaluation.
+ *
+ * The story it tells: revision 2 answers in a friendlier, complete way (the
+ * golden set's reviewed answers are written so), which improves most
+ * samples; but its new "Add product context" step puts a sentence about
+ * broken devices into every prompt, and for the three questions whose topic
+ * the model ranks below warranties (deleting an account, pricing,
+ * languages) it now answers about the warranty. Those three regress, with
+ * the reason in plain sight in the outputs and in the trace (the step sits
+ * in a group, so the trace has something to expand). Evaluating a revision
+ * against itself finds every sample equivalent, and the verdict says why that
+ * is no reason to deploy.
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { randomUUID } from "node:crypto"
 import type { LocalContext } from "./LocalContext.js"
 import { executeAndRecord } from "./runtime/agent-execution.js"
+import { offlineAnswer } from "./runtime/ChatModel.js"
 import { parseFlow } from "./runtime/flow-definition.js"
 import * as AgentRepository from "./store/AgentRepository.js"
 import * as DatasetRepository from "./store/DatasetRepository.js"
@@ -29,16 +41,32 @@ export const demoRevisionOneFlow = {
 
 export const demoRevisionTwoFlow = {
   steps: [
-    { type: "template", id: "question", name: "Normalise question", template: "{{question}}" },
+    {
+      type: "group",
+      id: "understand",
+      name: "Understand the question",
+      steps: [
+        { type: "template", id: "question", name: "Normalise question", template: "{{question}}" },
+        {
+          type: "template",
+          id: "context",
+          name: "Add product context",
+          template: "Context: customers often ask whether a broken device is covered."
+        }
+      ]
+    },
     {
       type: "llm",
       id: "answer",
       name: "Answer",
       system: "You are Acme's support bot. Be friendly and complete.",
-      prompt: "{{steps.question}}"
+      prompt: "{{steps.question}}\n{{steps.context}}"
     }
   ]
 }
+
+/** The golden set's answers as a reviewer wrote them: friendly and complete, on the question's own topic. */
+export const reviewedAnswer = (question: string): string => offlineAnswer("Be friendly and complete.", question, 0)
 
 export const DEMO_QUESTIONS = [
   "How do I get a refund for my order?",
@@ -138,7 +166,8 @@ export const seedDemo = async (ctx: LocalContext): Promise<void> => {
       mode: "PRODUCTION"
     })
   }
-  // … and draft tests of revision 2 whose answers were reviewed into the golden set.
+  // … and draft tests of revision 2 whose answers were reviewed into the golden set (a reviewer corrects an answer
+  // that went off topic: the sample keeps the execution it came from, with the answer it should have given).
   const present = (await ctx.store.run(DatasetRepository.findDataset(DEMO_TENANT, DEMO_AGENT, golden.id)))?.sampleCount ?? 0
   for (const question of DEMO_QUESTIONS.slice(present)) {
     const tested = await executeAndRecord(ctx, {
@@ -163,7 +192,7 @@ export const seedDemo = async (ctx: LocalContext): Promise<void> => {
         datasetId: golden.id,
         executionId: execution.id,
         inputPayload: execution.parameters,
-        output: execution.response,
+        output: reviewedAnswer(question),
         agentRevision: execution.agentRevision,
         quality: "GOOD",
         isGolden: true,

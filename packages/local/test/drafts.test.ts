@@ -68,6 +68,15 @@ describe.each(DATABASES)("drafts ($name)", (database) => {
       ["LLM_STEP", "SUCCESS"]
     ])
     expect(answer.json.trace.traces[1].llmStepTrace.inputTokens).toBeGreaterThan(0)
+    // The demo draft's first step is a group: its inner steps are traced inside it, and later steps read their outputs.
+    expect(answer.json.trace.traces[0]).toMatchObject({ displayName: "Understand the question", status: "SUCCESS" })
+    expect(answer.json.trace.traces[0].steps.map((t: any) => [t.displayName, t.type, t.status])).toEqual([
+      ["Normalise question", "FLOW_STEP", "SUCCESS"],
+      ["Add product context", "FLOW_STEP", "SUCCESS"]
+    ])
+    expect(answer.json.trace.traces[1].llmStepTrace.llmMessages.at(-2).content).toBe(
+      "How do I get a refund?\nContext: customers often ask whether a broken device is covered."
+    )
     expect(answer.json.trace.totalCost).toBeGreaterThan(0)
     const record = await call(backend, "GET", `${AGENT_PATH}/executionRecords/${answer.json.executionRecordId}`)
     expect(record.json).toMatchObject({ agentRevision: 2, status: "COMPLETED", hasTrace: true, hasResult: true })

@@ -48,15 +48,18 @@ describe.each(DATABASES)("evaluation with the offline model and the heuristic ju
     expect(s.successfulEvaluations + s.failedEvaluations).toBe(10)
     expect(Object.values(s.scoreDistribution).reduce((a: number, b: any) => a + b, 0)).toBe(s.successfulEvaluations)
     expect(Object.values(s.assessmentDistribution).reduce((a: number, b: any) => a + b, 0)).toBe(s.successfulEvaluations)
-    // The golden outputs are revision 2's answers: the candidate matches them exactly.
-    expect(s.averageLlmScore).toBe(10)
-    expect(s.assessmentDistribution.IMPROVED).toBe(10)
-    expect(s.keyImprovements[0]).toBe("Closer to the expected output (10/10 samples)")
+    // The demo's story: revision 2 answers as the reviewed golden answers do for 7 questions, and its new context
+    // sentence (about broken devices) turns the other 3 into warranty answers.
+    expect(s.assessmentDistribution).toEqual({ IMPROVED: 7, REGRESSED: 3 })
+    expect(s.keyImprovements[0]).toBe("Closer to the expected output (7/10 samples)")
+    expect(s.topConcerns).toContain("Further from the expected output than the base (3/10 samples)")
     expect(s.runtime).toMatchObject({ averageCandidateMs: expect.any(Number), stdevCandidateMs: expect.any(Number) })
     expect(s.cost.totalCandidate).toBeGreaterThan(0)
     expect(s.cost.averageBase).toBeCloseTo(s.cost.totalBase / 10, 8)
-    expect(run.score).toBe(10)
-    expect(["DEPLOY", "DEPLOY_WITH_CAUTION"]).toContain(run.deploymentRecommendation)
+    expect(run.score).toBe(s.averageLlmScore)
+    expect(run.score).toBeGreaterThan(5)
+    expect(run.score).toBeLessThan(10)
+    expect(run.deploymentRecommendation).toBe("DEPLOY_WITH_CAUTION")
     expect(run.startedAt).toBeGreaterThan(0)
     expect(run.completedAt).toBeGreaterThanOrEqual(run.startedAt)
 
@@ -92,7 +95,11 @@ describe.each(DATABASES)("evaluation with the offline model and the heuristic ju
 
   it("lists runs newest first and filters by status and candidateRevision", async () => {
     const second = await call(backend, "POST", `${AGENT_PATH}:evaluate`, { body: { candidateRevision: 1 } })
-    await awaitRun(backend, second.json.id)
+    // The deployed revision against itself: every sample equivalent, and the verdict says why that is no reason to deploy.
+    const equal = await awaitRun(backend, second.json.id)
+    expect(equal.summary.assessmentDistribution).toEqual({ EQUIVALENT: 10 })
+    expect(equal.deploymentRecommendation).toBe("NO_CHANGE")
+    expect(equal.summary.topConcerns[0]).toMatch(/^Same answers as the deployed revision on every sample: nothing to gain from deploying it/)
     const all = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns`)
     expect(all.json.items[0].id).toBe(second.json.id)
     expect(all.json.totalCount).toBe(2)

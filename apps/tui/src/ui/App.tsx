@@ -14,6 +14,7 @@ import { EvaluateScreen } from "./screens/EvaluateScreen.js"
 import { RunScreen } from "./screens/RunScreen.js"
 import { SampleScreen } from "./screens/SampleScreen.js"
 import { HistoryScreen } from "./screens/HistoryScreen.js"
+import { CompareScreen } from "./screens/CompareScreen.js"
 import { DraftScreen } from "./screens/DraftScreen.js"
 
 export interface AppProps {
@@ -56,6 +57,8 @@ const ScreenFor = ({ route }: { readonly route: Route }) => {
       return <SampleScreen agentId={route.agentId} runId={route.runId} sampleIndex={route.sampleIndex} order={route.order} />
     case "history":
       return <HistoryScreen agentId={route.agentId} />
+    case "compare":
+      return <CompareScreen agentId={route.agentId} baseRunId={route.baseRunId} headRunId={route.headRunId} />
     case "draft":
       return <DraftScreen agentId={route.agentId} revision={route.revision} />
   }

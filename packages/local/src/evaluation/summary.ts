@@ -34,7 +34,11 @@ const topPhrases = (lists: ReadonlyArray<ReadonlyArray<string>>, total: number):
 
 const round = (value: number, digits = 4): number => Math.round(value * 10 ** digits) / 10 ** digits
 
-export type DeploymentRecommendation = "DEPLOY" | "DEPLOY_WITH_CAUTION" | "DO_NOT_DEPLOY" | "INSUFFICIENT_DATA"
+export type DeploymentRecommendation = "DEPLOY" | "DEPLOY_WITH_CAUTION" | "DO_NOT_DEPLOY" | "INSUFFICIENT_DATA" | "NO_CHANGE"
+
+/** Why NO_CHANGE, said first among the concerns (the recommendation itself is one word). */
+export const noChangeConcern = (total: number): string =>
+  `Same answers as the deployed revision on every sample: nothing to gain from deploying it, evaluate a revision that changes something (${total}/${total} samples)`
 
 export interface RunVerdict {
   readonly summary: EvaluationRunSummary
@@ -93,7 +97,10 @@ export const summarise = (rows: ReadonlyArray<RunSampleRow>, totalSamples: numbe
             averageBase: round(mean(baseCost), 8)
           }
   }
-  return { summary, score: judged.length === 0 ? null : averageLlmScore, deploymentRecommendation: recommend(summary) }
+  const deploymentRecommendation = recommend(summary)
+  const explained =
+    deploymentRecommendation === "NO_CHANGE" ? { ...summary, topConcerns: [noChangeConcern(totalSamples), ...summary.topConcerns].slice(0, TOP) } : summary
+  return { summary: explained, score: judged.length === 0 ? null : averageLlmScore, deploymentRecommendation }
 }
 
 /**
@@ -101,6 +108,8 @@ export const summarise = (rows: ReadonlyArray<RunSampleRow>, totalSamples: numbe
  * - DO_NOT_DEPLOY: the candidate failed on more than 10% of the samples, or
  *   regressed on more samples than it improved;
  * - DEPLOY_WITH_CAUTION: any regression, candidate failure or unjudged sample;
+ * - NO_CHANGE: every sample judged equivalent (a revision evaluated against
+ *   itself, or one whose change does not show): deploying it gains nothing;
  * - DEPLOY: otherwise.
  */
 export const recommend = (summary: EvaluationRunSummary): DeploymentRecommendation => {
@@ -108,5 +117,6 @@ export const recommend = (summary: EvaluationRunSummary): DeploymentRecommendati
   if (summary.successfulEvaluations === 0) return "INSUFFICIENT_DATA"
   if (count("FAILED") > 0.1 * summary.totalSamples || count("REGRESSED") > count("IMPROVED")) return "DO_NOT_DEPLOY"
   if (count("REGRESSED") > 0 || count("FAILED") > 0 || summary.failedEvaluations > 0) return "DEPLOY_WITH_CAUTION"
+  if (count("EQUIVALENT") === summary.successfulEvaluations) return "NO_CHANGE"
   return "DEPLOY"
 }

@@ -3,7 +3,10 @@
  * the README). The API treats `flow` as free-form JSON; this is the one
  * place that gives it meaning:
  *
- *   { "steps": [ { "type": "template" | "llm" | "http" | "external", … } ], "output"?: "{{last}}" }
+ *   { "steps": [ { "type": "template" | "llm" | "http" | "external" | "group", … } ], "output"?: "{{last}}" }
+ *
+ * A `group` holds steps of its own (`{ "type": "group", "name": …, "steps": [ … ] }`),
+ * run in order as part of the flow and traced as one step with inner steps.
  */
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
@@ -51,8 +54,23 @@ export const ExternalStep = Schema.Struct({
   parameters: Schema.Record({ key: Schema.String, value: ExternalParameter })
 })
 
-export const FlowStep = Schema.Union(TemplateStep, LlmStep, HttpStep, ExternalStep)
-export type FlowStep = typeof FlowStep.Type
+export type LeafStep = typeof TemplateStep.Type | typeof LlmStep.Type | typeof HttpStep.Type | typeof ExternalStep.Type
+
+export interface GroupStep {
+  readonly type: "group"
+  readonly id?: string | undefined
+  readonly name?: string | undefined
+  readonly steps: ReadonlyArray<FlowStep>
+}
+export type FlowStep = LeafStep | GroupStep
+
+export const GroupStep: Schema.Schema<GroupStep> = Schema.Struct({
+  ...StepBase,
+  type: Schema.Literal("group"),
+  steps: Schema.Array(Schema.suspend((): Schema.Schema<FlowStep> => FlowStep)).pipe(Schema.minItems(1), Schema.maxItems(64))
+})
+
+export const FlowStep: Schema.Schema<FlowStep> = Schema.Union(TemplateStep, LlmStep, HttpStep, ExternalStep, GroupStep)
 export type ExternalStep = typeof ExternalStep.Type
 
 export const FlowDefinition = Schema.Struct({

@@ -9,7 +9,7 @@ import { DeadlineExceeded, withDeadline } from "./deadline.js"
 import { callExternalAgent, redactExternalParameters } from "./external-agent.js"
 import { OutboundRefused, type OutboundPolicy } from "./outbound-policy.js"
 import { shownText } from "./shown-text.js"
-import type { FlowDefinition, FlowStep } from "./flow-definition.js"
+import type { FlowDefinition, FlowStep, LeafStep } from "./flow-definition.js"
 import { estimateTokens, tokenCost } from "./pricing.js"
 import { interpolate, interpolateDeep, pick, userTurn } from "./template.js"
 
@@ -61,7 +61,7 @@ const DEFAULT_HTTP_TIMEOUT_MS = 10_000
 export class StepError extends Error {}
 
 const runStep = async (
-  step: FlowStep,
+  step: LeafStep,
   scope: Record<string, unknown>,
   input: FlowRunInput,
   model: ChatModel
@@ -194,63 +194,95 @@ export const runFlow = async (input: FlowRunInput, model: ChatModel): Promise<Fl
   const startTime = Date.now()
   const steps: Record<string, string> = {}
   const scope: Record<string, unknown> = { ...input.parameters, parameters: input.parameters, steps, last: "" }
-  const traces: Array<StepTrace> = []
   let inputTokens = 0
   let outputTokens = 0
   let inputCost = 0
   let outputCost = 0
   let failure: string | undefined
   let lastJson: unknown = null
-  for (const [index, step] of input.flow.steps.entries()) {
-    const stepStart = Date.now()
-    const id = step.id ?? `step${index + 1}`
-    try {
-      const outcome = await runStep(step, scope, input, model)
-      const stepEnd = Date.now()
-      steps[id] = outcome.output
-      scope.last = outcome.output
-      lastJson = outcome.json
-      inputTokens += outcome.inputTokens
-      outputTokens += outcome.outputTokens
-      inputCost += outcome.inputCost
-      outputCost += outcome.outputCost
-      traces.push({
-        id,
-        displayName: step.name ?? id,
-        type: stepType(step),
-        ...outcome.trace,
-        hitlTrace: null,
-        steps: [],
-        result: { strValue: outcome.output, jsonValue: outcome.json, fileLink: null },
-        status: "SUCCESS",
-        error: "",
-        startTime: stepStart,
-        endTime: stepEnd,
-        duration: stepEnd - stepStart
-      })
-    } catch (error) {
-      if (input.signal?.aborted) throw error
-      const stepEnd = Date.now()
-      // Step errors are stored in traces and samples and summarised into concerns: redacted and bounded.
-      failure = shownText(error instanceof Error ? error.message : String(error))
-      traces.push({
-        id,
-        displayName: step.name ?? id,
-        type: stepType(step),
-        llmStepTrace: null,
-        toolTrace: null,
-        hitlTrace: null,
-        steps: [],
-        result: null,
-        status: "ERROR",
-        error: failure,
-        startTime: stepStart,
-        endTime: stepEnd,
-        duration: stepEnd - stepStart
-      })
-      break
+  /**
+   * Run steps in order, each traced; a `group` runs its own steps the same
+   * way (they share the scope: `{{steps.x}}` reaches an inner step) and is
+   * traced as a FLOW_STEP holding their traces. The first failure stops
+   * everything, the enclosing groups failing with it.
+   */
+  const runSteps = async (list: ReadonlyArray<FlowStep>, idPrefix: string): Promise<Array<StepTrace>> => {
+    const traces: Array<StepTrace> = []
+    for (const [index, step] of list.entries()) {
+      const stepStart = Date.now()
+      const id = step.id ?? `${idPrefix}step${index + 1}`
+      if (step.type === "group") {
+        const inner = await runSteps(step.steps, `${id}.`)
+        const stepEnd = Date.now()
+        if (failure === undefined) steps[id] = String(scope.last)
+        traces.push({
+          id,
+          displayName: step.name ?? id,
+          type: "FLOW_STEP",
+          llmStepTrace: null,
+          toolTrace: null,
+          hitlTrace: null,
+          steps: inner,
+          result: failure === undefined ? { strValue: String(scope.last), jsonValue: lastJson, fileLink: null } : null,
+          status: failure === undefined ? "SUCCESS" : "ERROR",
+          error: failure ?? "",
+          startTime: stepStart,
+          endTime: stepEnd,
+          duration: stepEnd - stepStart
+        })
+        if (failure !== undefined) break
+        continue
+      }
+      try {
+        const outcome = await runStep(step, scope, input, model)
+        const stepEnd = Date.now()
+        steps[id] = outcome.output
+        scope.last = outcome.output
+        lastJson = outcome.json
+        inputTokens += outcome.inputTokens
+        outputTokens += outcome.outputTokens
+        inputCost += outcome.inputCost
+        outputCost += outcome.outputCost
+        traces.push({
+          id,
+          displayName: step.name ?? id,
+          type: stepType(step),
+          ...outcome.trace,
+          hitlTrace: null,
+          steps: [],
+          result: { strValue: outcome.output, jsonValue: outcome.json, fileLink: null },
+          status: "SUCCESS",
+          error: "",
+          startTime: stepStart,
+          endTime: stepEnd,
+          duration: stepEnd - stepStart
+        })
+      } catch (error) {
+        if (input.signal?.aborted) throw error
+        const stepEnd = Date.now()
+        // Step errors are stored in traces and samples and summarised into concerns: redacted and bounded.
+        failure = shownText(error instanceof Error ? error.message : String(error))
+        traces.push({
+          id,
+          displayName: step.name ?? id,
+          type: stepType(step),
+          llmStepTrace: null,
+          toolTrace: null,
+          hitlTrace: null,
+          steps: [],
+          result: null,
+          status: "ERROR",
+          error: failure,
+          startTime: stepStart,
+          endTime: stepEnd,
+          duration: stepEnd - stepStart
+        })
+        break
+      }
     }
+    return traces
   }
+  const traces = await runSteps(input.flow.steps, "")
   const endTime = Date.now()
   const response = failure === undefined ? (input.flow.output ? interpolate(input.flow.output, scope) : String(scope.last)) : ""
   const result: StepResult | null = failure === undefined ? { strValue: response, jsonValue: lastJson, fileLink: null } : null

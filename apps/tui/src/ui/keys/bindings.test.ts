@@ -38,7 +38,7 @@ describe("the command table", () => {
       [Command.Up, Command.Down, Command.Open, Command.SaveDraft, Command.ExternalEditor, Command.EvaluateDraft, Command.DraftTest, Command.Reload],
       [Command.Up, Command.Down, Command.Expand, Command.Collapse, Command.Open, Command.Run, Command.EditForm, Command.NextSection, Command.Curate, Command.Reload, Command.ViewResponse, Command.PageUp, Command.PageDown],
       [Command.NextSection, Command.CancelRun, Command.Reload, Command.Up, Command.Down, Command.Sort, Command.Open, Command.SaveRevision, Command.Deploy],
-      [Command.Up, Command.Down, Command.Open, Command.NextPage, Command.PreviousPage, Command.Reload]
+      [Command.Up, Command.Down, Command.Open, Command.NextPage, Command.PreviousPage, Command.Reload, Command.Toggle, Command.Compare]
     ]
     for (const commands of screens) {
       const labels = [...commands, Command.Help, Command.Back, Command.Quit].flatMap((c) => commandTable[c].bindings.map((b) => b.label))

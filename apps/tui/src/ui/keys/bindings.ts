@@ -39,6 +39,7 @@ export const Command = {
   Confirm: "confirm",
   StartDraft: "startDraft",
   NewDataset: "newDataset",
+  Compare: "compare",
   EditDraft: "editDraft",
   EvaluateDraft: "evaluateDraft",
   SaveDraft: "saveDraft",
@@ -124,6 +125,11 @@ export const commandTable: Readonly<Record<Command, CommandSpec>> = {
     description: "Start a draft from the selected revision (when it has none)"
   },
   [Command.NewDataset]: { bindings: [{ input: "N", label: "N" }], hint: "new dataset", description: "Create a dataset for the agent" },
+  [Command.Compare]: {
+    bindings: [{ input: "c", label: "c" }],
+    hint: "compare",
+    description: "Compare the marked run (Space) with the selected one, sample by sample"
+  },
   [Command.EditDraft]: { bindings: [{ input: "d", label: "d" }], hint: "draft", description: "Open the draft: its prompts and parameters, saved with the version guard" },
   [Command.EvaluateDraft]: {
     bindings: [{ input: "E", label: "E" }],

@@ -30,3 +30,31 @@ describe("HistoryScreen", () => {
     await app.waitFor("run 9a8b7c6d · COMPLETED")
   })
 })
+
+describe("comparing two runs", () => {
+  it("marks a base with Space, compares it with the selected run (c), sample by sample, worst first", async () => {
+    app = renderApp({
+      route: { screen: "history", agentId: "support_bot" },
+      // Two runs of the same dataset: the second one's sample 3 drops from 9.5 to 2 (it regressed).
+      fake: {
+        sample: (result, i, runId) =>
+          runId.endsWith("b2") && i === 3
+            ? { ...result, llmEvaluation: { ...(result.llmEvaluation as object), score: 2, overallAssessment: "WORSE" } }
+            : result
+      }
+    })
+    const template = app.fake.state.runs[0]!
+    app.fake.state.runs.push({ ...template, id: "00000000-0000-4000-8000-0000000000b2", candidateRevision: 3, score: 6 })
+    await app.waitFor("2 runs in all")
+    await app.press(" ")
+    await app.waitFor("base ◆ 9a8b7c6d: c compares it")
+    await app.press("j", "c")
+    const compared = await app.waitFor("improved 0 · regressed 1 · unchanged 3 · flipped 1")
+    expect(compared).toContain("base 9a8b7c6d  rev 2 vs deployed 1  score 9.10")
+    expect(compared).toContain("head 00000000  rev 3 vs deployed 1  score 6.00")
+    // Worst first: the sample that regressed leads, with both scores, the delta and both assessments.
+    const rows = compared.split("\n").filter((line) => /#\d/.test(line))
+    expect(rows[0]).toMatch(/#3 +regressed +9\.50 → 2\.00 +−7\.50 +BETTER → WORSE +flipped/)
+    expect(rows.slice(1).every((row) => row.includes("unchanged"))).toBe(true)
+  })
+})

@@ -35,6 +35,8 @@ export const HistoryScreen = ({ agentId }: { readonly agentId: string }) => {
     [client, tenant, agentId]
   )
   const [selected, setSelected] = useState(0)
+  // Space marks a run as the base of a comparison; `c` compares it with the selected one.
+  const [marked, setMarked] = useState<string | undefined>(undefined)
   // While another page loads, the old one is not shown (nor opened).
   const shown = page.status === "ready" ? page.value : undefined
   const runs = shown?.items ?? []
@@ -62,6 +64,18 @@ export const HistoryScreen = ({ agentId }: { readonly agentId: string }) => {
           }
         }
       : {}),
+    [Command.Toggle]: () => {
+      const run = runs[selected]
+      if (run) setMarked((m) => (m === run.id ? undefined : run.id))
+    },
+    ...(marked
+      ? {
+          [Command.Compare]: () => {
+            const run = runs[selected]
+            if (run && run.id !== marked) navigation.push({ screen: "compare", agentId, baseRunId: marked, headRunId: run.id })
+          }
+        }
+      : {}),
     [Command.Reload]: page.reload
   })
   return (
@@ -71,8 +85,11 @@ export const HistoryScreen = ({ agentId }: { readonly agentId: string }) => {
       {shown ? (
         <Box flexDirection="column">
           <Text dimColor wrap="truncate">{`page ${cursors.length} · ${plural(shown.totalCount, "run")} in all`}</Text>
-          <SelectList items={runs} selected={selected} height={size.rows - 3} width={size.columns} render={(run) => runLine(run, datasets.value)} empty="No evaluation runs yet." />
-          <Text dimColor wrap="truncate">{runs[selected] ? `id ${runs[selected].id}` : " "}</Text>
+          <SelectList items={runs} selected={selected} height={size.rows - 3} width={size.columns} render={(run) => `${run.id === marked ? "◆" : " "}${runLine(run, datasets.value)}`} empty="No evaluation runs yet." />
+          <Text dimColor wrap="truncate">
+            {runs[selected] ? `id ${runs[selected].id}` : " "}
+            {marked ? `  · base ◆ ${marked.slice(0, 8)}: c compares it with the selected run` : "  · Space marks a run to compare"}
+          </Text>
         </Box>
       ) : null}
     </Frame>

@@ -24,6 +24,7 @@ export type Route =
       readonly order?: SampleOrder | undefined
     }
   | { readonly screen: "history"; readonly agentId: string }
+  | { readonly screen: "compare"; readonly agentId: string; readonly baseRunId: string; readonly headRunId: string }
   | { readonly screen: "draft"; readonly agentId: string; readonly revision: number }
 
 export interface NavigationState {
