@@ -20,7 +20,7 @@ const press = async (key: string, name = session) => {
   tmux("send-keys", "-t", name, key)
   await new Promise((resolve) => setTimeout(resolve, 150))
 }
-const waitFor = async (text: string | RegExp, timeoutMs = 20_000, name = session): Promise<string> => {
+const waitFor = async (text: string | RegExp, timeoutMs = 45_000, name = session): Promise<string> => {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const current = screen(name)
