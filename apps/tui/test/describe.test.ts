@@ -21,6 +21,7 @@ const COMMANDS = [
   "draft test",
   "draft evaluate",
   "revisions create",
+  "view",
   "describe",
   "completion"
 ]

@@ -13,6 +13,7 @@ import { revisionsCreateCommand } from "./revisions-create-command.js"
 import { runCommand } from "./run-command.js"
 import { runsCommand } from "./runs-command.js"
 import { testCommand } from "./test-command.js"
+import { viewCommand } from "./view-command.js"
 
 /** Every scriptable command, in the order `--help` lists them. */
 export const commands: ReadonlyArray<CommandDefinition> = [
@@ -31,6 +32,7 @@ export const commands: ReadonlyArray<CommandDefinition> = [
   draftTestCommand,
   draftEvaluateCommand,
   revisionsCreateCommand,
+  viewCommand,
   describeCommand(() => commands),
   completionCommand(() => commands)
 ]
