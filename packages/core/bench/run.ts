@@ -4,16 +4,12 @@
  *  2. awaitEvaluationRun through a real fruxkit gateway (spawned, embedded backend):
  *     requests per run and completion-to-seen latency, watcher vs polling vs a fixed 5 s poll.
  */
-import { spawn } from "node:child_process"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import * as Schema from "effect/Schema"
 import { createFruxonClient, EvaluationRunSamplesPage, isTerminalRunStatus } from "../src/index.js"
 import * as ResponseDecoding from "../src/ResponseDecoding.js"
+import { startGateway } from "../test/Gateway.js"
 
 const sampleResult = (i: number) => ({
   sampleId: crypto.randomUUID(),
@@ -65,36 +61,6 @@ const benchDecode = () => {
   console.log(`  JSON.parse alone                 ${parseOnly.toFixed(2)} ms`)
   console.log(`  JSON.parse + compiled decoder    ${compiled.toFixed(2)} ms   ratio ${(compiled / parseOnly).toFixed(2)}× JSON.parse`)
   console.log(`  JSON.parse + Effect's decoder    ${effect.toFixed(2)} ms   ratio ${(effect / parseOnly).toFixed(2)}× JSON.parse`)
-}
-
-/** A real fruxkit gateway (embedded backend, demo data, a temporary data dir) as a child process. */
-const startGateway = async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), "fruxkit-core-bench-"))
-  const gatewayDir = fileURLToPath(new URL("../../../apps/gateway/", import.meta.url))
-  const child = spawn(
-    process.execPath,
-    ["--conditions=development", "--import", "tsx", "src/main.ts", "--port", "0", "--data-dir", dataDir, "--log-level", "warn", "--rate-limit", "0"],
-    { cwd: gatewayDir, env: { PATH: process.env.PATH ?? "" }, stdio: ["ignore", "pipe", "pipe"] }
-  )
-  let out = ""
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()))
-  child.stderr!.on("data", (d: Buffer) => (out += d.toString()))
-  const deadline = Date.now() + 60_000
-  let url: string | undefined
-  while (url === undefined) {
-    url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1]
-    if (Date.now() > deadline) throw new Error(`the gateway did not start:\n${out}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  return {
-    url,
-    close: async () => {
-      const exited = new Promise((resolve) => child.once("exit", resolve))
-      child.kill("SIGTERM")
-      await exited
-      await rm(dataDir, { recursive: true, force: true })
-    }
-  }
 }
 
 /**
