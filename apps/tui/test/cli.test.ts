@@ -168,4 +168,17 @@ describe.concurrent("fruxkit commands (child processes)", { timeout: 60_000 }, (
     expect(result.stdout).toMatch(/^started run [0-9a-f-]{36} \(PENDING\)$/m)
     expect(result.stdout).toMatch(/transient, not in history\): fruxkit run --agent support_bot [0-9a-f-]{36} --wait/)
   })
+
+  it("test -o ndjson streams start, a step per trace step, then done; a stale draft ends the stream with an error event (exit 13)", async () => {
+    const [ok, stale] = await Promise.all([
+      runBinary(["test", "--agent", "support_bot", "--revision", "2", "-o", "ndjson"], env()),
+      runBinary(["test", "--agent", "support_bot", "--revision", "2", "--if-match", "1", "-o", "ndjson"], env())
+    ])
+    const events = ok.stdout.trimEnd().split("\n").map((line) => JSON.parse(line) as { type: string; name?: string; depth?: number })
+    expect(events.map((e) => e.type)).toEqual(["start", "step", "step", "step", "done"])
+    expect(events.slice(1, 4).map((e) => [e.name, e.depth])).toEqual([["answer", 0], ["classify", 1], ["lookup_order", 1]])
+    expect(stale.code).toBe(13)
+    const last = JSON.parse(stale.stdout.trimEnd().split("\n").at(-1)!) as { type: string; error: { code: string } }
+    expect(last).toMatchObject({ type: "error", error: { code: "conflict", exit_code: 13 } })
+  })
 })

@@ -108,7 +108,7 @@ describe("deciding on two real runs (embedded backend)", { timeout: 240_000 }, (
     expect(json<{ error: { code: string } }>(cancel.stderr).error.code).toBe("conflict")
   })
 
-  it("deploy asks: without --yes and no terminal it exits 16 and nothing changes; with --yes the current revision changes", async () => {
+  it("deploy asks: without --yes and no terminal it exits 16 and nothing changes; eval --deploy-if-passed --yes and deploy --yes change the current revision", async () => {
     const own = { FRUXKIT_DATA_DIR: join(dir, "deploy") }
     const current = async () => json<Array<{ id: string; currentRevision: number }>>((await runBinary(["agents"], own)).stdout).find((a) => a.id === "support_bot")!.currentRevision
     expect(await current()).toBe(1)
@@ -118,10 +118,18 @@ describe("deciding on two real runs (embedded backend)", { timeout: 240_000 }, (
     expect(await current()).toBe(1)
     const refusedToo = await runBinary(["eval", "--agent", "support_bot", "--candidate-revision", "2", "--deploy-if-passed"], { ...own, CI: "true" })
     expect(refusedToo.code).toBe(16)
-    const deployed = await runBinary(["deploy", "--agent", "support_bot", "--revision", "2", "--yes"], own)
-    expect(deployed.code).toBe(0)
-    expect(json(deployed.stdout)).toEqual({ agent: "support_bot", previousRevision: 1, currentRevision: 2, deployed: true })
+    // eval --deploy-if-passed --yes: the gate (the run completed) passed, so revision 2 ships.
+    const shipped = await runBinary(["eval", "--agent", "support_bot", "--candidate-revision", "2", "--deploy-if-passed", "--yes"], { ...own, CI: "true" })
+    expect(shipped.code).toBe(0)
+    expect(json<{ gate: { passed: boolean }; deploy: unknown }>(shipped.stdout)).toMatchObject({
+      gate: { passed: true },
+      deploy: { deployed: true, previousRevision: 1, currentRevision: 2, reason: "gate_passed" }
+    })
     expect(await current()).toBe(2)
+    const deployed = await runBinary(["deploy", "--agent", "support_bot", "--revision", "1", "--yes"], own)
+    expect(deployed.code).toBe(0)
+    expect(json(deployed.stdout)).toEqual({ agent: "support_bot", previousRevision: 2, currentRevision: 1, deployed: true })
+    expect(await current()).toBe(1)
   })
 
   it("an external candidate on the embedded backend is waited for (its transient run ends with the process), and no dead command is printed", async () => {

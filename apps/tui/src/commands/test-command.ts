@@ -3,10 +3,35 @@ import type { StepTrace } from "@fruxkit/core"
 import { CommandFailure, print, printJson, type CommandDefinition } from "./command.js"
 import { integerFlag, listFlag, pairs, requiredString, stringFlag } from "./command-line.js"
 import { ExitCode, UsageError } from "./exit-codes.js"
+import { reportOf } from "./error-report.js"
 import { facts } from "./tables.js"
 import { parseParameterValue } from "../ui/state/draftTestForm.js"
 import { formatCost, formatDuration, oneLine } from "../format-units.js"
 import { stepCost } from "../trace-cost.js"
+
+/** The trace in order, each step with its depth and path, for `-o ndjson`'s `step` events. */
+const flattenSteps = (
+  steps: ReadonlyArray<StepTrace>,
+  depth = 0,
+  parent = ""
+): Array<{ depth: number; path: string; id: string; name: string; stepType: string; status: string; durationMs: number; cost: number; error: string | null }> =>
+  steps.flatMap((step, index) => {
+    const path = parent ? `${parent}.${index}` : String(index)
+    return [
+      {
+        depth,
+        path,
+        id: step.id,
+        name: step.displayName || step.id,
+        stepType: step.type,
+        status: step.status,
+        durationMs: step.duration,
+        cost: stepCost(step),
+        error: step.error || null
+      },
+      ...flattenSteps(step.steps, depth + 1, path)
+    ]
+  })
 
 const traceLines = (steps: ReadonlyArray<StepTrace>, depth = 0): Array<string> =>
   steps.flatMap((step) => [
@@ -38,7 +63,8 @@ export const testCommand: CommandDefinition = {
     { command: 'fruxkit test --agent support_bot --param question="Where is my order?"', says: "test the newest revision's draft" },
     { command: "fruxkit test --agent support_bot --revision 2 --params '{\"question\":\"hi\"}' -o json", says: "the whole DraftTestResponse as JSON" }
   ],
-  jsonShape: "the API's DraftTestResponse (status, response, executionRecordId, sessionId, trace)",
+  jsonShape:
+    'the API\'s DraftTestResponse (status, response, executionRecordId, sessionId, trace); -o ndjson: {"type":"start"}, {"type":"step", depth, path, name, stepType, status, durationMs, cost, error} per trace step, then {"type":"done","result"} or {"type":"error","error"}',
   flags: {
     agent: { type: "string", value: "ID", description: "The agent" },
     revision: { type: "string", value: "N", check: { kind: "count", min: 1 }, description: "The base revision the draft forks from (default: the newest)" },
@@ -74,18 +100,31 @@ export const testCommand: CommandDefinition = {
     }
     const env = stringFlag(context.values, "env")
     const session = stringFlag(context.values, "session")
-    const result = await client.testDraft({
-      ...ref,
-      ifMatch: version,
-      body: {
-        parameters,
-        mode: mode?.toLowerCase() === "sandbox" ? "SANDBOX" : "PRODUCTION",
-        ...(env ? { environmentSlug: env } : {}),
-        ...(session ? { sessionId: session } : {})
-      }
-    })
+    const events = context.output.format === "ndjson"
+    const emit = (event: Record<string, unknown>) => print(context, JSON.stringify(event))
+    if (events) emit({ type: "start", agent, revision, version })
+    let result
+    try {
+      result = await client.testDraft({
+        ...ref,
+        ifMatch: version,
+        body: {
+          parameters,
+          mode: mode?.toLowerCase() === "sandbox" ? "SANDBOX" : "PRODUCTION",
+          ...(env ? { environmentSlug: env } : {}),
+          ...(session ? { sessionId: session } : {})
+        }
+      })
+    } catch (error) {
+      // The stream ends with what went wrong; the one-line envelope still goes to stderr.
+      if (events) emit({ type: "error", error: reportOf(error, "test") })
+      throw error
+    }
     if (context.json) printJson(context, result)
-    else {
+    else if (events) {
+      for (const step of flattenSteps(result.trace?.traces ?? [])) emit({ type: "step", ...step })
+      emit({ type: "done", result })
+    } else {
       print(
         context,
         facts([
