@@ -4,7 +4,7 @@
  * plus the handles its owner needs (shutdown, metrics). main.ts serves it
  * (serve.ts); tests call `gateway.app.request(...)` where no socket is needed.
  */
-import { Endpoints, type RetryPolicy } from "@fruxkit/core"
+import { allEndpoints, Endpoints, type RetryPolicy } from "@fruxkit/core"
 import * as Duration from "effect/Duration"
 import { Hono, type Context } from "hono"
 import type { Logger } from "pino"
@@ -70,8 +70,8 @@ export interface Gateway {
   readonly close: () => Promise<void>
 }
 
-/** Endpoints whose runs `?wait=` waits on: a run's GET, and the call that starts one. */
-const WAIT_ENDPOINTS = [Endpoints.getEvaluationRun, Endpoints.evaluate]
+/** Endpoints whose runs `?wait=` waits on: the table marks them (`run.wait`: a run's GET, and the call that starts one). */
+const WAIT_ENDPOINTS = allEndpoints.filter((endpoint) => endpoint.run?.wait === true)
 
 export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway => {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) })

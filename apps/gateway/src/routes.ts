@@ -4,14 +4,18 @@
  * core's router, which handles the `:verb` custom methods that Hono's
  * patterns cannot express (DESIGN.md).
  */
-import { Endpoint, Endpoints, Route, allEndpoints } from "@fruxkit/core"
+import { Endpoint, Route, allEndpoints } from "@fruxkit/core"
+
+/** The run the table marks as streamable (`run.stream`): its event stream lives under its path. */
+const streamedRun = allEndpoints.find((endpoint) => endpoint.run?.stream === true)
+if (streamedRun === undefined) throw new Error("the endpoint table marks no run as streamable")
 
 /** Gateway extension: Server-Sent Events for one evaluation run. */
 export const evaluationRunEvents = Endpoint.make({
   name: "evaluationRunEvents",
   group: "Evaluation runs",
   method: "GET",
-  path: `${Endpoints.getEvaluationRun.path}/events`,
+  path: `${streamedRun.path}/events`,
   summary: "Server-Sent Events: every status/progress change of a run, then the finished run (fruxkit gateway)",
   retry: "safe"
 })

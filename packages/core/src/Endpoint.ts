@@ -4,6 +4,7 @@
  * the table; nothing else writes a path or a shape.
  */
 import type * as Schema from "effect/Schema"
+import type * as ErrorProblem from "./ErrorProblem.js"
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE"
 
@@ -39,6 +40,27 @@ export interface Paging {
   readonly nextTokenField: string
 }
 
+/**
+ * The errors documented for an endpoint: each status it answers with a
+ * problem, and the error a client reads that status as (core's error map).
+ * Where a status could mean two errors, the entry decides: on `draft:test`
+ * a 409 is a `StaleDraft`, elsewhere a `Conflict`.
+ */
+export type DocumentedErrors = { readonly [status: number]: ErrorProblem.Tag }
+
+/** What every endpoint may answer. */
+export const defaultErrors = { 400: "InvalidRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound" } as const
+
+/**
+ * What a client may wait for after calling it (the gateway's extensions):
+ * `wait` — `?wait=` holds the answer until the run it names ends or changes;
+ * `stream` — the run can be followed as a Server-Sent Event stream (`…/events`).
+ */
+export interface RunFollowing {
+  readonly wait: boolean
+  readonly stream: boolean
+}
+
 export interface Endpoint<
   Name extends string = string,
   Path extends string = string,
@@ -48,7 +70,8 @@ export interface Endpoint<
   BodyRequired extends boolean = boolean,
   IfMatchKind extends IfMatch = IfMatch,
   Retry extends RetryClass = RetryClass,
-  PagingKind extends Paging | undefined = Paging | undefined
+  PagingKind extends Paging | undefined = Paging | undefined,
+  Errors extends DocumentedErrors = DocumentedErrors
 > {
   readonly name: Name
   readonly method: HttpMethod
@@ -65,15 +88,21 @@ export interface Endpoint<
   /** A 204 that means "nothing there" (no draft yet) and decodes to `null`. */
   readonly noContentIsNull: boolean
   readonly ifMatch: IfMatchKind
-  /** Error statuses documented for it (problem+json). */
-  readonly errors: ReadonlyArray<number>
+  /** The problems documented for it, by status (problem+json). */
+  readonly errors: Errors
+  /**
+   * `creating`: it creates something, so an `Idempotency-Key` applies (the
+   * client retries it only with one; the gateway deduplicates by it).
+   */
   readonly retry: Retry
   readonly auth: AuthScheme
   /** Set on paged lists: how to follow their pages. */
   readonly paging: PagingKind
+  /** Set where the answer is (or starts) an evaluation run a client may wait on or stream. */
+  readonly run: RunFollowing | undefined
 }
 
-export type Any = Endpoint<string, string, any, any, any, boolean, IfMatch, RetryClass, any>
+export type Any = Endpoint<string, string, any, any, any, boolean, IfMatch, RetryClass, any, DocumentedErrors>
 
 export const make = <
   const Name extends string,
@@ -84,7 +113,8 @@ export const make = <
   const BodyRequired extends boolean = false,
   const IfMatchKind extends IfMatch = "none",
   const Retry extends RetryClass = RetryClass,
-  PagingKind extends Paging | undefined = undefined
+  PagingKind extends Paging | undefined = undefined,
+  const Errors extends DocumentedErrors = typeof defaultErrors
 >(definition: {
   readonly name: Name
   readonly method: HttpMethod
@@ -98,11 +128,12 @@ export const make = <
   readonly successStatus?: 200 | 201 | 204
   readonly noContentIsNull?: boolean
   readonly ifMatch?: IfMatchKind
-  readonly errors?: ReadonlyArray<number>
+  readonly errors?: Errors
   readonly retry: Retry
   readonly auth?: AuthScheme
   readonly paging?: PagingKind
-}): Endpoint<Name, Path, Query, Body, Success, BodyRequired, IfMatchKind, Retry, PagingKind> => ({
+  readonly run?: RunFollowing
+}): Endpoint<Name, Path, Query, Body, Success, BodyRequired, IfMatchKind, Retry, PagingKind, Errors> => ({
   query: undefined as Query,
   body: undefined as Body,
   bodyRequired: false as BodyRequired,
@@ -110,9 +141,10 @@ export const make = <
   successStatus: 200,
   noContentIsNull: false,
   ifMatch: "none" as IfMatchKind,
-  errors: [400, 401, 403, 404],
+  errors: defaultErrors as unknown as Errors,
   auth: "bearer",
   paging: undefined as PagingKind,
+  run: undefined,
   ...definition
 })
 

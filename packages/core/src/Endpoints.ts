@@ -124,7 +124,7 @@ export const saveDraft = Endpoint.make({
   bodyRequired: true,
   success: AgentDraft,
   ifMatch: "optional",
-  errors: [400, 401, 403, 404, 409, 428],
+  errors: { ...Endpoint.defaultErrors, 409: "Conflict", 428: "InvalidRequest" },
   retry: "safe"
 })
 
@@ -137,7 +137,7 @@ export const testDraft = Endpoint.make({
   body: DraftTestRequest,
   success: DraftTestResponse,
   ifMatch: "required",
-  errors: [400, 401, 403, 404, 409, 412, 428],
+  errors: { ...Endpoint.defaultErrors, 409: "StaleDraft", 412: "StaleDraft", 428: "InvalidRequest" },
   retry: "creating"
 })
 
@@ -150,7 +150,7 @@ export const evaluateDraft = Endpoint.make({
   body: DraftEvaluateRequest,
   success: EvaluationRun,
   ifMatch: "required",
-  errors: [400, 401, 403, 404, 409, 412, 428],
+  errors: { ...Endpoint.defaultErrors, 409: "StaleDraft", 412: "StaleDraft", 428: "InvalidRequest" },
   retry: "creating"
 })
 
@@ -251,7 +251,8 @@ export const evaluate = Endpoint.make({
   summary: "Enqueue an evaluation run; answers at once with status PENDING",
   body: EvaluateRequest,
   success: EvaluationRun,
-  retry: "creating"
+  retry: "creating",
+  run: { wait: true, stream: false }
 })
 
 export const getEvaluationRun = Endpoint.make({
@@ -261,7 +262,8 @@ export const getEvaluationRun = Endpoint.make({
   path: RUN,
   summary: "Get an evaluation run; poll it to a terminal status",
   success: EvaluationRun,
-  retry: "safe"
+  retry: "safe",
+  run: { wait: true, stream: true }
 })
 
 export const listEvaluationRuns = Endpoint.make({
@@ -282,7 +284,7 @@ export const cancelEvaluationRun = Endpoint.make({
   method: "POST",
   path: `${RUN}:cancel`,
   summary: "Cancel a run (409 when it already ended)",
-  errors: [400, 401, 403, 404, 409],
+  errors: { ...Endpoint.defaultErrors, 409: "Conflict" },
   retry: "creating"
 })
 
@@ -320,7 +322,7 @@ export const createDataset = Endpoint.make({
   bodyRequired: true,
   success: Dataset,
   successStatus: 201,
-  errors: [400, 401, 403, 404, 409],
+  errors: { ...Endpoint.defaultErrors, 409: "Conflict" },
   retry: "creating"
 })
 

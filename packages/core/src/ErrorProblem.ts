@@ -12,6 +12,7 @@
  */
 import * as Duration from "effect/Duration"
 import type { EvaluationRunTimeout } from "./AwaitRun.js"
+import type { DocumentedErrors } from "./Endpoint.js"
 import {
   Conflict,
   Forbidden,
@@ -280,7 +281,7 @@ const receivedTag = (status: number): Tag =>
   tagByStatus.get(status) ?? (status >= 500 && status <= 599 ? "ServerError" : "UnexpectedStatus")
 
 /** Whether a client reads this status back as this error (a stale draft comes as a Conflict's status). */
-const readsAs = (status: number, tag: Tag): boolean => {
+export const readsAs = (status: number, tag: Tag): boolean => {
   if (status < 400 || status > 599) return false
   const read = receivedTag(status)
   return read === tag || (tag === "StaleDraft" && read === "Conflict")
@@ -289,13 +290,16 @@ const readsAs = (status: number, tag: Tag): boolean => {
 /**
  * A problem received from a server as the client's error. The status
  * decides (any 5xx not listed is a `ServerError`, anything else an
- * `UnexpectedStatus`), with one refinement: a 409/412 is a `StaleDraft` when
- * its type says so or the endpoint documents a stale draft (`staleDraft`):
- * nothing ran, and the caller should read the head again.
+ * `UnexpectedStatus`), refined by what the endpoint documents for that
+ * status (`documented`, the endpoint's `errors`: a 409 from `draft:test` is a
+ * `StaleDraft`) or by the problem's type (`…/stale-draft`): nothing ran, and
+ * the caller should read the head again.
  */
-export const fromProblem = (answer: Received & { readonly staleDraft?: boolean }): FruxonError => {
+export const fromProblem = (answer: Received & { readonly documented?: DocumentedErrors | undefined }): FruxonError => {
   const tag = receivedTag(answer.status)
-  if (tag === "Conflict" && (answer.staleDraft === true || answer.problem.type === staleDraftType)) {
+  const documented = answer.documented?.[answer.status]
+  const refined = documented !== undefined && documented !== tag && readsAs(answer.status, documented) ? documented : undefined
+  if (refined === "StaleDraft" || (tag === "Conflict" && answer.problem.type === staleDraftType)) {
     return classes.StaleDraft.received!.make(answer)
   }
   return (classes[tag].received as NonNullable<ProblemClass<FruxonError>["received"]>).make(answer)
@@ -309,7 +313,8 @@ export const fromResponse = (options: {
   /** As `FruxonError.parseRetryAfter` reads it. */
   readonly retryAfter: Duration.Duration | undefined
   readonly requestId?: string | undefined
-  readonly staleDraft?: boolean
+  /** The endpoint's documented errors (`endpoint.errors`). */
+  readonly documented?: DocumentedErrors | undefined
 }): FruxonError =>
   fromProblem({
     ...options,

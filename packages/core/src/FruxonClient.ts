@@ -93,8 +93,13 @@ export const withCallOptions =
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     Effect.locally(effect, currentCallOptions, options)
 
-/** What a call to endpoint `K` can fail with: `StaleDraft` only from the draft's `:test` and `:evaluate`. */
-export type ErrorOf<K extends EndpointName> = K extends "testDraft" | "evaluateDraft" ? FruxonError.FruxonError : FruxonError.CallError
+/**
+ * What a call to endpoint `K` can fail with: `StaleDraft` only where the
+ * table documents it (the draft's `:test` and `:evaluate`).
+ */
+export type ErrorOf<K extends EndpointName> = "StaleDraft" extends Endpoints[K]["errors"][keyof Endpoints[K]["errors"]]
+  ? FruxonError.FruxonError
+  : FruxonError.CallError
 
 type Methods = {
   readonly [K in EndpointName]: (args: Endpoint.Args<Endpoints[K]>) => Effect.Effect<Endpoint.Success<Endpoints[K]>, ErrorOf<K>>
@@ -277,7 +282,7 @@ export const make = (config: Config): Effect.Effect<Client, never, HttpClient.Ht
                 body: body.parsed ? body.json : body.text,
                 retryAfter: FruxonError.parseRetryAfter({ get: (name) => headers[name] }),
                 requestId,
-                staleDraft: endpoint === Endpoints.testDraft || endpoint === Endpoints.evaluateDraft
+                documented: endpoint.errors
               })
             )
           }

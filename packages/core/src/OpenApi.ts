@@ -30,6 +30,9 @@ export interface Options {
 
 const DEFINITION_PATH = "#/components/schemas/"
 
+/** The statuses an endpoint documents (its `errors`, keyed by status). */
+const documentedStatuses = (endpoint: Endpoint.Any): Array<number> => Object.keys(endpoint.errors).map(Number)
+
 const STATUS_TEXT: Record<number, string> = {
   400: "Invalid request (field paths in `errors`)",
   401: "Missing or invalid credentials",
@@ -120,7 +123,7 @@ export const toOpenApi = (options: Options = {}): OpenApiDocument => {
       }
     }
     if (endpoint.noContentIsNull) responses["204"] = { description: "Nothing there yet" }
-    for (const status of new Set([...endpoint.errors, 429, 503])) {
+    for (const status of new Set([...documentedStatuses(endpoint), 429, 503])) {
       responses[String(status)] = { $ref: `#/components/responses/Problem${status}` }
     }
 
@@ -143,7 +146,7 @@ export const toOpenApi = (options: Options = {}): OpenApiDocument => {
   }
 
   const errorStatuses = new Set<number>([429, 503])
-  for (const endpoint of options.endpoints ?? allEndpoints) for (const status of endpoint.errors) errorStatuses.add(status)
+  for (const endpoint of options.endpoints ?? allEndpoints) for (const status of documentedStatuses(endpoint)) errorStatuses.add(status)
   const responses: Record<string, unknown> = {}
   for (const status of [...errorStatuses].sort()) {
     responses[`Problem${status}`] = {

@@ -2,6 +2,9 @@ import * as Duration from "effect/Duration"
 import { describe, expect, it } from "vitest"
 import { EvaluationRunTimeout } from "../src/AwaitRun.js"
 import * as ErrorProblem from "../src/ErrorProblem.js"
+import type * as Endpoint from "../src/Endpoint.js"
+import { allEndpoints, Endpoints } from "../src/Endpoints.js"
+import type * as FruxonClient from "../src/FruxonClient.js"
 import * as FruxonError from "../src/FruxonError.js"
 import { PROBLEM_TYPE_BASE, problemType } from "../src/schema/Problem.js"
 
@@ -83,10 +86,12 @@ describe("ErrorProblem: the one map between core's errors and problem+json", () 
   })
 
   it("tells a stale draft from a conflict by its type or by the endpoint, and reads unknown statuses by class", () => {
-    const read = (status: number, body: unknown, staleDraft = false) =>
-      ErrorProblem.fromResponse({ request, status, body, retryAfter: undefined, staleDraft })._tag
+    const read = (status: number, body: unknown, documented: Endpoint.DocumentedErrors = Endpoints.getAgent.errors) =>
+      ErrorProblem.fromResponse({ request, status, body, retryAfter: undefined, documented })._tag
     expect(read(409, { type: problemType("stale-draft") })).toBe("StaleDraft")
-    expect(read(412, {}, true)).toBe("StaleDraft")
+    expect(read(412, {}, Endpoints.testDraft.errors)).toBe("StaleDraft")
+    expect(read(409, {}, Endpoints.evaluateDraft.errors)).toBe("StaleDraft")
+    expect(read(409, {}, Endpoints.saveDraft.errors)).toBe("Conflict")
     expect(read(409, { type: problemType("conflict") })).toBe("Conflict")
     expect(read(428, {})).toBe("InvalidRequest")
     expect(read(507, "disk full")).toBe("ServerError")
@@ -108,6 +113,14 @@ describe("ErrorProblem: the one map between core's errors and problem+json", () 
     expect(() => ErrorProblem.problem("Conflict", { status: 500 })).toThrow(/ServerError/)
   })
 
+  it("every status an endpoint documents is one a client reads as the error the table names for it", () => {
+    for (const endpoint of allEndpoints) {
+      for (const [status, tag] of Object.entries(endpoint.errors)) {
+        expect(ErrorProblem.readsAs(Number(status), tag), `${endpoint.name} ${status} ${tag}`).toBe(true)
+      }
+    }
+  })
+
   it("knows core's errors from anything else", () => {
     expect(ErrorProblem.isKnownError(samples.TransportError)).toBe(true)
     expect(ErrorProblem.isKnownError(new Error("x"))).toBe(false)
@@ -118,3 +131,8 @@ describe("ErrorProblem: the one map between core's errors and problem+json", () 
 // Compile-time: the map is keyed by the whole union, so a missing entry is a type error.
 // @ts-expect-error NotFound (and the rest) are missing
 export const incomplete: typeof ErrorProblem.classes = { InvalidRequest: ErrorProblem.classes.InvalidRequest }
+
+// Compile-time: a call's error type follows the table's documented errors (StaleDraft only where documented).
+export const stale: FruxonClient.ErrorOf<"testDraft"> = samples.StaleDraft
+// @ts-expect-error getAgent documents no stale draft
+export const notStale: FruxonClient.ErrorOf<"getAgent"> = samples.StaleDraft

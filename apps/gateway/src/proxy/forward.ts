@@ -7,7 +7,7 @@
  * upstream or the upstream asked for it (429/503 + Retry-After).
  */
 import * as Duration from "effect/Duration"
-import { Endpoints, ErrorProblem, FruxonError, RetryPolicy, type Endpoint } from "@fruxkit/core"
+import { ErrorProblem, FruxonError, RetryPolicy, type Endpoint } from "@fruxkit/core"
 import type { Logger } from "pino"
 import type { AbortSignalLike } from "../deadline.js"
 import type { GatewayMetrics } from "../metrics.js"
@@ -50,7 +50,7 @@ export const errorOf = (endpoint: Endpoint.Any, request: UpstreamRequest, respon
     status: response.status,
     body: parseBody(response.body),
     retryAfter: FruxonError.parseRetryAfter({ get: (name) => response.headers[name] }),
-    staleDraft: endpoint === Endpoints.testDraft || endpoint === Endpoints.evaluateDraft
+    documented: endpoint.errors
   })
 
 const sleep = (ms: number, signal: AbortSignalLike | undefined) =>
