@@ -10,7 +10,8 @@
  * not counted (it is reported separately as wall time). Rounds are
  * interleaved (1, 2, 4, SQLite, 1, 2, …) and the medians printed, because
  * this machine is shared. BENCH_SAMPLES, BENCH_ROUNDS and BENCH_CONCURRENCY
- * (per process) change the shape: with a low concurrency one process is
+ * (per process), BENCH_AGENT_MS (the agent's latency), BENCH_WORKERS (e.g. "1,4") and
+ * BENCH_SQLITE=0 change the shape: with a low concurrency or a slow agent one process is
  * bound by the agent's latency, not by CPU, which is where more worker
  * processes pay off on a small machine. CPU per sample (the workers' and PostgreSQL's
  * user + system time, from /proc) says what a run costs whatever the load.
@@ -27,9 +28,16 @@ import { json } from "./backend-json.js"
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 400)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
-const WORKER_COUNTS = [1, 2, 4]
+const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? "1,2,4").split(",").map(Number)
+/** BENCH_SQLITE=0 leaves the one-process SQLite comparison out. */
+const WITH_SQLITE = process.env.BENCH_SQLITE !== "0"
 const BASE = "/v1/tenants/bench/agents/bench_bot"
 const packageDir = path.resolve(import.meta.dirname, "..")
+/**
+ * The data dir of the front and the workers (on PostgreSQL only their secret key would live there, and it is
+ * given). Its own directory: a backend makes its data dir private (0700), which must never be the shared /tmp.
+ */
+const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-bench-workers-"))
 
 /** The bench agent (candidate = revision 2, same external flow) and a dataset of SAMPLES samples. */
 const prepare = async (backend: LocalBackend, flow: unknown): Promise<string> => {
@@ -61,10 +69,10 @@ const startWorker = (databaseUrl: string, secretKey: string): Promise<ChildProce
   new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["--conditions=development", "--import", "tsx", "src/worker-main.ts", "--concurrency", String(CONCURRENCY), "--lease-ms", "2000"],
+      ["--conditions=development", "--import", "tsx", "src/worker-main.ts", "--concurrency", String(CONCURRENCY), "--lease-ms", "10000"],
       {
         cwd: packageDir,
-        env: { ...process.env, FRUXKIT_DATABASE_URL: databaseUrl, FRUXKIT_SECRET_KEY: secretKey, FRUXKIT_LOCAL_DATA_DIR: os.tmpdir() },
+        env: { ...process.env, FRUXKIT_DATABASE_URL: databaseUrl, FRUXKIT_SECRET_KEY: secretKey, FRUXKIT_LOCAL_DATA_DIR: scratchDir },
         stdio: ["ignore", "pipe", "inherit"]
       }
     )
@@ -142,10 +150,10 @@ const sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-bench-"))
 const results = new Map<string, Array<{ serverMs: number; wallMs: number; workerCpuMs: number; postgresCpuMs: number }>>()
 try {
   // The gateway side on PostgreSQL: takes requests, runs no persisted work itself.
-  const front = await createLocalBackend({ dataDir: os.tmpdir(), databaseUrl, secretKey, workers: false, agents })
+  const front = await createLocalBackend({ dataDir: scratchDir, databaseUrl, secretKey, workers: false, agents })
   const pgDataset = await prepare(front, flow)
   const sqlite = await createLocalBackend({ dataDir: sqliteDir, evaluation: { concurrency: CONCURRENCY }, agents })
-  const sqliteDataset = await prepare(sqlite, flow)
+  const sqliteDataset = WITH_SQLITE ? await prepare(sqlite, flow) : ""
   for (let round = 0; round < ROUNDS; round++) {
     for (const count of WORKER_COUNTS) {
       const workers = await Promise.all(Array.from({ length: count }, () => startWorker(databaseUrl, secretKey)))
@@ -168,6 +176,7 @@ try {
           `agent calls ${agentCalls.calls} for ${agentCalls.distinct} samples (${agentCalls.repeated} judged more than once)`
       )
     }
+    if (!WITH_SQLITE) continue
     const cpuBefore = process.cpuUsage()
     const timed = await evaluateOnce(sqlite, sqliteDataset)
     const cpu = process.cpuUsage(cpuBefore)
@@ -182,6 +191,7 @@ try {
   await postgres.stop()
   await agent.close()
   fs.rmSync(sqliteDir, { recursive: true, force: true })
+  fs.rmSync(scratchDir, { recursive: true, force: true })
 }
 
 const one = median(results.get("pg-1")!.map((r) => r.serverMs))

@@ -19,7 +19,7 @@ import { makeOfflineChatModel, makeOpenAiChatModel, type LlmConfig } from "./run
 import { parseFlow } from "./runtime/flow-definition.js"
 import { makeOutboundPolicy, parseAllowList, type Resolver } from "./runtime/outbound-policy.js"
 import * as AgentRepository from "./store/AgentRepository.js"
-import { makeSqlRunStore } from "./store/EvaluationRunRepository.js"
+import { makeSqlRunStore, queueDepth } from "./store/EvaluationRunRepository.js"
 import * as PgDatabase from "./store/PgDatabase.js"
 import * as SecretBox from "./store/SecretBox.js"
 import * as SqliteDatabase from "./store/SqliteDatabase.js"
@@ -95,6 +95,11 @@ export interface LocalBackend {
   readonly fetch: (request: Request) => Promise<Response>
   /** This process's worker identity: the owner written on the sample leases it holds (logs, operations). */
   readonly workerId: string
+  /**
+   * The evaluation queue and this process's workers in Prometheus text format (README "Metrics"): queue depth
+   * (read from the database now), claims, lease expiries, samples judged, CPU per sample, agent latency.
+   */
+  readonly metrics: () => Promise<string>
   /** Stops the workers (runs in flight resume later) and closes the database. */
   readonly close: () => Promise<void>
 }
@@ -184,6 +189,11 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
     app,
     fetch: async (request) => app.fetch(request),
     workerId: pool.owner,
+    metrics: async () => {
+      // A database that cannot answer now leaves the gauge out rather than failing the scrape.
+      const queue = await store.run(queueDepth(Date.now())).catch(() => undefined)
+      return pool.metrics.render(queue)
+    },
     close: () => {
       closing ??= Promise.resolve(stopListening?.())
         .then(() => pool.close())

@@ -85,7 +85,7 @@ describe("the sample queue's statements under concurrency (three connection pool
       Array.from({ length: 12 }, async (_, i) => {
         const runs = makeSqlRunStore(stores[i % 3]!)
         for (;;) {
-          const got = await runs.claimSamples(runId, `w${i}`, Date.now(), 60_000, 7)
+          const { indexes: got } = await runs.claimSamples(runId, `w${i}`, Date.now(), 60_000, 7)
           // Never more than asked, even when claims collide on rows (no re-run of the pick).
           if (got.length > 7) oversized.push(got.length)
           if (got.length === 0) return
@@ -151,7 +151,7 @@ describe("a run whose every result is stored but which was never settled (its la
         ])
       }
       expect((await runs.claim("w", Date.now(), 1_000, 10)).map((r) => r.id)).toEqual([runId])
-      expect(await runs.claimSamples(runId, "w", Date.now(), 1_000, 10)).toEqual([])
+      expect((await runs.claimSamples(runId, "w", Date.now(), 1_000, 10)).indexes).toEqual([])
       expect(await Promise.all([runs.settle(runId, Date.now()), runs.settle(runId, Date.now())])).toEqual(
         expect.arrayContaining([true, false])
       )

@@ -29,6 +29,7 @@ import type { RunRecord, RunSampleRow, RunStore } from "../store/RunStore.js"
 import { isStoreFailure } from "../store/Store.js"
 import { resolvePlan, RunPlanError } from "./run-plan.js"
 import { evaluateSample, judgeFailure, type RunPlan } from "./sample-evaluation.js"
+import { EvaluationMetrics } from "./EvaluationMetrics.js"
 import { SampleResultWriter } from "./SampleResultWriter.js"
 
 export interface WorkerPoolOptions {
@@ -107,7 +108,8 @@ interface ActiveRun {
 
 export class EvaluationWorkerPool {
   readonly owner = `worker-${randomUUID()}`
-  private readonly results = new SampleResultWriter()
+  readonly metrics = new EvaluationMetrics(this.owner)
+  private readonly results = new SampleResultWriter((samples) => this.metrics.committed(samples))
   private readonly runs = new Map<string, ActiveRun & { readonly done: Promise<void> }>()
   /** Round-robin order over `runs`; `cursor` is where the next round starts. */
   private order: Array<string> = []
@@ -316,7 +318,9 @@ export class EvaluationWorkerPool {
     this.take(run, want)
     let indexes: Array<number> = []
     try {
-      indexes = await run.store.claimSamples(run.record.id, this.owner, Date.now(), this.options.leaseMs, want)
+      const claimed = await run.store.claimSamples(run.record.id, this.owner, Date.now(), this.options.leaseMs, want)
+      indexes = claimed.indexes
+      this.metrics.claimed(indexes.length, claimed.takenOver)
       run.claimFailures = 0
     } catch (error) {
       if (!isStoreFailure(error)) run.failure ??= error
@@ -397,6 +401,8 @@ export class EvaluationWorkerPool {
     } finally {
       evaluated()
     }
+    const timing = row.result.systemEvaluation
+    if (timing) this.metrics.executed(timing.baseRuntimeMs, timing.candidateRuntimeMs)
     // The slot is free while the result waits for its group commit; the sample counts as done only after it.
     await this.storeResult(run.store, run.record.id, row, signal)
   }

@@ -28,6 +28,9 @@ export class SampleResultWriter {
   private timer: NodeJS.Timeout | undefined
   private readonly committing = new Set<RunStore>()
 
+  /** `onCommitted(n)`: n results were just committed together (metrics). */
+  constructor(private readonly onCommitted: (samples: number) => void = () => {}) {}
+
   save(store: RunStore, runId: string, row: RunSampleRow): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ store, runId, row, resolve, reject })
@@ -58,7 +61,10 @@ export class SampleResultWriter {
           Date.now()
         )
         .then(
-          () => items.forEach((item) => item.resolve()),
+          () => {
+            this.onCommitted(items.length)
+            items.forEach((item) => item.resolve())
+          },
           (error) => items.forEach((item) => item.reject(error))
         )
         .finally(() => {

@@ -165,6 +165,18 @@ const settleRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
     })
   )
 
+/** Samples of active runs waiting for a worker, and leased (for `/metrics`). */
+export const queueDepth = (now: number): SqlEffect<{ readonly waiting: number; readonly leased: number }> =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const [row] = yield* sql<{ waiting: number | null; leased: number | null }>`SELECT
+        SUM(CASE WHEN ${leaseLapsed(sql, now)} THEN 1 ELSE 0 END) AS waiting,
+        SUM(CASE WHEN ${leaseLapsed(sql, now)} THEN 0 ELSE 1 END) AS leased
+      FROM evaluation_sample_leases l JOIN evaluation_runs r ON r.id = l.run_id
+      WHERE ${sql.in("r.status", ACTIVE)} AND ${hasNoResult(sql)}`
+    return { waiting: Number(row?.waiting ?? 0), leased: Number(row?.leased ?? 0) }
+  })
+
 /**
  * Persisted runs on SQLite or PostgreSQL (the same statements; see
  * Dialect.ts for the one clause that differs). The queue is per sample:
@@ -242,8 +254,8 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
         // The pick is a CTE, not an `IN (SELECT … LIMIT)` sub-select: PostgreSQL re-runs such a
         // sub-select when the UPDATE meets a row a concurrent claim changed (EvalPlanQual), and then
         // leases more rows than the limit — one worker took 381 of 400 samples that way.
-        const rows = yield* sql<{ sample_index: number }>`WITH picked AS (
-            SELECT l.sample_index FROM evaluation_sample_leases l
+        const rows = yield* sql<{ sample_index: number; previous_owner: string | null }>`WITH picked AS (
+            SELECT l.sample_index, l.lease_owner AS previous_owner FROM evaluation_sample_leases l
             WHERE l.run_id = ${runId} AND ${leaseLapsed(sql, now)} AND ${hasNoResult(sql)}
             ORDER BY l.sample_index LIMIT ${limit}
             ${skipLockedRows(sql)}
@@ -251,8 +263,13 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
           UPDATE evaluation_sample_leases
           SET lease_owner = ${owner}, lease_expires_at = ${now + leaseMs}
           WHERE run_id = ${runId} AND sample_index IN (SELECT sample_index FROM picked)
-          RETURNING sample_index`
-        return rows.map((row) => Number(row.sample_index)).sort((a, b) => a - b)
+          RETURNING sample_index,
+            (SELECT p.previous_owner FROM picked p WHERE p.sample_index = evaluation_sample_leases.sample_index) AS previous_owner`
+        // A released lease (clean shutdown) has no owner; a claimable one with an owner lapsed.
+        return {
+          indexes: rows.map((row) => Number(row.sample_index)).sort((a, b) => a - b),
+          takenOver: rows.filter((row) => row.previous_owner !== null).length
+        }
       })
     ),
 

@@ -41,6 +41,11 @@ export interface RunRecord {
   readonly transient: boolean
 }
 
+export interface ClaimedSamples {
+  readonly indexes: Array<number>
+  readonly takenOver: number
+}
+
 export interface RunSampleRow {
   readonly sampleIndex: number
   readonly sampleId: string
@@ -69,8 +74,11 @@ export interface RunStore {
    * shared database several processes may get the same run and split its samples.
    */
   readonly claim: (owner: string, now: number, leaseMs: number, limit: number) => Promise<Array<RunRecord>>
-  /** Leases up to `limit` of the run's samples that have no result and no live lease; their indexes. */
-  readonly claimSamples: (runId: string, owner: string, now: number, leaseMs: number, limit: number) => Promise<Array<number>>
+  /**
+   * Leases up to `limit` of the run's samples that have no result and no live lease: their indexes, and how
+   * many of them another worker had leased before its lease lapsed (it died or stalled).
+   */
+  readonly claimSamples: (runId: string, owner: string, now: number, leaseMs: number, limit: number) => Promise<ClaimedSamples>
   /**
    * The heartbeat: extends `owner`'s sample leases on the run. `held` is
    * false once the run is no longer this worker's to work on (it ended, or

@@ -82,14 +82,14 @@ export const makeTransientRunStore = (
     },
     claimSamples: async (runId, _owner, _now, _leaseMs, limit) => {
       const held = runs.get(runId)
-      if (!held || !ACTIVE.has(held.run.status)) return []
+      if (!held || !ACTIVE.has(held.run.status)) return { indexes: [], takenOver: 0 }
       const indexes: Array<number> = []
       for (let index = 0; index < held.run.sampleIds.length && indexes.length < limit; index++) {
         if (held.samples.has(index) || held.leased.has(index)) continue
         held.leased.add(index)
         indexes.push(index)
       }
-      return indexes
+      return { indexes, takenOver: 0 }
     },
     release: async (runId) => {
       runs.get(runId)?.leased.clear()
