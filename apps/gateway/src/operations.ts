@@ -63,7 +63,10 @@ export const operations = (options: OperationsOptions): Hono<GatewayEnv> => {
 
   app.get("/metrics", async (c) => {
     c.set("routeName", "metrics")
-    return c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType, ...requestIdHeader(c) })
+    // Embedded: the local backend's evaluation queue and workers follow the gateway's own series.
+    const own = await metrics.registry.metrics()
+    const backend = upstream.metrics ? await upstream.metrics() : ""
+    return c.body(own + backend, 200, { "content-type": metrics.registry.contentType, ...requestIdHeader(c) })
   })
 
   let openapi: string | undefined

@@ -4,6 +4,10 @@ import { createGateway } from "../src/app.js"
 import { defaultConfig } from "../src/config.js"
 import { createMetrics } from "../src/metrics.js"
 import { createRemoteUpstream } from "../src/upstream/remote.js"
+import { startLocalBackend } from "../src/upstream/embedded.js"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import { silentLogger } from "./support/middleware-app.js"
 import { startFakeUpstream } from "./support/fake-upstream.js"
 
@@ -53,5 +57,36 @@ describe("operations endpoints", () => {
     }
     await gateway.close()
     await fake.close()
+  })
+
+  it("embedded: the local backend's evaluation queue and workers follow the gateway's series", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-ops-"))
+    const gateway = createGateway(defaultConfig({ rateLimitPerSecond: 0 }), {
+      upstream: await startLocalBackend(dataDir),
+      logger: silentLogger,
+      metrics: createMetrics({ defaultMetrics: false })
+    })
+    try {
+      const started = await gateway.app.request("/v1/tenants/demo/agents/support_bot:evaluate", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ candidateRevision: 2 })
+      })
+      const run = (await started.json()) as { id: string }
+      for (let i = 0; i < 300; i++) {
+        const now = (await (await gateway.app.request(`/v1/tenants/demo/agents/support_bot/evaluationRuns/${run.id}`)).json()) as { status: string }
+        if (now.status === "COMPLETED") break
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      const text = await (await gateway.app.request("/metrics")).text()
+      expect(text).toContain("fruxkit_gateway_requests_total")
+      // The demo's 10 samples, judged by this process's workers; nothing left in the queue.
+      expect(text).toMatch(/fruxkit_evaluation_samples_judged_total\{worker="worker-[0-9a-f-]+"\} 10\n/)
+      expect(text).toMatch(/fruxkit_evaluation_queue_depth\{state="waiting"\} 0\n/)
+      expect(text).toMatch(/fruxkit_evaluation_agent_latency_seconds_count\{worker="[^"]+",side="candidate"\} 10\n/)
+    } finally {
+      await gateway.close()
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    }
   })
 })

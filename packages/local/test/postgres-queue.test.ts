@@ -98,6 +98,20 @@ describe("the sample queue's statements under concurrency (three connection pool
     expect(new Set(leased).size).toBe(200)
   })
 
+  it("counts a claim of samples whose lease lapsed as a takeover (the lease-expiry metric), not one of released samples", async () => {
+    const runs = makeSqlRunStore(stores[0]!)
+    const runId = randomUUID()
+    await runs.insert(runRecord(runId, 3))
+    expect(await runs.claimSamples(runId, "w1", Date.now(), 1, 10)).toEqual({ indexes: [0, 1, 2], takenOver: 0 })
+    await new Promise((r) => setTimeout(r, 10))
+    // w1's leases lapsed (it died): w2 takes the three over.
+    expect(await makeSqlRunStore(stores[1]!).claimSamples(runId, "w2", Date.now(), 60_000, 10)).toEqual({ indexes: [0, 1, 2], takenOver: 3 })
+    expect((await runs.claimSamples(runId, "w3", Date.now(), 60_000, 10)).indexes).toEqual([])
+    // A clean shutdown hands them back: taking them is no takeover.
+    await makeSqlRunStore(stores[1]!).release(runId, "w2")
+    expect(await runs.claimSamples(runId, "w3", Date.now(), 60_000, 2)).toEqual({ indexes: [0, 1], takenOver: 0 })
+  })
+
   it("announces a stored run to listening workers in other processes (so they need not wait for their poll)", async () => {
     const url = await createDatabase()
     const announcer = await Store.open(PgDatabase.layer(url, { maxConnections: 2 }))

@@ -9,6 +9,8 @@ import type { Upstream, UpstreamRequest, UpstreamResponse } from "./index.js"
 /** What `@fruxkit/local`'s `createLocalBackend` resolves to, as far as the gateway needs it. */
 export interface LocalBackend {
   readonly fetch: (request: Request) => Promise<Response>
+  /** The evaluation queue and workers in Prometheus text format. */
+  readonly metrics?: () => Promise<string>
   readonly close: () => Promise<void>
 }
 
@@ -32,7 +34,7 @@ export const createEmbeddedUpstream = (backend: LocalBackend, description: strin
     })
     return { status: response.status, headers: flat, body }
   }
-  return { mode: "embedded", description, send, close: () => backend.close() }
+  return { mode: "embedded", description, send, ...(backend.metrics ? { metrics: backend.metrics } : {}), close: () => backend.close() }
 }
 
 /**

@@ -40,6 +40,8 @@ export interface Upstream {
    * deadline; otherwise the gateway races it.
    */
   readonly settlesOnAbort?: boolean
+  /** Embedded: the local backend's evaluation metrics (Prometheus text), appended to `/metrics`. */
+  readonly metrics?: () => Promise<string>
   readonly close: () => Promise<void>
 }
 
