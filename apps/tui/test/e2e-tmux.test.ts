@@ -107,7 +107,9 @@ describe("fruxkit in tmux against the embedded backend", () => {
     tmux("resize-window", "-t", session, "-x", "110", "-y", "30")
     const wide = await waitFor(/^fruxkit · support_bot · run [0-9a-f]{8} · COMPLETED {10,}.{20,}$/m)
     expect([...wide.split("\n")[0]!.trimEnd()]).toHaveLength(110)
-    expect(wide).toMatch(/^Tab section · ↑\/k up · ↓\/j down · s sort · Enter open · \? help · Esc back · q quit$/m)
+    expect(wide).toMatch(/^D deploy · Tab section · ↑\/k up · ↓\/j down · s sort · Enter open · \? help · Esc back · q quit$/m)
+    // The demo's story shows: revision 2 regressed on some samples, and they lead the table sorted by score.
+    expect(wide).toMatch(/› #\d+ +\d\.\d\d +REGRESSED/)
     await press("q")
     const after = await waitFor("fruxkit exited 0")
     // The alternate screen is gone: nothing of the UI is left on the terminal.
@@ -126,6 +128,12 @@ describe("fruxkit in tmux against the embedded backend", () => {
     // (39/49 are tmux's own "default colour" after a reset: not a colour.)
     expect(styled).not.toMatch(/\x1b\[(?:[\d;]*;)?(3[0-8]|4[0-8]|9\d|10\d)(?:;[\d;]*)?m/)
     expect(styled).toMatch(/\x1b\[[\d;]*7m/)
+    // Below the smallest workable size the real terminal gets a message, not a broken frame; it comes back on growing.
+    tmux("resize-window", "-t", ctrlCSession, "-x", "50", "-y", "16")
+    const small = await waitFor("Terminal too small: 50×16", 20_000, ctrlCSession)
+    expect(small).not.toContain("agents of demo")
+    tmux("resize-window", "-t", ctrlCSession, "-x", "80", "-y", "24")
+    await waitFor("agents of demo", 20_000, ctrlCSession)
     await press("C-c", ctrlCSession)
     const after = await waitFor(/fruxkit exited \d+\n.*icanon/, 10_000, ctrlCSession)
     expect(after).not.toContain("support_bot")

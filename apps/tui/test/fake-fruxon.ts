@@ -49,6 +49,8 @@ export interface FakeFruxon {
     lastBodies: Array<unknown>
     /** Drafts started by PUT on a revision other than 2. */
     drafts: Map<number, Json>
+    /** Set by POST …/revisions/{n}:deploy. */
+    deployedRevision: number
     createdDatasets: Array<Json>
   }
 }
@@ -121,6 +123,7 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
     requests: [],
     lastBodies: [],
     drafts: new Map(),
+    deployedRevision: 1,
     createdDatasets: []
   }
   const polls = new Map<unknown, number>()
@@ -158,6 +161,12 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
       if (r[1] === "2") return json({ agentId: "support_bot", baseRevision: 2, version: state.draftVersion, headData: {} })
       const started = state.drafts.get(Number(r[1]))
       return started ? json(started) : new Response(null, { status: 204 })
+    }
+    r = /^POST \/revisions\/(\d+):deploy$/.exec(route)
+    if (r) {
+      if (Number(r[1]) > 3) return problem(404, "Revision not found")
+      state.deployedRevision = Number(r[1])
+      return json({ ...agent, currentRevision: state.deployedRevision })
     }
     r = /^PUT \/revisions\/(\d+)\/draft$/.exec(route)
     if (r && r[1] !== "2" && !state.drafts.has(Number(r[1]))) {

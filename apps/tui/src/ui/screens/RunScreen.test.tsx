@@ -265,3 +265,18 @@ describe("a transient run (external candidate)", () => {
     expect(again).toContain("https://agent.example/run")
   })
 })
+
+describe("deploying the candidate", () => {
+  it("D asks first (Esc does nothing), y deploys the revision the run measured", async () => {
+    app = renderApp({ route: { screen: "run", agentId: "support_bot", runId: "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d" } })
+    await app.waitFor("D deploys revision 2 (asks first)")
+    await app.press("D")
+    await app.waitFor(/Deploy revision 2 to support_bot \(now: revision 1\)\? The run recommends DEPLOY\. y\s+deploys · Esc does not/)
+    await app.press(keys.escape)
+    await app.waitFor("D deploys revision 2 (asks first)")
+    expect(app.fake.state.requests.some((r) => r.endsWith(":deploy"))).toBe(false)
+    await app.press("D", "y")
+    await app.waitFor("✓ deployed: revision 2 is now support_bot's current revision")
+    expect(app.fake.state.deployedRevision).toBe(2)
+  })
+})

@@ -17,6 +17,7 @@ import { useCommands, type Handlers } from "../keys/useCommands.js"
 import { take, useLoad } from "../hooks/useLoad.js"
 import { useRunWatch } from "../hooks/useRunWatch.js"
 import { useDraftRunActions } from "../components/DraftRunActions.js"
+import { useRevisionDeploy } from "../components/RevisionDeploy.js"
 import { isTransient } from "../../commands/transient-runs.js"
 import { useApi } from "../state/ApiContext.js"
 import { useNavigation } from "../state/NavigationContext.js"
@@ -64,8 +65,10 @@ export const RunScreen = ({ agentId, runId, initial }: { readonly agentId: strin
     }
   }
   const draftActions = useDraftRunActions(agentId, run)
+  const revisionDeploy = useRevisionDeploy(agentId, run)
   const handlers: Handlers = {
     ...draftActions.handlers,
+    ...revisionDeploy.handlers,
     ...(finished ? { [Command.NextSection]: () => setView((v) => (v === "summary" ? "samples" : "summary")) } : {}),
     ...(!finished && run ? { [Command.CancelRun]: () => void cancel() } : {}),
     ...(watch.failure ? { [Command.Reload]: watch.retry } : {}),
@@ -96,6 +99,7 @@ export const RunScreen = ({ agentId, runId, initial }: { readonly agentId: strin
       {!run && !watch.failure ? <Spinner label="Loading the run…" /> : null}
       {run ? <RunHeader run={run} now={watch.now} firstSeenAt={watch.firstSeenAt} datasetName={dataset.value} /> : null}
       {draftActions.panel}
+      {revisionDeploy.panel}
       {run && finished && view === "summary" ? <Summary run={run} scroll={scroll} maxScroll={maxScroll} /> : null}
       {run && finished && view === "samples" ? (
         samples.status === "failed" ? (
@@ -194,7 +198,7 @@ const Summary = ({ run, scroll, maxScroll }: { readonly run: EvaluationRun; read
 }
 
 /** Rows the run header takes at most (status, verdict, progress, id, transient note). */
-const HEADER_ROWS = 5
+const HEADER_ROWS = 6
 
 type Line = { readonly text: string; readonly tone?: "head" | "bad" | "good" }
 
