@@ -229,4 +229,59 @@ describe("the web viewer in Chromium", () => {
     expect(await page.evaluate(() => document.cookie)).toBe("")
     await page.close()
   })
+
+  it("curates an execution into a dataset from its page; a cross-origin form post is refused and changes nothing", async () => {
+    const executed = await api<{ executionRecordId: string }>(`${T}:execute`, { method: "POST", body: JSON.stringify({ parameters: { question: "Where is my parcel?" } }) })
+    const execution = executed.executionRecordId
+    const datasets = await api<Array<{ id: string; name: string }>>(`${T}/datasets`)
+    const golden = datasets.find((d) => d.name === "golden")!
+    const goldenSamples = async () => (await api<{ items: Array<{ executionId: string | null }> }>(`${T}/datasets/${golden.id}/samples?PageSize=1000`)).items
+    const before = await goldenSamples()
+    const curatedPath = `${UI}/executions/${execution}/datasets`
+
+    // Another origin (another loopback port) posting the viewer's form, as a malicious page would.
+    const attacker = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" })
+      res.end(`<form method="post" action="${gw.url}${curatedPath}"><input name="dataset" value="${golden.id}"><input name="tags" value="csrf"><button type="submit">go</button></form>`)
+    })
+    await new Promise<void>((resolve) => attacker.listen(0, "127.0.0.1", resolve))
+    const { page } = await openPage()
+    try {
+      await page.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`)
+      const [refused] = await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')])
+      expect(refused?.status()).toBe(403)
+      // Without Origin or Referer (a non-browser client) it is refused too.
+      const bare = await fetch(`${gw.url}${curatedPath}`, { method: "POST", body: new URLSearchParams({ dataset: golden.id }) })
+      expect(bare.status).toBe(403)
+      expect(await goldenSamples()).toHaveLength(before.length)
+      expect(await api<Array<unknown>>(`${T}/executionRecords/${execution}/samples`)).toEqual([])
+    } finally {
+      await new Promise((resolve) => attacker.close(resolve))
+    }
+
+    // From the agent page to the execution list to the execution, then the form.
+    await page.goto(`${gw.url}${UI}`)
+    await Promise.all([page.waitForNavigation(), page.click("[data-executions-link]")])
+    await Promise.all([page.waitForNavigation(), page.click(`tr[data-execution="${execution}"] a`)])
+    expect(page.url()).toBe(`${gw.url}${UI}/executions/${execution}`)
+    expect(await page.$eval("[data-input]", (e) => e.textContent)).toContain("Where is my parcel?")
+    expect(await page.$eval("[data-execution-status]", (e) => e.textContent)).toBe("COMPLETED")
+    expect(await page.$$("details.step")).not.toHaveLength(0)
+    await page.click(`input[name="dataset"][value="${golden.id}"]`)
+    await page.select('select[name="quality"]', "GOOD")
+    await page.type('input[name="tags"]', "from-viewer, parcel")
+    await Promise.all([page.waitForNavigation(), page.click('form[data-curate] button[type="submit"]')])
+    expect(page.url()).toBe(`${gw.url}${UI}/executions/${execution}?added=1`)
+    expect(await page.$eval("[data-notice]", (e) => e.textContent)).toBe("Added to 1 dataset.")
+    expect(await page.$eval("[data-existing]", (e) => e.textContent)).toContain("golden · GOOD · from-viewer, parcel")
+
+    const after = await goldenSamples()
+    expect(after).toHaveLength(before.length + 1)
+    expect(after.filter((s) => s.executionId === execution)).toHaveLength(1)
+    await page.goto(`${gw.url}${UI}/datasets/${golden.id}`)
+    const rows = await page.$$eval("table tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)))
+    expect(rows.filter((cells) => cells[2] === "GOOD" && cells[3] === "from-viewer, parcel")).toHaveLength(1)
+    expect(rows.filter((cells) => cells[3] === "csrf")).toHaveLength(0)
+    await page.close()
+  })
 })

@@ -17,12 +17,14 @@ import { Hono, type Context } from "hono"
 import { deleteCookie, getCookie, setCookie } from "hono/cookie"
 import type { Child } from "hono/jsx"
 import { ViewerApi, type ApiFetch } from "./api.js"
+import { isSameOrigin } from "./same-origin.js"
 import { VIEWER_CSS, VIEWER_JS } from "./assets.js"
 import { Layout, uiPath } from "./layout.js"
 import { AgentPage } from "./pages/agent.js"
 import { AgentsPage, TenantPage } from "./pages/agents.js"
 import { ComparePage } from "./pages/compare.js"
 import { DatasetPage } from "./pages/dataset.js"
+import { ExecutionPage, ExecutionsPage } from "./pages/execution.js"
 import { LoginPage } from "./pages/login.js"
 import { RunPage, sampleViewOf } from "./pages/run.js"
 import { SamplePage } from "./pages/sample.js"
@@ -52,11 +54,12 @@ const CONTENT_SECURITY_POLICY = [
 ].join("; ")
 
 const DATASET_SAMPLES_SHOWN = 500
+const EXECUTIONS_SHOWN = 100
 
 /** A page's own refusal (a sample index the run lacks, a compare without two runs): its message is shown. */
 class PageError extends Error {
   constructor(
-    readonly status: 400 | 404,
+    readonly status: 400 | 403 | 404,
     message: string
   ) {
     super(message)
@@ -76,7 +79,9 @@ export const createViewer = (options: ViewerOptions): Viewer => {
     await next()
     c.header("content-security-policy", CONTENT_SECURITY_POLICY)
     c.header("x-content-type-options", "nosniff")
-    c.header("referrer-policy", "no-referrer")
+    // same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` even on a same-origin
+    // form post, and the curate form's CSRF check needs the real origin. Other sites still get nothing.
+    c.header("referrer-policy", "same-origin")
     c.header("x-frame-options", "DENY")
   })
 
@@ -261,6 +266,62 @@ export const createViewer = (options: ViewerOptions): Viewer => {
       samples.push(sample)
     }
     return page(c, <DatasetPage tenant={tenant} agent={agent} dataset={info} samples={samples} more={more} signedIn={signedIn(c)} />)
+  })
+
+  app.get("/t/:tenant/agents/:agent/executions", async (c) => {
+    const { tenant, agent } = c.req.param()
+    const records = await api.client(keyOf(c)).listExecutionRecords({ tenant, agent, pageSize: EXECUTIONS_SHOWN })
+    return page(c, <ExecutionsPage tenant={tenant} agent={agent} records={records.data} signedIn={signedIn(c)} />)
+  })
+
+  app.get("/t/:tenant/agents/:agent/executions/:execution", async (c) => {
+    const { tenant, agent, execution } = c.req.param()
+    const client = api.client(keyOf(c))
+    const ref = { tenant, agent, executionRecord: execution }
+    const record = await client.getExecutionRecord(ref)
+    // A record without a result or trace (still running, or never kept) is shown without them, not as an error.
+    const [result, trace, datasets, samples] = await Promise.all([
+      record.hasResult ? client.getExecutionRecordResult(ref).catch(() => null) : Promise.resolve(null),
+      record.hasTrace ? client.getExecutionRecordTrace(ref).then((t) => t.trace).catch(() => null) : Promise.resolve(null),
+      client.listDatasets({ tenant, agent }),
+      client.listExecutionRecordSamples(ref)
+    ])
+    const added = Number(c.req.query("added"))
+    const notice = Number.isInteger(added) && added > 0 ? `Added to ${added === 1 ? "1 dataset" : `${added} datasets`}.` : undefined
+    return page(
+      c,
+      <ExecutionPage
+        tenant={tenant}
+        agent={agent}
+        record={record}
+        result={result}
+        trace={trace}
+        datasets={datasets}
+        samples={samples}
+        notice={notice}
+        signedIn={signedIn(c)}
+      />
+    )
+  })
+
+  // A mutation from a browser: the key cookie is SameSite=Strict, and the request must also come from
+  // one of the viewer's own pages (Origin, or Referer when a browser sends no Origin); anything else
+  // is refused before the API is called.
+  app.post("/t/:tenant/agents/:agent/executions/:execution/datasets", async (c) => {
+    if (!isSameOrigin(c.req.url, c.req.header("origin"), c.req.header("referer"))) {
+      throw new PageError(403, "refused: this form can only be sent from the viewer's own pages")
+    }
+    const { tenant, agent, execution } = c.req.param()
+    const form = await c.req.parseBody({ all: true })
+    const datasetIds = [form.dataset ?? []].flat().filter((v): v is string => typeof v === "string")
+    if (datasetIds.length === 0) throw new PageError(400, "choose at least one dataset")
+    const quality = typeof form.quality === "string" ? form.quality : "UNSPECIFIED"
+    const tags = (typeof form.tags === "string" ? form.tags : "")
+      .split(",")
+      .map((t) => t.trim())
+      .filter((t) => t !== "")
+    const created = await api.client(keyOf(c)).addToDatasets({ tenant, agent, executionRecord: execution, body: { datasetIds, quality: quality as never, tags } })
+    return c.redirect(`${uiPath.execution(tenant, agent, execution)}?added=${created.length}`, 303)
   })
 
   return { app, close: () => api.close() }

@@ -12,6 +12,8 @@ export const uiPath = {
   agent: (tenant: string, agent: string) => `${uiPath.tenant(tenant)}/agents/${encodeURIComponent(agent)}`,
   run: (tenant: string, agent: string, run: string) => `${uiPath.agent(tenant, agent)}/runs/${encodeURIComponent(run)}`,
   sample: (tenant: string, agent: string, run: string, index: number) => `${uiPath.run(tenant, agent, run)}/samples/${index}`,
+  executions: (tenant: string, agent: string) => `${uiPath.agent(tenant, agent)}/executions`,
+  execution: (tenant: string, agent: string, execution: string) => `${uiPath.agent(tenant, agent)}/executions/${encodeURIComponent(execution)}`,
   dataset: (tenant: string, agent: string, dataset: string) => `${uiPath.agent(tenant, agent)}/datasets/${encodeURIComponent(dataset)}`,
   compare: (tenant: string, agent: string, base: string, head: string) =>
     `${uiPath.agent(tenant, agent)}/compare?base=${encodeURIComponent(base)}&head=${encodeURIComponent(head)}`

@@ -121,6 +121,11 @@ export const AgentPage = (props: AgentPageProps) => {
         </section>
         <section>
           <h2>Datasets</h2>
+          <p>
+            <a href={uiPath.executions(tenant, agent.id)} data-executions-link>
+              Executions: curate one into datasets
+            </a>
+          </p>
           <table>
             <tbody>
               {props.datasets.map((d) => (

@@ -18,7 +18,7 @@ const json = (value: unknown): string => {
 }
 
 /** One step and its children, each a `<details>` (collapsed past the first level). */
-const Step = (props: { readonly step: StepTrace; readonly depth: number }) => {
+export const Step = (props: { readonly step: StepTrace; readonly depth: number }) => {
   const { step } = props
   const llm = step.llmStepTrace
   return (
