@@ -1,6 +1,6 @@
 /**
  * The gateway's own errors. Handlers and middleware throw a `GatewayProblem`;
- * the one `onError` (middleware/problem-json) turns it (or anything else) into
+ * the one `onError` (`problemHandler` below) turns it (or anything else) into
  * application/problem+json. No handler formats its own error body.
  */
 import type { ErrorHandler, NotFoundHandler } from "hono"
