@@ -36,4 +36,16 @@ describe("private files", () => {
     expect((await call(backend, "GET", `${AGENT_PATH}/datasets`)).json.length).toBeGreaterThan(0)
     await backend.close()
   })
+
+  it("a shared directory (sticky bit, like /tmp) given as the data dir keeps its mode; its database files are still 0600", async () => {
+    const dataDir = path.join(tempDir(), "shared")
+    fs.mkdirSync(dataDir)
+    fs.chmodSync(dataDir, 0o1777)
+    const warnings: Array<string> = []
+    const { backend } = await withBackend({ dataDir, warn: (message) => warnings.push(message) })
+    expect((fs.statSync(dataDir).mode & 0o7777).toString(8)).toBe("1777")
+    expect(modeOf(path.join(dataDir, DATABASE_FILE))).toBe("600")
+    expect(warnings.some((w) => w.includes("shared directory"))).toBe(true)
+    await backend.close()
+  })
 })

@@ -15,11 +15,21 @@ const defaultWarn: Warn = (message) => console.warn(`[fruxkit-local] ${message}`
 
 const openToOthers = (mode: number): boolean => (mode & 0o077) !== 0
 
-/** Create the data dir 0700, or make an existing one 0700. */
+/**
+ * Create the data dir 0700, or make an existing one 0700 — but never a
+ * shared directory: one with the sticky bit (`/tmp`, given as the data dir
+ * by mistake or by a script) or one another user owns keeps its mode (making
+ * `/tmp` 0700 breaks every other program on the machine), with a warning;
+ * the database files in it are still 0600.
+ */
 export const securePrivateDir = (dataDir: string, warn: Warn = defaultWarn): void => {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-  const mode = fs.statSync(dataDir).mode & 0o777
-  if (openToOthers(mode)) {
+  const stat = fs.statSync(dataDir)
+  const mode = stat.mode & 0o777
+  const shared = (stat.mode & 0o1000) !== 0 || (process.getuid !== undefined && stat.uid !== process.getuid())
+  if (openToOthers(mode) && shared) {
+    warn(`the data dir ${dataDir} is a shared directory (mode ${(stat.mode & 0o7777).toString(8)}): its mode is left as is and only the database files are made private; use a directory of its own`)
+  } else if (openToOthers(mode)) {
     fs.chmodSync(dataDir, 0o700)
     warn(`the data dir ${dataDir} was readable by other users (mode ${mode.toString(8)}); it is now 0700`)
   }
