@@ -133,9 +133,10 @@ export const createFakeFruxon = (options: FakeOptions = {}): FakeFruxon => {
     const path = decodeURIComponent(url.pathname)
     if (typeof options.fault === "object") {
       const { status, requestId } = options.fault
-      return new Response(JSON.stringify({ type: "about:blank", title: `Fault ${status}`, status, detail: "injected by the test", ...(requestId ? { requestId } : {}) }), {
+      // The request id travels as a gateway sends it: the x-request-id header.
+      return new Response(JSON.stringify({ type: "about:blank", title: `Fault ${status}`, status, detail: "injected by the test" }), {
         status,
-        headers: { "content-type": "application/problem+json" }
+        headers: { "content-type": "application/problem+json", ...(requestId ? { "x-request-id": requestId } : {}) }
       })
     }
     state.requests.push(`${request.method} ${path}`)

@@ -7,7 +7,7 @@
  * Never a stack trace; never a header or token (core's errors hold none).
  */
 import type { Writable } from "node:stream"
-import type { EvaluationRunTimeout, FruxonError as CoreErrors } from "@fruxkit/core"
+import type { ErrorProblem, EvaluationRunTimeout, FruxonError as CoreErrors } from "@fruxkit/core"
 import { describeError, failureLine } from "../describe-error.js"
 import { UsageError, exitCodeOf, rowOfError, type ErrorRowName, type ExitCode } from "./exit-codes.js"
 
@@ -32,22 +32,28 @@ export interface ErrorReport {
   readonly requestId?: string
 }
 
-const CORE_TAGS: ReadonlySet<string> = new Set<(CoreErrors.FruxonError | EvaluationRunTimeout)["_tag"]>([
-  "InvalidRequest",
-  "Unauthorized",
-  "Forbidden",
-  "NotFound",
-  "Conflict",
-  "StaleDraft",
-  "RateLimited",
-  "Unavailable",
-  "ServerError",
-  "UnexpectedStatus",
-  "RequestTimeout",
-  "TransportError",
-  "ResponseDecodeError",
-  "EvaluationRunTimeout"
-])
+/**
+ * Core's tags (ErrorProblem.Tag). A record keyed by the tag union, so a tag
+ * core adds is a type error here too; kept type-only so the error path does
+ * not load the API client.
+ */
+const CORE_TAG_RECORD: Readonly<Record<ErrorProblem.Tag, true>> = {
+  InvalidRequest: true,
+  Unauthorized: true,
+  Forbidden: true,
+  NotFound: true,
+  Conflict: true,
+  StaleDraft: true,
+  RateLimited: true,
+  Unavailable: true,
+  ServerError: true,
+  UnexpectedStatus: true,
+  RequestTimeout: true,
+  TransportError: true,
+  ResponseDecodeError: true,
+  EvaluationRunTimeout: true
+}
+const CORE_TAGS: ReadonlySet<string> = new Set(Object.keys(CORE_TAG_RECORD))
 
 const isCoreError = (error: unknown): error is CoreErrors.FruxonError | EvaluationRunTimeout =>
   typeof error === "object" && error !== null && CORE_TAGS.has(String((error as { _tag?: unknown })._tag))
@@ -59,9 +65,10 @@ const HINTS: Partial<Record<ErrorRowName, string>> = {
   conflict: "read the current state again and retry"
 }
 
+/** The server's `x-request-id` (core keeps it on the error), else a `requestId` member of its problem document. */
 const requestIdOf = (error: unknown): string | undefined => {
   const problem = (error as { problem?: Readonly<Record<string, unknown>> }).problem
-  const id = problem?.requestId ?? problem?.request_id
+  const id = (error as { requestId?: unknown }).requestId ?? problem?.requestId ?? problem?.request_id
   return typeof id === "string" && id.length > 0 ? id : undefined
 }
 
