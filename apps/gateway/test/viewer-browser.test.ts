@@ -230,7 +230,7 @@ describe("the web viewer in Chromium", () => {
     await page.close()
   })
 
-  it("curates an execution into a dataset from its page; a cross-origin form post is refused and changes nothing", async () => {
+  it("curates an execution into a dataset from its page and removes it again after a confirmation; cross-origin posts are refused and change nothing", async () => {
     const executed = await api<{ executionRecordId: string }>(`${T}:execute`, { method: "POST", body: JSON.stringify({ parameters: { question: "Where is my parcel?" } }) })
     const execution = executed.executionRecordId
     const datasets = await api<Array<{ id: string; name: string }>>(`${T}/datasets`)
@@ -282,6 +282,20 @@ describe("the web viewer in Chromium", () => {
     const rows = await page.$$eval("table tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)))
     expect(rows.filter((cells) => cells[2] === "GOOD" && cells[3] === "from-viewer, parcel")).toHaveLength(1)
     expect(rows.filter((cells) => cells[3] === "csrf")).toHaveLength(0)
+
+    // Removing its samples: a confirmation page first (nothing removed by reaching it), then the POST.
+    await page.goto(`${gw.url}${UI}/executions/${execution}`)
+    await Promise.all([page.waitForNavigation(), page.click("[data-remove-link]")])
+    expect(await page.$eval("[data-doomed]", (e) => e.textContent)).toBe("golden · GOOD")
+    expect(await goldenSamples()).toHaveLength(before.length + 1)
+    const crossSite = await fetch(`${gw.url}${UI}/executions/${execution}/remove`, { method: "POST", headers: { origin: "http://127.0.0.2:9" } })
+    expect(crossSite.status).toBe(403)
+    expect(await goldenSamples()).toHaveLength(before.length + 1)
+    await Promise.all([page.waitForNavigation(), page.click('form[data-remove] button[type="submit"]')])
+    expect(await page.$eval("[data-notice]", (e) => e.textContent)).toBe("Removed 1 sample.")
+    expect(await api<Array<unknown>>(`${T}/executionRecords/${execution}/samples`)).toEqual([])
+    expect(await goldenSamples()).toHaveLength(before.length)
+    expect(await page.$$("[data-remove-link]")).toHaveLength(0)
     await page.close()
   })
 })

@@ -24,7 +24,7 @@ import { AgentPage } from "./pages/agent.js"
 import { AgentsPage, TenantPage } from "./pages/agents.js"
 import { ComparePage } from "./pages/compare.js"
 import { DatasetPage } from "./pages/dataset.js"
-import { ExecutionPage, ExecutionsPage } from "./pages/execution.js"
+import { ExecutionPage, ExecutionsPage, RemoveSamplesPage } from "./pages/execution.js"
 import { LoginPage } from "./pages/login.js"
 import { RunPage, sampleViewOf } from "./pages/run.js"
 import { SamplePage } from "./pages/sample.js"
@@ -287,7 +287,13 @@ export const createViewer = (options: ViewerOptions): Viewer => {
       client.listExecutionRecordSamples(ref)
     ])
     const added = Number(c.req.query("added"))
-    const notice = Number.isInteger(added) && added > 0 ? `Added to ${added === 1 ? "1 dataset" : `${added} datasets`}.` : undefined
+    const removed = Number(c.req.query("removed"))
+    const notice =
+      Number.isInteger(added) && added > 0
+        ? `Added to ${added === 1 ? "1 dataset" : `${added} datasets`}.`
+        : Number.isInteger(removed) && removed > 0
+          ? `Removed ${removed === 1 ? "1 sample" : `${removed} samples`}.`
+          : undefined
     return page(
       c,
       <ExecutionPage
@@ -322,6 +328,28 @@ export const createViewer = (options: ViewerOptions): Viewer => {
       .filter((t) => t !== "")
     const created = await api.client(keyOf(c)).addToDatasets({ tenant, agent, executionRecord: execution, body: { datasetIds, quality: quality as never, tags } })
     return c.redirect(`${uiPath.execution(tenant, agent, execution)}?added=${created.length}`, 303)
+  })
+
+  app.get("/t/:tenant/agents/:agent/executions/:execution/remove", async (c) => {
+    const { tenant, agent, execution } = c.req.param()
+    const client = api.client(keyOf(c))
+    const ref = { tenant, agent, executionRecord: execution }
+    const [samples, datasets] = await Promise.all([client.listExecutionRecordSamples(ref), client.listDatasets({ tenant, agent })])
+    if (samples.length === 0) return c.redirect(uiPath.execution(tenant, agent, execution), 303)
+    return page(c, <RemoveSamplesPage tenant={tenant} agent={agent} execution={execution} samples={samples} datasets={datasets} signedIn={signedIn(c)} />)
+  })
+
+  app.post("/t/:tenant/agents/:agent/executions/:execution/remove", async (c) => {
+    if (!isSameOrigin(c.req.url, c.req.header("origin"), c.req.header("referer"))) {
+      throw new PageError(403, "refused: this form can only be sent from the viewer's own pages")
+    }
+    const { tenant, agent, execution } = c.req.param()
+    const client = api.client(keyOf(c))
+    const ref = { tenant, agent, executionRecord: execution }
+    // Counted first only to say how many went; the DELETE itself removes whatever is there (204 even when none).
+    const count = (await client.listExecutionRecordSamples(ref)).length
+    await client.deleteExecutionRecordSamples(ref)
+    return c.redirect(`${uiPath.execution(tenant, agent, execution)}?removed=${count}`, 303)
   })
 
   return { app, close: () => api.close() }

@@ -136,11 +136,50 @@ export const ExecutionPage = (props: {
             ))}
           </ul>
         )}
+        {props.samples.length > 0 ? (
+          <p>
+            <a href={`${uiPath.execution(tenant, agent, record.id)}/remove`} data-remove-link>
+              {`Remove this execution's ${plural(props.samples.length, "sample")}…`}
+            </a>
+          </p>
+        ) : null}
       </section>
       <section>
         <h2>Trace</h2>
         {props.trace && props.trace.traces.length > 0 ? props.trace.traces.map((step) => <Step step={step} depth={0} />) : <p class="muted">no trace</p>}
       </section>
+    </Layout>
+  )
+}
+
+/** The confirmation step before `DELETE …/executionRecords/{id}/samples`: it says what goes, and a POST does it. */
+export const RemoveSamplesPage = (props: {
+  readonly tenant: string
+  readonly agent: string
+  readonly execution: string
+  readonly samples: ReadonlyArray<ExecutionRecordSample>
+  readonly datasets: ReadonlyArray<Dataset>
+  readonly signedIn: boolean
+}) => {
+  const { tenant, agent, execution } = props
+  const datasetName = new Map(props.datasets.map((d) => [d.id, d.name || d.id]))
+  const back = uiPath.execution(tenant, agent, execution)
+  return (
+    <Layout
+      title="remove samples"
+      crumbs={[...crumbs(tenant, agent), { label: execution.slice(0, 8), href: back }, { label: "remove", href: `${back}/remove` }]}
+      signedIn={props.signedIn}
+    >
+      <h1>{`Remove ${plural(props.samples.length, "sample")} made from execution ${execution.slice(0, 8)}?`}</h1>
+      <ul data-doomed>
+        {props.samples.map((s) => (
+          <li>{`${datasetName.get(s.datasetId) ?? s.datasetId} · ${s.quality}`}</li>
+        ))}
+      </ul>
+      <p class="bad">They leave every dataset listed here. This cannot be undone.</p>
+      <form method="post" action={`${back}/remove`} data-remove>
+        <button type="submit">Remove</button> <a href={back}>Cancel</a>
+      </form>
     </Layout>
   )
 }
