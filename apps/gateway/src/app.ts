@@ -78,7 +78,10 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   const metrics = deps.metrics ?? createMetrics()
   const { upstream } = deps
   const client = createUpstreamClient(upstream, metrics)
-  const watchers = new RunWatchers({ awaitRun: pollRunsWith(client, deps.pollOptions), metrics, finishedTtlMs: config.finishedRunTtlMs })
+  const watchers = new RunWatchers({ awaitRun: pollRunsWith(client, deps.pollOptions), metrics, finishedTtlMs: config.finishedRunTtlMs,
+    maxFinished: config.maxFinishedRuns,
+    maxFinishedBytes: config.maxFinishedRunBytes
+  })
   const streams = new EventStreams()
   const state = new ShutdownState()
 

@@ -110,4 +110,29 @@ describe("bad input changes nothing", () => {
       expect(missing.type).toMatch(/\/if-match-required$/)
     }
   })
+
+  it("remote mode is not stricter than the contract: the embedded backend's extra rules are the embedded backend's only", async () => {
+    const extra = [
+      { method: "POST", path: `${T}/revisions/2/draft:test`, ifMatch: '"1"', body: { environmentSlug: "staging env!", sessionId: "s".repeat(300) } },
+      { method: "POST", path: `${T}/executionRecords/r1:addToDatasets`, body: { datasetIds: ["00000000-0000-4000-8000-000000000001"], tags: Array.from({ length: 40 }, (_, i) => `t${i}`.padEnd(80, "x")) } },
+      { method: "GET", path: `${T}/executionRecords?PageToken.Cursor=${"c".repeat(600)}` }
+    ]
+    const forwarded = fake.received.length
+    for (const request of extra) {
+      const init = {
+        method: request.method,
+        headers: { "content-type": "application/json", ...(request.ifMatch ? { "if-match": request.ifMatch } : {}) },
+        ...(request.body ? { body: JSON.stringify(request.body) } : {})
+      }
+      const remoteAnswer = await fetch(`${remote.url}${request.path}`, init)
+      await remoteAnswer.body?.cancel()
+      // Forwarded: whatever the fake upstream says, the gateway did not refuse it as invalid.
+      expect([request.path, remoteAnswer.status === 400]).toEqual([request.path, false])
+      const embeddedAnswer = await fetch(`${embedded.url}${request.path}`, init)
+      const problem = (await embeddedAnswer.json()) as { errors?: Array<{ path: string }> }
+      expect([request.path, embeddedAnswer.status]).toEqual([request.path, 400])
+      expect(problem.errors?.length).toBeGreaterThan(0)
+    }
+    expect(fake.received.length).toBe(forwarded + extra.length)
+  })
 })

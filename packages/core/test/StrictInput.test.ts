@@ -132,3 +132,4 @@ describe("bodies", () => {
     expect(problems).toBeGreaterThan(fields.length * 7)
   })
 })
+

@@ -46,6 +46,13 @@ export interface RunWatchersOptions {
   /** How long a finished run is served from memory. */
   readonly finishedTtlMs: number
   /**
+   * …and how many of them, and how many bytes of their JSON, at most: the
+   * oldest go first. Without a bound, runs with large summaries (a long
+   * endpoint copied into every concern) grew the gateway by gigabytes (issue 22, finding 3).
+   */
+  readonly maxFinished?: number
+  readonly maxFinishedBytes?: number
+  /**
    * How long a poller outlives its last listener: a long-polling client
    * reconnects right after each answer, and should find the poller still there.
    */
@@ -77,6 +84,7 @@ interface Poller {
 export class RunWatchers {
   private readonly pollers = new Map<string, Poller>()
   private readonly finished = new Map<string, { readonly snapshot: RunSnapshot; readonly expiresAt: number }>()
+  private finishedBytes = 0
   private readonly now: () => number
   private closed = false
 
@@ -142,8 +150,20 @@ export class RunWatchers {
     const entry = this.finished.get(id)
     if (entry === undefined) return undefined
     if (entry.expiresAt > this.now()) return entry.snapshot
-    this.finished.delete(id)
+    this.forget(id)
     return undefined
+  }
+
+  private forget(id: string): void {
+    const entry = this.finished.get(id)
+    if (entry === undefined) return
+    this.finished.delete(id)
+    this.finishedBytes -= entry.snapshot.json.length
+  }
+
+  /** Finished runs cached now, and the bytes of their JSON. */
+  get cachedFinishedRuns(): { readonly count: number; readonly bytes: number } {
+    return { count: this.finished.size, bytes: this.finishedBytes }
   }
 
   private remember(id: string, snapshot: RunSnapshot): void {
@@ -151,9 +171,18 @@ export class RunWatchers {
     // Expired entries are dropped as new ones arrive (insertion order is expiry order).
     for (const [key, entry] of this.finished) {
       if (entry.expiresAt > now) break
-      this.finished.delete(key)
+      this.forget(key)
     }
+    this.forget(id)
     this.finished.set(id, { snapshot, expiresAt: now + this.options.finishedTtlMs })
+    this.finishedBytes += snapshot.json.length
+    // Past either bound, the oldest go (a run dropped here is read from upstream again if asked for).
+    const maxCount = this.options.maxFinished ?? Infinity
+    const maxBytes = this.options.maxFinishedBytes ?? Infinity
+    for (const key of this.finished.keys()) {
+      if (this.finished.size <= maxCount && this.finishedBytes <= maxBytes) break
+      this.forget(key)
+    }
   }
 
   private start(id: string, key: RunKey, initial: EvaluationRun | undefined): Poller {

@@ -21,12 +21,14 @@ export type ExecutionMode = typeof ExecutionMode.Strict.Type
 
 export const MAX_ENVIRONMENT_SLUG_LENGTH = 64
 
+/**
+ * The contract's rule only (≤ 64 characters): a gateway in front of the
+ * Fruxon API must not refuse what Fruxon accepts. The local backend adds its
+ * own character rule (its README, "Extra rules").
+ */
 export const EnvironmentSlug = Schema.String.pipe(
   Schema.maxLength(MAX_ENVIRONMENT_SLUG_LENGTH, {
     message: () => `environmentSlug must be at most ${MAX_ENVIRONMENT_SLUG_LENGTH} characters`
-  }),
-  Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
-    message: () => "environmentSlug may hold letters, digits, '_', '.' and '-', starting with a letter or digit"
   })
 )
 
@@ -34,7 +36,7 @@ export const EnvironmentSlug = Schema.String.pipe(
 export const DraftTestRequest = Schema.Struct({
   parameters: Schema.optional(Schema.NullOr(Field.JsonObject)),
   attachments: Schema.optional(Schema.NullOr(Schema.Array(Schema.Unknown))),
-  sessionId: Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.maxLength(256)))),
+  sessionId: Schema.optional(Schema.NullOr(Schema.String)),
   mode: Schema.optional(ExecutionMode.Strict),
   environmentSlug: Schema.optional(Schema.NullOr(EnvironmentSlug))
 }).annotations({ identifier: "DraftTestRequest" })

@@ -6,20 +6,15 @@ import * as OpenEnum from "./OpenEnum.js"
 export const SampleQuality = OpenEnum.make("SampleQuality", ["UNSPECIFIED", "GOOD", "BAD", "NEEDS_REVIEW"])
 export type SampleQuality = typeof SampleQuality.Open.Type
 
-export const MAX_TAG_LENGTH = 64
-export const MAX_TAGS = 32
-
-export const Tag = Schema.String.pipe(
-  Schema.minLength(1, { message: () => "a tag must not be empty" }),
-  Schema.maxLength(MAX_TAG_LENGTH, { message: () => `a tag must be at most ${MAX_TAG_LENGTH} characters` })
-)
+/** Tags as the contract has them: strings (limits on their count and length are the local backend's own). */
+export const Tag = Schema.String
 
 export const AddToDatasetsRequest = Schema.Struct({
   datasetIds: Schema.optional(Schema.NullOr(Schema.Array(Schema.UUID))),
   quality: Schema.optional(SampleQuality.Strict),
   tags: Schema.optional(
     Schema.NullOr(
-      Schema.Array(Tag).pipe(Schema.maxItems(MAX_TAGS, { message: () => `at most ${MAX_TAGS} tags` }))
+      Schema.Array(Tag)
     )
   )
 }).annotations({ identifier: "AddToDatasetsRequest" })

@@ -60,7 +60,7 @@ export const ExecuteRequest = Schema.Struct({
   parameters: Schema.optional(Schema.NullOr(Field.JsonObject)),
   attachments: Schema.optional(Schema.NullOr(Schema.Array(Schema.Unknown))),
   chatUser: Schema.optional(Schema.NullOr(Schema.Unknown)),
-  sessionId: Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.maxLength(256)))),
+  sessionId: Schema.optional(Schema.NullOr(Schema.String)),
   environmentSlug: Schema.optional(Schema.NullOr(EnvironmentSlug)),
   mode: Schema.optional(ExecutionMode.Strict)
 }).annotations({ identifier: "ExecuteRequest" })

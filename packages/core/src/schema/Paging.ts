@@ -15,7 +15,8 @@ export const MAX_PAGE_SIZE = 1000
 export const PageQueryFields = {
   PageSize: Schema.optional(IntFromString.pipe(Schema.between(1, MAX_PAGE_SIZE))),
   "PageToken.Skip": Schema.optional(IntFromString.pipe(Schema.nonNegative())),
-  "PageToken.Cursor": Schema.optional(Schema.String.pipe(Schema.maxLength(512)))
+  // Opaque: its length is the server's business (the local backend bounds its own cursors).
+  "PageToken.Cursor": Schema.optional(Schema.String)
 }
 /** The paging facts every paged Fruxon list shares; endpoints carry them as `paging`. */
 export const fruxonPaging = {

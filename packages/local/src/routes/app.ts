@@ -28,6 +28,7 @@ import { evaluationHandlers, type WorkerControl } from "./evaluation-handlers.js
 import { executionHandlers } from "./execution-handlers.js"
 import type { Handler, HandlerTable } from "./handler-types.js"
 import { HttpProblem } from "./HttpProblem.js"
+import { extraRuleErrors } from "./extra-rules.js"
 
 /** Request bodies above this are refused (413) before parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -110,6 +111,8 @@ export const makeApp = (ctx: LocalContext, workers: WorkerControl): Hono => {
     })
     if (Either.isLeft(decoded)) throw HttpProblem.invalid(decoded.left.map(withoutSecretValues))
     const input = decoded.right
+    const extra = extraRuleErrors(input)
+    if (extra.length > 0) throw HttpProblem.invalid(extra)
     const tenant = String(input.path.tenant)
     if (!(await ctx.store.run(AgentRepository.tenantExists(tenant)))) {
       throw HttpProblem.notFound("Tenant", `tenant "${tenant}" does not exist`)
