@@ -10,9 +10,22 @@
  * checked every second, at most 10 000 connections; request bodies have their
  * own 10 s bound in body-limit.
  */
-import { getRequestListener } from "@hono/node-server"
+import { getRequestListener, RequestError } from "@hono/node-server"
 import { createServer, type Server } from "node:http"
 import type { Gateway } from "./app.js"
+import { GatewayProblem } from "./problem.js"
+
+/**
+ * A request the HTTP adapter could not turn into a Request (an odd or blank
+ * `Host`, a backslash in the path, an invalid target) reaches fruxkit's code
+ * here: it answers problem+json like every other refusal, instead of the
+ * adapter's empty 400. The adapter's messages are its own fixed sentences;
+ * nothing the client sent is echoed.
+ */
+export const adapterErrorResponse = (error: unknown): Response =>
+  error instanceof RequestError
+    ? new GatewayProblem(400, "bad-request-target", "Bad request", `the request cannot be read: ${error.message}`).toResponse()
+    : new GatewayProblem(500, "internal", "Internal error", "the gateway failed to read the request").toResponse()
 
 export interface ServeOptions {
   readonly port: number
@@ -34,7 +47,7 @@ export const serveGateway = (gateway: Gateway, options: ServeOptions): Promise<S
         requestTimeout: options.requestTimeoutMs ?? 30_000,
         connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS
       },
-      getRequestListener(gateway.app.fetch)
+      getRequestListener(gateway.app.fetch, { errorHandler: adapterErrorResponse })
     )
     server.maxConnections = options.maxConnections ?? 10_000
     server.once("error", reject)
