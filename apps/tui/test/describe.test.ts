@@ -15,6 +15,8 @@ const COMMANDS = [
   "deploy",
   "cancel",
   "agents",
+  "datasets",
+  "datasets create",
   "draft pull",
   "draft push",
   "draft validate",

@@ -3,6 +3,7 @@ import { addCommand } from "./add-command.js"
 import { agentsCommand } from "./agents-command.js"
 import { cancelCommand } from "./cancel-command.js"
 import { compareCommand } from "./compare-command.js"
+import { datasetsCommand, datasetsCreateCommand } from "./datasets-commands.js"
 import { deployCommand } from "./deploy-command.js"
 import { completionCommand } from "./completion-command.js"
 import { describeCommand } from "./describe-command.js"
@@ -26,6 +27,8 @@ export const commands: ReadonlyArray<CommandDefinition> = [
   deployCommand,
   cancelCommand,
   agentsCommand,
+  datasetsCommand,
+  datasetsCreateCommand,
   draftPullCommand,
   draftPushCommand,
   draftValidateCommand,
