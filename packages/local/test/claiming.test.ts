@@ -22,6 +22,13 @@ import { AGENT_PATH, awaitRun, call, sendJson, startServer, tempDir, withBackend
 const SAMPLES = 36
 const CONCURRENCY = 2
 const AGENT_MS = 120
+/**
+ * The even-split run's agent is slower: an idle worker finds new work on its
+ * next poll (up to 1 s with these leases on PostgreSQL), so a run of ~1.5 s
+ * let one late poll decide the split (18/16/2 seen); at ~5 s a poll's
+ * lateness is a small share of anyone's work.
+ */
+const SPLIT_AGENT_MS = 900
 
 interface Engine {
   readonly name: string
@@ -72,7 +79,7 @@ describe.each(ENGINES)("claiming with worker processes ($name)", (engine) => {
       const key = `${request.url}|${request.body.parameters.question}`
       calls.set(key, (calls.get(key) ?? 0) + 1)
       maxInFlight = Math.max(maxInFlight, ++inFlight)
-      await new Promise((r) => setTimeout(r, AGENT_MS))
+      await new Promise((r) => setTimeout(r, request.url === "/three" ? SPLIT_AGENT_MS : AGENT_MS))
       inFlight--
       sendJson(response, 200, { response: `External: ${request.body.parameters.question}` })
     })
