@@ -95,9 +95,10 @@ try {
     await f()
     return performance.now() - t
   }
-  // Warm both paths, then interleave rounds so both see the same machine.
+  // The first page load reads the run's samples (cold); a finished run's are then kept for the next
+  // pages (src/ui/api.ts), so the rounds below time what moving around a finished run costs.
   await apiRead()
-  await pageRead()
+  const coldMs = await time(pageRead)
   const api: Array<number> = []
   const pageMs: Array<number> = []
   for (let i = 0; i < ROUNDS; i++) {
@@ -119,7 +120,8 @@ try {
   const a = median(api)
   console.log(`viewer run page, ${SAMPLES} samples, ${ROUNDS} rounds (median):`)
   console.log(`  baseline (the same data as JSON through /v1): ${a.toFixed(1)} ms`)
-  console.log(`  run page: ${p.toFixed(1)} ms (${(p / a).toFixed(2)}× the baseline; goal ≤ 150 ms), ${(bytes / 1024).toFixed(0)} KB (goal ≤ 300 KB)`)
+  console.log(`  run page, first load (reads every sample): ${coldMs.toFixed(1)} ms (${(coldMs / a).toFixed(2)}× the baseline)`)
+  console.log(`  run page, again (finished run kept): ${p.toFixed(1)} ms (${(p / a).toFixed(2)}× the baseline; goal ≤ 150 ms), ${(bytes / 1024).toFixed(0)} KB (goal ≤ 300 KB)`)
 } finally {
   await gateway.close()
   await backend.close()

@@ -5,7 +5,7 @@
  * any API client. Nothing here talks to the upstream directly.
  */
 import { createFruxonClient, type PromiseClient } from "@fruxkit/core/promise"
-import type { EvaluationRun, EvaluationRunSampleResult } from "@fruxkit/core"
+import { isTerminalRunStatus, type EvaluationRun, type EvaluationRunSampleResult } from "@fruxkit/core"
 
 /** The gateway app's fetch (`app.fetch`), called with absolute URLs on a placeholder origin. */
 export type ApiFetch = (request: Request) => Response | Promise<Response>
@@ -15,9 +15,25 @@ const ORIGIN = "http://viewer.internal"
 /** The most samples one run page reads (the page then says it shows the first ones). */
 export const MAX_RUN_SAMPLES = 5_000
 
+/** Finished runs whose samples are kept for the next page (a run page, then its samples one by one). */
+const FINISHED_RUNS_KEPT = 8
+
+export interface RunWithSamples {
+  readonly run: EvaluationRun
+  readonly samples: ReadonlyArray<EvaluationRunSampleResult>
+  readonly truncated: boolean
+}
+
 export class ViewerApi {
   /** One core client per key presented (a handful: the configured keys, or none). */
   private readonly clients = new Map<string, PromiseClient>()
+  /**
+   * A finished run and its samples no longer change: the last few read are
+   * kept, per key (what one key may read says nothing of another), so moving
+   * between a run's pages does not read 1,000 samples again each time.
+   * A run that has not ended is always read afresh.
+   */
+  private readonly finished = new Map<string, RunWithSamples>()
 
   constructor(private readonly fetchApi: ApiFetch) {}
 
@@ -47,10 +63,24 @@ export class ViewerApi {
     return Promise.resolve(this.fetchApi(new Request(url, { headers })))
   }
 
-  async runWithSamples(
-    key: string | undefined,
-    ref: { tenant: string; agent: string; evaluationRun: string }
-  ): Promise<{ readonly run: EvaluationRun; readonly samples: ReadonlyArray<EvaluationRunSampleResult>; readonly truncated: boolean }> {
+  async runWithSamples(key: string | undefined, ref: { tenant: string; agent: string; evaluationRun: string }): Promise<RunWithSamples> {
+    const cacheKey = JSON.stringify([key ?? "", ref.tenant, ref.agent, ref.evaluationRun])
+    const kept = this.finished.get(cacheKey)
+    if (kept !== undefined) {
+      // Most recently used last: the oldest entry is the one dropped.
+      this.finished.delete(cacheKey)
+      this.finished.set(cacheKey, kept)
+      return kept
+    }
+    const read = await this.readRunWithSamples(key, ref)
+    if (isTerminalRunStatus(read.run.status)) {
+      this.finished.set(cacheKey, read)
+      if (this.finished.size > FINISHED_RUNS_KEPT) this.finished.delete(this.finished.keys().next().value!)
+    }
+    return read
+  }
+
+  private async readRunWithSamples(key: string | undefined, ref: { tenant: string; agent: string; evaluationRun: string }): Promise<RunWithSamples> {
     const client = this.client(key)
     const run = await client.getEvaluationRun(ref)
     const samples: Array<EvaluationRunSampleResult> = []
@@ -68,5 +98,6 @@ export class ViewerApi {
   async close(): Promise<void> {
     await Promise.all([...this.clients.values()].map((c) => c.close()))
     this.clients.clear()
+    this.finished.clear()
   }
 }
