@@ -18,16 +18,12 @@
 import * as Option from "effect/Option"
 import type * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
+import { compileOnce, isRecord, Unsupported, type Compiler } from "./SchemaCompiler.js"
 
 /** True when the value decodes, unchanged, under the schema it was compiled from. */
 export type Acceptor = (value: unknown) => boolean
 
 const FILTER_OPTIONS: AST.ParseOptions = {}
-
-class Unsupported extends Error {}
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 const compileTypeLiteral = (ast: AST.TypeLiteral, compile: (ast: AST.AST) => Acceptor): Acceptor => {
   const properties = ast.propertySignatures.map((property) => {
@@ -141,30 +137,6 @@ const compileNode = (ast: AST.AST, compile: (ast: AST.AST) => Acceptor): Accepto
 
 const compiled = new WeakMap<AST.AST, Acceptor | null>()
 
-const compileAst = (root: AST.AST): Acceptor | undefined => {
-  const cached = compiled.get(root)
-  if (cached !== undefined) return cached ?? undefined
-  const inProgress = new Map<AST.AST, Acceptor>()
-  const compile = (ast: AST.AST): Acceptor => {
-    const done = inProgress.get(ast)
-    if (done !== undefined) return done
-    const acceptor = compileNode(ast, compile)
-    inProgress.set(ast, acceptor)
-    return acceptor
-  }
-  let acceptor: Acceptor | undefined
-  try {
-    // A suspended schema compiles lazily, so an unsupported node inside one
-    // would only show on first use: resolve every Suspend now.
-    assertSupported(root, new Set())
-    acceptor = compile(root)
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error
-    acceptor = undefined
-  }
-  compiled.set(root, acceptor ?? null)
-  return acceptor
-}
 
 const assertSupported = (ast: AST.AST, seen: Set<AST.AST>): void => {
   if (seen.has(ast)) return
@@ -194,9 +166,11 @@ const assertSupported = (ast: AST.AST, seen: Set<AST.AST>): void => {
   }
 }
 
+const compiler: Compiler<Acceptor> = { compiled, assertSupported, compileNode }
+
 /**
  * The acceptor for a schema, compiled on first use and remembered; undefined
  * when the schema has a part the acceptor does not cover (then decode with
  * Effect every time).
  */
-export const acceptorOf = (schema: Schema.Schema.Any): Acceptor | undefined => compileAst(schema.ast)
+export const acceptorOf = (schema: Schema.Schema.Any): Acceptor | undefined => compileOnce(compiler, schema.ast)

@@ -20,18 +20,14 @@ import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
+import { compileOnce, isRecord, Unsupported, type Compiler } from "./SchemaCompiler.js"
 
 /** The decoded value, or `FAIL` when the fast path cannot vouch for one. */
 export type Decoder = (input: unknown) => unknown
 
 export const FAIL: unique symbol = Symbol.for("@fruxkit/core/ResponseDecoding/FAIL")
 
-class Unsupported extends Error {}
-
 const PARSE_OPTIONS: AST.ParseOptions = { errors: "all", onExcessProperty: "ignore" }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 const compileTypeLiteral = (ast: AST.TypeLiteral, compile: (ast: AST.AST) => Decoder): Decoder => {
   const properties = ast.propertySignatures.map((property) => {
@@ -260,31 +256,11 @@ const assertSupported = (ast: AST.AST, seen: Set<AST.AST>): void => {
   }
 }
 
-const compileAst = (root: AST.AST): Decoder | undefined => {
-  const cached = compiled.get(root)
-  if (cached !== undefined) return cached ?? undefined
-  const done = new Map<AST.AST, Decoder>()
-  const compile = (ast: AST.AST): Decoder => {
-    const found = done.get(ast)
-    if (found !== undefined) return found
-    const decoder = compileNode(ast, compile)
-    done.set(ast, decoder)
-    return decoder
-  }
-  let decoder: Decoder | undefined
-  try {
-    assertSupported(root, new Set())
-    decoder = compile(root)
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error
-    decoder = undefined
-  }
-  compiled.set(root, decoder ?? null)
-  return decoder
-}
+
+const compiler: Compiler<Decoder> = { compiled, assertSupported, compileNode }
 
 /** The compiled fast path for a schema (undefined when it has a part not covered). */
-export const fastDecoderOf = (schema: Schema.Schema.Any): Decoder | undefined => compileAst(schema.ast)
+export const fastDecoderOf = (schema: Schema.Schema.Any): Decoder | undefined => compileOnce(compiler, schema.ast)
 
 /**
  * Decode a response body: the compiled decoder when it vouches for the
