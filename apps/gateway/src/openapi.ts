@@ -163,19 +163,23 @@ export const gatewayOpenApi = (): Json => {
     schema: { type: "string" }
   })
   getRun.responses["200"].headers = { ...getRun.responses["200"].headers, ETag: ref("headers", "ETag"), "Fruxkit-Wait": ref("headers", "FruxkitWait") }
-  const evaluate = doc.paths[Core.Endpoints.evaluate.path].post
-  evaluate.parameters.push(waitParameter("wait until the run ends"))
-  evaluate.responses["200"].headers = { ...evaluate.responses["200"].headers, "Fruxkit-Wait": ref("headers", "FruxkitWait") }
-  evaluate.responses["202"] = {
-    description: "With ?wait: the run did not end within the wait; the body is its current state",
-    headers: {
-      Location: ref("headers", "Location"),
-      ETag: ref("headers", "ETag"),
-      "Fruxkit-Wait": ref("headers", "FruxkitWait"),
-      "X-Request-Id": ref("headers", "XRequestId"),
-      "Idempotent-Replayed": ref("headers", "IdempotentReplayed")
-    },
-    content: { "application/json": { schema: runSchema } }
+  // Every call that starts a run the table marks waitable (`:evaluate`, `draft:evaluate`).
+  for (const endpoint of Core.allEndpoints) {
+    if (endpoint.run?.wait !== true || endpoint.method !== "POST") continue
+    const starter = doc.paths[endpoint.path].post
+    starter.parameters.push(waitParameter("wait until the run ends"))
+    starter.responses["200"].headers = { ...starter.responses["200"].headers, "Fruxkit-Wait": ref("headers", "FruxkitWait") }
+    starter.responses["202"] = {
+      description: "With ?wait: the run did not end within the wait; the body is its current state",
+      headers: {
+        Location: ref("headers", "Location"),
+        ETag: ref("headers", "ETag"),
+        "Fruxkit-Wait": ref("headers", "FruxkitWait"),
+        "X-Request-Id": ref("headers", "XRequestId"),
+        "Idempotent-Replayed": ref("headers", "IdempotentReplayed")
+      },
+      content: { "application/json": { schema: runSchema } }
+    }
   }
   const add = doc.paths[Core.Endpoints.addToDatasets.path].post
   add.parameters.push({

@@ -77,11 +77,26 @@ describe("the draft loop through the gateway", () => {
     expect(executed.response).toBe("Draft says ok?")
   })
 
-  it("lists draft:evaluate in the OpenAPI document with If-Match and its body", async () => {
+  it("waits for a draft:evaluate run to end with ?wait (the table's run fact), as :evaluate does", async () => {
+    const draft = (await client.getDraft({ ...ids, revision: 2 }))!
+    const res = await post("/revisions/2/draft:evaluate?wait=30s", {}, { "if-match": String(draft.version) })
+    expect(res.status).toBe(200)
+    expect(res.headers.get("fruxkit-wait")).toBe("finished")
+    const run = (await res.json()) as { id: string; status: string; candidateSnapshotSeqNo: number; summary: { totalSamples: number } }
+    expect(run).toMatchObject({ status: "COMPLETED", candidateSnapshotSeqNo: draft.version, summary: { totalSamples: 10 } })
+    expect(res.headers.get("location")).toBe(`${T}/evaluationRuns/${run.id}`)
+    // A stale head is still refused before any wait, and nothing runs.
+    const stale = await post("/revisions/2/draft:evaluate?wait=30s", {}, { "if-match": String(draft.version - 1) })
+    expect(stale.status).toBe(409)
+  })
+
+  it("lists draft:evaluate in the OpenAPI document with If-Match, its body and ?wait", async () => {
     const doc = (await (await fetch(`${gw.url}/openapi.json`)).json()) as any
     const operation = doc.paths["/v1/tenants/{tenant}/agents/{agent}/revisions/{revision}/draft:evaluate"]?.post
     expect(operation?.operationId).toBe("evaluateDraft")
     expect(operation.parameters.map((p: any) => `${p.in}:${p.name}`)).toContain("header:If-Match")
     expect(JSON.stringify(operation.requestBody)).toContain("DraftEvaluateRequest")
+    expect(operation.parameters.map((p: any) => `${p.in}:${p.name}`)).toContain("query:wait")
+    expect(operation.responses["202"]).toBeDefined()
   })
 })

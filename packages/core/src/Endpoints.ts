@@ -151,7 +151,8 @@ export const evaluateDraft = Endpoint.make({
   success: EvaluationRun,
   ifMatch: "required",
   errors: { ...Endpoint.defaultErrors, 409: "StaleDraft", 412: "StaleDraft", 428: "InvalidRequest" },
-  retry: "creating"
+  retry: "creating",
+  run: { wait: true, stream: false }
 })
 
 // ---- execution records ----
