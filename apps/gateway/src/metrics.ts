@@ -132,6 +132,19 @@ export class TalliedHistogram<Label extends string> {
   }
 }
 
+/**
+ * Label values come only from closed sets — route names from the endpoint
+ * table, status digits, these methods, transport error codes — never from
+ * what a client sent: a label is kept in memory and shown to anyone who can
+ * scrape, so a client-chosen method (or any other free text) would be both
+ * a cardinality leak and a place for a secret to surface. Anything else is
+ * counted as "other".
+ */
+const METHOD_LABELS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+export const methodLabel = (method: string): string => (METHOD_LABELS.has(method) ? method : "other")
+/** A retry's reason: the status that asked for it, or the transport failure's code (Node/undici codes: `ECONNRESET`, `UND_ERR_SOCKET`). */
+export const retryReasonLabel = (reason: string): string => (/^(?:\d{3}|transport|[A-Z][A-Z0-9_]{0,39})$/.test(reason) ? reason : "other")
+
 export const createMetrics = (options: { readonly defaultMetrics?: boolean } = {}): GatewayMetrics => {
   const registry = new Registry()
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: "fruxkit_gateway_" })
@@ -154,8 +167,11 @@ export const createMetrics = (options: { readonly defaultMetrics?: boolean } = {
     registry,
     requests,
     upstreamLatency,
-    countRequest: (route, method, status) =>
-      requestTallies.inc([route, method, status], () => ({ route, method, status: String(status) })),
+    countRequest: (route, method, status) => {
+      // Keyed by the label, not the raw method: a stream of invented methods is one series, not one tally each.
+      const label = methodLabel(method)
+      requestTallies.inc([route, label, status], () => ({ route, method: label, status: String(status) }))
+    },
     observeUpstream: (route, status, seconds) =>
       upstreamLatency.observe([route, status], () => ({ route, status: String(status) }), seconds),
     upstreamRetries: new Counter({

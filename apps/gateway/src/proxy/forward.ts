@@ -10,7 +10,7 @@ import * as Duration from "effect/Duration"
 import { ErrorProblem, FruxonError, RetryPolicy, type Endpoint } from "@fruxkit/core"
 import type { Logger } from "pino"
 import type { AbortSignalLike } from "../deadline.js"
-import type { GatewayMetrics } from "../metrics.js"
+import { retryReasonLabel, type GatewayMetrics } from "../metrics.js"
 import type { Upstream, UpstreamRequest, UpstreamResponse } from "../upstream/index.js"
 
 export interface ForwarderOptions {
@@ -121,7 +121,7 @@ export const createForwarder = (options: ForwarderOptions): Forwarder => {
         if (response !== undefined) return response
         throw error
       }
-      metrics.upstreamRetries.inc({ route: endpoint.name, reason: response ? String(response.status) : (error as FruxonError.TransportError).code ?? "transport" })
+      metrics.upstreamRetries.inc({ route: endpoint.name, reason: response ? String(response.status) : retryReasonLabel((error as FruxonError.TransportError).code ?? "transport") })
       context.log?.().info({ route: endpoint.name, attempt, delayMs: Math.round(delay), reason: error._tag }, "retrying upstream call")
       await sleep(delay, request.signal)
       const started = performance.now()
