@@ -2,7 +2,7 @@
 import type { PromiseClient } from "@fruxkit/core"
 import { print, printJson, type CommandContext, type CommandDefinition } from "./command.js"
 import { integerFlag, requiredString } from "./command-line.js"
-import { confirm, yesFlag } from "./confirmation.js"
+import { confirmOrStop, yesFlag } from "./confirmation.js"
 import { CommandFailure } from "./error-report.js"
 import { ExitCode, UsageError } from "./exit-codes.js"
 
@@ -24,8 +24,11 @@ export const deployWithConfirmation = async (
   if (agent.currentRevision === revision) {
     return { agent: ref.agent, previousRevision: revision, currentRevision: revision, deployed: false }
   }
-  const yes = await confirm(context, `Deploy revision ${revision} of ${ref.agent} (now ${agent.currentRevision})?`)
-  if (!yes) throw new CommandFailure("not deployed: the confirmation was declined", "error")
+  await confirmOrStop(
+    context,
+    `Deploy revision ${revision} of ${ref.agent} (now ${agent.currentRevision})?`,
+    () => new CommandFailure("not deployed: the confirmation was declined", "error")
+  )
   const updated = await client.deployRevision({ ...ref, revision })
   return { agent: ref.agent, previousRevision: agent.currentRevision, currentRevision: updated.currentRevision, deployed: true }
 }
@@ -37,7 +40,7 @@ export const deployCommand: CommandDefinition = {
   flags: {
     agent: { type: "string", value: "ID", description: "The agent" },
     revision: { type: "string", value: "N", check: { kind: "count", min: 1 }, description: "The revision to deploy" },
-    ...yesFlag
+    ...yesFlag("the confirmation")
   },
   jsonShape: '{"agent", "previousRevision", "currentRevision", "deployed"} (deployed false when it already was the current one)',
   examples: [

@@ -6,7 +6,7 @@ import * as Either from "effect/Either"
 import * as fs from "node:fs/promises"
 import { CommandFailure, print, printJson, type CommandContext, type CommandDefinition } from "./command.js"
 import { integerFlag, requiredString, stringFlag, type Flags } from "./command-line.js"
-import { confirm } from "./confirmation.js"
+import { confirmOrStop, yesFlag } from "./confirmation.js"
 import { ExitCode } from "./exit-codes.js"
 import { DraftFileError, parseDraftFile, sidecarPath } from "../draft/draft-file.js"
 import { DraftConflict, newestRevision, pullDraft, pushDraft } from "../draft/draft-sync.js"
@@ -78,7 +78,7 @@ export const draftPushCommand: CommandDefinition = {
   flags: {
     ...fileFlag,
     force: { type: "boolean", description: "When the head moved: re-read it, show what differs and overwrite it (asks first)" },
-    yes: { type: "boolean", short: "y", description: "Answer yes to the --force question (needed without a terminal)" }
+    ...yesFlag("the --force question")
   },
   jsonShape: "AgentDraft (the saved head) plus wrote: false when the server already had it",
   run: withDraftErrors(async (context) => {
@@ -87,8 +87,13 @@ export const draftPushCommand: CommandDefinition = {
     const force = context.values.force === true
     const pushed = await pushDraft(client, settings.tenant, file, {
       force,
+      // Declined: the conflict itself is the answer (exit 13), as without --force.
       confirm: (conflict) =>
-        confirm(context, `${conflict.message}. Overwrite the head (${conflict.changes.length} difference${conflict.changes.length === 1 ? "" : "s"}) with ${file}?`)
+        confirmOrStop(
+          context,
+          `${conflict.message}. Overwrite the head (${conflict.changes.length} difference${conflict.changes.length === 1 ? "" : "s"}) with ${file}?`,
+          () => conflict
+        )
     })
     if (context.json) printJson(context, { ...pushed.draft, wrote: pushed.wrote })
     else

@@ -9,8 +9,7 @@ import { durationFlag, integerFlag, listFlag, pairs, requiredString, stringFlag 
 import { ExitCode, UsageError } from "./exit-codes.js"
 import { GATE_JSON_SHAPE, asksForGate, gateFlags, gateOptionsFrom } from "./gate.js"
 import { finishRun, reportFlags } from "./run-outcome.js"
-import { yesFlag } from "./confirmation.js"
-import { CommandFailure } from "./error-report.js"
+import { requireAnswerable, yesFlag } from "./confirmation.js"
 import { deployWithConfirmation, type DeployResult } from "./deploy-command.js"
 import { EMBEDDED_TRANSIENT_NOTE, TRANSIENT_NOTE, followHint } from "./transient-runs.js"
 import { waitForRun } from "./wait-for-run.js"
@@ -69,7 +68,7 @@ export const evalCommand: CommandDefinition = {
     ...gateFlags,
     ...reportFlags,
     "deploy-if-passed": { type: "boolean", description: "Deploy the candidate revision when every gate passed (asks first; --yes in CI). Implies --wait" },
-    ...yesFlag,
+    ...yesFlag("the confirmation"),
     timeout: { type: "string", value: "DURATION", check: { kind: "duration" }, default: "30m", description: "With --wait: give up after this long" }
   },
   jsonShape: `without --wait: EvaluationRun (as started); with --wait or a gate: ${GATE_JSON_SHAPE} plus "samples": null and "deploy": null, or with --deploy-if-passed {"deployed", "previousRevision", "currentRevision", "reason"}`,
@@ -115,12 +114,8 @@ export const evalCommand: CommandDefinition = {
     const deployIfPassed = context.values["deploy-if-passed"] === true
     if (deployIfPassed && revision === undefined) throw new UsageError("--deploy-if-passed deploys a candidate revision: give --candidate-revision N")
     // Refuse before the run starts, not after it: in CI nothing can answer the confirmation.
-    if (deployIfPassed && context.values.yes !== true && !context.output.canPrompt) {
-      throw new CommandFailure(
-        "--deploy-if-passed needs a confirmation and there is no terminal to ask in",
-        "interactive_required",
-        "add --yes to deploy without asking"
-      )
+    if (deployIfPassed) {
+      requireAnswerable(context, "--deploy-if-passed needs a confirmation and there is no terminal to ask in", "add --yes to deploy without asking")
     }
     const timeoutMs = durationFlag(context.values, "timeout")
     const datasetName = stringFlag(context.values, "dataset")

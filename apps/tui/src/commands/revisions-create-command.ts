@@ -8,7 +8,7 @@
  */
 import { CommandFailure, print, printJson, type CommandDefinition } from "./command.js"
 import { integerFlag, stringFlag } from "./command-line.js"
-import { confirm } from "./confirmation.js"
+import { confirmOrStop, yesFlag } from "./confirmation.js"
 import { ExitCode, UsageError } from "./exit-codes.js"
 import { fileFlag, withDraftErrors } from "./draft-file-commands.js"
 import { newestRevision, readFileState } from "../draft/draft-sync.js"
@@ -24,7 +24,7 @@ export const revisionsCreateCommand: CommandDefinition = {
     ...fileFlag,
     comment: { type: "string", value: "TEXT", description: "The revision's comment" },
     deploy: { type: "boolean", description: "Then deploy it: the agent's current revision changes" },
-    yes: { type: "boolean", short: "y", description: "Answer yes to the --deploy question (needed without a terminal)" }
+    ...yesFlag("the --deploy question")
   },
   jsonShape: "{revision: AgentRevision, agent?: Agent (after --deploy)}",
   run: withDraftErrors(async (context) => {
@@ -50,8 +50,12 @@ export const revisionsCreateCommand: CommandDefinition = {
       version = integerFlag(context.values, "version")
     }
     // Ask before creating anything: a refused deploy should not leave a revision behind.
-    if (deploy && !(await confirm(context, `Create a revision from the draft of ${agent} revision ${baseRevision} and deploy it?`))) {
-      throw new CommandFailure("not confirmed: nothing was created", "error")
+    if (deploy) {
+      await confirmOrStop(
+        context,
+        `Create a revision from the draft of ${agent} revision ${baseRevision} and deploy it?`,
+        () => new CommandFailure("not confirmed: nothing was created", "error")
+      )
     }
     let created
     try {

@@ -94,14 +94,14 @@ export interface Pushed {
  * Saves the file's head. Without `force`, `If-Match` is the version the file
  * was pulled at; a stale one (409, or 428 because a draft appeared since a
  * pull that found none) becomes a `DraftConflict` with the diff. With
- * `force`, `confirm` sees the conflict first and the head is overwritten at
+ * `force`, `confirm` sees the conflict first (it throws to refuse) and the head is overwritten at
  * the version just read.
  */
 export const pushDraft = async (
   client: PromiseClient,
   tenant: string,
   file: string,
-  options: { readonly force?: boolean; readonly confirm?: (conflict: DraftConflict) => Promise<boolean> } = {}
+  options: { readonly force?: boolean; readonly confirm?: (conflict: DraftConflict) => Promise<void> } = {}
 ): Promise<Pushed> => {
   const state = await readFileState(file)
   const ref: DraftRef = { tenant, agent: state.content.agent, revision: state.content.baseRevision }
@@ -133,7 +133,7 @@ export const pushDraft = async (
   }
   if (conflict) {
     if (!options.force) throw conflict
-    if (options.confirm && !(await options.confirm(conflict))) throw conflict
+    await options.confirm?.(conflict)
     saved = await save(conflict.current.version)
   }
   const draft = saved!
