@@ -17,9 +17,8 @@ import {
   sampleJson,
   startFakeFruxon,
   type FakeFruxon,
-  type ResetBeforeBody,
   type Script
-} from "./FakeFruxon.js"
+} from "@fruxkit/testkit"
 
 const TOKEN = "tok_super_secret_value_123"
 const fast = { baseDelay: "10 millis", maxDelay: "40 millis", maxRetryAfter: "200 millis" } as const
@@ -30,8 +29,8 @@ afterEach(async () => {
   server = undefined
 })
 
-const start = async (script: Script, resetBeforeBody?: ResetBeforeBody) => {
-  server = await startFakeFruxon(script, resetBeforeBody)
+const start = async (script: Script) => {
+  server = await startFakeFruxon({ script })
   return server
 }
 
@@ -69,7 +68,7 @@ describe("requests", () => {
       c.testDraft({ tenant: "demo", agent: "support_bot", revision: 2, ifMatch: 7, body: { parameters: { q: "hi" } } })
     )
     expect(result._tag).toBe("Right")
-    const seen = fake.seen[0]!
+    const seen = fake.requests[0]!
     expect(seen.method).toBe("POST")
     expect(seen.url).toBe("/v1/tenants/demo/agents/support_bot/revisions/2/draft:test")
     expect(seen.headers.authorization).toBe(`Bearer ${TOKEN}`)
@@ -194,22 +193,20 @@ describe("retries", () => {
   })
 
   it("retries a GET after a connection reset", async () => {
-    const fake = await start(
-      () => json(200, runJson("PENDING")),
-      (_, i) => i === 0
-    )
+    const fake = await start(() => json(200, runJson("PENDING")))
+    fake.inject(/./, { kind: "resetBeforeBody" })
     const result = await withClient(fake.url, (c) => c.getEvaluationRun(runRef))
     expect(result._tag).toBe("Right")
     expect(fake.count(runPath)).toBe(2)
   })
 
   it("never repeats a creating call the server has seen", async () => {
-    const fake = await start(() => ({ kind: "resetAfterBody" }))
+    const fake = await start(() => ({ kind: "reset" }))
     const error = expectLeft(await withClient(fake.url, (c) => c.addToDatasets(addArgs)))
     expect(error._tag).toBe("TransportError")
     expect((error as FruxonError.TransportError).reachedServer).toBe("unknown")
     expect(fake.count(addPath)).toBe(1)
-    expect(fake.seen[0]!.bodyRead).toBe(true)
+    expect(fake.requests[0]!.bodyRead).toBe(true)
 
     fake.script = () => problem(500)
     const serverError = expectLeft(await withClient(fake.url, (c) => c.addToDatasets(addArgs)))
@@ -222,10 +219,8 @@ describe("retries", () => {
   })
 
   it("does not repeat a creating call reset before its body was read either (the server got the request)", async () => {
-    const fake = await start(
-      () => json(200, runJson("PENDING")),
-      () => true
-    )
+    const fake = await start(() => json(200, runJson("PENDING")))
+    fake.injectEvery(/./, { kind: "resetBeforeBody" })
     const error = expectLeft(await withClient(fake.url, (c) => c.evaluate({ tenant: "demo", agent: "support_bot" })))
     expect(error._tag).toBe("TransportError")
     expect(fake.count()).toBe(1)
@@ -245,7 +240,7 @@ describe("retries", () => {
     const result = await withClient(fake.url, (c) => c.addToDatasets({ ...addArgs, idempotencyKey: "key-1" }))
     expect(result._tag).toBe("Right")
     expect(fake.count(addPath)).toBe(3)
-    expect(fake.seen.every((s) => s.headers["idempotency-key"] === "key-1")).toBe(true)
+    expect(fake.requests.every((s) => s.headers["idempotency-key"] === "key-1")).toBe(true)
   })
 
   it("retries a creating call that provably never reached the server (connection refused)", async () => {
@@ -310,7 +305,7 @@ describe("dedupe", () => {
     if (result._tag !== "Right") throw result.left
     expect(result.right.created.map((s) => s.datasetId)).toEqual([DATASET_B])
     expect(result.right.skipped.map((s) => s.datasetId)).toEqual([DATASET_A])
-    expect(JSON.parse(fake.seen[1]!.body).datasetIds).toEqual([DATASET_B])
+    expect(JSON.parse(fake.requests[1]!.body).datasetIds).toEqual([DATASET_B])
 
     const again = await withClient(fake.url, (c) =>
       c.addToDatasets({ ...addArgs, body: { ...addArgs.body, datasetIds: [DATASET_A] }, dedupe: true })
@@ -422,6 +417,6 @@ describe("awaitEvaluationRun by polling (a server without event stream or long-p
     if (result._tag !== "Right") throw result.left
     expect(result.right.status).toBe("COMPLETED")
     expect(result.right.score).toBe(0.9)
-    expect(fake.seen[0]!.method).toBe("POST")
+    expect(fake.requests[0]!.method).toBe("POST")
   })
 })

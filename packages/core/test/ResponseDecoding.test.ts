@@ -13,7 +13,7 @@ import * as Schema from "effect/Schema"
 import { describe, expect, it } from "vitest"
 import { allEndpoints } from "../src/index.js"
 import { decodeResponse, FAIL, fastDecoderOf } from "../src/ResponseDecoding.js"
-import { runJson, sampleJson, DATASET_A } from "./FakeFruxon.js"
+import { runJson, sampleJson, DATASET_A } from "@fruxkit/testkit"
 
 const options = { errors: "all", onExcessProperty: "ignore" } as const
 

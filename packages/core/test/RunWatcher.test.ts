@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest"
 import { createFruxonClient, FruxonError, type PromiseClient } from "../src/promise.js"
-import { json, problem, RUN_ID, runJson, startFakeFruxon, type FakeFruxon, type Script, type Seen } from "./FakeFruxon.js"
+import { json, problem, RUN_ID, runJson, startFakeFruxon, type FakeFruxon, type RecordedRequest, type Script } from "@fruxkit/testkit"
 
 const ref = { tenant: "demo", agent: "support_bot", evaluationRun: RUN_ID }
 const runPath = `/v1/tenants/demo/agents/support_bot/evaluationRuns/${RUN_ID}`
@@ -21,14 +21,14 @@ afterEach(async () => {
 })
 
 const start = async (script: Script) => {
-  server = await startFakeFruxon(script)
+  server = await startFakeFruxon({ script })
   client = createFruxonClient({ baseUrl: server.url, retry: { baseDelay: 5, maxDelay: 20 } })
   return { fake: server, client }
 }
 
 const run = (status: string, completed: number) =>
   runJson(status, { progress: { totalSamples: 3, completedSamples: completed, failedSamples: 0 }, modifiedAt: completed })
-const pathOf = (seen: Seen) => seen.url.split("?")[0]
+const pathOf = (seen: RecordedRequest) => seen.url.split("?")[0]
 const watched = async (iterable: AsyncIterable<{ status: string }>) => {
   const statuses: Array<string> = []
   for await (const snapshot of iterable) statuses.push(snapshot.status)
@@ -53,9 +53,9 @@ describe("watchEvaluationRun by the gateway's event stream", () => {
       return { kind: "sse", events: [{ event: "done", id: "v3", data: JSON.stringify(run("COMPLETED", 3)) }], then: "end" }
     })
     expect(await watched(client.watchEvaluationRun(ref))).toEqual(["PENDING", "IN_PROGRESS", "COMPLETED"])
-    expect(fake.seen.map(pathOf)).toEqual([eventsPath, eventsPath])
-    expect(fake.seen[0]!.headers.accept).toBe("text/event-stream")
-    expect(fake.seen[1]!.headers["last-event-id"]).toBe("v2")
+    expect(fake.requests.map(pathOf)).toEqual([eventsPath, eventsPath])
+    expect(fake.requests[0]!.headers.accept).toBe("text/event-stream")
+    expect(fake.requests[1]!.headers["last-event-id"]).toBe("v2")
 
     // awaitEvaluationRun is the same watch: one request when the stream is not cut.
     const before = fake.count()
@@ -90,7 +90,7 @@ describe("watchEvaluationRun by the gateway's long-poll", () => {
     expect(await watched(client.watchEvaluationRun(ref))).toEqual(["PENDING", "IN_PROGRESS", "COMPLETED"])
     expect(fake.count(eventsPath)).toBe(1)
     expect(fake.count(runPath)).toBe(3)
-    expect(fake.seen.filter((s) => pathOf(s) === runPath).every((s) => s.url.includes("wait=25s"))).toBe(true)
+    expect(fake.requests.filter((s) => pathOf(s) === runPath).every((s) => s.url.includes("wait=25s"))).toBe(true)
     expect(etags).toEqual([undefined, '"0"', '"1"'])
 
     // The same client's next watch skips the event stream it found missing.
@@ -113,13 +113,13 @@ describe("watchEvaluationRun by polling (a server with neither, like the Fruxon 
     expect(statuses).toEqual(["IN_PROGRESS", "IN_PROGRESS", "COMPLETED"])
     expect(fake.count(eventsPath)).toBe(1)
     expect(fake.count(runPath)).toBe(3)
-    expect(fake.seen.filter((s) => s.url.includes("wait=")).length).toBe(1)
+    expect(fake.requests.filter((s) => s.url.includes("wait=")).length).toBe(1)
 
     gets = 2
     const again = await client.awaitEvaluationRun(ref, { initialDelay: 10, maxDelay: 20 })
     expect(again.status).toBe("COMPLETED")
     expect(fake.count(eventsPath)).toBe(1)
     expect(fake.count(runPath)).toBe(4)
-    expect(fake.seen.at(-1)!.url.includes("wait=")).toBe(false)
+    expect(fake.requests.at(-1)!.url.includes("wait=")).toBe(false)
   })
 })

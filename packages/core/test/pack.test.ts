@@ -6,16 +6,19 @@
  * type-checks a TypeScript consumer with strict flags against the built
  * declarations. Slow (a build and an npm install): one test.
  */
-import { execFile } from "node:child_process"
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { promisify } from "node:util"
 import { afterAll, expect, it } from "vitest"
-import { json, problem, runJson, startFakeFruxon, type FakeFruxon } from "./FakeFruxon.js"
+import { json, problem, runJson, runProcess, startFakeFruxon, type FakeFruxon } from "@fruxkit/testkit"
 
-const run = promisify(execFile)
+/** A command that must succeed; npm and pnpm see this environment (their registry and cache settings). */
+const run = async (command: string, args: ReadonlyArray<string>, options: { cwd?: string; env?: Record<string, string | undefined>; timeout?: number } = {}) => {
+  const done = await runProcess({ command, args, cwd: options.cwd, env: options.env ?? process.env, timeoutMs: options.timeout ?? 120_000 })
+  if (done.code !== 0) throw Object.assign(new Error(`${command} ${args.join(" ")} exited ${done.code}:\n${done.output}`), done)
+  return done
+}
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
 const tsc = fileURLToPath(new URL("../../../node_modules/typescript/bin/tsc", import.meta.url))
 
@@ -98,14 +101,14 @@ it("packs, installs from the tarball in a fresh npm project, runs the quickstart
   const quickstart = await readFile(join(packageDir, "examples/quickstart.mjs"), "utf8")
   expect(readme).toContain(quickstart.trim())
   await cp(join(packageDir, "examples/quickstart.mjs"), join(project, "quickstart.mjs"))
-  fake = await startFakeFruxon((seen) => {
+  fake = await startFakeFruxon({ script: (seen) => {
     if (seen.url.includes("no_such_agent")) return problem(404, { title: "no such agent" })
     if (seen.url.includes("/evaluationRuns")) {
       const second = seen.url.includes("PageToken.Cursor=p2")
       return json(200, { items: [runJson(second ? "FAILED" : "COMPLETED")], nextPageToken: second ? "" : "p2", totalCount: 2 })
     }
     return json(200, { id: "support_bot", currentRevision: 2 }, { "x-request-id": "req-1" })
-  })
+  } })
   const { stdout } = await run(process.execPath, ["quickstart.mjs"], { cwd: project, env: { FRUXKIT_URL: fake.url, PATH: process.env.PATH ?? "" } })
   expect(stdout).toContain("support_bot: revision 2 (request req-1)")
   expect(stdout).toContain("2 runs in all")

@@ -10,7 +10,7 @@ import * as Stream from "effect/Stream"
 import { afterEach, describe, expect, it } from "vitest"
 import * as FruxonClient from "../src/FruxonClient.js"
 import { createFruxonClient, FruxonError, type PromiseClient } from "../src/promise.js"
-import { json, problem, RUN_ID, runJson, startFakeFruxon, type FakeFruxon, type Script } from "./FakeFruxon.js"
+import { json, problem, RUN_ID, runJson, startFakeFruxon, type FakeFruxon, type Script } from "@fruxkit/testkit"
 
 const TOKEN = "tok_super_secret_value_123"
 const ref = { tenant: "demo", agent: "support_bot" }
@@ -26,7 +26,7 @@ afterEach(async () => {
 })
 
 const start = async (script: Script, config: Partial<Parameters<typeof createFruxonClient>[0]> = {}) => {
-  server = await startFakeFruxon(script)
+  server = await startFakeFruxon({ script })
   client = createFruxonClient({ baseUrl: server.url, token: TOKEN, retry: { baseDelay: 5, maxDelay: 20 }, ...config })
   return { fake: server, client }
 }
@@ -54,10 +54,10 @@ describe("paged lists", () => {
     expect(page.totalCount).toBe(6)
     expect(page.hasNextPage()).toBe(true)
     expect(fake.count()).toBe(1)
-    expect(queryOf(fake.seen[0]!.url).get("PageSize")).toBe("2")
+    expect(queryOf(fake.requests[0]!.url).get("PageSize")).toBe("2")
     const second = await page.getNextPage()
     expect(second.data.map((run) => run.id)).toEqual(["b1", "b2"])
-    expect(queryOf(fake.seen[1]!.url).get("PageToken.Cursor")).toBe("p2")
+    expect(queryOf(fake.requests[1]!.url).get("PageToken.Cursor")).toBe("p2")
     const third = await second.getNextPage()
     expect(third.hasNextPage()).toBe(false)
     await expect(third.getNextPage()).rejects.toThrow(/no next page/)
@@ -68,7 +68,7 @@ describe("paged lists", () => {
     const ids: Array<string> = []
     for await (const run of client.listEvaluationRuns(ref)) ids.push(run.id)
     expect(ids).toEqual(["a1", "a2", "b1", "b2", "c1", "c2"])
-    expect(fake.seen.map((s) => queryOf(s.url).get("PageToken.Cursor"))).toEqual([null, "p2", "p3"])
+    expect(fake.requests.map((s) => queryOf(s.url).get("PageToken.Cursor"))).toEqual([null, "p2", "p3"])
 
     const before = fake.count()
     for await (const run of client.listEvaluationRuns(ref)) {
@@ -82,7 +82,7 @@ describe("paged lists", () => {
     const { fake, client } = await start(threePages)
     const page = await client.listEvaluationRuns({ ...ref, pageToken: "p3" })
     expect(page.data.map((run) => run.id)).toEqual(["c1", "c2"])
-    expect(queryOf(fake.seen[0]!.url).get("PageToken.Cursor")).toBe("p3")
+    expect(queryOf(fake.requests[0]!.url).get("PageToken.Cursor")).toBe("p3")
   })
 
   it("rejects the await when the first page fails (not an empty object)", async () => {
@@ -197,7 +197,7 @@ describe("errors", () => {
       if (seen.url.includes("agents/a500")) return json(500, echo)
       if (seen.url.includes("agents/stall")) return { kind: "stall" }
       if (seen.url.includes("agents/junk")) return json(200, { id: 7 })
-      return { kind: "resetAfterBody" }
+      return { kind: "reset" }
     })
     const failures = await Promise.all(
       ["a500", "stall", "junk", "reset"].map((agent) =>
@@ -217,7 +217,7 @@ describe("errors", () => {
         expect(text).not.toContain(TOKEN)
       }
     }
-    expect(fake.seen[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`)
+    expect(fake.requests[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`)
   })
 })
 
@@ -233,9 +233,9 @@ describe("per-call options", () => {
     expect(fake.count()).toBe(4)
     failing = false
     await client.getAgent(ref, { headers: { "x-trace": "t-1" } })
-    expect(fake.seen.at(-1)!.headers["x-trace"]).toBe("t-1")
+    expect(fake.requests.at(-1)!.headers["x-trace"]).toBe("t-1")
     await client.getAgent(ref)
-    expect(fake.seen.at(-1)!.headers["x-trace"]).toBeUndefined()
+    expect(fake.requests.at(-1)!.headers["x-trace"]).toBeUndefined()
   })
 
   it("an abort rejects with the signal's reason: TimeoutError for AbortSignal.timeout", async () => {
