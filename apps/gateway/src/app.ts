@@ -123,7 +123,7 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   }))
   app.use("/v1/*", timeout({ ms: config.requestTimeoutMs, extend: (c) => (isEventStream(c) ? null : hasQuery(c.req.url, "wait") ? config.maxWaitMs : 0) }))
   app.use("/v1/*", validateRequest({ waitEndpoints: WAIT_ENDPOINTS, dedupeEndpoints: [Endpoints.addToDatasets], maxWaitMs: config.maxWaitMs }))
-  app.get(honoPath(evaluationRunEvents), runEvents({ watchers, streams, firstSnapshotTimeoutMs: config.requestTimeoutMs, metrics }))
+  app.get(honoPath(evaluationRunEvents), runEvents({ watchers, streams, firstSnapshotTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.streamIdleTimeoutMs, metrics }))
   app.on(["GET", "POST"], "/v1/*", wait({ watchers }))
   app.post("/v1/*", idempotency({ store: deps.idempotency ?? new MemoryIdempotencyStore({ ttlMs: config.idempotencyTtlMs }), metrics }))
   app.post("/v1/*", dedupe({ client }))

@@ -48,6 +48,8 @@ export interface GatewayConfig {
   /** `?wait=` requests waiting, in all and per key (429 + Retry-After past either). */
   readonly maxWaits: number
   readonly maxWaitsPerKey: number
+  /** An event stream with no new run state this long ends (`event: idle`); one whose client takes no bytes this long is closed. */
+  readonly streamIdleTimeoutMs: number
   /** Node's server: time to receive a request's headers, and the whole request; connections held at most. */
   readonly headersTimeoutMs: number
   readonly serverRequestTimeoutMs: number
@@ -202,6 +204,13 @@ export const OPTIONS: ReadonlyArray<OptionSpec> = [
     value: "<n>",
     defaultText: "2000",
     description: "?wait requests waiting in all (per key: a tenth, at least 1); 429 past either"
+  },
+  {
+    flag: "--stream-idle-timeout",
+    env: "FRUXKIT_STREAM_IDLE_TIMEOUT",
+    value: "<duration>",
+    defaultText: "2m",
+    description: "an event stream with no new run state this long ends (event: idle); one whose client stops reading is closed"
   },
   {
     flag: "--max-connections",
@@ -457,6 +466,7 @@ export const parseConfig = (argv: ReadonlyArray<string>, env: Readonly<Record<st
       maxConcurrencyPerKey: integer("--max-concurrency-per-key", 64, 1, 100_000),
       bodyTimeoutMs: duration("--body-timeout", 10_000),
       ...streamAndWaitCaps(integer("--max-event-streams", 2000, 1, 1_000_000), integer("--max-waits", 2000, 1, 1_000_000)),
+      streamIdleTimeoutMs: duration("--stream-idle-timeout", 120_000),
       headersTimeoutMs: 10_000,
       serverRequestTimeoutMs: 30_000,
       maxConnections: integer("--max-connections", 10_000, 1, 1_000_000),

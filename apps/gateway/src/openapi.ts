@@ -126,7 +126,7 @@ export const gatewayOpenApi = (): Json => {
       responses: {
         "200": {
           description:
-            "`event: run` per status/progress change (data: the run), `event: done` with the finished run, `event: shutdown` when the gateway stops; ids are run versions for Last-Event-ID; `: heartbeat` comments every 15 s",
+            "`event: run` per status/progress change (data: the run), `event: done` with the finished run, `event: shutdown` when the gateway stops, `event: idle` after --stream-idle-timeout with no change (reconnect to keep watching); ids are run versions for Last-Event-ID; `: heartbeat` comments every 15 s",
           content: { "text/event-stream": { schema: { type: "string" } } }
         }
       }

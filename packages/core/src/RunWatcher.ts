@@ -175,6 +175,10 @@ const eventSource = (channel: Channel, offers: Offers, info: FruxonError.Request
                       })
                     )
               }
+              case "idle":
+                // The gateway ends a stream that saw no change for its idle bound: a deliberate end, not a failed reconnect.
+                state.seen = true
+                return Effect.succeed(Option.none())
               case "error": {
                 // The gateway's poller failed (unknown run, upstream down): its problem, as the typed error.
                 let problem: unknown

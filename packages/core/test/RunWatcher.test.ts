@@ -65,6 +65,21 @@ describe("watchEvaluationRun by the gateway's event stream", () => {
     expect(fake.count() - before).toBe(1)
   })
 
+  it("a stream the gateway ended as idle is resumed however often that happens (it is not a failed reconnect)", async () => {
+    let idleEnds = 0
+    const { fake, client } = await start((seen) => {
+      if (pathOf(seen) !== eventsPath) return problem(500)
+      // More idle ends in a row than the reconnects a watch allows without an event.
+      if (idleEnds < 12) {
+        idleEnds++
+        return { kind: "sse", events: [{ event: "idle", data: JSON.stringify({ reason: "no change" }), retry: 5 }], then: "end" }
+      }
+      return { kind: "sse", events: [{ event: "done", id: "v3", data: JSON.stringify(run("COMPLETED", 3)) }], then: "end" }
+    })
+    expect(await watched(client.watchEvaluationRun(ref))).toEqual(["COMPLETED"])
+    expect(fake.seen.filter((s) => pathOf(s) === eventsPath)).toHaveLength(13)
+  })
+
   it("an error event becomes the typed error", async () => {
     const { client } = await start(() => ({
       kind: "sse",

@@ -6,6 +6,14 @@
  * gets the current state only if it changed since the last event it saw
  * (the latest state, not a replay of every step it missed: state, not a log).
  * On shutdown every stream gets an `event: shutdown` before it closes.
+ *
+ * A stream is bounded in time without progress (issue 22): one that has had
+ * no new run state for `idleTimeoutMs` ends with an `event: idle` (the
+ * client reconnects with Last-Event-ID if it still cares), and one whose
+ * client stops taking bytes (a write not done within the same bound) has its
+ * connection closed. Either way its per-key and global stream slots are free
+ * again: without this, a client that stopped reading held them for as long
+ * as the run lived.
  */
 import type { Context } from "hono"
 import { streamSSE } from "hono/streaming"
@@ -54,6 +62,10 @@ export interface RunEventsOptions {
   readonly firstSnapshotTimeoutMs: number
   /** A comment line this often keeps idle connections (and proxies) from timing out. */
   readonly heartbeatMs?: number
+  /** How long a stream may go without new run state, or a write may wait for the client to take it (default 2 min). */
+  readonly idleTimeoutMs?: number
+  /** Close the client's connection (a stalled stream cannot be ended with a closing event). */
+  readonly closeConnection?: () => void
   readonly metrics?: GatewayMetrics
   /**
    * A failure inside an open stream. It ends the stream (the client
@@ -65,6 +77,12 @@ export interface RunEventsOptions {
 
 /** Client reconnect delay suggested in the stream (ms). */
 const RETRY_MS = 1000
+
+/** A stream's default bound without progress. */
+export const STREAM_IDLE_TIMEOUT_MS = 120_000
+
+/** A write the client did not take within the idle bound. */
+class StreamStalled extends Error {}
 
 export const streamRunEvents = async (c: Context, options: RunEventsOptions): Promise<Response> => {
   if (options.streams.isClosing) {
@@ -116,12 +134,24 @@ export const streamRunEvents = async (c: Context, options: RunEventsOptions): Pr
   options.streams.add(entry)
   options.metrics?.activeStreams.inc()
 
+  const idleTimeoutMs = options.idleTimeoutMs ?? STREAM_IDLE_TIMEOUT_MS
+  const heartbeatMs = options.heartbeatMs ?? 15_000
+
   return streamSSE(c, async (stream) => {
     let clientGone = false
     stream.onAbort(() => {
       clientGone = true
       wake?.()
     })
+    // A write resolves once the bytes are taken downstream; one still pending after the bound means the client stopped reading.
+    const deliver = async (write: Promise<unknown>): Promise<void> => {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const stalled = new Promise<"stalled">((resolve) => (timer = setTimeout(() => resolve("stalled"), idleTimeoutMs)))
+      const outcome = await Promise.race([write, stalled])
+      clearTimeout(timer)
+      if (outcome === "stalled") throw new StreamStalled()
+    }
+    let lastProgressAt = Date.now()
     try {
       let lastSent = options.lastEventId
       let first = true
@@ -130,42 +160,64 @@ export const streamRunEvents = async (c: Context, options: RunEventsOptions): Pr
           const snapshot = queue.shift()!
           if (snapshot.version === lastSent) continue
           lastSent = snapshot.version
-          await stream.writeSSE({
-            event: snapshot.terminal ? "done" : "run",
-            id: snapshot.version,
-            data: snapshot.json,
-            ...(first ? { retry: RETRY_MS } : {})
-          })
+          await deliver(
+            stream.writeSSE({
+              event: snapshot.terminal ? "done" : "run",
+              id: snapshot.version,
+              data: snapshot.json,
+              ...(first ? { retry: RETRY_MS } : {})
+            })
+          )
           first = false
+          lastProgressAt = Date.now()
           if (snapshot.terminal) return
         }
         if (clientGone) return
         if (failure !== undefined) {
           const problem = toGatewayProblem(failure).toProblem()
-          await stream.writeSSE({ event: "error", data: JSON.stringify(problem) })
+          await deliver(stream.writeSSE({ event: "error", data: JSON.stringify(problem) }))
           return
         }
         if (closeRequested) {
-          await stream.writeSSE({
-            event: "shutdown",
-            data: JSON.stringify({ reason: "the gateway is shutting down; reconnect with Last-Event-ID" }),
-            retry: RETRY_MS
-          })
+          await deliver(
+            stream.writeSSE({
+              event: "shutdown",
+              data: JSON.stringify({ reason: "the gateway is shutting down; reconnect with Last-Event-ID" }),
+              retry: RETRY_MS
+            })
+          )
+          return
+        }
+        const idleLeft = lastProgressAt + idleTimeoutMs - Date.now()
+        if (idleLeft <= 0) {
+          await deliver(
+            stream.writeSSE({
+              event: "idle",
+              data: JSON.stringify({ reason: `no change for ${Math.round(idleTimeoutMs / 1000)} s; reconnect with Last-Event-ID to keep watching` }),
+              retry: RETRY_MS
+            })
+          )
           return
         }
         if (lastSent === options.lastEventId && first) {
           // Nothing new since the client's Last-Event-ID: say the stream is live.
-          await stream.write(": up to date\n\n")
+          await deliver(stream.write(": up to date\n\n"))
           first = false
         }
         if (queue.length > 0 || closeRequested || clientGone || failure !== undefined) continue
-        await nextSignal(options.heartbeatMs ?? 15_000)
-        if (queue.length === 0 && !closeRequested && !clientGone && failure === undefined) {
-          await stream.write(": heartbeat\n\n")
+        await nextSignal(Math.min(heartbeatMs, idleLeft))
+        if (queue.length === 0 && !closeRequested && !clientGone && failure === undefined && Date.now() < lastProgressAt + idleTimeoutMs) {
+          await deliver(stream.write(": heartbeat\n\n"))
         }
       }
     } catch (error) {
-      options.onStreamError?.(error)
+      if (error instanceof StreamStalled) {
+        // The client stopped reading: no closing event can reach it, so the connection goes (and with it the stream's slots).
+        stream.abort()
+        options.closeConnection?.()
+      } else {
+        options.onStreamError?.(error)
+      }
     } finally {
       unsubscribe()
       options.metrics?.activeStreams.dec()

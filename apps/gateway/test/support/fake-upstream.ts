@@ -30,6 +30,8 @@ export interface FakeRun {
   failed: number
   total: number
   modifiedAt: number
+  /** More fields the upstream sends (unknown to core's schema), e.g. a large one. */
+  extra?: Record<string, unknown>
 }
 
 export interface FakeUpstream {
@@ -57,7 +59,8 @@ const runJson = (run: FakeRun) => ({
   modifiedAt: run.modifiedAt,
   progress: { totalSamples: run.total, completedSamples: run.completed, failedSamples: run.failed },
   // An unknown field: the gateway must pass it through on plain proxying.
-  upstreamOnly: "kept"
+  upstreamOnly: "kept",
+  ...run.extra
 })
 
 const sampleJson = (s: { id: string; datasetId: string; executionId: string }, tagsAsObjects: boolean) => ({

@@ -15,6 +15,8 @@ export interface RunEventsOptions {
   readonly streams: EventStreams
   /** How long to wait for the run's first snapshot before answering 504. */
   readonly firstSnapshotTimeoutMs: number
+  /** A stream without new run state, or whose client takes no bytes, this long ends (waiting/run-events.ts). */
+  readonly idleTimeoutMs?: number
   readonly metrics?: GatewayMetrics
 }
 
@@ -29,6 +31,8 @@ export const runEvents = (options: RunEventsOptions): Handler<GatewayEnv> =>
       key: { tenant: String(path.tenant), agent: String(path.agent), evaluationRun: String(path.evaluationRun) },
       lastEventId: header(c, "last-event-id"),
       firstSnapshotTimeoutMs: options.firstSnapshotTimeoutMs,
+      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      closeConnection: () => c.env?.outgoing?.destroy(),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       onStreamError: (error) => requestLog(c).error({ err: { message: (error as Error).message } }, "event stream failed")
     })
