@@ -77,7 +77,7 @@ describe("watchEvaluationRun by the gateway's event stream", () => {
       return { kind: "sse", events: [{ event: "done", id: "v3", data: JSON.stringify(run("COMPLETED", 3)) }], then: "end" }
     })
     expect(await watched(client.watchEvaluationRun(ref))).toEqual(["COMPLETED"])
-    expect(fake.seen.filter((s) => pathOf(s) === eventsPath)).toHaveLength(13)
+    expect(fake.count(eventsPath)).toBe(13)
   })
 
   it("an error event becomes the typed error", async () => {
