@@ -37,7 +37,7 @@ import { evaluationRunEvents, honoPath, router } from "./routes.js"
 import { createUpstreamClient } from "./upstream/core-client.js"
 import type { Upstream } from "./upstream/index.js"
 import { EventStreams } from "./waiting/run-events.js"
-import { RunWatchers, pollRunsWith } from "./waiting/run-watchers.js"
+import { RunWatchers, pollRunsWith, readRunWith } from "./waiting/run-watchers.js"
 
 export interface GatewayDeps {
   readonly upstream: Upstream
@@ -78,10 +78,16 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   const metrics = deps.metrics ?? createMetrics()
   const { upstream } = deps
   const client = createUpstreamClient(upstream, metrics)
-  const watchers = new RunWatchers({ awaitRun: pollRunsWith(client, deps.pollOptions), metrics, finishedTtlMs: config.finishedRunTtlMs,
+  const watchers = new RunWatchers({
+    awaitRun: pollRunsWith(client, deps.pollOptions),
+    // Embedded: the backend says when a run changed, and its poller reads it then (the schedule stays as the fallback).
+    ...(upstream.runChanges ? { readRun: readRunWith(client) } : {}),
+    metrics,
+    finishedTtlMs: config.finishedRunTtlMs,
     maxFinished: config.maxFinishedRuns,
     maxFinishedBytes: config.maxFinishedRunBytes
   })
+  const stopRunChanges = upstream.runChanges?.((evaluationRun) => watchers.changed(evaluationRun))
   const streams = new EventStreams()
   const state = new ShutdownState()
 
@@ -140,6 +146,7 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
       await streams.closeAll()
     },
     close: async () => {
+      stopRunChanges?.()
       watchers.close()
       await Promise.all([client.close(), viewer.close()])
     }

@@ -10,6 +10,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { seedDemo } from "./demo-seed.js"
 import { EvaluationWorkerPool } from "./evaluation/EvaluationWorkerPool.js"
+import { notifyingRunStore, RunChanges, type RunChangeListener } from "./evaluation/RunChanges.js"
 import { heuristicJudge } from "./evaluation/heuristic-judge.js"
 import type { Judge } from "./evaluation/Judge.js"
 import { makeLlmJudge } from "./evaluation/llm-judge.js"
@@ -100,6 +101,12 @@ export interface LocalBackend {
    * (read from the database now), claims, lease expiries, samples judged, CPU per sample, agent latency.
    */
   readonly metrics: () => Promise<string>
+  /**
+   * Listen for "a run changed" (it started, its progress moved, it ended), told right after the change
+   * commits in this process; returns the function that stops listening. The gateway's shared run
+   * pollers use it to answer waiters at once (README "Run changes").
+   */
+  readonly onRunChange: (listener: RunChangeListener) => () => void
   /** Stops the workers (runs in flight resume later) and closes the database. */
   readonly close: () => Promise<void>
 }
@@ -149,14 +156,16 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
     resolver: options.outbound?.resolver
   })
   const judge: Judge = options.judge === "llm" ? makeLlmJudge(chatModel) : heuristicJudge
+  const runChanges = new RunChanges()
+  const changed = (runId: string) => runChanges.emit(runId)
   const ctx: LocalContext = {
     store,
     chatModel,
     judge,
     secrets,
     outbound,
-    persistedRuns: makeSqlRunStore(store),
-    transientRuns: makeTransientRunStore(),
+    persistedRuns: notifyingRunStore(makeSqlRunStore(store), changed),
+    transientRuns: notifyingRunStore(makeTransientRunStore(), changed),
     environmentCap,
     datasetCap,
     actor: "local"
@@ -189,6 +198,7 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
     app,
     fetch: async (request) => app.fetch(request),
     workerId: pool.owner,
+    onRunChange: (listener) => runChanges.subscribe(listener),
     metrics: async () => {
       // A database that cannot answer now leaves the gauge out rather than failing the scrape.
       const queue = await store.run(queueDepth(Date.now())).catch(() => undefined)

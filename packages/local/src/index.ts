@@ -1,4 +1,5 @@
 export { createLocalBackend, type AgentProvision, type LocalBackend, type LocalBackendOptions } from "./LocalBackend.js"
+export type { RunChange, RunChangeListener } from "./evaluation/RunChanges.js"
 export type { LlmConfig } from "./runtime/ChatModel.js"
 export { DEMO_AGENT, DEMO_TENANT } from "./demo-seed.js"
 export {

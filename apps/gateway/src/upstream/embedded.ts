@@ -11,6 +11,8 @@ export interface LocalBackend {
   readonly fetch: (request: Request) => Promise<Response>
   /** The evaluation queue and workers in Prometheus text format. */
   readonly metrics?: () => Promise<string>
+  /** "A run changed", told when the change commits (see `Upstream.runChanges`). */
+  readonly onRunChange?: (listener: (change: { readonly evaluationRun: string | undefined }) => void) => () => void
   readonly close: () => Promise<void>
 }
 
@@ -34,7 +36,15 @@ export const createEmbeddedUpstream = (backend: LocalBackend, description: strin
     })
     return { status: response.status, headers: flat, body }
   }
-  return { mode: "embedded", description, send, ...(backend.metrics ? { metrics: backend.metrics } : {}), close: () => backend.close() }
+  const onRunChange = backend.onRunChange?.bind(backend)
+  return {
+    mode: "embedded",
+    description,
+    send,
+    ...(backend.metrics ? { metrics: backend.metrics } : {}),
+    ...(onRunChange ? { runChanges: (listener: (evaluationRun: string | undefined) => void) => onRunChange((change) => listener(change.evaluationRun)) } : {}),
+    close: () => backend.close()
+  }
 }
 
 /**

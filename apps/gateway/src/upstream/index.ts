@@ -40,6 +40,12 @@ export interface Upstream {
    * deadline; otherwise the gateway races it.
    */
   readonly settlesOnAbort?: boolean
+  /**
+   * Embedded: "a run changed" from the local backend (`undefined`: any run may have), told when the
+   * change commits; the shared run pollers read the run then instead of at their next poll. Returns
+   * the function that stops listening. Remote mode has none (the Fruxon API pushes nothing).
+   */
+  readonly runChanges?: (listener: (evaluationRun: string | undefined) => void) => () => void
   /** Embedded: the local backend's evaluation metrics (Prometheus text), appended to `/metrics`. */
   readonly metrics?: () => Promise<string>
   readonly close: () => Promise<void>

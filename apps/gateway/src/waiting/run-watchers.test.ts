@@ -40,3 +40,55 @@ describe("RunWatchers' finished-run cache", () => {
     watchers.close()
   })
 })
+
+describe("RunWatchers with pushed run changes", () => {
+  const key = { tenant: "t", agent: "a", evaluationRun: "r1" }
+  const runAt = (status: string, completedSamples: number, modifiedAt: number) =>
+    decodeRun({ id: "r1", status, modifiedAt, progress: { totalSamples: 4, completedSamples, failedSamples: 0 } })
+
+  it("reads a run when told it changed, ignores an older scheduled answer, and stops at its end", async () => {
+    let current = runAt("IN_PROGRESS", 1, 10)
+    let reads = 0
+    let scheduled: ((run: ReturnType<typeof runAt>) => void) | undefined
+    const watchers = new RunWatchers({
+      // A schedule that never polls by itself here: only the test's `scheduled` call answers for it.
+      awaitRun: (_key, { onProgress, signal }) =>
+        new Promise((_, reject) => {
+          scheduled = onProgress
+          signal.addEventListener("abort", () => reject(signal.reason))
+        }),
+      readRun: async () => (reads++, current),
+      finishedTtlMs: 60_000
+    })
+    const seen: Array<string> = []
+    const finished = new Promise<void>((resolve, reject) => {
+      watchers.subscribe(key, {
+        onSnapshot: (snapshot) => {
+          seen.push(snapshot.version)
+          if (snapshot.terminal) resolve()
+        },
+        onError: reject
+      })
+    })
+    scheduled!(current)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    current = runAt("IN_PROGRESS", 3, 20)
+    watchers.changed("other-run")
+    expect(reads).toBe(0)
+    watchers.changed("r1")
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    // The schedule's answer from before the push: older, so listeners do not go back a step.
+    scheduled!(runAt("IN_PROGRESS", 1, 10))
+    current = runAt("COMPLETED", 4, 30)
+    watchers.changed(undefined)
+    await finished
+    expect(reads).toBe(2)
+    expect(seen.map((v) => v.split(".").slice(0, 2).join(":"))).toEqual(["IN_PROGRESS:1", "IN_PROGRESS:3", "COMPLETED:4"])
+    // Ended: the poller is gone, and the finished run is answered from memory.
+    expect(watchers.activePollers).toBe(0)
+    watchers.changed("r1")
+    expect(reads).toBe(2)
+    expect(watchers.latest(key)?.terminal).toBe(true)
+    watchers.close()
+  })
+})

@@ -4,6 +4,12 @@
  * `awaitEvaluationRun` (its schedule: start fast, back off to a cap, honour
  * Retry-After, survive transient errors); this module only fans its
  * snapshots out, stops a poller nobody listens to, and caches finished runs.
+ *
+ * Push: an upstream that says when a run changed (the embedded backend's
+ * `onRunChange`) calls `changed(id)`, and the run's poller reads it at once
+ * (`readRun`) instead of at its next scheduled poll. The schedule keeps
+ * running underneath as the fallback (a missed or late notice costs at most
+ * one poll interval); remote mode has no push and polls only.
  */
 import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
@@ -30,6 +36,9 @@ export interface RunListener {
   readonly onError: (error: unknown) => void
 }
 
+/** One read of a run (a GET through the upstream), for a poller woken by a change. */
+export type ReadRun = (key: RunKey, signal: AbortSignal) => Promise<EvaluationRun>
+
 /** How a poller reads a run: core's awaitEvaluationRun, bound to the gateway's upstream. */
 export type AwaitRun = (
   key: RunKey,
@@ -42,6 +51,8 @@ export type AwaitRun = (
 
 export interface RunWatchersOptions {
   readonly awaitRun: AwaitRun
+  /** Set where the upstream pushes run changes: how a woken poller reads the run. */
+  readonly readRun?: ReadRun
   readonly metrics?: GatewayMetrics
   /** How long a finished run is served from memory. */
   readonly finishedTtlMs: number
@@ -75,11 +86,27 @@ export const snapshotOf = (run: EvaluationRun): RunSnapshot => ({
 const keyString = (key: RunKey) => `${key.tenant}/${key.agent}/${key.evaluationRun}`
 
 interface Poller {
+  readonly key: RunKey
   readonly listeners: Set<RunListener>
   readonly abort: AbortController
   latest: RunSnapshot | undefined
   linger: ReturnType<typeof setTimeout> | undefined
+  /** A read after a change notice is in flight; `readAgain`: another notice came meanwhile. */
+  reading: boolean
+  readAgain: boolean
+  readonly publish: (run: EvaluationRun) => void
 }
+
+/**
+ * Whether `run` is older than what the poller already published: a scheduled
+ * poll sent before a push-triggered read can answer after it, and must not
+ * take the listeners back a step.
+ */
+const isStale = (run: EvaluationRun, latest: RunSnapshot | undefined): boolean =>
+  latest !== undefined &&
+  (latest.terminal ||
+    run.modifiedAt < latest.run.modifiedAt ||
+    (run.progress?.completedSamples ?? -1) < (latest.run.progress?.completedSamples ?? -1))
 
 export class RunWatchers {
   private readonly pollers = new Map<string, Poller>()
@@ -140,6 +167,38 @@ export class RunWatchers {
     }
   }
 
+  /**
+   * The upstream says a run changed (`undefined`: any run may have): its
+   * poller, if there is one, reads it now. Reads are not stacked: a notice
+   * during a read asks for one more read after it.
+   */
+  changed(evaluationRun: string | undefined): void {
+    if (this.options.readRun === undefined) return
+    for (const [id, poller] of this.pollers) {
+      if (evaluationRun === undefined || poller.key.evaluationRun === evaluationRun) this.readNow(id, poller)
+    }
+  }
+
+  private readNow(id: string, poller: Poller): void {
+    const readRun = this.options.readRun
+    if (readRun === undefined || poller.abort.signal.aborted) return
+    if (poller.reading) {
+      poller.readAgain = true
+      return
+    }
+    poller.reading = true
+    readRun(poller.key, poller.abort.signal)
+      // A failed read is left to the schedule, which reports errors that last.
+      .then((run) => poller.publish(run), () => undefined)
+      .finally(() => {
+        poller.reading = false
+        if (!poller.readAgain) return
+        poller.readAgain = false
+        this.readNow(id, poller)
+      })
+      .catch(() => undefined)
+  }
+
   /** Stop every poller (shutdown). Listeners are not called. */
   close(): void {
     this.closed = true
@@ -186,16 +245,31 @@ export class RunWatchers {
   }
 
   private start(id: string, key: RunKey, initial: EvaluationRun | undefined): Poller {
-    const poller: Poller = { listeners: new Set(), abort: new AbortController(), latest: undefined, linger: undefined }
-    this.pollers.set(id, poller)
-    this.options.metrics?.activePollers.inc()
     const publish = (run: EvaluationRun) => {
+      if (isStale(run, poller.latest)) return
       const snapshot = snapshotOf(run)
       if (poller.latest?.version === snapshot.version) return
       poller.latest = snapshot
       if (snapshot.terminal) this.remember(id, snapshot)
       for (const listener of [...poller.listeners]) listener.onSnapshot(snapshot)
+      // Ended (seen by a push-triggered read, or the schedule): nothing more to poll for.
+      if (snapshot.terminal) this.stop(id, poller)
     }
+    const poller: Poller = {
+      key,
+      listeners: new Set(),
+      abort: new AbortController(),
+      latest: undefined,
+      linger: undefined,
+      reading: false,
+      readAgain: false,
+      publish
+    }
+    this.pollers.set(id, poller)
+    this.options.metrics?.activePollers.inc()
+    // A snapshot in hand (`:evaluate`'s answer) may be behind by now, and a change told before this
+    // poller existed reached nobody: with push, read once at once instead of at the first scheduled poll.
+    if (initial !== undefined) this.readNow(id, poller)
     this.options
       .awaitRun(key, { initial, onProgress: publish, signal: poller.abort.signal })
       .then(
@@ -222,6 +296,12 @@ export class RunWatchers {
 
 /** A poller's deadline: it runs while someone listens, so only a long backstop. */
 export const POLLER_DEADLINE = Duration.hours(6)
+
+/** A woken poller's one read: a GET of the run on the upstream client, one attempt (the schedule covers a failure). */
+export const readRunWith =
+  (client: PromiseClient): ReadRun =>
+  (key, signal) =>
+    client.getEvaluationRun(key, { signal, maxRetries: 0 })
 
 /** How the gateway's pollers read a run: core's `awaitEvaluationRun` on its upstream client (tests poll faster). */
 export const pollRunsWith =

@@ -20,7 +20,7 @@ export interface TestGateway {
 export const startGateway = async (
   upstream: Upstream,
   overrides: Partial<GatewayConfig> = {},
-  deps: Partial<Pick<GatewayDeps, "viewerTenant">> = {}
+  deps: Partial<Pick<GatewayDeps, "viewerTenant" | "pollOptions">> = {}
 ): Promise<TestGateway> => {
   const config = defaultConfig({ rateLimitPerSecond: 0, logLevel: "debug", ...overrides })
   const lines: Array<string> = []

@@ -1,0 +1,84 @@
+/**
+ * "A run changed": told after every commit that changes what a GET of the
+ * run shows — it started (PENDING → IN_PROGRESS), its progress moved, it
+ * ended (COMPLETED, FAILED, CANCELLED). The gateway's shared run pollers
+ * listen (createLocalBackend's `onRunChange`), so waiters, `?wait` and event
+ * streams learn of a change when it commits instead of at the next poll.
+ *
+ * The run stores are wrapped (`notifyingRunStore`), so the engine's commit
+ * points stay as they are: a change is told once the store call that
+ * committed it has resolved, never before (a listener that reads the run
+ * then sees the change). A change says which run; a listener reads the run
+ * itself to learn what changed. `evaluationRun: undefined` means "some run
+ * may have changed" (another process committed; see LocalBackend.ts).
+ */
+import type { RunStore } from "../store/RunStore.js"
+
+export interface RunChange {
+  /** The run's id (ids are unique across tenants); `undefined`: any run may have changed. */
+  readonly evaluationRun: string | undefined
+}
+
+export type RunChangeListener = (change: RunChange) => void
+
+export class RunChanges {
+  private readonly listeners = new Set<RunChangeListener>()
+
+  /** Listen; returns the function that stops listening. */
+  subscribe(listener: RunChangeListener): () => void {
+    // A wrapper per call, so the same function subscribed twice is two subscriptions.
+    const entry: RunChangeListener = (change) => listener(change)
+    this.listeners.add(entry)
+    return () => void this.listeners.delete(entry)
+  }
+
+  get listening(): boolean {
+    return this.listeners.size > 0
+  }
+
+  emit(evaluationRun: string | undefined): void {
+    for (const listener of [...this.listeners]) {
+      // A listener's failure is not the engine's: the commit already happened.
+      try {
+        listener({ evaluationRun })
+      } catch (error) {
+        console.error("[fruxkit-local] a run-change listener failed:", error instanceof Error ? error.message : String(error))
+      }
+    }
+  }
+}
+
+/** The store, telling `changed(runId)` after each of its calls that committed a visible change. */
+export const notifyingRunStore = (store: RunStore, changed: (runId: string) => void): RunStore => ({
+  ...store,
+  insert: async (run) => {
+    await store.insert(run)
+    changed(run.id)
+  },
+  claim: async (owner, now, leaseMs, limit) => {
+    const runs = await store.claim(owner, now, leaseMs, limit)
+    // Only the runs this call started carry its `now` (a run already running keeps its own modifiedAt).
+    for (const run of runs) if (run.modifiedAt === now) changed(run.id)
+    return runs
+  },
+  saveSampleResults: async (entries, now) => {
+    const completed = await store.saveSampleResults(entries, now)
+    for (const runId of new Set(entries.map((entry) => entry.runId))) changed(runId)
+    return completed
+  },
+  settle: async (runId, now) => {
+    const settled = await store.settle(runId, now)
+    if (settled) changed(runId)
+    return settled
+  },
+  finish: async (id, owner, outcome, now) => {
+    const finished = await store.finish(id, owner, outcome, now)
+    if (finished) changed(id)
+    return finished
+  },
+  requestCancel: async (id, now) => {
+    const result = await store.requestCancel(id, now)
+    if (result === "requested" || result === "cancelled") changed(id)
+    return result
+  }
+})
