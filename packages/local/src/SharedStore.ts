@@ -73,7 +73,7 @@ export const openSharedStore = async (databaseUrl: string, options: SharedStoreO
   const ttlMs = options.ttlMs ?? IDEMPOTENCY_TTL_MS
   const runningTtlMs = options.runningTtlMs ?? RUNNING_TTL_MS
   const now = options.now ?? Date.now
-  const store = await Store.open(PgDatabase.layer(databaseUrl, { maxConnections: options.maxConnections ?? 4 }))
+  const store = await Store.open(PgDatabase.layer(databaseUrl, { maxConnections: options.maxConnections ?? 4, relaxedConnections: 0 }))
   let lastSweep = 0
   const getIdempotencyRecord = (scopedKey: string) => store.run(IdempotencyRepository.find(scopedKey, now()))
   return {

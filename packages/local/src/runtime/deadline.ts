@@ -26,8 +26,8 @@ export const withDeadline = async <A>(
 ): Promise<A> => {
   if (parent?.aborted) throw parent.reason
   const controller = new AbortController()
-  const deadline = new DeadlineExceeded(ms)
-  const timer = setTimeout(() => controller.abort(deadline), ms)
+  // The error is made when the deadline passes: an Error captures a stack, and most calls end in time.
+  const timer = setTimeout(() => controller.abort(new DeadlineExceeded(ms)), ms)
   const onParentAbort = () => controller.abort(parent!.reason)
   parent?.addEventListener("abort", onParentAbort, { once: true })
   try {

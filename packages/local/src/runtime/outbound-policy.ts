@@ -182,9 +182,8 @@ export const makeOutboundPolicy = (options: OutboundPolicyOptions = {}): Outboun
       (error: unknown) => callback(error)
     )
   }
-  let client: Promise<{ readonly agent: Agent; readonly fetch: typeof import("undici").fetch }> | undefined
-  const undici = () =>
-    (client ??= import("undici").then((module) => ({ fetch: module.fetch, agent: new module.Agent({ connect: { lookup } as never }) })))
+  let client: Promise<Agent> | undefined
+  const undici = () => (client ??= import("undici").then((module) => new module.Agent({ connect: { lookup } as never })))
 
   return {
     check,
@@ -192,30 +191,34 @@ export const makeOutboundPolicy = (options: OutboundPolicyOptions = {}): Outboun
       // Literal addresses never reach a lookup: they are checked here, before the connection.
       const reason = await check(url)
       if (reason !== undefined) throw new OutboundRefused(reason)
-      const { agent, fetch: undiciFetch } = await undici()
-      const response = await undiciFetch(url, {
-        method: init.method,
+      const agent = await undici()
+      // The dispatcher's own request, not WHATWG fetch: no Request/Response objects and web streams per
+      // call (fetch cost ≈ half of a judged sample's CPU in the evaluation profile), and it never follows
+      // a redirect by itself.
+      const target = new URL(url)
+      const response = await agent.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: init.method as never,
         headers: init.headers,
         ...(init.body !== undefined ? { body: init.body } : {}),
-        ...(init.signal !== undefined ? { signal: init.signal } : {}),
-        redirect: "manual",
-        dispatcher: agent
+        ...(init.signal !== undefined ? { signal: init.signal } : {})
       })
-      if (response.status >= 300 && response.status < 400) {
-        await response.body?.cancel()
-        throw new OutboundRefused(`the endpoint answered a redirect (HTTP ${response.status}); redirects are not followed`)
+      if (response.statusCode >= 300 && response.statusCode < 400) {
+        await response.body.dump()
+        throw new OutboundRefused(`the endpoint answered a redirect (HTTP ${response.statusCode}); redirects are not followed`)
       }
       return {
-        status: response.status,
-        ok: response.ok,
-        text: () => response.text(),
+        status: response.statusCode,
+        ok: response.statusCode >= 200 && response.statusCode < 300,
+        text: () => response.body.text(),
         cancel: async () => {
-          await response.body?.cancel()
+          await response.body.dump()
         }
       }
     },
     close: async () => {
-      if (client) await (await client).agent.close()
+      if (client) await (await client).close()
     }
   }
 }

@@ -6,10 +6,15 @@
  * - Claiming queue rows: PostgreSQL locks the chosen rows and lets
  *   concurrent claimers skip them (`FOR UPDATE SKIP LOCKED`); SQLite has one
  *   writer at a time, so a single `UPDATE … RETURNING` is already atomic.
- * - Progress counters: on PostgreSQL a progress-only update commits without
- *   waiting for its WAL flush (it holds the run's row lock meanwhile, and
- *   the next update recomputes it from durable results anyway). SQLite's
- *   durability is a connection setting, left as it is.
+ * - Queue bookkeeping without a disk flush (`withoutFlush`): claims,
+ *   heartbeats and progress counters. Losing one of those commits in a
+ *   machine or server crash is harmless (a lost claim or heartbeat is a
+ *   lease that lapses sooner, progress is recounted from the results at the
+ *   next commit), and on SQLite each flush is an fsync on the event loop.
+ *   SQLite: `synchronous = NORMAL` for those statements only; PostgreSQL:
+ *   the RelaxedSql pool (PgDatabase.ts), whose sessions commit with
+ *   `synchronous_commit = off`. Results, runs and every API write keep
+ *   their flush.
  * - Waking workers: on PostgreSQL a new persisted run is announced with
  *   `pg_notify` (delivered at commit), so idle workers in other processes
  *   start at once instead of at their next poll (PgDatabase listens).
@@ -21,15 +26,48 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { Fragment } from "@effect/sql/Statement"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 
 /** Appended to the sub-select that picks queue rows to claim. */
 export const skipLockedRows = (sql: SqlClient.SqlClient): Fragment =>
   sql.onDialectOrElse({ pg: () => sql.literal("FOR UPDATE SKIP LOCKED"), orElse: () => sql.literal("") })
 
-/** Inside a transaction whose loss in a server crash is harmless: commit without waiting for the disk. */
-export const relaxCommitDurability = (sql: SqlClient.SqlClient): Effect.Effect<void, SqlError> =>
-  sql.onDialectOrElse({ pg: () => Effect.asVoid(sql`SET LOCAL synchronous_commit = off`), orElse: () => Effect.void })
+/**
+ * PostgreSQL: a second, small pool whose sessions commit without waiting for
+ * the WAL flush (`synchronous_commit = off`), for `withoutFlush`. Absent (the
+ * gateway's shared store, tests' bare clients): those statements flush.
+ */
+export class RelaxedSql extends Context.Tag("@fruxkit/local/store/Dialect/RelaxedSql")<RelaxedSql, SqlClient.SqlClient>() {}
+
+/**
+ * Runs `effect` — autocommit statements only, no transaction inside — so
+ * that its commits do not wait for the disk. SQLite (WAL): the process's one
+ * connection is held, set to `synchronous = NORMAL` for the effect and back
+ * to FULL after; such a commit is in the WAL, so it survives the process
+ * being killed, and only an OS crash or power loss can undo it — never
+ * corrupting the file, and the next FULL commit flushes it too. (SQLite
+ * refuses to change the setting inside a transaction, hence no transaction.)
+ */
+export const withoutFlush = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R | SqlClient.SqlClient> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    sql.onDialectOrElse({
+      sqlite: () =>
+        Effect.scoped(
+          Effect.flatMap(sql.reserve, (connection) =>
+            connection.executeRaw("PRAGMA synchronous = NORMAL", []).pipe(
+              Effect.zipRight(Effect.provideService(effect, SqlClient.TransactionConnection, [connection, 0] as const)),
+              Effect.ensuring(Effect.orDie(connection.executeRaw("PRAGMA synchronous = FULL", [])))
+            )
+          )
+        ),
+      pg: () =>
+        Effect.flatMap(Effect.serviceOption(RelaxedSql), (relaxed) =>
+          relaxed._tag === "Some" ? Effect.provideService(effect, SqlClient.SqlClient, relaxed.value) : effect
+        ),
+      orElse: () => effect
+    })
+  )
 
 export const RUN_ENQUEUED_CHANNEL = "fruxkit_run_enqueued"
 

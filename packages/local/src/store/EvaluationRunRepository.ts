@@ -5,7 +5,7 @@ import * as Effect from "effect/Effect"
 import type { EvaluationRunSampleResult, EvaluationRunSummary, PageOf } from "@fruxkit/core"
 import { encodeCursor, toPage, type PageRequest } from "./page-token.js"
 import { summarise } from "../evaluation/summary.js"
-import { announceRunEnqueued, relaxCommitDurability, skipLockedRows } from "./Dialect.js"
+import { announceRunEnqueued, skipLockedRows, withoutFlush } from "./Dialect.js"
 import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
 import { fromJson, toJson, type SqlEffect, type Store } from "./Store.js"
 
@@ -106,11 +106,26 @@ export const listRuns = (
 /** Sample work rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const LEASE_ROWS_PER_INSERT = 500
 
-/** A sample index has work left: no stored result. */
+/**
+ * `lease_expires_at` of a sample whose result is stored: it never lapses, so
+ * claims, heartbeats and hand-backs pass over it without looking for its
+ * result (the owner stays: who judged it). Set in the transaction that
+ * stores the result.
+ */
+const DONE = Number.MAX_SAFE_INTEGER
+
+/**
+ * A sample index has work left: no stored result. Besides the DONE mark, a
+ * guard for rows stored before the mark existed; only probed for the few
+ * rows a claim picks.
+ */
 const hasNoResult = (sql: SqlClient.SqlClient) =>
   sql`NOT EXISTS (SELECT 1 FROM evaluation_run_samples s WHERE s.run_id = l.run_id AND s.sample_index = l.sample_index)`
 
-const leaseLapsed = (sql: SqlClient.SqlClient, now: number) => sql`(l.lease_owner IS NULL OR l.lease_expires_at < ${now})`
+/** Nobody holds the sample: never leased or handed back (owner NULL, expiry 0), or its lease lapsed. Never a DONE one. */
+const leaseLapsed = (sql: SqlClient.SqlClient, now: number) => sql`l.lease_expires_at < ${now}`
+
+const notDone = (sql: SqlClient.SqlClient) => sql`l.lease_expires_at < ${DONE}`
 
 const toSampleRow = (row: { sample_index: number; sample_id: string; failed: number; result: string }): RunSampleRow => ({
   sampleIndex: Number(row.sample_index),
@@ -125,40 +140,52 @@ const toSampleRow = (row: { sample_index: number; sample_id: string; failed: num
  * run's last result sees every result here (its count runs after its own
  * commit, and after every earlier one), so some worker always completes the
  * run; the row lock and status check make it exactly one, and only that one
- * summarises. `true` when this call completed the run.
+ * summarises. `true` when this call completed the run. Usually two
+ * statements and no flush: the count, then the progress without a flush.
  */
 const settleRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
-  sql.withTransaction(
-    Effect.gen(function* () {
-      const [counts] = yield* sql<{ completed: number; failed: number }>`SELECT COUNT(*) AS completed,
-          COALESCE(SUM(failed), 0) AS failed FROM evaluation_run_samples WHERE run_id = ${runId}`
-      const [run] = yield* sql<{ total_samples: number; status: string }>`SELECT total_samples, status
-        FROM evaluation_runs WHERE id = ${runId}`
-      if (!run || !ACTIVE.includes(run.status)) return false
-      const completed = Number(counts?.completed ?? 0)
-      const failed = Number(counts?.failed ?? 0)
-      if (completed < Number(run.total_samples)) {
-        yield* relaxCommitDurability(sql)
-        // Progress only moves forward: a slower worker's older count never overwrites a newer one.
-        // While another worker is writing the row (PostgreSQL), skip instead of queueing behind it:
-        // its count or the next one is as good, and a waiting commit would hold a pooled connection
-        // that the heartbeat may need.
-        yield* sql`UPDATE evaluation_runs SET
+  Effect.gen(function* () {
+    const [run] = yield* sql<{ completed: number; failed: number; total_samples: number; status: string }>`SELECT
+        (SELECT COUNT(*) FROM evaluation_run_samples s WHERE s.run_id = r.id) AS completed,
+        (SELECT COALESCE(SUM(s.failed), 0) FROM evaluation_run_samples s WHERE s.run_id = r.id) AS failed,
+        r.total_samples, r.status
+      FROM evaluation_runs r WHERE r.id = ${runId}`
+    if (!run || !ACTIVE.includes(run.status)) return false
+    const completed = Number(run.completed)
+    const failed = Number(run.failed)
+    if (completed < Number(run.total_samples)) {
+      // Progress only moves forward: a slower worker's older count never overwrites a newer one.
+      // While another worker is writing the row (PostgreSQL), skip instead of queueing behind it:
+      // its count or the next one is as good.
+      yield* withoutFlush(
+        Effect.flatMap(
+          SqlClient.SqlClient,
+          (queue) => queue`UPDATE evaluation_runs SET
             completed_samples = CASE WHEN completed_samples < CAST(${completed} AS BIGINT) THEN CAST(${completed} AS BIGINT) ELSE completed_samples END,
             failed_samples = CASE WHEN failed_samples < CAST(${failed} AS BIGINT) THEN CAST(${failed} AS BIGINT) ELSE failed_samples END,
             modified_at = ${now}
-          WHERE id IN (SELECT id FROM evaluation_runs WHERE id = ${runId} AND ${sql.in("status", ACTIVE)} ${skipLockedRows(sql)})`
-        return false
-      }
-      // Lock the row, then end it only if nobody else has.
-      const [locked] = yield* sql<{ id: string }>`UPDATE evaluation_runs SET modified_at = ${now}
-        WHERE id = ${runId} AND ${sql.in("status", ACTIVE)} RETURNING id`
+          WHERE id IN (SELECT id FROM evaluation_runs WHERE id = ${runId} AND ${queue.in("status", ACTIVE)} ${skipLockedRows(queue)})`
+        )
+      )
+      return false
+    }
+    return yield* completeRun(sql, runId, now)
+  })
+
+/** Every sample has a result: lock the run's row, then end it only if nobody else has, summarised from every result. */
+const completeRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
+  sql.withTransaction(
+    Effect.gen(function* () {
+      const [locked] = yield* sql<{ total_samples: number }>`UPDATE evaluation_runs SET modified_at = ${now}
+        WHERE id = ${runId} AND ${sql.in("status", ACTIVE)} RETURNING total_samples`
       if (!locked) return false
       const rows = yield* sql<{ sample_index: number; sample_id: string; failed: number; result: string }>`SELECT *
         FROM evaluation_run_samples WHERE run_id = ${runId} ORDER BY sample_index`
-      const verdict = summarise(rows.map(toSampleRow), Number(run.total_samples))
-      yield* sql`UPDATE evaluation_runs SET status = ${"COMPLETED"}, completed_samples = ${completed},
-          failed_samples = ${failed}, score = ${verdict.score}, deployment_recommendation = ${verdict.deploymentRecommendation},
+      const results = rows.map(toSampleRow)
+      const verdict = summarise(results, Number(locked.total_samples))
+      yield* sql`UPDATE evaluation_runs SET status = ${"COMPLETED"}, completed_samples = ${results.length},
+          failed_samples = ${results.filter((row) => row.failed).length}, score = ${verdict.score},
+          deployment_recommendation = ${verdict.deploymentRecommendation},
           summary = ${toJson(verdict.summary)}, completed_at = ${now}, lease_owner = NULL, lease_expires_at = 0
         WHERE id = ${runId}`
       return true
@@ -173,7 +200,7 @@ export const queueDepth = (now: number): SqlEffect<{ readonly waiting: number; r
         SUM(CASE WHEN ${leaseLapsed(sql, now)} THEN 1 ELSE 0 END) AS waiting,
         SUM(CASE WHEN ${leaseLapsed(sql, now)} THEN 0 ELSE 1 END) AS leased
       FROM evaluation_sample_leases l JOIN evaluation_runs r ON r.id = l.run_id
-      WHERE ${sql.in("r.status", ACTIVE)} AND ${hasNoResult(sql)}`
+      WHERE ${sql.in("r.status", ACTIVE)} AND ${notDone(sql)} AND ${hasNoResult(sql)}`
     return { waiting: Number(row?.waiting ?? 0), leased: Number(row?.leased ?? 0) }
   })
 
@@ -227,7 +254,7 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
         const open = yield* sql<RunRow>`SELECT * FROM evaluation_runs r WHERE ${sql.in("status", ACTIVE)}
             AND (EXISTS (SELECT 1 FROM evaluation_sample_leases l
                   WHERE l.run_id = r.id AND ${leaseLapsed(sql, now)} AND ${hasNoResult(sql)})
-              OR NOT EXISTS (SELECT 1 FROM evaluation_sample_leases l WHERE l.run_id = r.id AND ${hasNoResult(sql)}))
+              OR NOT EXISTS (SELECT 1 FROM evaluation_sample_leases l WHERE l.run_id = r.id AND ${notDone(sql)} AND ${hasNoResult(sql)}))
           ORDER BY r.created_at, r.id LIMIT ${limit}`
         const claimed: Array<RunRecord> = []
         for (const row of open) {
@@ -247,7 +274,8 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
 
   claimSamples: (runId, owner, now, leaseMs, limit) =>
     store.run(
-      Effect.gen(function* () {
+      // Without a flush: a claim lost in a crash is a lease that lapsed at once (see Dialect.withoutFlush).
+      withoutFlush(Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
         // One statement: atomic on SQLite (one writer); on PostgreSQL the CTE locks the rows it picks
         // and skips rows another worker is claiming at this moment, so no two workers get one sample.
@@ -270,28 +298,30 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
           indexes: rows.map((row) => Number(row.sample_index)).sort((a, b) => a - b),
           takenOver: rows.filter((row) => row.previous_owner !== null).length
         }
-      })
+      }))
     ),
 
   renew: (id, owner, now, leaseMs) =>
     store.run(
-      Effect.gen(function* () {
-        const sql = yield* SqlClient.SqlClient
-        // Only samples still without a result: a heartbeat's cost stays with what is in flight,
-        // not with everything this worker has judged in a long run.
-        yield* sql`UPDATE evaluation_sample_leases AS l SET lease_expires_at = ${now + leaseMs}
-          WHERE l.run_id = ${id} AND l.lease_owner = ${owner} AND ${hasNoResult(sql)}`
-        const [run] = yield* sql<{ status: string; cancel_requested: number }>`SELECT status, cancel_requested
-          FROM evaluation_runs WHERE id = ${id}`
-        return { held: run !== undefined && ACTIVE.includes(run.status), cancelRequested: Number(run?.cancel_requested ?? 0) === 1 }
-      })
+      withoutFlush(
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          // Only samples still without a result: a heartbeat's cost stays with what is in flight,
+          // not with everything this worker has judged in a long run.
+          yield* sql`UPDATE evaluation_sample_leases AS l SET lease_expires_at = ${now + leaseMs}
+            WHERE l.run_id = ${id} AND l.lease_owner = ${owner} AND ${notDone(sql)}`
+          const [run] = yield* sql<{ status: string; cancel_requested: number }>`SELECT status, cancel_requested
+            FROM evaluation_runs WHERE id = ${id}`
+          return { held: run !== undefined && ACTIVE.includes(run.status), cancelRequested: Number(run?.cancel_requested ?? 0) === 1 }
+        })
+      )
     ),
 
   release: (runId, owner) =>
     store.run(
       Effect.flatMap(SqlClient.SqlClient, (sql) =>
-        sql`UPDATE evaluation_sample_leases SET lease_owner = NULL, lease_expires_at = 0
-          WHERE run_id = ${runId} AND lease_owner = ${owner}`
+        sql`UPDATE evaluation_sample_leases AS l SET lease_owner = NULL, lease_expires_at = 0
+          WHERE l.run_id = ${runId} AND l.lease_owner = ${owner} AND ${notDone(sql)}`
       )
     ).then(() => undefined),
 
@@ -332,18 +362,29 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
         const runIds = [...new Set(entries.map((e) => e.runId))].sort()
-        // The results alone, durably. The run's row is not touched here: on PostgreSQL that would lock
-        // it until this commit's WAL flush, and every worker's commits for the run would queue behind it.
+        // The results alone, durably, and their samples marked DONE. The run's row is not touched here:
+        // on PostgreSQL that would lock it until this commit's WAL flush, and every worker's commits for
+        // the run would queue behind it.
         yield* sql.withTransaction(
           Effect.gen(function* () {
             const active = yield* sql<{ id: string }>`SELECT id FROM evaluation_runs
               WHERE ${sql.in("id", runIds)} AND ${sql.in("status", ACTIVE)}`
             const open = new Set(active.map((run) => run.id))
-            for (const { runId, row } of entries) {
-              if (!open.has(runId)) continue
-              yield* sql`INSERT INTO evaluation_run_samples (run_id, sample_index, sample_id, failed, result)
-                VALUES (${runId}, ${row.sampleIndex}, ${row.sampleId}, ${row.failed ? 1 : 0}, ${toJson(row.result)})
-                ON CONFLICT (run_id, sample_index) DO NOTHING`
+            const rows = entries
+              .filter(({ runId }) => open.has(runId))
+              .map(({ runId, row }) => ({
+                run_id: runId,
+                sample_index: row.sampleIndex,
+                sample_id: row.sampleId,
+                failed: row.failed ? 1 : 0,
+                result: toJson(row.result)
+              }))
+            if (rows.length === 0) return
+            yield* sql`INSERT INTO evaluation_run_samples ${sql.insert(rows)} ON CONFLICT (run_id, sample_index) DO NOTHING`
+            for (const runId of open) {
+              const indexes = rows.filter((row) => row.run_id === runId).map((row) => row.sample_index)
+              yield* sql`UPDATE evaluation_sample_leases SET lease_expires_at = ${DONE}
+                WHERE run_id = ${runId} AND ${sql.in("sample_index", indexes)}`
             }
           })
         )

@@ -13,7 +13,8 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
-import { RUN_ENQUEUED_CHANNEL } from "./Dialect.js"
+import * as Reactivity from "@effect/experimental/Reactivity"
+import { RelaxedSql, RUN_ENQUEUED_CHANNEL } from "./Dialect.js"
 
 /**
  * Result parsing by type OID, so rows look as they do from SQLite: numbers
@@ -34,15 +35,38 @@ export const isDatabaseUrl = (url: string): boolean => /^postgres(ql)?:\/\//.tes
 export interface PgOptions {
   /** Connections this process may open (default 10). */
   readonly maxConnections?: number | undefined
+  /** Connections of the RelaxedSql pool, for a process with evaluation workers (default 2; 0: none). */
+  readonly relaxedConnections?: number | undefined
 }
 
-export const layer = (url: string, options: PgOptions = {}): Layer.Layer<SqlClient.SqlClient> =>
-  PgClient.layer({
-    url: Redacted.make(url),
-    maxConnections: options.maxConnections ?? 10,
-    applicationName: "fruxkit-local",
-    types: { getTypeParser: parseResultValue as never }
-  }).pipe(Layer.orDie)
+/** The same URL, its sessions committing without waiting for the WAL flush (libpq's `options`). */
+const withoutSynchronousCommit = (url: string): string => {
+  const parsed = new URL(url)
+  parsed.searchParams.set("options", `${parsed.searchParams.get("options") ?? ""} -c synchronous_commit=off`.trim())
+  return parsed.toString()
+}
+
+/**
+ * The store's pool, plus (unless `relaxedConnections: 0`) the RelaxedSql pool for the queue's bookkeeping
+ * (Dialect.withoutFlush: claims, heartbeats, progress), whose sessions commit without waiting for the
+ * WAL flush.
+ */
+export const layer = (url: string, options: PgOptions = {}): Layer.Layer<SqlClient.SqlClient> => {
+  const config = { types: { getTypeParser: parseResultValue as never } }
+  const main = PgClient.layer({ ...config, url: Redacted.make(url), maxConnections: options.maxConnections ?? 10, applicationName: "fruxkit-local" })
+  const relaxedConnections = options.relaxedConnections ?? 2
+  if (relaxedConnections === 0) return main.pipe(Layer.orDie)
+  const relaxed = Layer.scoped(
+    RelaxedSql,
+    PgClient.make({
+      ...config,
+      url: Redacted.make(withoutSynchronousCommit(url)),
+      maxConnections: relaxedConnections,
+      applicationName: "fruxkit-local-queue"
+    })
+  ).pipe(Layer.provide(Reactivity.layer))
+  return Layer.merge(main, relaxed).pipe(Layer.orDie)
+}
 
 /**
  * Calls `onEnqueued` whenever any process stores a persisted run on this
