@@ -38,6 +38,7 @@ import { createUpstreamClient } from "./upstream/core-client.js"
 import type { Upstream } from "./upstream/index.js"
 import { EventStreams } from "./waiting/run-events.js"
 import { RunWatchers, pollRunsWith, readRunWith } from "./waiting/run-watchers.js"
+import { UpstreamRunBodies } from "./waiting/upstream-run-bodies.js"
 
 export interface GatewayDeps {
   readonly upstream: Upstream
@@ -77,11 +78,14 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) })
   const metrics = deps.metrics ?? createMetrics()
   const { upstream } = deps
-  const client = createUpstreamClient(upstream, metrics)
+  // Run bodies as the upstream sent them: re-encoded runs (?wait, event streams) keep the fields core does not know.
+  const upstreamBodies = new UpstreamRunBodies()
+  const client = createUpstreamClient(upstream, metrics, upstreamBodies)
   const watchers = new RunWatchers({
     awaitRun: pollRunsWith(client, deps.pollOptions),
     // Embedded: the backend says when a run changed, and its poller reads it then (the schedule stays as the fallback).
     ...(upstream.runChanges ? { readRun: readRunWith(client) } : {}),
+    upstreamBodies,
     metrics,
     finishedTtlMs: config.finishedRunTtlMs,
     maxFinished: config.maxFinishedRuns,
@@ -130,7 +134,7 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   app.use("/v1/*", timeout({ ms: config.requestTimeoutMs, extend: (c) => (isEventStream(c) ? null : hasQuery(c.req.url, "wait") ? config.maxWaitMs : 0) }))
   app.use("/v1/*", validateRequest({ waitEndpoints: WAIT_ENDPOINTS, dedupeEndpoints: [Endpoints.addToDatasets], maxWaitMs: config.maxWaitMs }))
   app.get(honoPath(evaluationRunEvents), runEvents({ watchers, streams, firstSnapshotTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.streamIdleTimeoutMs, metrics }))
-  app.on(["GET", "POST"], "/v1/*", wait({ watchers }))
+  app.on(["GET", "POST"], "/v1/*", wait({ watchers, upstreamBodies }))
   app.post("/v1/*", idempotency({ store: deps.idempotency ?? new MemoryIdempotencyStore({ ttlMs: config.idempotencyTtlMs }), metrics }))
   app.post("/v1/*", dedupe({ client }))
   app.all("/v1/*", forwardUpstream({ forward: createForwarder({ upstream, metrics, ...(deps.retry ? { retry: deps.retry } : {}) }) }))

@@ -15,6 +15,7 @@ import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
 import { EvaluationRun, isTerminalRunStatus, type PromiseClient } from "@fruxkit/core"
 import type { GatewayMetrics } from "../metrics.js"
+import { keepingUnknownFields, type UpstreamRunBodies } from "./upstream-run-bodies.js"
 
 export interface RunKey {
   readonly tenant: string
@@ -53,6 +54,8 @@ export interface RunWatchersOptions {
   readonly awaitRun: AwaitRun
   /** Set where the upstream pushes run changes: how a woken poller reads the run. */
   readonly readRun?: ReadRun
+  /** The run bodies the upstream client read: their unknown fields are kept in each snapshot's JSON. */
+  readonly upstreamBodies?: UpstreamRunBodies
   readonly metrics?: GatewayMetrics
   /** How long a finished run is served from memory. */
   readonly finishedTtlMs: number
@@ -76,14 +79,15 @@ const encodeRun = Schema.encodeSync(EvaluationRun)
 export const versionOf = (run: EvaluationRun): string =>
   [run.status, run.progress?.completedSamples ?? -1, run.progress?.failedSamples ?? -1, run.modifiedAt].join(".")
 
-export const snapshotOf = (run: EvaluationRun): RunSnapshot => ({
+/** `upstream`: the body the run was decoded from, whose fields core does not know are kept. */
+export const snapshotOf = (run: EvaluationRun, upstream?: unknown): RunSnapshot => ({
   run,
   version: versionOf(run),
-  json: JSON.stringify(encodeRun(run)),
+  json: JSON.stringify(upstream === undefined ? encodeRun(run) : keepingUnknownFields(encodeRun(run), upstream)),
   terminal: isTerminalRunStatus(run.status)
 })
 
-const keyString = (key: RunKey) => `${key.tenant}/${key.agent}/${key.evaluationRun}`
+export const keyString = (key: RunKey) => `${key.tenant}/${key.agent}/${key.evaluationRun}`
 
 interface Poller {
   readonly key: RunKey
@@ -247,7 +251,7 @@ export class RunWatchers {
   private start(id: string, key: RunKey, initial: EvaluationRun | undefined): Poller {
     const publish = (run: EvaluationRun) => {
       if (isStale(run, poller.latest)) return
-      const snapshot = snapshotOf(run)
+      const snapshot = snapshotOf(run, this.options.upstreamBodies?.take(id, run))
       if (poller.latest?.version === snapshot.version) return
       poller.latest = snapshot
       if (snapshot.terminal) this.remember(id, snapshot)

@@ -13,13 +13,16 @@ import { EvaluationRun, Endpoints, Route } from "@fruxkit/core"
 import type { GatewayEnv } from "../../env.js"
 import { header } from "../../request-context.js"
 import { externalConfigSecrets, makeJsonScrubber } from "../../secrets.js"
-import type { RunKey, RunWatchers } from "../../waiting/run-watchers.js"
+import { keyString, type RunKey, type RunWatchers } from "../../waiting/run-watchers.js"
+import type { UpstreamRunBodies } from "../../waiting/upstream-run-bodies.js"
 import { waitForRun } from "../../waiting/wait-for-run.js"
 import { IDEMPOTENT_REPLAY_HEADER } from "../idempotency/index.js"
 import { requestIdHeader } from "../request-id/index.js"
 
 export interface WaitOptions {
   readonly watchers: RunWatchers
+  /** Where the run `:evaluate` answered is recorded as sent, so the answer keeps fields core does not know. */
+  readonly upstreamBodies?: UpstreamRunBodies
 }
 
 export const WAIT_OUTCOME_HEADER = "fruxkit-wait"
@@ -63,15 +66,19 @@ export const wait = (options: WaitOptions): MiddlewareHandler<GatewayEnv> => {
     await next()
     const started = c.get("upstreamAnswer")
     if (started === undefined || started.status !== 200) return
+    // An external candidate's secrets must not come back in any answer, even if the upstream echoed them.
+    const scrub = makeJsonScrubber(externalConfigSecrets(c.get("decoded").body))
     let run: EvaluationRun
+    let body: unknown
     try {
-      run = decodeRun(JSON.parse(textDecoder.decode(started.body)))
+      body = JSON.parse(scrub(textDecoder.decode(started.body)))
+      run = decodeRun(body)
     } catch {
       return
     }
     const key = runKey(c, run.id)
-    // An external candidate's secrets must not come back in any answer, even if the upstream echoed them.
-    const scrub = makeJsonScrubber(externalConfigSecrets(c.get("decoded").body))
+    // Kept for the run's snapshots (these answers, streams and long-polls on it), scrubbed as above.
+    options.upstreamBodies?.record(keyString(key), body)
     const result = await waitForRun(watchers, key, { until: "terminal", waitMs, initial: run, signal: c.get("signal") })
     const headers: Record<string, string> = {
       ...requestIdHeader(c),
