@@ -16,7 +16,8 @@ const KEY_A = "gw-key-stalls-0123456789abcdef"
 const KEY_B = "gw-key-reads-0123456789abcdef"
 const PATH_A = "/v1/tenants/stalls/agents/support_bot"
 const PATH_B = "/v1/tenants/reads/agents/support_bot"
-const IDLE_MS = 1_000
+// Long enough that a loaded machine does not starve the changing run below into looking idle.
+const IDLE_MS = 2_500
 
 let fake: FakeUpstream
 let gw: TestGateway
