@@ -4,6 +4,7 @@
  * Kept apart from the settings so the binary can start drawing while this
  * (and the packages it loads) is still on its way.
  */
+import { fileURLToPath } from "node:url"
 import { createFruxonClient, type PromiseClient } from "@fruxkit/core"
 import { describeConnection, type ConnectionSettings } from "./connection-settings.js"
 
@@ -23,8 +24,14 @@ interface LocalBackend {
   readonly close: () => Promise<void> | void
 }
 interface LocalModule {
-  readonly createLocalBackend: (options: { dataDir: string; seed: "demo" }) => Promise<LocalBackend>
+  readonly createLocalBackend: (options: { dataDir: string; seed: "demo"; demoDatabase: string }) => Promise<LocalBackend>
 }
+
+/**
+ * The demo database the build writes beside the bundle (scripts/bundle.mjs): a new data dir starts as a copy
+ * of it instead of being migrated and seeded. Run from sources there is none, and the backend seeds as before.
+ */
+const DEMO_DATABASE = fileURLToPath(new URL("./demo-data.sqlite", import.meta.url))
 
 export const openConnection = async (settings: ConnectionSettings): Promise<Connection> => {
   const label = describeConnection(settings)
@@ -34,7 +41,7 @@ export const openConnection = async (settings: ConnectionSettings): Promise<Conn
   }
   // A literal specifier, so the bundle carries the embedded backend as a chunk loaded only here.
   const local = (await import("@fruxkit/local")) as LocalModule
-  const backend = await local.createLocalBackend({ dataDir: settings.dataDir, seed: "demo" })
+  const backend = await local.createLocalBackend({ dataDir: settings.dataDir, seed: "demo", demoDatabase: DEMO_DATABASE })
   const embeddedFetch = ((input: string | URL | Request, init?: RequestInit) =>
     backend.fetch(input instanceof Request ? input : new Request(input, init))) as typeof globalThis.fetch
   const client = createFruxonClient({ baseUrl: settings.baseUrl, fetch: embeddedFetch })

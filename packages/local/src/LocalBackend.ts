@@ -21,7 +21,6 @@ import { parseFlow } from "./runtime/flow-definition.js"
 import { makeOutboundPolicy, parseAllowList, type Resolver } from "./runtime/outbound-policy.js"
 import * as AgentRepository from "./store/AgentRepository.js"
 import { makeSqlRunStore, queueDepth } from "./store/EvaluationRunRepository.js"
-import * as PgDatabase from "./store/PgDatabase.js"
 import * as SecretBox from "./store/SecretBox.js"
 import * as SqliteDatabase from "./store/SqliteDatabase.js"
 import { securePrivateDir, securePrivateFiles, type Warn } from "./store/private-files.js"
@@ -46,7 +45,8 @@ export interface LocalBackendOptions {
   readonly dataDir: string
   /**
    * `postgres://…`: the store and run queue on PostgreSQL instead of the SQLite file, shared by every
-   * process given the same URL. Default: `FRUXKIT_DATABASE_URL` from the environment, else SQLite.
+   * process given the same URL. Default: `FRUXKIT_DATABASE_URL` from the environment, else SQLite;
+   * `""` is SQLite whatever the environment says.
    */
   readonly databaseUrl?: string | undefined
   /**
@@ -56,6 +56,12 @@ export interface LocalBackendOptions {
   readonly secretKey?: string | undefined
   /** "demo" seeds the demo data when the data dir is new; default "none". */
   readonly seed?: "demo" | "none" | undefined
+  /**
+   * With `seed: "demo"` on SQLite: a database file `writeDemoDatabase` wrote (the CLI's build puts one beside
+   * its bundle). A new data dir starts as a copy of it instead of being migrated and seeded — the same demo
+   * records, made by the same seed once, at build time. Missing: the data dir is seeded as usual.
+   */
+  readonly demoDatabase?: string | undefined
   readonly evaluation?: {
     /** Samples evaluated at once across all runs (default 4). */
     readonly concurrency?: number | undefined
@@ -126,8 +132,11 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
   const datasetCap = positiveInt("datasetCap", options.datasetCap ?? envDatasetCap, 100)
   if (options.judge === "llm" && !options.llm) throw new Error('createLocalBackend: judge "llm" needs the `llm` option')
 
-  const databaseUrl = options.databaseUrl ?? (process.env.FRUXKIT_DATABASE_URL || undefined)
-  if (databaseUrl !== undefined && !PgDatabase.isDatabaseUrl(databaseUrl)) {
+  const databaseUrl = (options.databaseUrl ?? process.env.FRUXKIT_DATABASE_URL) || undefined
+  // PostgreSQL's driver and client (pg: ~25 ms of a start) load only when a URL asks for them; a start on
+  // SQLite (every CLI command on the embedded backend) never loads them.
+  const pg = databaseUrl === undefined ? undefined : { url: databaseUrl, database: await import("./store/PgDatabase.js") }
+  if (pg !== undefined && !pg.database.isDatabaseUrl(pg.url)) {
     throw new Error("createLocalBackend: databaseUrl must start with postgres:// or postgresql://")
   }
 
@@ -138,14 +147,16 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
   const seedSqlite =
     databaseUrl === undefined &&
     options.seed === "demo" &&
-    (!fs.existsSync(SqliteDatabase.databasePath(options.dataDir)) || fs.existsSync(seedMarker))
+    (!fs.existsSync(SqliteDatabase.databasePath(options.dataDir)) || fs.existsSync(seedMarker)) &&
+    // Copying the prebuilt demo database is most of a CLI command's start on a new data dir (no migrating, no seeding).
+    !(options.demoDatabase !== undefined && !fs.existsSync(seedMarker) && SqliteDatabase.createFrom(options.demoDatabase, options.dataDir))
   if (seedSqlite) fs.writeFileSync(seedMarker, "")
   if (databaseUrl === undefined) {
     const db = SqliteDatabase.DATABASE_FILE
     // Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
     securePrivateFiles(options.dataDir, [db, `${db}-wal`, `${db}-shm`, "secret.key"], [db], options.warn)
   }
-  const store = await Store.open(databaseUrl === undefined ? SqliteDatabase.layer(options.dataDir) : PgDatabase.layer(databaseUrl))
+  const store = await Store.open(pg === undefined ? SqliteDatabase.layer(options.dataDir) : pg.database.layer(pg.url))
   // PostgreSQL: "new" = this start created the schema. Concurrent starts take turns on the migration
   // lock, so exactly one process seeds.
   const seedDemoData = seedSqlite || (databaseUrl !== undefined && options.seed === "demo" && store.createdSchema)
@@ -189,8 +200,8 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
   const stopListening =
     !claimPersisted
       ? undefined
-      : databaseUrl !== undefined
-        ? await PgDatabase.listenForEnqueuedRuns(databaseUrl, () => pool.wake())
+      : pg !== undefined
+        ? await pg.database.listenForEnqueuedRuns(pg.url, () => pool.wake())
         : SqliteDatabase.watchCommits(store.run, () => pool.wake())
   const app = makeApp(ctx, { wake: () => pool.wake(), cancelLocal: (id) => pool.cancelLocal(id) })
   let closing: Promise<void> | undefined

@@ -20,7 +20,6 @@
 import { randomUUID } from "node:crypto"
 import * as IdempotencyRepository from "./store/IdempotencyRepository.js"
 import type { IdempotencyRecord, StoredResponse } from "./store/IdempotencyRepository.js"
-import * as PgDatabase from "./store/PgDatabase.js"
 import * as RateLimitRepository from "./store/RateLimitRepository.js"
 import * as Store from "./store/Store.js"
 
@@ -69,6 +68,8 @@ export interface SharedStore {
 }
 
 export const openSharedStore = async (databaseUrl: string, options: SharedStoreOptions = {}): Promise<SharedStore> => {
+  // Loaded here, not at import: @fruxkit/local's index exports this, and a SQLite-only start must not load pg.
+  const PgDatabase = await import("./store/PgDatabase.js")
   if (!PgDatabase.isDatabaseUrl(databaseUrl)) throw new Error("openSharedStore: databaseUrl must start with postgres:// or postgresql://")
   const ttlMs = options.ttlMs ?? IDEMPOTENCY_TTL_MS
   const runningTtlMs = options.runningTtlMs ?? RUNNING_TTL_MS

@@ -2,6 +2,7 @@ export { createLocalBackend, type AgentProvision, type LocalBackend, type LocalB
 export type { RunChange, RunChangeListener } from "./evaluation/RunChanges.js"
 export type { LlmConfig } from "./runtime/ChatModel.js"
 export { DEMO_AGENT, DEMO_TENANT } from "./demo-seed.js"
+export { writeDemoDatabase } from "./demo-database.js"
 export {
   IDEMPOTENCY_TTL_MS,
   openSharedStore,

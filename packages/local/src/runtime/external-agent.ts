@@ -57,6 +57,7 @@ export const callExternalAgent = async (
   if (typeof parameters.assistant_id === "string") body.assistantId = parameters.assistant_id
   let reply: any
   try {
+    await outbound.ready()
     reply = await withDeadline(signal, timeoutMs, async (deadlineSignal) => {
       const response = await outbound.fetch(endpoint, { method: "POST", headers, body: JSON.stringify(body), signal: deadlineSignal })
       if (!response.ok) {

@@ -116,6 +116,7 @@ const runStep = async (
       const timeoutMs = step.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS
       let text: string
       try {
+        await input.outbound.ready()
         text = await withDeadline(input.signal, timeoutMs, async (signal) => {
           const response = await input.outbound.fetch(interpolate(url, scope), {
             method,

@@ -42,6 +42,11 @@ export interface OutboundPolicy {
   readonly check: (url: string) => Promise<string | undefined>
   /** `fetch` under the policy: checked again at connect time; a redirect is an error. */
   readonly fetch: (url: string, init: OutboundInit) => Promise<OutboundResponse>
+  /**
+   * Loads the HTTP client (undici, on first use only). Callers await it before starting a deadline, so a
+   * step's timeout bounds the endpoint's answer, not fruxkit loading its client on a busy machine.
+   */
+  readonly ready: () => Promise<void>
   readonly close: () => Promise<void>
 }
 
@@ -187,6 +192,9 @@ export const makeOutboundPolicy = (options: OutboundPolicyOptions = {}): Outboun
 
   return {
     check,
+    ready: async () => {
+      await undici()
+    },
     async fetch(url, init) {
       // Literal addresses never reach a lookup: they are checked here, before the connection.
       const reason = await check(url)

@@ -32,6 +32,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
+import * as fs from "node:fs"
 import * as path from "node:path"
 
 export const DATABASE_FILE = "fruxkit-local.sqlite"
@@ -87,6 +88,39 @@ const makeClient = (filename: string) =>
       beginTransaction: "BEGIN IMMEDIATE"
     })
   })
+
+/**
+ * Makes `<dataDir>/fruxkit-local.sqlite` a copy of `template` (a database
+ * written and closed by this module, so complete without its WAL). False, and
+ * nothing changed, when there is no template or the database file exists
+ * (another process created it first) or the file system cannot link. The
+ * copy is written under a temporary name, 0600 and synced, then linked into
+ * place: no process opens a half-copied file, none is ever replaced, and a
+ * crash leaves either no database (the next start copies again) or a whole one.
+ */
+export const createFrom = (template: string, dataDir: string): boolean => {
+  const file = databasePath(dataDir)
+  const copy = `${file}.${process.pid}.copy`
+  try {
+    fs.copyFileSync(template, copy)
+    fs.chmodSync(copy, 0o600)
+    const fd = fs.openSync(copy, "r+")
+    try {
+      fs.fsyncSync(fd)
+    } finally {
+      fs.closeSync(fd)
+    }
+    fs.linkSync(copy, file)
+    return true
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    // No (readable) template, a database already there, or no hard links here: the caller creates the database as before.
+    if (code === "ENOENT" || code === "EACCES" || code === "EEXIST" || code === "EPERM" || code === "ENOTSUP" || code === "EXDEV") return false
+    throw error
+  } finally {
+    fs.rmSync(copy, { force: true })
+  }
+}
 
 /** A SQLite client on `<dataDir>/fruxkit-local.sqlite`, set up for several processes (see above). */
 export const layer = (dataDir: string): Layer.Layer<SqlClient.SqlClient> => {
