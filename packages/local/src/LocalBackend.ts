@@ -3,6 +3,7 @@
  * SQLite, or on PostgreSQL shared by several processes (`databaseUrl`). The gateway calls it with `{ dataDir, seed: "demo" }` and uses
  * `backend.fetch` as its upstream, in-process.
  */
+import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type { Hono } from "hono"
@@ -20,6 +21,7 @@ import { makeOfflineChatModel, makeOpenAiChatModel, type LlmConfig } from "./run
 import { parseFlow } from "./runtime/flow-definition.js"
 import { makeOutboundPolicy, parseAllowList, type Resolver } from "./runtime/outbound-policy.js"
 import * as AgentRepository from "./store/AgentRepository.js"
+import { announceRunChanged, RUN_CHANGED_CHANNEL } from "./store/Dialect.js"
 import { makeSqlRunStore, queueDepth } from "./store/EvaluationRunRepository.js"
 import * as SecretBox from "./store/SecretBox.js"
 import * as SqliteDatabase from "./store/SqliteDatabase.js"
@@ -169,13 +171,20 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
   const judge: Judge = options.judge === "llm" ? makeLlmJudge(chatModel) : heuristicJudge
   const runChanges = new RunChanges()
   const changed = (runId: string) => runChanges.emit(runId)
+  // Persisted runs may be followed by gateways in other processes: PostgreSQL tells them after the commit
+  // (best effort: a lost announcement costs them one poll interval). SQLite's are seen on the file instead.
+  const announce = (runId: string) =>
+    void store.run(Effect.flatMap(SqlClient.SqlClient, (sql) => announceRunChanged(sql, runChanges.payload(runId)))).catch(() => undefined)
   const ctx: LocalContext = {
     store,
     chatModel,
     judge,
     secrets,
     outbound,
-    persistedRuns: notifyingRunStore(makeSqlRunStore(store), changed),
+    persistedRuns: notifyingRunStore(
+      makeSqlRunStore(store),
+      databaseUrl === undefined ? changed : (runId) => (changed(runId), announce(runId))
+    ),
     transientRuns: notifyingRunStore(makeTransientRunStore(), changed),
     environmentCap,
     datasetCap,
@@ -204,12 +213,21 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
         ? await pg.database.listenForEnqueuedRuns(pg.url, () => pool.wake())
         : SqliteDatabase.watchCommits(store.run, () => pool.wake())
   const app = makeApp(ctx, { wake: () => pool.wake(), cancelLocal: (id) => pool.cancelLocal(id) })
+  // Other processes' run changes, from the first listener on (a process nobody follows runs in pays nothing).
+  let otherProcesses: Promise<(() => Promise<void> | void) | undefined> | undefined
+  const followOtherProcesses = () =>
+    databaseUrl !== undefined
+      ? PgDatabase.listenOn(databaseUrl, RUN_CHANGED_CHANNEL, (payload) => runChanges.received(payload))
+      : Promise.resolve(SqliteDatabase.watchCommits(store.run, () => runChanges.emit(undefined)))
   let closing: Promise<void> | undefined
   return {
     app,
     fetch: async (request) => app.fetch(request),
     workerId: pool.owner,
-    onRunChange: (listener) => runChanges.subscribe(listener),
+    onRunChange: (listener) => {
+      if (closing === undefined) otherProcesses ??= followOtherProcesses().catch(() => undefined)
+      return runChanges.subscribe(listener)
+    },
     metrics: async () => {
       // A database that cannot answer now leaves the gauge out rather than failing the scrape.
       const queue = await store.run(queueDepth(Date.now())).catch(() => undefined)
@@ -217,6 +235,8 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
     },
     close: () => {
       closing ??= Promise.resolve(stopListening?.())
+        .then(() => otherProcesses)
+        .then((stop) => stop?.())
         .then(() => pool.close())
         .then(() => store.close())
         .then(() => outbound.close())

@@ -67,3 +67,43 @@ describe.each(DATABASES)("run changes ($name)", (database) => {
     expect(listener.notices.length).toBe(told)
   })
 })
+
+describe.each(DATABASES)("run changes committed by another process's workers ($name)", (database) => {
+  it("reach a listener in a process without workers: PostgreSQL by NOTIFY with the run's id, SQLite as 'some run changed'", async () => {
+    const options = await database.options()
+    const { backend: workers, dataDir } = await withBackend({ ...options, evaluation: { concurrency: 2 } })
+    // The gateway's side: same database, no workers of its own, so every step after the insert is another backend's commit.
+    const { backend: follower } = await withBackend({ ...options, dataDir, workers: false })
+    try {
+      let runId: string | undefined
+      const notices: Array<RunChange> = []
+      const reads: Array<string> = []
+      let chain = Promise.resolve()
+      const stop = follower.onRunChange((change) => {
+        notices.push(change)
+        chain = chain.then(async () => {
+          if (runId === undefined || (change.evaluationRun !== undefined && change.evaluationRun !== runId)) return
+          const run = (await call(follower, "GET", `${AGENT_PATH}/evaluationRuns/${runId}`)).json
+          reads.push(`${run.status}:${run.progress.completedSamples}`)
+        })
+      })
+      const started = await call(follower, "POST", `${AGENT_PATH}:evaluate`, { body: { candidateRevision: 2 } })
+      runId = started.json.id
+      expect((await awaitRun(follower, started.json.id)).status).toBe("COMPLETED")
+      // Reads happen only on notices: a read that saw COMPLETED means a notice came after the completion commit.
+      for (const deadline = Date.now() + 15_000; reads.at(-1) !== "COMPLETED:10" && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      stop()
+      await chain
+      expect(reads.at(-1)).toBe("COMPLETED:10")
+      const fromOthers = notices.slice(1)
+      expect(fromOthers.length).toBeGreaterThanOrEqual(1)
+      if (database.name === "PostgreSQL") expect(fromOthers.every((n) => n.evaluationRun === runId)).toBe(true)
+      else expect(fromOthers.some((n) => n.evaluationRun === undefined)).toBe(true)
+    } finally {
+      await follower.close()
+      await workers.close()
+    }
+  })
+})

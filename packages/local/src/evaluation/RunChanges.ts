@@ -9,9 +9,20 @@
  * points stay as they are: a change is told once the store call that
  * committed it has resolved, never before (a listener that reads the run
  * then sees the change). A change says which run; a listener reads the run
- * itself to learn what changed. `evaluationRun: undefined` means "some run
- * may have changed" (another process committed; see LocalBackend.ts).
+ * itself to learn what changed.
+ *
+ * Changes committed by other processes (workers on the same database):
+ * - PostgreSQL: each persisted-run change is announced with `pg_notify`
+ *   after its commit (`payload`: this process's origin and the run id), and
+ *   a process with listeners LISTENs on one extra connection, ignoring its
+ *   own announcements (already told in-process).
+ * - SQLite: no NOTIFY; a process with listeners looks at the file's
+ *   `PRAGMA data_version` every 100 ms (SqliteDatabase.watchCommits: one
+ *   cheap read, changed only by other processes' commits) and tells
+ *   `evaluationRun: undefined` — "some run may have changed", so a listener
+ *   re-reads the runs it follows.
  */
+import { randomUUID } from "node:crypto"
 import type { RunStore } from "../store/RunStore.js"
 
 export interface RunChange {
@@ -23,6 +34,20 @@ export type RunChangeListener = (change: RunChange) => void
 
 export class RunChanges {
   private readonly listeners = new Set<RunChangeListener>()
+  /** Who announces, so a process can skip its own announcements. */
+  readonly origin = randomUUID()
+
+  /** What goes over PostgreSQL's NOTIFY for a run this process changed. */
+  payload(runId: string): string {
+    return `${this.origin} ${runId}`
+  }
+
+  /** An announcement received: told unless it is this process's own. */
+  received(payload: string): void {
+    const space = payload.indexOf(" ")
+    if (space < 0 || payload.slice(0, space) === this.origin) return
+    this.emit(payload.slice(space + 1))
+  }
 
   /** Listen; returns the function that stops listening. */
   subscribe(listener: RunChangeListener): () => void {

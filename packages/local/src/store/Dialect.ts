@@ -18,6 +18,8 @@
  * - Waking workers: on PostgreSQL a new persisted run is announced with
  *   `pg_notify` (delivered at commit), so idle workers in other processes
  *   start at once instead of at their next poll (PgDatabase listens).
+ *   Run changes (evaluation/RunChanges.ts) go out the same way, on their own
+ *   channel, for gateways whose runs are worked on by other processes.
  * - Migrations at start: several processes may start at once on one
  *   PostgreSQL database. The Migrator's own "is the table there?" probe and
  *   `CREATE TABLE` race between processes, so every start takes one advisory
@@ -75,6 +77,18 @@ export const RUN_ENQUEUED_CHANNEL = "fruxkit_run_enqueued"
 export const announceRunEnqueued = (sql: SqlClient.SqlClient, runId: string): Effect.Effect<void, SqlError> =>
   sql.onDialectOrElse({
     pg: () => Effect.asVoid(sql`SELECT pg_notify(${RUN_ENQUEUED_CHANNEL}, ${runId})`),
+    orElse: () => Effect.void
+  })
+
+export const RUN_CHANGED_CHANNEL = "fruxkit_run_changed"
+
+/**
+ * After a commit that changed a run (its status or progress): tells listening processes
+ * (evaluation/RunChanges.ts makes the payload). SQLite has no such thing (see SqliteDatabase.watchCommits).
+ */
+export const announceRunChanged = (sql: SqlClient.SqlClient, payload: string): Effect.Effect<void, SqlError> =>
+  sql.onDialectOrElse({
+    pg: () => Effect.asVoid(sql`SELECT pg_notify(${RUN_CHANGED_CHANNEL}, ${payload})`),
     orElse: () => Effect.void
   })
 

@@ -74,12 +74,16 @@ export const layer = (url: string, options: PgOptions = {}): Layer.Layer<SqlClie
  * Best effort: while the connection is down the workers' poll still finds
  * runs, and it listens again every second. Resolves to a stop function.
  */
-export const listenForEnqueuedRuns = async (url: string, onEnqueued: () => void): Promise<() => Promise<void>> => {
+export const listenForEnqueuedRuns = (url: string, onEnqueued: () => void): Promise<() => Promise<void>> =>
+  listenOn(url, RUN_ENQUEUED_CHANNEL, onEnqueued)
+
+/** Calls `onNotice(payload)` for every NOTIFY on `channel`, over one dedicated connection (best effort, as above). */
+export const listenOn = async (url: string, channel: string, onNotice: (payload: string) => void): Promise<() => Promise<void>> => {
   const runtime = ManagedRuntime.make(
     PgClient.layer({ url: Redacted.make(url), maxConnections: 1, applicationName: "fruxkit-local-listener" })
   )
   const listening = Effect.flatMap(PgClient.PgClient, (client) =>
-    Stream.runForEach(client.listen(RUN_ENQUEUED_CHANNEL), () => Effect.sync(onEnqueued))
+    Stream.runForEach(client.listen(channel), (payload) => Effect.sync(() => onNotice(payload)))
   ).pipe(Effect.retry(Schedule.spaced("1 second")), Effect.catchAllCause(() => Effect.void))
   const fiber = runtime.runFork(listening)
   return async () => {
