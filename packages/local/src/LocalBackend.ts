@@ -216,8 +216,8 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
   // Other processes' run changes, from the first listener on (a process nobody follows runs in pays nothing).
   let otherProcesses: Promise<(() => Promise<void> | void) | undefined> | undefined
   const followOtherProcesses = () =>
-    databaseUrl !== undefined
-      ? PgDatabase.listenOn(databaseUrl, RUN_CHANGED_CHANNEL, (payload) => runChanges.received(payload))
+    pg !== undefined
+      ? pg.database.listenOn(pg.url, RUN_CHANGED_CHANNEL, (payload) => runChanges.received(payload))
       : Promise.resolve(SqliteDatabase.watchCommits(store.run, () => runChanges.emit(undefined)))
   let closing: Promise<void> | undefined
   return {
