@@ -7,6 +7,7 @@ import { encodeCursor, toPage, type PageRequest } from "./page-token.js"
 import { summarise } from "../evaluation/summary.js"
 import { announceRunEnqueued, skipLockedRows, withoutFlush } from "./Dialect.js"
 import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
+import { LEASE_DONE } from "./migrations.js"
 import { fromJson, toJson, type SqlEffect, type Store } from "./Store.js"
 
 interface RunRow {
@@ -106,13 +107,8 @@ export const listRuns = (
 /** Sample work rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const LEASE_ROWS_PER_INSERT = 500
 
-/**
- * `lease_expires_at` of a sample whose result is stored: it never lapses, so
- * claims, heartbeats and hand-backs pass over it without looking for its
- * result (the owner stays: who judged it). Set in the transaction that
- * stores the result.
- */
-const DONE = Number.MAX_SAFE_INTEGER
+/** See migrations.ts: a sample whose result is stored. */
+const DONE = LEASE_DONE
 
 /**
  * A sample index has work left: no stored result. Besides the DONE mark, a
@@ -191,6 +187,60 @@ const completeRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
       return true
     })
   )
+
+/**
+ * A group commit: the results of runs still active, durably, and their samples marked DONE. The runs' rows are
+ * not touched here: on PostgreSQL that would lock them until this commit's WAL flush, and every worker's
+ * commits for a run would queue behind it. PostgreSQL: one statement (data-modifying CTEs, one round trip);
+ * SQLite: a transaction of a few statements (no round trips in-process).
+ */
+const storeResults = (sql: SqlClient.SqlClient, entries: ReadonlyArray<{ readonly runId: string; readonly row: RunSampleRow }>) => {
+  const rows = entries.map(({ runId, row }) => ({
+    run_id: runId,
+    sample_index: row.sampleIndex,
+    sample_id: row.sampleId,
+    failed: row.failed ? 1 : 0,
+    result: toJson(row.result)
+  }))
+  const isActive = (runId: Fragment) =>
+    sql`EXISTS (SELECT 1 FROM evaluation_runs r WHERE r.id = ${runId} AND ${sql.in("r.status", ACTIVE)})`
+  return sql.onDialectOrElse({
+    pg: () => {
+      const incoming = sql.join(", ", false)(
+        rows.map(
+          (row) => sql`(CAST(${row.run_id} AS TEXT), CAST(${row.sample_index} AS BIGINT), CAST(${row.sample_id} AS TEXT),
+            CAST(${row.failed} AS INTEGER), CAST(${row.result} AS TEXT))`
+        )
+      )
+      return Effect.asVoid(sql`WITH incoming (run_id, sample_index, sample_id, failed, result) AS (VALUES ${incoming}),
+        stored AS (
+          INSERT INTO evaluation_run_samples (run_id, sample_index, sample_id, failed, result)
+          SELECT i.run_id, i.sample_index, i.sample_id, i.failed, i.result FROM incoming i WHERE ${isActive(sql`i.run_id`)}
+          ON CONFLICT (run_id, sample_index) DO NOTHING
+          RETURNING run_id
+        )
+        UPDATE evaluation_sample_leases l SET lease_expires_at = ${DONE}
+        FROM incoming i WHERE l.run_id = i.run_id AND l.sample_index = i.sample_index AND ${isActive(sql`i.run_id`)}`)
+    },
+    orElse: () =>
+      sql.withTransaction(
+        Effect.gen(function* () {
+          const runIds = [...new Set(rows.map((row) => row.run_id))]
+          const active = yield* sql<{ id: string }>`SELECT id FROM evaluation_runs
+            WHERE ${sql.in("id", runIds)} AND ${sql.in("status", ACTIVE)}`
+          const open = new Set(active.map((run) => run.id))
+          const stored = rows.filter((row) => open.has(row.run_id))
+          if (stored.length === 0) return
+          yield* sql`INSERT INTO evaluation_run_samples ${sql.insert(stored)} ON CONFLICT (run_id, sample_index) DO NOTHING`
+          for (const runId of open) {
+            const indexes = stored.filter((row) => row.run_id === runId).map((row) => row.sample_index)
+            yield* sql`UPDATE evaluation_sample_leases SET lease_expires_at = ${DONE}
+              WHERE run_id = ${runId} AND ${sql.in("sample_index", indexes)}`
+          }
+        })
+      )
+  })
+}
 
 /** Samples of active runs waiting for a worker, and leased (for `/metrics`). */
 export const queueDepth = (now: number): SqlEffect<{ readonly waiting: number; readonly leased: number }> =>
@@ -285,7 +335,7 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
         const rows = yield* sql<{ sample_index: number; previous_owner: string | null }>`WITH picked AS (
             SELECT l.sample_index, l.lease_owner AS previous_owner FROM evaluation_sample_leases l
             WHERE l.run_id = ${runId} AND ${leaseLapsed(sql, now)} AND ${hasNoResult(sql)}
-            ORDER BY l.sample_index LIMIT ${limit}
+            ORDER BY l.lease_expires_at, l.sample_index LIMIT ${limit}
             ${skipLockedRows(sql)}
           )
           UPDATE evaluation_sample_leases
@@ -362,32 +412,7 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
         const runIds = [...new Set(entries.map((e) => e.runId))].sort()
-        // The results alone, durably, and their samples marked DONE. The run's row is not touched here:
-        // on PostgreSQL that would lock it until this commit's WAL flush, and every worker's commits for
-        // the run would queue behind it.
-        yield* sql.withTransaction(
-          Effect.gen(function* () {
-            const active = yield* sql<{ id: string }>`SELECT id FROM evaluation_runs
-              WHERE ${sql.in("id", runIds)} AND ${sql.in("status", ACTIVE)}`
-            const open = new Set(active.map((run) => run.id))
-            const rows = entries
-              .filter(({ runId }) => open.has(runId))
-              .map(({ runId, row }) => ({
-                run_id: runId,
-                sample_index: row.sampleIndex,
-                sample_id: row.sampleId,
-                failed: row.failed ? 1 : 0,
-                result: toJson(row.result)
-              }))
-            if (rows.length === 0) return
-            yield* sql`INSERT INTO evaluation_run_samples ${sql.insert(rows)} ON CONFLICT (run_id, sample_index) DO NOTHING`
-            for (const runId of open) {
-              const indexes = rows.filter((row) => row.run_id === runId).map((row) => row.sample_index)
-              yield* sql`UPDATE evaluation_sample_leases SET lease_expires_at = ${DONE}
-                WHERE run_id = ${runId} AND ${sql.in("sample_index", indexes)}`
-            }
-          })
-        )
+        yield* storeResults(sql, entries)
         const completedRuns: Array<string> = []
         for (const runId of runIds) if (yield* settleRun(sql, runId, now)) completedRuns.push(runId)
         return completedRuns

@@ -227,6 +227,27 @@ const draftSnapshots = Effect.gen(function* () {
   yield* sql`ALTER TABLE evaluation_runs ADD COLUMN candidate_snapshot_seq_no BIGINT`
 })
 
+/**
+ * `lease_expires_at` of a sample whose result is stored: it never lapses, so
+ * claims, heartbeats and hand-backs pass over it without looking for its
+ * result (the owner stays: who judged it).
+ */
+export const LEASE_DONE = Number.MAX_SAFE_INTEGER
+
+/**
+ * The queue's claim walks an index instead of the whole run: samples by
+ * expiry (never leased and handed back at 0, then lapsed leases, DONE last),
+ * so a claim reads the few rows it takes, not every row judged before them.
+ * Samples stored before the DONE mark existed get it here.
+ */
+const sampleLeaseOrder = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`UPDATE evaluation_sample_leases SET lease_expires_at = ${LEASE_DONE}
+    WHERE EXISTS (SELECT 1 FROM evaluation_run_samples s
+      WHERE s.run_id = evaluation_sample_leases.run_id AND s.sample_index = evaluation_sample_leases.sample_index)`
+  yield* sql`CREATE INDEX evaluation_sample_leases_by_expiry ON evaluation_sample_leases (run_id, lease_expires_at, sample_index)`
+})
+
 export const MIGRATIONS_TABLE = "fruxkit_migrations"
 
 /** Returns the migrations this call applied (empty when the schema was already current). */
@@ -234,7 +255,8 @@ export const migrate = Migrator.make({})({
   loader: Migrator.fromRecord({ "0001_initial": initial, "0002_sample_leases": sampleLeases,
     "0003_idempotency_records": idempotencyRecords,
     "0004_rate_limit_buckets": rateLimitBuckets,
-    "0005_draft_snapshots": draftSnapshots
+    "0005_draft_snapshots": draftSnapshots,
+    "0006_sample_lease_order": sampleLeaseOrder
   }),
   table: MIGRATIONS_TABLE
 })
