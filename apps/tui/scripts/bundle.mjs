@@ -1,14 +1,23 @@
 /**
- * The `fruxkit` binary as one esbuild bundle (dist/bin/), split at the lazy
- * imports so a command never loads Ink/React and the UI never loads the
- * command runner. One file per concern instead of hundreds of Effect modules
- * is most of the start-time gain (see bench/start-time.ts and the README).
+ * The `fruxkit` binary, bundled by esbuild into dist/bin/:
+ *
+ * - `main.js` and its ES module chunks: the entry (it dispatches and imports
+ *   nothing else up front), the terminal UI (Ink/React) and, as an entry of
+ *   its own, the embedded backend the UI opens;
+ * - `commands.cjs`: every scriptable command in one CommonJS script, run
+ *   through V8's code cache `commands.cjs.cache` (src/commands-script.ts),
+ *   which this script writes by running a few commands on a scratch data dir;
+ * - `demo-data.sqlite`: the demo database a new embedded data dir starts as
+ *   (`writeDemoDatabase` from @fruxkit/local: the demo seed, run once here).
  *
  * Workspace packages are bundled from their sources (the "development"
  * condition); native or optional modules stay outside and resolve from
- * node_modules at run time.
+ * node_modules at run time. See bench/start-time.ts and the README's
+ * "Start time" for what each part saves.
  */
-import { readFileSync, rmSync, writeFileSync } from "node:fs"
+import { spawnSync } from "node:child_process"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { build } from "esbuild"
@@ -20,15 +29,10 @@ const outdir = process.env.FRUXKIT_BUNDLE_OUTDIR ?? "dist/bin"
 // Chunk names carry content hashes: without this, every build would leave the last one's chunks behind.
 rmSync(new URL(`../${outdir}`, import.meta.url), { recursive: true, force: true })
 
-const result = await build({
+const common = {
   absWorkingDir: packageDir,
-  // The embedded backend is an entry of its own so this script can write its demo database (below); the
-  // binary reaches it through connection.ts's lazy import, which lands on this same chunk.
-  entryPoints: { main: "src/main.tsx", "embedded-backend": "../../packages/local/src/index.ts" },
   outdir,
   bundle: true,
-  splitting: true,
-  format: "esm",
   platform: "node",
   target: "node20",
   minify: process.env.FRUXKIT_BUNDLE_MINIFY !== "0",
@@ -36,17 +40,64 @@ const result = await build({
   conditions: ["development"],
   // better-sqlite3 is native; pg-native and react-devtools-core are optional imports nobody installs.
   external: ["better-sqlite3", "pg-native", "react-devtools-core"],
-  define: { __FRUXKIT_VERSION__: JSON.stringify(version) },
-  // Bundled CommonJS (undici's helpers, pg) still calls require for Node's own modules.
-  banner: { js: "import { createRequire as __fruxkitRequire } from 'node:module'; const require = __fruxkitRequire(import.meta.url);" },
   logLevel: "warning",
-  // FRUXKIT_BUNDLE_METAFILE=meta.json: what each chunk holds (esbuild's analyzer reads it), to keep a command's chunks lean.
+  // FRUXKIT_BUNDLE_METAFILE=meta.json: what each output holds (esbuild's analyzer reads it), to keep a command's load lean.
   metafile: process.env.FRUXKIT_BUNDLE_METAFILE !== undefined
+}
+const define = { __FRUXKIT_VERSION__: JSON.stringify(version), __FRUXKIT_COMMANDS_SCRIPT__: JSON.stringify("./commands.cjs") }
+
+const modules = await build({
+  ...common,
+  // The embedded backend is an entry of its own so this script can write its demo database (below); the
+  // UI reaches it through connection.ts's lazy import, which lands on this same chunk.
+  entryPoints: { main: "src/main.tsx", "embedded-backend": "../../packages/local/src/index.ts" },
+  splitting: true,
+  format: "esm",
+  define,
+  // Bundled CommonJS (undici's helpers, pg) still calls require for Node's own modules.
+  banner: { js: "import { createRequire as __fruxkitRequire } from 'node:module'; const require = __fruxkitRequire(import.meta.url);" }
 })
-if (process.env.FRUXKIT_BUNDLE_METAFILE) writeFileSync(process.env.FRUXKIT_BUNDLE_METAFILE, JSON.stringify(result.metafile))
+// One file, no splitting: a module reached by a lazy import (the embedded backend, pg, undici) is still evaluated
+// only when first used, and the code cache covers all of it.
+const commands = await build({
+  ...common,
+  entryPoints: { commands: "src/cli.ts" },
+  format: "cjs",
+  outExtension: { ".js": ".cjs" },
+  // esbuild's default, stated because src/commands-script.ts reads the script as latin1 (no UTF-8 decoding).
+  charset: "ascii",
+  define: { ...define, "import.meta.url": "__fruxkitImportMetaUrl" },
+  banner: { js: 'const __fruxkitImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' }
+})
+if (process.env.FRUXKIT_BUNDLE_METAFILE) {
+  const merged = { inputs: { ...modules.metafile.inputs, ...commands.metafile.inputs }, outputs: { ...modules.metafile.outputs, ...commands.metafile.outputs } }
+  writeFileSync(process.env.FRUXKIT_BUNDLE_METAFILE, JSON.stringify(merged))
+}
 
 // A new embedded data dir starts as a copy of this database (connection.ts): the demo seed, run once here by
 // the backend just bundled, instead of at every first start (migrating and seeding were most of it).
 const bundleDir = resolve(packageDir, outdir)
 const { writeDemoDatabase } = await import(pathToFileURL(join(bundleDir, "embedded-backend.js")).href)
 await writeDemoDatabase(join(bundleDir, "demo-data.sqlite"))
+
+// The commands' code cache: each run adds what it compiled to the cache the previous one left. The commands
+// are those a CI job and a person run most: listing, an evaluation waited for, reading its run.
+const WARM_UP = [
+  ["runs", "--agent", "support_bot", "--json"],
+  ["eval", "--agent", "support_bot", "--candidate-revision", "2", "--wait", "--json"],
+  ["agents", "--json"],
+  ["datasets", "--agent", "support_bot", "--json"],
+  ["runs", "--agent", "support_bot", "--json"]
+]
+const scratch = mkdtempSync(join(tmpdir(), "fruxkit-warm-up-"))
+try {
+  for (const args of WARM_UP) {
+    const run = spawnSync(process.execPath, [join(bundleDir, "main.js"), ...args], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", FRUXKIT_DATA_DIR: scratch, FRUXKIT_WRITE_CODE_CACHE: "1" },
+      encoding: "utf8"
+    })
+    if (run.status !== 0) throw new Error(`warm-up \`fruxkit ${args.join(" ")}\` exited ${run.status}: ${run.stderr}`)
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true })
+}
