@@ -89,10 +89,15 @@ describe("run", () => {
     // The fake advances a run by 3 samples per read: this second read finds 3 of 10 done.
     await runCli(["run", "--agent", "support_bot", "--id", id], { stdout: sink(false).stream, stderr: sink(false).stream, env: { FRUXON_API_URL: slowServer.url } })
     const code = await runCli(["run", "--agent", "support_bot", "--id", id], { stdout: shown.stream, stderr: sink(false).stream, env: { FRUXON_API_URL: slowServer.url } })
+    // The list does not advance the fake: the run is still at 3 of 10, its cell the rate and ETA.
+    const listed = sink(false)
+    const listCode = await runCli(["runs", "--agent", "support_bot", "-o", "table"], { stdout: listed.stream, stderr: sink(false).stream, env: { FRUXON_API_URL: slowServer.url } })
     await slowServer.close()
     expect(started).toBe(0)
     expect(code).toBe(0)
     expect(shown.text()).toMatch(/status +IN_PROGRESS/)
-    expect(shown.text()).toMatch(/progress +\[█+░+\] 3\/10 {2}elapsed/)
+    expect(shown.text()).toMatch(/progress +\[█+░+\] 3\/10 {2}elapsed \S+ {2}[\d.]+\/s {2}eta \S+/)
+    expect(listCode).toBe(0)
+    expect(listed.text()).toMatch(/IN_PROGRESS +rev 2 +— +30% [\d.]+\/s eta \S+ /)
   })
 })

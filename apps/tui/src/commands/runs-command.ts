@@ -5,6 +5,7 @@ import { integerFlag, listFlag, requiredString } from "./command-line.js"
 import { ExitCode, UsageError } from "./exit-codes.js"
 import { table } from "./tables.js"
 import { formatScore, formatTime, shortId } from "../format-units.js"
+import { progressCell, runProgress } from "../run-progress.js"
 
 export const runsCommand: CommandDefinition = {
   name: "runs",
@@ -50,7 +51,15 @@ export const runsCommand: CommandDefinition = {
         context,
         table(
           ["id", "status", "candidate", "score", "recommendation", "created"],
-          runs.map((r) => [shortId(r.id), r.status, r.candidateRevision !== null ? `rev ${r.candidateRevision}` : "external", formatScore(r.score), r.deploymentRecommendation ?? "—", formatTime(r.createdAt)])
+          // A running run has no recommendation yet: its cell shows how far it got, its rate and ETA instead.
+          runs.map((r) => [
+            shortId(r.id),
+            r.status,
+            r.candidateRevision !== null ? `rev ${r.candidateRevision}` : "external",
+            formatScore(r.score),
+            r.deploymentRecommendation ?? progressCell(runProgress(r, Date.now())) ?? "—",
+            formatTime(r.createdAt)
+          ])
         )
       )
     return ExitCode.Ok
