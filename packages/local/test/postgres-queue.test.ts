@@ -112,7 +112,7 @@ describe("the sample queue's statements under concurrency (three connection pool
     expect(await runs.claimSamples(runId, "w3", Date.now(), 60_000, 2)).toEqual({ indexes: [0, 1], takenOver: 0 })
   })
 
-  it("announces a stored run to listening workers in other processes (so they need not wait for their poll)", async () => {
+  it("announces a stored run, and samples handed back, to listening workers in other processes (so they need not wait for their poll)", async () => {
     const url = await createDatabase()
     const announcer = await Store.open(PgDatabase.layer(url, { maxConnections: 2 }))
     let heard = 0
@@ -125,9 +125,22 @@ describe("the sample queue's statements under concurrency (three connection pool
       }
       const before = heard
       expect(before).toBeGreaterThan(0)
-      await makeSqlRunStore(announcer).insert(runRecord(randomUUID(), 1))
+      const runId = randomUUID()
+      const runs = makeSqlRunStore(announcer)
+      await runs.insert(runRecord(runId, 2))
       for (let i = 0; i < 100 && heard === before; i++) await new Promise((r) => setTimeout(r, 20))
       expect(heard).toBe(before + 1)
+      // Samples handed back are work available again; a hand-back of nothing says nothing (notices arrive in
+      // commit order, so the insert after it would be counted twice otherwise).
+      await runs.claimSamples(runId, "w1", Date.now(), 60_000, 2)
+      await runs.release(runId, "w1")
+      for (let i = 0; i < 100 && heard === before + 1; i++) await new Promise((r) => setTimeout(r, 20))
+      expect(heard).toBe(before + 2)
+      await runs.release(runId, "w1")
+      await runs.insert(runRecord(randomUUID(), 1))
+      for (let i = 0; i < 100 && heard === before + 2; i++) await new Promise((r) => setTimeout(r, 20))
+      await new Promise((r) => setTimeout(r, 100))
+      expect(heard).toBe(before + 3)
     } finally {
       await stop()
       await announcer.close()
@@ -179,10 +192,12 @@ describe("a run whose every result is stored but which was never settled (its la
   })
 })
 
-describe("three fruxkit-worker processes on one PostgreSQL database", () => {
+/** The deployment the README describes: N gateways with workers off, M workers, one PostgreSQL (here 2 + 4). */
+describe("two gateways (workers off) and four fruxkit-worker processes on one PostgreSQL database", () => {
   const secretKey = randomBytes(32).toString("base64")
   let databaseUrl: string
   let front: LocalBackend
+  let otherFront: LocalBackend
   let agent: LoopbackServer
   let workers: Array<LocalProcess> = []
   let db: Awaited<ReturnType<typeof openClient>>
@@ -212,6 +227,7 @@ describe("three fruxkit-worker processes on one PostgreSQL database", () => {
     })
     // The gateway side: takes requests, seeds the demo, runs no persisted work itself.
     ;({ backend: front } = await withBackend({ dataDir: tempDir(), databaseUrl, secretKey, workers: false }))
+    ;({ backend: otherFront } = await withBackend({ dataDir: tempDir(), databaseUrl, secretKey, workers: false, seed: "none" }))
     // A dataset of samples with distinct questions, so the agent can tell the samples apart.
     datasetId = (await call(front, "POST", `${AGENT_PATH}/datasets`, { body: { name: "load" } })).json.id
     const draft = (await call(front, "GET", `${AGENT_PATH}/revisions/2/draft`)).json
@@ -223,7 +239,7 @@ describe("three fruxkit-worker processes on one PostgreSQL database", () => {
       await call(front, "POST", `${AGENT_PATH}/executionRecords/${tested.json.executionRecordId}:addToDatasets`, { body: { datasetIds: [datasetId] } })
     }
     workers = await Promise.all(
-      [0, 1, 2].map(() =>
+      [0, 1, 2, 3].map(() =>
         spawnLocal(
           "src/worker-main.ts",
           ["--data-dir", tempDir(), "--concurrency", "2", "--lease-ms", "3000"],
@@ -236,14 +252,16 @@ describe("three fruxkit-worker processes on one PostgreSQL database", () => {
   afterAll(async () => {
     await Promise.all(workers.map(killHard))
     await front?.close()
+    await otherFront?.close()
     await agent?.close()
     await db?.end()
   })
 
-  const evaluate = async (): Promise<string> => {
+  /** Enqueued through `gateway`; the tests follow it through the other one. */
+  const evaluate = async (gateway: LocalBackend): Promise<string> => {
     calls.clear()
     lateCalls.length = 0
-    const started = await call(front, "POST", `${AGENT_PATH}:evaluate`, {
+    const started = await call(gateway, "POST", `${AGENT_PATH}:evaluate`, {
       body: { candidateRevision: 2, datasetId, candidateExternalConfig: { parameters: { endpoint: `${agent.url}/agent`, api_key: "k-1" } } }
     })
     expect(started.json.status).toBe("PENDING")
@@ -251,8 +269,8 @@ describe("three fruxkit-worker processes on one PostgreSQL database", () => {
     return currentRun
   }
 
-  it("complete a run, every sample judged exactly once, with the work split over all three", async () => {
-    const runId = await evaluate()
+  it("complete a run, every sample judged exactly once, with the work split over all four", async () => {
+    const runId = await evaluate(otherFront)
     const run = await awaitRun(front, runId, 30_000)
     expect(run.status).toBe("COMPLETED")
     expect(run.summary.totalSamples).toBe(SAMPLES)
@@ -267,9 +285,9 @@ describe("three fruxkit-worker processes on one PostgreSQL database", () => {
   }, 60_000)
 
   it("complete a run after kill -9 of one of them mid-run; no sample is judged again once its result is committed", async () => {
-    const runId = await evaluate()
+    const runId = await evaluate(front)
     for (let i = 0; i < 600; i++) {
-      const now = await call(front, "GET", `${AGENT_PATH}/evaluationRuns/${runId}`)
+      const now = await call(otherFront, "GET", `${AGENT_PATH}/evaluationRuns/${runId}`)
       if (now.json.progress.completedSamples >= 10) break
       await new Promise((r) => setTimeout(r, 20))
     }
@@ -287,7 +305,7 @@ describe("three fruxkit-worker processes on one PostgreSQL database", () => {
     // A worker leases only what it can start now: its 2 slots, plus results evaluated and waiting for their commit.
     expect(lost.length).toBeLessThanOrEqual(4)
 
-    const run = await awaitRun(front, runId, 30_000)
+    const run = await awaitRun(otherFront, runId, 30_000)
     expect(run.status).toBe("COMPLETED")
     expect(run.summary.totalSamples).toBe(SAMPLES)
     expect(run.progress.completedSamples).toBe(SAMPLES)
@@ -306,7 +324,7 @@ describe("three fruxkit-worker processes on one PostgreSQL database", () => {
       [runId, lost.map((l) => l.sample_index)]
     )
     expect(takenOver).toHaveLength(lost.length)
-    for (const { lease_owner } of takenOver) expect([workers[1]!.ready[1], workers[2]!.ready[1]]).toContain(lease_owner)
+    for (const { lease_owner } of takenOver) expect(workers.slice(1).map((w) => w.ready[1])).toContain(lease_owner)
   }, 60_000)
 })
 

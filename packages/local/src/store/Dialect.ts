@@ -73,7 +73,11 @@ export const withoutFlush = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Ef
 
 export const RUN_ENQUEUED_CHANNEL = "fruxkit_run_enqueued"
 
-/** Inside the transaction that stores a run: tells listening workers once it commits. The payload is the run id. */
+/**
+ * "Work available": inside the transaction that stores a run, or hands samples back (a clean shutdown, a
+ * worker giving a run up): tells listening workers once it commits, so idle ones claim at once instead of
+ * at their next poll. The payload is the run id. (Lapsed leases cannot be announced: polling finds those.)
+ */
 export const announceRunEnqueued = (sql: SqlClient.SqlClient, runId: string): Effect.Effect<void, SqlError> =>
   sql.onDialectOrElse({
     pg: () => Effect.asVoid(sql`SELECT pg_notify(${RUN_ENQUEUED_CHANNEL}, ${runId})`),

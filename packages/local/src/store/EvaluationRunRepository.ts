@@ -368,12 +368,15 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
     ),
 
   release: (runId, owner) =>
-    store.run(
-      Effect.flatMap(SqlClient.SqlClient, (sql) =>
-        sql`UPDATE evaluation_sample_leases AS l SET lease_owner = NULL, lease_expires_at = 0
-          WHERE l.run_id = ${runId} AND l.lease_owner = ${owner} AND ${notDone(sql)}`
-      )
-    ).then(() => undefined),
+    store.transaction(
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const released = yield* sql`UPDATE evaluation_sample_leases AS l SET lease_owner = NULL, lease_expires_at = 0
+          WHERE l.run_id = ${runId} AND l.lease_owner = ${owner} AND ${notDone(sql)} RETURNING l.sample_index`
+        // Work is available again: idle workers in other processes take it now, not at their next poll.
+        if (released.length > 0) yield* announceRunEnqueued(sql, runId)
+      })
+    ),
 
   sampleResults: (runId) =>
     store.run(
