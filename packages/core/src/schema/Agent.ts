@@ -19,7 +19,7 @@ export const ExternalConfig = Schema.Struct({
   parameters: Field.jsonObject
 }).annotations({ identifier: "ExternalConfig" })
 
-export const Agent = Schema.Struct({
+const AgentSchema = Schema.Struct({
   id: Schema.String,
   displayName: Field.string,
   description: Field.string,
@@ -33,11 +33,13 @@ export const Agent = Schema.Struct({
   origin: Field.orDefault(AgentOrigin.Open, () => "UNSPECIFIED"),
   externalConfig: Field.nullable(ExternalConfig)
 }).annotations({ identifier: "Agent" })
-export type Agent = typeof Agent.Type
+export interface Agent extends Schema.Schema.Type<typeof AgentSchema> {}
+export interface AgentEncoded extends Schema.Schema.Encoded<typeof AgentSchema> {}
+export const Agent: Schema.Schema<Agent, AgentEncoded> = AgentSchema
 
 export const Agents = Schema.Array(Agent).annotations({ identifier: "Agents" })
 
-export const ParameterMetadata = Schema.Struct({
+const ParameterMetadataSchema = Schema.Struct({
   name: Schema.String,
   type: Field.string,
   displayName: Field.string,
@@ -46,12 +48,14 @@ export const ParameterMetadata = Schema.Struct({
   secret: Field.boolean,
   defaultValue: Schema.optionalWith(Schema.Unknown, { default: () => null })
 }).annotations({ identifier: "ParameterMetadata" })
-export type ParameterMetadata = typeof ParameterMetadata.Type
+export interface ParameterMetadata extends Schema.Schema.Type<typeof ParameterMetadataSchema> {}
+export interface ParameterMetadataEncoded extends Schema.Schema.Encoded<typeof ParameterMetadataSchema> {}
+export const ParameterMetadata: Schema.Schema<ParameterMetadata, ParameterMetadataEncoded> = ParameterMetadataSchema
 
 /** A revision's flow: free-form to the API; the local backend documents the steps it runs. */
 export const Flow = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({ identifier: "Flow" })
 
-export const AgentRevision = Schema.Struct({
+const AgentRevisionSchema = Schema.Struct({
   agentId: Field.string,
   agentRevision: Field.number,
   comment: Field.string,
@@ -60,7 +64,9 @@ export const AgentRevision = Schema.Struct({
   createdAt: Field.epochMillis,
   deployed: Field.boolean
 }).annotations({ identifier: "AgentRevision" })
-export type AgentRevision = typeof AgentRevision.Type
+export interface AgentRevision extends Schema.Schema.Type<typeof AgentRevisionSchema> {}
+export interface AgentRevisionEncoded extends Schema.Schema.Encoded<typeof AgentRevisionSchema> {}
+export const AgentRevision: Schema.Schema<AgentRevision, AgentRevisionEncoded> = AgentRevisionSchema
 
 export const AgentRevisions = Schema.Array(AgentRevision).annotations({ identifier: "AgentRevisions" })
 
@@ -101,10 +107,12 @@ export const RevisionFromDraft = Schema.Struct({
 }).annotations({ identifier: "RevisionFromDraft" })
 
 /** Either `flow` (a body) or `fromDraft` (the draft head), not both: the server checks. */
-export const CreateRevisionRequest = Schema.Struct({
+const CreateRevisionRequestSchema = Schema.Struct({
   comment: Schema.optional(Schema.String.pipe(Schema.maxLength(1000))),
   flow: Schema.optional(Flow),
   fromDraft: Schema.optional(RevisionFromDraft),
   parametersMetadata: Schema.optional(NewParametersMetadata)
 }).annotations({ identifier: "CreateRevisionRequest" })
-export type CreateRevisionRequest = typeof CreateRevisionRequest.Type
+export interface CreateRevisionRequest extends Schema.Schema.Type<typeof CreateRevisionRequestSchema> {}
+export interface CreateRevisionRequestEncoded extends Schema.Schema.Encoded<typeof CreateRevisionRequestSchema> {}
+export const CreateRevisionRequest: Schema.Schema<CreateRevisionRequest, CreateRevisionRequestEncoded> = CreateRevisionRequestSchema

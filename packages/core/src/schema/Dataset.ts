@@ -7,7 +7,7 @@ import * as Field from "./Field.js"
 import { EvaluationSample } from "./EvaluationSample.js"
 import { Page, PageQueryFields } from "./Paging.js"
 
-export const Dataset = Schema.Struct({
+const DatasetSchema = Schema.Struct({
   id: Schema.String,
   agentId: Field.string,
   name: Field.string,
@@ -16,20 +16,26 @@ export const Dataset = Schema.Struct({
   createdAt: Field.epochMillis,
   modifiedAt: Field.epochMillis
 }).annotations({ identifier: "Dataset" })
-export type Dataset = typeof Dataset.Type
+export interface Dataset extends Schema.Schema.Type<typeof DatasetSchema> {}
+export interface DatasetEncoded extends Schema.Schema.Encoded<typeof DatasetSchema> {}
+export const Dataset: Schema.Schema<Dataset, DatasetEncoded> = DatasetSchema
 
 export const Datasets = Schema.Array(Dataset).annotations({ identifier: "Datasets" })
 
-export const CreateDatasetRequest = Schema.Struct({
+const CreateDatasetRequestSchema = Schema.Struct({
   name: Schema.String.pipe(
     Schema.minLength(1, { message: () => "name must not be empty" }),
     Schema.maxLength(128, { message: () => "name must be at most 128 characters" })
   ),
   description: Schema.optional(Schema.String.pipe(Schema.maxLength(2000)))
 }).annotations({ identifier: "CreateDatasetRequest" })
-export type CreateDatasetRequest = typeof CreateDatasetRequest.Type
+export interface CreateDatasetRequest extends Schema.Schema.Type<typeof CreateDatasetRequestSchema> {}
+export interface CreateDatasetRequestEncoded extends Schema.Schema.Encoded<typeof CreateDatasetRequestSchema> {}
+export const CreateDatasetRequest: Schema.Schema<CreateDatasetRequest, CreateDatasetRequestEncoded> = CreateDatasetRequestSchema
 
-export const DatasetSamplesPage = Page(EvaluationSample, "DatasetSamplesPage")
-export type DatasetSamplesPage = typeof DatasetSamplesPage.Type
+const DatasetSamplesPageSchema = Page(EvaluationSample, "DatasetSamplesPage")
+export interface DatasetSamplesPage extends Schema.Schema.Type<typeof DatasetSamplesPageSchema> {}
+export interface DatasetSamplesPageEncoded extends Schema.Schema.Encoded<typeof DatasetSamplesPageSchema> {}
+export const DatasetSamplesPage: Schema.Schema<DatasetSamplesPage, DatasetSamplesPageEncoded> = DatasetSamplesPageSchema
 
 export const DatasetSamplesQuery = Schema.Struct(PageQueryFields).annotations({ identifier: "DatasetSamplesQuery" })

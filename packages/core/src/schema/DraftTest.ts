@@ -33,14 +33,16 @@ export const EnvironmentSlug = Schema.String.pipe(
 )
 
 /** Request bodies are closed: decode them with `onExcessProperty: "error"` (see Endpoint.ts). */
-export const DraftTestRequest = Schema.Struct({
+const DraftTestRequestSchema = Schema.Struct({
   parameters: Schema.optional(Schema.NullOr(Field.JsonObject)),
   attachments: Schema.optional(Schema.NullOr(Schema.Array(Schema.Unknown))),
   sessionId: Schema.optional(Schema.NullOr(Schema.String)),
   mode: Schema.optional(ExecutionMode.Strict),
   environmentSlug: Schema.optional(Schema.NullOr(EnvironmentSlug))
 }).annotations({ identifier: "DraftTestRequest" })
-export type DraftTestRequest = typeof DraftTestRequest.Type
+export interface DraftTestRequest extends Schema.Schema.Type<typeof DraftTestRequestSchema> {}
+export interface DraftTestRequestEncoded extends Schema.Schema.Encoded<typeof DraftTestRequestSchema> {}
+export const DraftTestRequest: Schema.Schema<DraftTestRequest, DraftTestRequestEncoded> = DraftTestRequestSchema
 
 export const FileLink = Schema.Struct({
   fileId: Field.string,
@@ -49,7 +51,7 @@ export const FileLink = Schema.Struct({
   promptLink: Field.string
 }).annotations({ identifier: "FileLink" })
 
-export const DraftTestResponse = Schema.Struct({
+const DraftTestResponseSchema = Schema.Struct({
   response: Field.string,
   trace: Field.nullable(ExecutionTrace),
   sessionId: Field.string,
@@ -59,12 +61,14 @@ export const DraftTestResponse = Schema.Struct({
   humanApprovalRequestId: Field.nullable(Schema.String),
   messageBlocks: Field.arrayOf(Schema.Unknown)
 }).annotations({ identifier: "DraftTestResponse" })
-export type DraftTestResponse = typeof DraftTestResponse.Type
+export interface DraftTestResponse extends Schema.Schema.Type<typeof DraftTestResponseSchema> {}
+export interface DraftTestResponseEncoded extends Schema.Schema.Encoded<typeof DraftTestResponseSchema> {}
+export const DraftTestResponse: Schema.Schema<DraftTestResponse, DraftTestResponseEncoded> = DraftTestResponseSchema
 
 /** The result of `:execute` on the deployed revision has the same shape. */
 export const ExecuteResponse = DraftTestResponse
 
-export const AgentDraft = Schema.Struct({
+const AgentDraftSchema = Schema.Struct({
   agentId: Field.string,
   baseRevision: Field.number,
   /** The draft's ETag: send it back as `If-Match`. */
@@ -72,9 +76,13 @@ export const AgentDraft = Schema.Struct({
   updatedAt: Field.epochMillis,
   headData: Field.jsonObject
 }).annotations({ identifier: "AgentDraft" })
-export type AgentDraft = typeof AgentDraft.Type
+export interface AgentDraft extends Schema.Schema.Type<typeof AgentDraftSchema> {}
+export interface AgentDraftEncoded extends Schema.Schema.Encoded<typeof AgentDraftSchema> {}
+export const AgentDraft: Schema.Schema<AgentDraft, AgentDraftEncoded> = AgentDraftSchema
 
-export const SaveDraftRequest = Schema.Struct({
+const SaveDraftRequestSchema = Schema.Struct({
   headData: Field.JsonObject
 }).annotations({ identifier: "SaveDraftRequest" })
-export type SaveDraftRequest = typeof SaveDraftRequest.Type
+export interface SaveDraftRequest extends Schema.Schema.Type<typeof SaveDraftRequestSchema> {}
+export interface SaveDraftRequestEncoded extends Schema.Schema.Encoded<typeof SaveDraftRequestSchema> {}
+export const SaveDraftRequest: Schema.Schema<SaveDraftRequest, SaveDraftRequestEncoded> = SaveDraftRequestSchema

@@ -37,29 +37,35 @@ const ExternalParameterValue = Schema.Union(Schema.String, Schema.Number, Schema
  * An externally hosted agent. Conventional keys: `endpoint`, `assistant_id`,
  * `auth_header_name`, `auth_header_value`, `api_key`, `timeout_seconds`.
  */
-export const CandidateExternalConfig = Schema.Struct({
+const CandidateExternalConfigSchema = Schema.Struct({
   parameters: Schema.Record({ key: Schema.String, value: ExternalParameterValue })
 }).annotations({ identifier: "CandidateExternalConfig" })
-export type CandidateExternalConfig = typeof CandidateExternalConfig.Type
+export interface CandidateExternalConfig extends Schema.Schema.Type<typeof CandidateExternalConfigSchema> {}
+export interface CandidateExternalConfigEncoded extends Schema.Schema.Encoded<typeof CandidateExternalConfigSchema> {}
+export const CandidateExternalConfig: Schema.Schema<CandidateExternalConfig, CandidateExternalConfigEncoded> = CandidateExternalConfigSchema
 
 /** The candidate's configuration for an unsaved draft: flow, tools, parameters (free-form). */
 export const CandidateAgent = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({
   identifier: "CandidateAgent"
 })
 
-export const EvaluateRequest = Schema.Struct({
+const EvaluateRequestSchema = Schema.Struct({
   agent: Schema.optional(Schema.NullOr(CandidateAgent)),
   datasetId: Schema.optional(Schema.NullOr(Schema.Union(Schema.UUID, Schema.Literal("")))),
   candidateRevision: Schema.optional(Schema.NullOr(Schema.Int.pipe(Schema.nonNegative()))),
   candidateExternalConfig: Schema.optional(Schema.NullOr(CandidateExternalConfig))
 }).annotations({ identifier: "EvaluateRequest" })
-export type EvaluateRequest = typeof EvaluateRequest.Type
+export interface EvaluateRequest extends Schema.Schema.Type<typeof EvaluateRequestSchema> {}
+export interface EvaluateRequestEncoded extends Schema.Schema.Encoded<typeof EvaluateRequestSchema> {}
+export const EvaluateRequest: Schema.Schema<EvaluateRequest, EvaluateRequestEncoded> = EvaluateRequestSchema
 
 /** `draft:evaluate`'s body: only the dataset (the candidate is the draft head named by If-Match). */
-export const DraftEvaluateRequest = Schema.Struct({
+const DraftEvaluateRequestSchema = Schema.Struct({
   datasetId: Schema.optional(Schema.NullOr(Schema.Union(Schema.UUID, Schema.Literal(""))))
 }).annotations({ identifier: "DraftEvaluateRequest" })
-export type DraftEvaluateRequest = typeof DraftEvaluateRequest.Type
+export interface DraftEvaluateRequest extends Schema.Schema.Type<typeof DraftEvaluateRequestSchema> {}
+export interface DraftEvaluateRequestEncoded extends Schema.Schema.Encoded<typeof DraftEvaluateRequestSchema> {}
+export const DraftEvaluateRequest: Schema.Schema<DraftEvaluateRequest, DraftEvaluateRequestEncoded> = DraftEvaluateRequestSchema
 
 export const RuntimeSummary = Schema.Struct({
   totalCandidateMs: Field.number,
@@ -78,7 +84,7 @@ export const CostSummary = Schema.Struct({
 
 const Counts = Schema.Record({ key: Schema.String, value: Schema.Number })
 
-export const EvaluationRunSummary = Schema.Struct({
+const EvaluationRunSummarySchema = Schema.Struct({
   totalSamples: Field.number,
   successfulEvaluations: Field.number,
   failedEvaluations: Field.number,
@@ -90,20 +96,24 @@ export const EvaluationRunSummary = Schema.Struct({
   runtime: Field.nullable(RuntimeSummary),
   cost: Field.nullable(CostSummary)
 }).annotations({ identifier: "EvaluationRunSummary" })
-export type EvaluationRunSummary = typeof EvaluationRunSummary.Type
+export interface EvaluationRunSummary extends Schema.Schema.Type<typeof EvaluationRunSummarySchema> {}
+export interface EvaluationRunSummaryEncoded extends Schema.Schema.Encoded<typeof EvaluationRunSummarySchema> {}
+export const EvaluationRunSummary: Schema.Schema<EvaluationRunSummary, EvaluationRunSummaryEncoded> = EvaluationRunSummarySchema
 
 /**
  * fruxkit extension (Fruxon omits it; responses are open, so other clients
  * ignore it): how far a run has got while `summary` is still empty.
  */
-export const EvaluationRunProgress = Schema.Struct({
+const EvaluationRunProgressSchema = Schema.Struct({
   totalSamples: Field.number,
   completedSamples: Field.number,
   failedSamples: Field.number
 }).annotations({ identifier: "EvaluationRunProgress" })
-export type EvaluationRunProgress = typeof EvaluationRunProgress.Type
+export interface EvaluationRunProgress extends Schema.Schema.Type<typeof EvaluationRunProgressSchema> {}
+export interface EvaluationRunProgressEncoded extends Schema.Schema.Encoded<typeof EvaluationRunProgressSchema> {}
+export const EvaluationRunProgress: Schema.Schema<EvaluationRunProgress, EvaluationRunProgressEncoded> = EvaluationRunProgressSchema
 
-export const EvaluationRun = Schema.Struct({
+const EvaluationRunSchema = Schema.Struct({
   id: Schema.String,
   agentId: Field.string,
   datasetId: Field.nullable(Schema.String),
@@ -123,20 +133,26 @@ export const EvaluationRun = Schema.Struct({
   createdBy: Field.string,
   progress: Field.nullable(EvaluationRunProgress)
 }).annotations({ identifier: "EvaluationRun" })
-export type EvaluationRun = typeof EvaluationRun.Type
+export interface EvaluationRun extends Schema.Schema.Type<typeof EvaluationRunSchema> {}
+export interface EvaluationRunEncoded extends Schema.Schema.Encoded<typeof EvaluationRunSchema> {}
+export const EvaluationRun: Schema.Schema<EvaluationRun, EvaluationRunEncoded> = EvaluationRunSchema
 
-export const EvaluationRunsPage = Page(EvaluationRun, "EvaluationRunsPage")
-export type EvaluationRunsPage = typeof EvaluationRunsPage.Type
+const EvaluationRunsPageSchema = Page(EvaluationRun, "EvaluationRunsPage")
+export interface EvaluationRunsPage extends Schema.Schema.Type<typeof EvaluationRunsPageSchema> {}
+export interface EvaluationRunsPageEncoded extends Schema.Schema.Encoded<typeof EvaluationRunsPageSchema> {}
+export const EvaluationRunsPage: Schema.Schema<EvaluationRunsPage, EvaluationRunsPageEncoded> = EvaluationRunsPageSchema
 
-export const EvaluationRunsQuery = Schema.Struct({
+const EvaluationRunsQuerySchema = Schema.Struct({
   ...PageQueryFields,
   candidateRevision: Schema.optional(IntFromString),
   deployedRevision: Schema.optional(IntFromString),
   status: Schema.optional(Repeated(EvaluationRunStatus.Strict))
 }).annotations({ identifier: "EvaluationRunsQuery" })
-export type EvaluationRunsQuery = typeof EvaluationRunsQuery.Type
+export interface EvaluationRunsQuery extends Schema.Schema.Type<typeof EvaluationRunsQuerySchema> {}
+export interface EvaluationRunsQueryEncoded extends Schema.Schema.Encoded<typeof EvaluationRunsQuerySchema> {}
+export const EvaluationRunsQuery: Schema.Schema<EvaluationRunsQuery, EvaluationRunsQueryEncoded> = EvaluationRunsQuerySchema
 
-export const LlmEvaluation = Schema.Struct({
+const LlmEvaluationSchema = Schema.Struct({
   score: Field.number,
   overallAssessment: Field.string,
   summary: Field.string,
@@ -149,17 +165,21 @@ export const LlmEvaluation = Schema.Struct({
   errorTitle: Field.nullable(Schema.String),
   errorRecommendation: Field.nullable(Schema.String)
 }).annotations({ identifier: "LlmEvaluation" })
-export type LlmEvaluation = typeof LlmEvaluation.Type
+export interface LlmEvaluation extends Schema.Schema.Type<typeof LlmEvaluationSchema> {}
+export interface LlmEvaluationEncoded extends Schema.Schema.Encoded<typeof LlmEvaluationSchema> {}
+export const LlmEvaluation: Schema.Schema<LlmEvaluation, LlmEvaluationEncoded> = LlmEvaluationSchema
 
-export const SystemEvaluation = Schema.Struct({
+const SystemEvaluationSchema = Schema.Struct({
   baseRuntimeMs: Field.number,
   candidateRuntimeMs: Field.number,
   baseCost: Field.number,
   candidateCost: Field.number
 }).annotations({ identifier: "SystemEvaluation" })
-export type SystemEvaluation = typeof SystemEvaluation.Type
+export interface SystemEvaluation extends Schema.Schema.Type<typeof SystemEvaluationSchema> {}
+export interface SystemEvaluationEncoded extends Schema.Schema.Encoded<typeof SystemEvaluationSchema> {}
+export const SystemEvaluation: Schema.Schema<SystemEvaluation, SystemEvaluationEncoded> = SystemEvaluationSchema
 
-export const EvaluationRunSampleResult = Schema.Struct({
+const EvaluationRunSampleResultSchema = Schema.Struct({
   sampleId: Field.string,
   sampleIndex: Field.number,
   parameters: Field.jsonObject,
@@ -168,10 +188,14 @@ export const EvaluationRunSampleResult = Schema.Struct({
   llmEvaluation: Field.nullable(LlmEvaluation),
   systemEvaluation: Field.nullable(SystemEvaluation)
 }).annotations({ identifier: "EvaluationRunSampleResult" })
-export type EvaluationRunSampleResult = typeof EvaluationRunSampleResult.Type
+export interface EvaluationRunSampleResult extends Schema.Schema.Type<typeof EvaluationRunSampleResultSchema> {}
+export interface EvaluationRunSampleResultEncoded extends Schema.Schema.Encoded<typeof EvaluationRunSampleResultSchema> {}
+export const EvaluationRunSampleResult: Schema.Schema<EvaluationRunSampleResult, EvaluationRunSampleResultEncoded> = EvaluationRunSampleResultSchema
 
-export const EvaluationRunSamplesPage = Page(EvaluationRunSampleResult, "EvaluationRunSamplesPage")
-export type EvaluationRunSamplesPage = typeof EvaluationRunSamplesPage.Type
+const EvaluationRunSamplesPageSchema = Page(EvaluationRunSampleResult, "EvaluationRunSamplesPage")
+export interface EvaluationRunSamplesPage extends Schema.Schema.Type<typeof EvaluationRunSamplesPageSchema> {}
+export interface EvaluationRunSamplesPageEncoded extends Schema.Schema.Encoded<typeof EvaluationRunSamplesPageSchema> {}
+export const EvaluationRunSamplesPage: Schema.Schema<EvaluationRunSamplesPage, EvaluationRunSamplesPageEncoded> = EvaluationRunSamplesPageSchema
 
 export const EvaluationRunSamplesQuery = Schema.Struct(PageQueryFields).annotations({
   identifier: "EvaluationRunSamplesQuery"

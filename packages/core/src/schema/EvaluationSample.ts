@@ -9,7 +9,7 @@ export type SampleQuality = typeof SampleQuality.Open.Type
 /** Tags as the contract has them: strings (limits on their count and length are the local backend's own). */
 export const Tag = Schema.String
 
-export const AddToDatasetsRequest = Schema.Struct({
+const AddToDatasetsRequestSchema = Schema.Struct({
   datasetIds: Schema.optional(Schema.NullOr(Schema.Array(Schema.UUID))),
   quality: Schema.optional(SampleQuality.Strict),
   tags: Schema.optional(
@@ -18,16 +18,20 @@ export const AddToDatasetsRequest = Schema.Struct({
     )
   )
 }).annotations({ identifier: "AddToDatasetsRequest" })
-export type AddToDatasetsRequest = typeof AddToDatasetsRequest.Type
+export interface AddToDatasetsRequest extends Schema.Schema.Type<typeof AddToDatasetsRequestSchema> {}
+export interface AddToDatasetsRequestEncoded extends Schema.Schema.Encoded<typeof AddToDatasetsRequestSchema> {}
+export const AddToDatasetsRequest: Schema.Schema<AddToDatasetsRequest, AddToDatasetsRequestEncoded> = AddToDatasetsRequestSchema
 
-export const SampleTag = Schema.Struct({
+const SampleTagSchema = Schema.Struct({
   id: Field.string,
   tenantId: Field.string,
   sampleId: Field.string,
   tag: Field.string,
   sample: Schema.optionalWith(Schema.Null, { default: () => null })
 }).annotations({ identifier: "SampleTag" })
-export type SampleTag = typeof SampleTag.Type
+export interface SampleTag extends Schema.Schema.Type<typeof SampleTagSchema> {}
+export interface SampleTagEncoded extends Schema.Schema.Encoded<typeof SampleTagSchema> {}
+export const SampleTag: Schema.Schema<SampleTag, SampleTagEncoded> = SampleTagSchema
 
 const sampleFields = {
   id: Schema.String,
@@ -44,23 +48,27 @@ const sampleFields = {
 }
 
 /** As `:addToDatasets` and dataset listings return it: tags are objects. */
-export const EvaluationSample = Schema.Struct({
+const EvaluationSampleSchema = Schema.Struct({
   ...sampleFields,
   tenantId: Field.string,
   tags: Field.arrayOf(SampleTag)
 }).annotations({ identifier: "EvaluationSample" })
-export type EvaluationSample = typeof EvaluationSample.Type
+export interface EvaluationSample extends Schema.Schema.Type<typeof EvaluationSampleSchema> {}
+export interface EvaluationSampleEncoded extends Schema.Schema.Encoded<typeof EvaluationSampleSchema> {}
+export const EvaluationSample: Schema.Schema<EvaluationSample, EvaluationSampleEncoded> = EvaluationSampleSchema
 
 export const AddToDatasetsResponse = Schema.Array(EvaluationSample).annotations({
   identifier: "AddToDatasetsResponse"
 })
 
 /** As `GET …/executionRecords/{id}/samples` returns it: tags are plain strings there. */
-export const ExecutionRecordSample = Schema.Struct({
+const ExecutionRecordSampleSchema = Schema.Struct({
   ...sampleFields,
   tags: Field.stringArray
 }).annotations({ identifier: "ExecutionRecordSample" })
-export type ExecutionRecordSample = typeof ExecutionRecordSample.Type
+export interface ExecutionRecordSample extends Schema.Schema.Type<typeof ExecutionRecordSampleSchema> {}
+export interface ExecutionRecordSampleEncoded extends Schema.Schema.Encoded<typeof ExecutionRecordSampleSchema> {}
+export const ExecutionRecordSample: Schema.Schema<ExecutionRecordSample, ExecutionRecordSampleEncoded> = ExecutionRecordSampleSchema
 
 export const ExecutionRecordSamples = Schema.Array(ExecutionRecordSample).annotations({
   identifier: "ExecutionRecordSamples"

@@ -5,7 +5,7 @@ import { EnvironmentSlug, ExecutionMode, ExecutionStatus } from "./DraftTest.js"
 import { ExecutionTrace, StepResult } from "./ExecutionTrace.js"
 import { IntFromString, PageQueryFields, Page, Repeated } from "./Paging.js"
 
-export const ExecutionRecord = Schema.Struct({
+const ExecutionRecordSchema = Schema.Struct({
   id: Schema.String,
   agentId: Field.string,
   agentRevision: Field.number,
@@ -24,12 +24,16 @@ export const ExecutionRecord = Schema.Struct({
   outputCost: Field.number,
   totalCost: Field.number
 }).annotations({ identifier: "ExecutionRecord" })
-export type ExecutionRecord = typeof ExecutionRecord.Type
+export interface ExecutionRecord extends Schema.Schema.Type<typeof ExecutionRecordSchema> {}
+export interface ExecutionRecordEncoded extends Schema.Schema.Encoded<typeof ExecutionRecordSchema> {}
+export const ExecutionRecord: Schema.Schema<ExecutionRecord, ExecutionRecordEncoded> = ExecutionRecordSchema
 
-export const ExecutionRecordsPage = Page(ExecutionRecord, "ExecutionRecordsPage")
-export type ExecutionRecordsPage = typeof ExecutionRecordsPage.Type
+const ExecutionRecordsPageSchema = Page(ExecutionRecord, "ExecutionRecordsPage")
+export interface ExecutionRecordsPage extends Schema.Schema.Type<typeof ExecutionRecordsPageSchema> {}
+export interface ExecutionRecordsPageEncoded extends Schema.Schema.Encoded<typeof ExecutionRecordsPageSchema> {}
+export const ExecutionRecordsPage: Schema.Schema<ExecutionRecordsPage, ExecutionRecordsPageEncoded> = ExecutionRecordsPageSchema
 
-export const ExecutionRecordsQuery = Schema.Struct({
+const ExecutionRecordsQuerySchema = Schema.Struct({
   ...PageQueryFields,
   startTime: Schema.optional(IntFromString),
   endTime: Schema.optional(IntFromString),
@@ -37,15 +41,19 @@ export const ExecutionRecordsQuery = Schema.Struct({
   status: Schema.optional(Repeated(ExecutionStatus.Strict)),
   agentRevision: Schema.optional(IntFromString)
 }).annotations({ identifier: "ExecutionRecordsQuery" })
-export type ExecutionRecordsQuery = typeof ExecutionRecordsQuery.Type
+export interface ExecutionRecordsQuery extends Schema.Schema.Type<typeof ExecutionRecordsQuerySchema> {}
+export interface ExecutionRecordsQueryEncoded extends Schema.Schema.Encoded<typeof ExecutionRecordsQuerySchema> {}
+export const ExecutionRecordsQuery: Schema.Schema<ExecutionRecordsQuery, ExecutionRecordsQueryEncoded> = ExecutionRecordsQuerySchema
 
-export const ExecutionRecordTrace = Schema.Struct({
+const ExecutionRecordTraceSchema = Schema.Struct({
   status: Field.orDefault(ExecutionStatus.Open, () => "UNSPECIFIED"),
   trace: Field.nullable(ExecutionTrace)
 }).annotations({ identifier: "ExecutionRecordTrace" })
-export type ExecutionRecordTrace = typeof ExecutionRecordTrace.Type
+export interface ExecutionRecordTrace extends Schema.Schema.Type<typeof ExecutionRecordTraceSchema> {}
+export interface ExecutionRecordTraceEncoded extends Schema.Schema.Encoded<typeof ExecutionRecordTraceSchema> {}
+export const ExecutionRecordTrace: Schema.Schema<ExecutionRecordTrace, ExecutionRecordTraceEncoded> = ExecutionRecordTraceSchema
 
-export const ExecutionRecordResult = Schema.Struct({
+const ExecutionRecordResultSchema = Schema.Struct({
   agentExecutionRecordId: Field.string,
   agentId: Field.string,
   agentRevision: Field.number,
@@ -54,9 +62,11 @@ export const ExecutionRecordResult = Schema.Struct({
   createdAt: Field.epochMillis,
   tenantId: Field.string
 }).annotations({ identifier: "ExecutionRecordResult" })
-export type ExecutionRecordResult = typeof ExecutionRecordResult.Type
+export interface ExecutionRecordResult extends Schema.Schema.Type<typeof ExecutionRecordResultSchema> {}
+export interface ExecutionRecordResultEncoded extends Schema.Schema.Encoded<typeof ExecutionRecordResultSchema> {}
+export const ExecutionRecordResult: Schema.Schema<ExecutionRecordResult, ExecutionRecordResultEncoded> = ExecutionRecordResultSchema
 
-export const ExecuteRequest = Schema.Struct({
+const ExecuteRequestSchema = Schema.Struct({
   parameters: Schema.optional(Schema.NullOr(Field.JsonObject)),
   attachments: Schema.optional(Schema.NullOr(Schema.Array(Schema.Unknown))),
   chatUser: Schema.optional(Schema.NullOr(Schema.Unknown)),
@@ -64,4 +74,6 @@ export const ExecuteRequest = Schema.Struct({
   environmentSlug: Schema.optional(Schema.NullOr(EnvironmentSlug)),
   mode: Schema.optional(ExecutionMode.Strict)
 }).annotations({ identifier: "ExecuteRequest" })
-export type ExecuteRequest = typeof ExecuteRequest.Type
+export interface ExecuteRequest extends Schema.Schema.Type<typeof ExecuteRequestSchema> {}
+export interface ExecuteRequestEncoded extends Schema.Schema.Encoded<typeof ExecuteRequestSchema> {}
+export const ExecuteRequest: Schema.Schema<ExecuteRequest, ExecuteRequestEncoded> = ExecuteRequestSchema

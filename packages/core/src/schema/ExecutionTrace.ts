@@ -13,14 +13,16 @@ export const StepType = OpenEnum.make("StepType", [
 ])
 export const StepStatus = OpenEnum.make("StepStatus", ["UNSPECIFIED", "SUCCESS", "ERROR", "SKIPPED", "IN_PROGRESS"])
 
-export const StepResult = Schema.Struct({
+const StepResultSchema = Schema.Struct({
   strValue: Field.nullable(Schema.String),
   jsonValue: Schema.optionalWith(Schema.Unknown, { default: () => null }),
   fileLink: Field.nullable(Schema.String)
 }).annotations({ identifier: "StepResult" })
-export type StepResult = typeof StepResult.Type
+export interface StepResult extends Schema.Schema.Type<typeof StepResultSchema> {}
+export interface StepResultEncoded extends Schema.Schema.Encoded<typeof StepResultSchema> {}
+export const StepResult: Schema.Schema<StepResult, StepResultEncoded> = StepResultSchema
 
-export const LlmStepTrace = Schema.Struct({
+const LlmStepTraceSchema = Schema.Struct({
   providerId: Field.string,
   model: Field.string,
   inputTokens: Field.number,
@@ -33,21 +35,25 @@ export const LlmStepTrace = Schema.Struct({
   tools: Field.arrayOf(Schema.Unknown),
   llmMessages: Field.arrayOf(Schema.Unknown)
 }).annotations({ identifier: "LlmStepTrace" })
-export type LlmStepTrace = typeof LlmStepTrace.Type
+export interface LlmStepTrace extends Schema.Schema.Type<typeof LlmStepTraceSchema> {}
+export interface LlmStepTraceEncoded extends Schema.Schema.Encoded<typeof LlmStepTraceSchema> {}
+export const LlmStepTrace: Schema.Schema<LlmStepTrace, LlmStepTraceEncoded> = LlmStepTraceSchema
 
 export const ToolRef = Schema.Struct({
   integrationId: Field.string,
   id: Field.string
 }).annotations({ identifier: "ToolRef" })
 
-export const ToolTrace = Schema.Struct({
+const ToolTraceSchema = Schema.Struct({
   tool: Field.nullable(ToolRef),
   displayName: Field.string,
   toolType: Field.string,
   parameters: Field.jsonObject,
   cost: Field.number
 }).annotations({ identifier: "ToolTrace" })
-export type ToolTrace = typeof ToolTrace.Type
+export interface ToolTrace extends Schema.Schema.Type<typeof ToolTraceSchema> {}
+export interface ToolTraceEncoded extends Schema.Schema.Encoded<typeof ToolTraceSchema> {}
+export const ToolTrace: Schema.Schema<ToolTrace, ToolTraceEncoded> = ToolTraceSchema
 
 export interface StepTrace {
   readonly id: string
@@ -97,7 +103,7 @@ export const StepTrace: Schema.Schema<StepTrace, StepTraceEncoded> = Schema.Stru
   duration: Field.number
 }).annotations({ identifier: "StepTrace" })
 
-export const ExecutionTrace = Schema.Struct({
+const ExecutionTraceSchema = Schema.Struct({
   agentId: Field.string,
   agentRevision: Field.number,
   createdAt: Field.epochMillis,
@@ -111,4 +117,6 @@ export const ExecutionTrace = Schema.Struct({
   outputCost: Field.number,
   totalCost: Field.number
 }).annotations({ identifier: "ExecutionTrace" })
-export type ExecutionTrace = typeof ExecutionTrace.Type
+export interface ExecutionTrace extends Schema.Schema.Type<typeof ExecutionTraceSchema> {}
+export interface ExecutionTraceEncoded extends Schema.Schema.Encoded<typeof ExecutionTraceSchema> {}
+export const ExecutionTrace: Schema.Schema<ExecutionTrace, ExecutionTraceEncoded> = ExecutionTraceSchema

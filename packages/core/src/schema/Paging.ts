@@ -27,8 +27,10 @@ export const fruxonPaging = {
   nextTokenField: "nextPageToken"
 } as const
 
-export const PageQuery = Schema.Struct(PageQueryFields).annotations({ identifier: "PageQuery" })
-export type PageQuery = typeof PageQuery.Type
+const PageQuerySchema = Schema.Struct(PageQueryFields).annotations({ identifier: "PageQuery" })
+export interface PageQuery extends Schema.Schema.Type<typeof PageQuerySchema> {}
+export interface PageQueryEncoded extends Schema.Schema.Encoded<typeof PageQuerySchema> {}
+export const PageQuery: Schema.Schema<PageQuery, PageQueryEncoded> = PageQuerySchema
 
 export const Page = <S extends Schema.Schema.Any>(item: S, identifier: string) =>
   Schema.Struct({

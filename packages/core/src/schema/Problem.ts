@@ -4,7 +4,7 @@
  */
 import * as Schema from "effect/Schema"
 
-export const ProblemDetails = Schema.Struct(
+const ProblemDetailsSchema = Schema.Struct(
   {
     type: Schema.optional(Schema.String),
     title: Schema.optional(Schema.String),
@@ -14,14 +14,18 @@ export const ProblemDetails = Schema.Struct(
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
 ).annotations({ identifier: "ProblemDetails" })
-export type ProblemDetails = typeof ProblemDetails.Type
+export interface ProblemDetails extends Schema.Schema.Type<typeof ProblemDetailsSchema> {}
+export interface ProblemDetailsEncoded extends Schema.Schema.Encoded<typeof ProblemDetailsSchema> {}
+export const ProblemDetails: Schema.Schema<ProblemDetails, ProblemDetailsEncoded> = ProblemDetailsSchema
 
 /** One invalid field of a request, as the `errors` extension member lists them. */
-export const FieldError = Schema.Struct({
+const FieldErrorSchema = Schema.Struct({
   path: Schema.String,
   message: Schema.String
 }).annotations({ identifier: "FieldError" })
-export type FieldError = typeof FieldError.Type
+export interface FieldError extends Schema.Schema.Type<typeof FieldErrorSchema> {}
+export interface FieldErrorEncoded extends Schema.Schema.Encoded<typeof FieldErrorSchema> {}
+export const FieldError: Schema.Schema<FieldError, FieldErrorEncoded> = FieldErrorSchema
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json"
 
