@@ -1,9 +1,11 @@
 /**
  * The `fruxkit` binary, bundled by esbuild into dist/bin/:
  *
- * - `main.js` and its ES module chunks: the entry (it dispatches and imports
- *   nothing else up front), the terminal UI (Ink/React) and, as an entry of
- *   its own, the embedded backend the UI opens;
+ * - `main.cjs`: the entry bin/fruxkit.js requires. It dispatches and imports
+ *   nothing else up front; CommonJS, so a command never starts Node's ES
+ *   module loader;
+ * - `interactive-main.js` and its ES module chunks: the terminal UI
+ *   (Ink/React) and, as an entry of its own, the embedded backend the UI opens;
  * - `commands.cjs`: every scriptable command in one CommonJS script, run
  *   through V8's code cache `commands.cjs.cache` (src/commands-script.ts),
  *   which this script writes by running a few commands on a scratch data dir;
@@ -44,24 +46,28 @@ const common = {
   // FRUXKIT_BUNDLE_METAFILE=meta.json: what each output holds (esbuild's analyzer reads it), to keep a command's load lean.
   metafile: process.env.FRUXKIT_BUNDLE_METAFILE !== undefined
 }
-const define = { __FRUXKIT_VERSION__: JSON.stringify(version), __FRUXKIT_COMMANDS_SCRIPT__: JSON.stringify("./commands.cjs") }
+const define = {
+  __FRUXKIT_VERSION__: JSON.stringify(version),
+  __FRUXKIT_COMMANDS_SCRIPT__: JSON.stringify("./commands.cjs"),
+  __FRUXKIT_UI_ENTRY__: JSON.stringify("./interactive-main.js")
+}
 
 const modules = await build({
   ...common,
   // The embedded backend is an entry of its own so this script can write its demo database (below); the
   // UI reaches it through connection.ts's lazy import, which lands on this same chunk.
-  entryPoints: { main: "src/main.tsx", "embedded-backend": "../../packages/local/src/index.ts" },
+  entryPoints: { "interactive-main": "src/interactive-main.ts", "embedded-backend": "../../packages/local/src/index.ts" },
   splitting: true,
   format: "esm",
   define,
   // Bundled CommonJS (undici's helpers, pg) still calls require for Node's own modules.
   banner: { js: "import { createRequire as __fruxkitRequire } from 'node:module'; const require = __fruxkitRequire(import.meta.url);" }
 })
-// One file, no splitting: a module reached by a lazy import (the embedded backend, pg, undici) is still evaluated
-// only when first used, and the code cache covers all of it.
+// One file each, no splitting: in the commands script a module reached by a lazy import (the embedded backend,
+// pg, undici) is still evaluated only when first used, and the code cache covers all of it.
 const commands = await build({
   ...common,
-  entryPoints: { commands: "src/cli.ts" },
+  entryPoints: { main: "src/main.tsx", commands: "src/cli.ts" },
   format: "cjs",
   outExtension: { ".js": ".cjs" },
   // esbuild's default, stated because src/commands-script.ts reads the script as latin1 (no UTF-8 decoding).
@@ -92,7 +98,7 @@ const WARM_UP = [
 const scratch = mkdtempSync(join(tmpdir(), "fruxkit-warm-up-"))
 try {
   for (const args of WARM_UP) {
-    const run = spawnSync(process.execPath, [join(bundleDir, "main.js"), ...args], {
+    const run = spawnSync(process.execPath, [join(bundleDir, "main.cjs"), ...args], {
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", FRUXKIT_DATA_DIR: scratch, FRUXKIT_WRITE_CODE_CACHE: "1" },
       encoding: "utf8"
     })

@@ -11,7 +11,7 @@ import { parseFlags, stringFlag } from "./commands/command-line.js"
 import { closestName } from "./commands/did-you-mean.js"
 import { CommandFailure, reportOf, writeErrorReport } from "./commands/error-report.js"
 import { ExitCode, UsageError } from "./commands/exit-codes.js"
-import { OUTPUT_FORMATS, resolveOutputMode, type OutputFormat } from "./commands/output-mode.js"
+import { OUTPUT_FORMATS, isAgentEnvironment, resolveOutputMode, type OutputFormat } from "./commands/output-mode.js"
 import type { Connection } from "./connection.js"
 import { resolveConnection } from "./connection-settings.js"
 import { commandHelp, mainHelp } from "./help-text.js"
@@ -125,6 +125,11 @@ export const runCli = async (argv: ReadonlyArray<string>, io: CliIo): Promise<Ex
   } finally {
     await connection?.close().catch(() => undefined)
   }
+}
+
+/** The binary's last resort: an error that escaped everything else, reported as any other (no stack trace). */
+export const reportUnexpected = (error: unknown, io: CliIo): void => {
+  writeErrorReport(io.stderr, reportOf(error, undefined), { json: isAgentEnvironment(io.env) || io.stdout.isTTY !== true, command: undefined })
 }
 
 const requestedFormatIsJson = (argv: ReadonlyArray<string>): boolean => {

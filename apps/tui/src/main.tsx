@@ -1,11 +1,16 @@
 /**
  * `fruxkit`: no command opens the terminal UI; a command runs once and exits
  * with a code from the one table. Nothing is imported up front but the exit
- * codes: a command loads the command script (commands-script.ts: the API
+ * codes: a command loads the commands script (commands-script.ts: the API
  * client, Effect, and the embedded store when asked for), the UI loads Ink,
- * `--version` loads neither.
+ * `--version` loads neither. The bundle builds this file as CommonJS
+ * (dist/bin/main.cjs), so a command never starts Node's ES module loader.
  */
 import { ExitCode } from "./commands/exit-codes.js"
+import { loadCommands } from "./commands-script.js"
+
+/** Set by the bundle (esbuild `define`): where the UI's ES module entry is, relative to this file. */
+declare const __FRUXKIT_UI_ENTRY__: string | undefined
 
 /**
  * `fruxkit … | head -1`: when the reader goes away, stop quietly. Without
@@ -21,6 +26,18 @@ const endQuietlyWhenStdoutCloses = (): void => {
 const isCommand = (first: string | undefined): boolean =>
   first !== undefined && (!first.startsWith("-") || ["--help", "-h", "--version", "-V"].includes(first))
 
+const loadInteractiveMain = (): Promise<typeof import("./interactive-main.js")> => {
+  // An if/else on the build's constant: esbuild drops the other branch.
+  if (typeof __FRUXKIT_UI_ENTRY__ !== "undefined") {
+    // Ink is ES modules: the UI is its own build, reached by URL from this CommonJS entry.
+    return import(new URL(__FRUXKIT_UI_ENTRY__, import.meta.url).href) as Promise<typeof import("./interactive-main.js")>
+  } else {
+    return import("./interactive-main.js")
+  }
+}
+
+const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }
+
 const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
     const { FRUXKIT_VERSION } = await import("./version.js")
@@ -28,11 +45,10 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     return ExitCode.Ok
   }
   if (isCommand(argv[0])) {
-    const { loadCommands } = await import("./commands-script.js")
     const { runCli } = await loadCommands()
-    return runCli(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env })
+    return runCli(argv, io)
   }
-  const { runInteractiveMain } = await import("./interactive-main.js")
+  const { runInteractiveMain } = await loadInteractiveMain()
   return runInteractiveMain(argv)
 }
 
@@ -44,11 +60,7 @@ main(process.argv.slice(2)).then(
   async (error: unknown) => {
     process.exitCode = ExitCode.Error
     // Last resort: still no stack trace for the user.
-    const { reportOf, writeErrorReport } = await import("./commands/error-report.js")
-    const { isAgentEnvironment } = await import("./commands/output-mode.js")
-    writeErrorReport(process.stderr, reportOf(error, undefined), {
-      json: isAgentEnvironment(process.env) || !process.stdout.isTTY,
-      command: undefined
-    })
+    const { reportUnexpected } = await loadCommands()
+    reportUnexpected(error, io)
   }
 )
