@@ -23,6 +23,7 @@ import { makeOutboundPolicy, parseAllowList, type Resolver } from "./runtime/out
 import * as AgentRepository from "./store/AgentRepository.js"
 import { announceRunChanged, RUN_CHANGED_CHANNEL } from "./store/Dialect.js"
 import { makeSqlRunStore, queueDepth } from "./store/EvaluationRunRepository.js"
+import * as FlowSecrets from "./store/FlowSecrets.js"
 import * as SecretBox from "./store/SecretBox.js"
 import * as SqliteDatabase from "./store/SqliteDatabase.js"
 import { securePrivateDir, securePrivateFiles, type Warn } from "./store/private-files.js"
@@ -250,6 +251,10 @@ const provision = async (ctx: LocalContext, agent: AgentProvision): Promise<void
   if (flow && Either.isLeft(flow)) {
     throw new Error(`createLocalBackend: agent ${agent.id} has an invalid flow: ${flow.left.map((e) => `${e.path}: ${e.message}`).join("; ")}`)
   }
+  const sealed = agent.flow === undefined ? undefined : FlowSecrets.seal(ctx.secrets, agent.flow, undefined, "flow")
+  if (sealed && Either.isLeft(sealed)) {
+    throw new Error(`createLocalBackend: agent ${agent.id}: ${sealed.left.map((e) => `${e.path}: ${e.message}`).join("; ")}`)
+  }
   const now = Date.now()
   await ctx.store.transaction(
     Effect.gen(function* () {
@@ -263,9 +268,9 @@ const provision = async (ctx: LocalContext, agent: AgentProvision): Promise<void
         tags: [],
         now
       })
-      if (agent.flow !== undefined) {
+      if (sealed !== undefined) {
         yield* AgentRepository.insertRevision(
-          { tenant: agent.tenant, agentId: agent.id, comment: "initial", parametersMetadata: [], flow: agent.flow, now },
+          { tenant: agent.tenant, agentId: agent.id, comment: "initial", parametersMetadata: [], flow: sealed.right as Readonly<Record<string, unknown>>, now },
           1
         )
         yield* AgentRepository.setCurrentRevision(agent.tenant, agent.id, 1, now)

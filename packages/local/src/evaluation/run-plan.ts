@@ -7,6 +7,7 @@ import * as Either from "effect/Either"
 import type { LocalContext } from "../LocalContext.js"
 import { externalAgentFlow, parseFlow, type ExternalStep, type FlowDefinition } from "../runtime/flow-definition.js"
 import * as AgentRepository from "../store/AgentRepository.js"
+import * as FlowSecrets from "../store/FlowSecrets.js"
 import type { RunRecord } from "../store/RunStore.js"
 import type { RunPlan } from "./sample-evaluation.js"
 
@@ -15,9 +16,18 @@ export class RunPlanError extends Error {}
 const revisionFlow = async (ctx: LocalContext, run: RunRecord, revision: number): Promise<FlowDefinition> => {
   const found = await ctx.store.run(AgentRepository.findRevision(run.tenantId, run.agentId, revision, -1))
   if (!found) throw new RunPlanError(`revision ${revision} of agent ${run.agentId} no longer exists`)
-  const flow = parseFlow(found.flow)
+  const flow = parseFlow(openFlow(ctx, found.flow))
   if (Either.isLeft(flow)) throw new RunPlanError(`revision ${revision} has an invalid flow: ${flow.left.map((e) => `${e.path}: ${e.message}`).join("; ")}`)
   return flow.right
+}
+
+/** A stored configuration with its secrets opened, to run it. */
+const openFlow = <A>(ctx: LocalContext, stored: A): A => {
+  try {
+    return FlowSecrets.open(ctx.secrets, stored)
+  } catch {
+    throw new RunPlanError("the flow's secrets cannot be decrypted with this data dir's key")
+  }
 }
 
 /** The inline candidate: `{flow: {...}}`, or the flow itself. */
@@ -38,7 +48,7 @@ export const resolvePlan = async (ctx: LocalContext, run: RunRecord): Promise<Ru
     return { agentId: run.agentId, base, candidate: { revision: candidateRevision, flow: externalAgentFlow(parameters) } }
   }
   if (run.candidateAgent !== null) {
-    const flow = inlineCandidateFlow(run.candidateAgent)
+    const flow = inlineCandidateFlow(openFlow(ctx, run.candidateAgent))
     if (Either.isLeft(flow)) throw new RunPlanError("the inline candidate configuration has an invalid flow")
     return { agentId: run.agentId, base, candidate: { revision: candidateRevision, flow: flow.right } }
   }

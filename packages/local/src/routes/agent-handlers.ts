@@ -4,6 +4,7 @@ import { completeParametersMetadata, type Agent, type CreateRevisionRequest, typ
 import type { LocalContext } from "../LocalContext.js"
 import { parseFlow } from "../runtime/flow-definition.js"
 import * as AgentRepository from "../store/AgentRepository.js"
+import * as FlowSecrets from "../store/FlowSecrets.js"
 import { loadDraftHead } from "./draft-head.js"
 import type { Handlers } from "./handler-types.js"
 import { HttpProblem } from "./HttpProblem.js"
@@ -34,7 +35,14 @@ const revisionSource = async (
   // The local backend runs flows, so it only stores flows it can run.
   const flow = parseFlow(body.flow, "body.flow")
   if (Either.isLeft(flow)) throw HttpProblem.invalid(flow.left)
-  return { flow: body.flow, parametersMetadata: completeParametersMetadata(body.parametersMetadata ?? []) }
+  // Secrets sealed; a secret sent back as shown keeps the deployed revision's (a revision edited from the one deployed).
+  const deployed = agent.currentRevision > 0 ? await loadRevision(ctx, agent, agent.currentRevision) : undefined
+  const sealed = FlowSecrets.seal(ctx.secrets, body.flow, deployed?.flow, "body.flow")
+  if (Either.isLeft(sealed)) throw HttpProblem.invalid(sealed.left)
+  return {
+    flow: sealed.right as Readonly<Record<string, unknown>>,
+    parametersMetadata: completeParametersMetadata(body.parametersMetadata ?? [])
+  }
 }
 
 type AgentEndpoints = "listAgents" | "getAgent" | "listRevisions" | "getRevision" | "createRevision" | "deployRevision"
@@ -46,20 +54,21 @@ export const agentHandlers = (ctx: LocalContext): Handlers<AgentEndpoints> => ({
 
   listRevisions: async ({ path }) => {
     const agent = await loadAgent(ctx, path.tenant, path.agent)
-    return ctx.store.run(AgentRepository.listRevisions(agent.tenantId, agent.id, agent.currentRevision))
+    return (await ctx.store.run(AgentRepository.listRevisions(agent.tenantId, agent.id, agent.currentRevision))).map(FlowSecrets.shown)
   },
 
-  getRevision: async ({ path }) => loadRevision(ctx, await loadAgent(ctx, path.tenant, path.agent), path.revision),
+  getRevision: async ({ path }) => FlowSecrets.shown(await loadRevision(ctx, await loadAgent(ctx, path.tenant, path.agent), path.revision)),
 
   createRevision: async ({ path, body }) => {
     const agent = await loadAgent(ctx, path.tenant, path.agent)
     const source = await revisionSource(ctx, agent, body)
-    return ctx.store.transaction(
+    const created = await ctx.store.transaction(
       AgentRepository.insertRevision(
         { tenant: agent.tenantId, agentId: agent.id, comment: body.comment ?? "", ...source, now: Date.now() },
         agent.currentRevision
       )
     )
+    return FlowSecrets.shown(created)
   },
 
   deployRevision: async ({ path }) => {

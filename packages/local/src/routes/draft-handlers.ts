@@ -14,6 +14,7 @@ import type { LocalContext } from "../LocalContext.js"
 import { executeAndRecord } from "../runtime/agent-execution.js"
 import { parseFlow } from "../runtime/flow-definition.js"
 import * as DraftRepository from "../store/DraftRepository.js"
+import * as FlowSecrets from "../store/FlowSecrets.js"
 import { headParameters, ifMatchRequired, loadDraftHead } from "./draft-head.js"
 import type { Handlers } from "./handler-types.js"
 import { HttpProblem } from "./HttpProblem.js"
@@ -39,32 +40,38 @@ export const draftHandlers = (ctx: LocalContext): Handlers<"getDraft" | "saveDra
   getDraft: async ({ path }) => {
     const agent = await loadAgent(ctx, path.tenant, path.agent)
     await loadRevision(ctx, agent, path.revision)
-    return (await ctx.store.run(DraftRepository.findDraft(agent.tenantId, agent.id, path.revision))) ?? null
+    const draft = await ctx.store.run(DraftRepository.findDraft(agent.tenantId, agent.id, path.revision))
+    return draft === undefined ? null : FlowSecrets.shown(draft)
   },
 
   saveDraft: async ({ path, body, ifMatch }) => {
     const agent = await loadAgent(ctx, path.tenant, path.agent)
-    await loadRevision(ctx, agent, path.revision)
+    const revision = await loadRevision(ctx, agent, path.revision)
     if ("flow" in body.headData) {
       const flow = parseFlow(body.headData.flow, "body.headData.flow")
       if (Either.isLeft(flow)) throw HttpProblem.invalid(flow.left)
     }
     const parameters = headParameters(body.headData, "body.headData")
     if (Either.isLeft(parameters)) throw HttpProblem.invalid(parameters.left)
-    return ctx.store.transaction(
+    const saved = await ctx.store.transaction(
       Effect.gen(function* () {
         const now = Date.now()
         const existing = yield* DraftRepository.findDraft(agent.tenantId, agent.id, path.revision)
-        if (!existing) return yield* DraftRepository.insertDraft(agent.tenantId, agent.id, path.revision, body.headData, now)
-        if (ifMatch === undefined) {
+        if (existing && ifMatch === undefined) {
           return yield* Effect.fail(ifMatchRequired(`the draft exists (version ${existing.version}): send If-Match with its version`))
         }
-        if (ifMatch !== existing.version) return yield* Effect.fail(versionMismatch(existing.version, ifMatch))
-        if (canonical(existing.headData) === canonical(body.headData)) return existing
-        const saved = yield* DraftRepository.updateDraft(agent.tenantId, agent.id, path.revision, ifMatch, body.headData, now)
-        return saved ?? (yield* Effect.fail(versionMismatch(existing.version + 1, ifMatch)))
+        if (existing && ifMatch !== existing.version) return yield* Effect.fail(versionMismatch(existing.version, ifMatch!))
+        // Secrets sealed; one sent back as shown keeps what is stored there (the head's, else the base revision's).
+        const sealed = FlowSecrets.seal(ctx.secrets, body.headData, { flow: revision.flow, ...existing?.headData }, "body.headData")
+        if (Either.isLeft(sealed)) return yield* Effect.fail(HttpProblem.invalid(sealed.left))
+        const headData = sealed.right as Readonly<Record<string, unknown>>
+        if (!existing) return yield* DraftRepository.insertDraft(agent.tenantId, agent.id, path.revision, headData, now)
+        if (canonical(existing.headData) === canonical(headData)) return existing
+        const updated = yield* DraftRepository.updateDraft(agent.tenantId, agent.id, path.revision, existing.version, headData, now)
+        return updated ?? (yield* Effect.fail(versionMismatch(existing.version + 1, existing.version)))
       })
     )
+    return FlowSecrets.shown(saved)
   },
 
   testDraft: async ({ path, body, ifMatch }) => {

@@ -22,6 +22,7 @@ import {
 import type { LocalContext } from "../LocalContext.js"
 import { parseFlow, type FlowDefinition } from "../runtime/flow-definition.js"
 import * as DraftRepository from "../store/DraftRepository.js"
+import * as FlowSecrets from "../store/FlowSecrets.js"
 import { HttpProblem } from "./HttpProblem.js"
 
 export const ifMatchRequired = (detail: string): HttpProblem =>
@@ -39,7 +40,7 @@ export interface DraftHead {
   readonly draft: AgentDraft
   /** The flow the head runs (its own, or the base revision's). */
   readonly flow: FlowDefinition
-  /** The same flow as the JSON it was written as, for storing. */
+  /** The same flow as it is stored (secrets sealed), for storing a copy. */
   readonly flowJson: Readonly<Record<string, unknown>>
   /** The head's parameters (its own, or the base revision's). */
   readonly parametersMetadata: ReadonlyArray<ParameterMetadata>
@@ -64,7 +65,7 @@ export const loadDraftHead = async (
       ? draft.headData.flow
       : revision.flow
   ) as Readonly<Record<string, unknown>>
-  const flow = parseFlow(flowJson)
+  const flow = parseFlow(FlowSecrets.open(ctx.secrets, flowJson))
   if (Either.isLeft(flow)) {
     throw HttpProblem.of("InvalidRequest", {
       status: 422,
@@ -73,7 +74,7 @@ export const loadDraftHead = async (
       extensions: { errors: flow.left }
     })
   }
-  const parameters = headParameters(draft.headData, "headData")
+  const parameters = headParameters(FlowSecrets.open(ctx.secrets, draft.headData), "headData")
   if (Either.isLeft(parameters)) {
     throw HttpProblem.of("InvalidRequest", {
       status: 422,

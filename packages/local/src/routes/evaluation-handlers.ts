@@ -12,6 +12,7 @@ import type { LocalContext } from "../LocalContext.js"
 import { inlineCandidateFlow } from "../evaluation/run-plan.js"
 import * as AgentRepository from "../store/AgentRepository.js"
 import * as DatasetRepository from "../store/DatasetRepository.js"
+import * as FlowSecrets from "../store/FlowSecrets.js"
 import { listRuns } from "../store/EvaluationRunRepository.js"
 import { pageRequest } from "./paging.js"
 import { toEvaluationRun, type RunRecord } from "../store/RunStore.js"
@@ -128,9 +129,16 @@ export const evaluationHandlers = (ctx: LocalContext, workers: WorkerControl): H
         }
       }
       const inline = body.agent ?? null
-      if (inline !== null && external === null) {
-        const flow = inlineCandidateFlow(inline)
-        if (Either.isLeft(flow)) throw HttpProblem.invalid(flow.left)
+      let candidateAgent: Readonly<Record<string, unknown>> | null = null
+      if (inline !== null) {
+        if (external === null) {
+          const flow = inlineCandidateFlow(inline)
+          if (Either.isLeft(flow)) throw HttpProblem.invalid(flow.left)
+        }
+        // Sealed like a revision's flow: a persisted run keeps it on disk.
+        const sealed = FlowSecrets.seal(ctx.secrets, inline, undefined, "body.agent")
+        if (Either.isLeft(sealed)) throw HttpProblem.invalid(sealed.left)
+        candidateAgent = sealed.right as Readonly<Record<string, unknown>>
       }
       if (candidateRevision === null && external === null && inline === null) {
         throw HttpProblem.invalid([
@@ -141,7 +149,7 @@ export const evaluationHandlers = (ctx: LocalContext, workers: WorkerControl): H
         candidateRevision,
         candidateBaseRevision: agent.currentRevision,
         candidateSnapshotSeqNo: null,
-        candidateAgent: inline === null ? null : { ...inline },
+        candidateAgent,
         // Sealed even in memory: one code path reads it, and a heap dump shows no plaintext secret.
         candidateExternalSealed: external === null ? null : ctx.secrets.seal(JSON.stringify(external.parameters)),
         transient: candidateRevision === null

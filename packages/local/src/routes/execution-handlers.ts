@@ -17,6 +17,7 @@ import * as DatasetRepository from "../store/DatasetRepository.js"
 import * as ExecutionRecordRepository from "../store/ExecutionRecordRepository.js"
 import { pageRequest } from "./paging.js"
 import * as SampleRepository from "../store/SampleRepository.js"
+import * as FlowSecrets from "../store/FlowSecrets.js"
 import type { Handlers } from "./handler-types.js"
 import { HttpProblem } from "./HttpProblem.js"
 import { loadAgent } from "./lookups.js"
@@ -59,7 +60,7 @@ export const executionHandlers = (ctx: LocalContext): Handlers<ExecutionEndpoint
         throw HttpProblem.conflict("no-deployed-revision", "No deployed revision", `agent "${agent.id}" has no deployed revision to execute`)
       }
       const revision = await ctx.store.run(AgentRepository.findRevision(agent.tenantId, agent.id, agent.currentRevision, agent.currentRevision))
-      const flow = parseFlow(revision?.flow)
+      const flow = parseFlow(revision === undefined ? undefined : FlowSecrets.open(ctx.secrets, revision.flow))
       if (Either.isLeft(flow)) throw HttpProblem.of("InvalidRequest", {
         status: 422,
         type: "invalid-flow",

@@ -9,9 +9,8 @@
  * run in order as part of the flow and traced as one step with inner steps.
  */
 import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import type { FieldError } from "@fruxkit/core"
+import { RequestDecoding, type FieldError } from "@fruxkit/core"
 
 const StepBase = {
   id: Schema.optional(Schema.String.pipe(Schema.pattern(/^[A-Za-z][A-Za-z0-9_]{0,63}$/))),
@@ -79,21 +78,16 @@ export const FlowDefinition = Schema.Struct({
 })
 export type FlowDefinition = typeof FlowDefinition.Type
 
-/** Parse a revision's `flow`; the field errors name `prefix.steps[0].type` etc. */
+/**
+ * Parse a revision's `flow`; the field errors name `prefix.steps[0].type`
+ * etc. and what was expected, never the value sent (a flow holds secrets).
+ */
 export const parseFlow = (
   flow: unknown,
   prefix = "flow"
 ): Either.Either<FlowDefinition, ReadonlyArray<FieldError>> =>
-  Either.mapLeft(
-    Schema.decodeUnknownEither(FlowDefinition, { errors: "all", onExcessProperty: "error" })(flow),
-    (error) =>
-      ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
-        path: issue.path.reduce<string>(
-          (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : `${acc}.${String(key)}`),
-          prefix
-        ),
-        message: issue.message
-      }))
+  Either.mapLeft(Schema.decodeUnknownEither(FlowDefinition, { errors: "all", onExcessProperty: "error" })(flow), (error) =>
+    RequestDecoding.fieldErrorsOf(prefix, error)
   )
 
 /** An externally hosted agent as a one-step flow (`candidateExternalConfig`). */
