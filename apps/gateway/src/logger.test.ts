@@ -79,3 +79,25 @@ describe("access lines", () => {
     for (const value of values) expect(hundredthsText(value)).toBe(JSON.stringify(value))
   })
 })
+
+describe("every line", () => {
+  it("follows core's one secret rule: secret-named fields at any depth, URL credentials and token pairs in strings, configured values", () => {
+    const { lines, destination } = capture()
+    const configured = "gateway-key-RULE-0123456789"
+    const logger = createLogger({ level: "info", secrets: [configured], destination })
+    logger.child({ requestId: "token=child-RULE-1" }).error(
+      {
+        err: { message: `POST http://u:url-RULE-2@127.0.0.1/x?access_token=query-RULE-3 failed: api_key=pair-RULE-4 with ${configured}` },
+        headers: { "X-Api-Key": "header-RULE-5", Authorization: "Bearer header-RULE-6", accept: "application/json" },
+        body: { nested: [{ Password: "body-RULE-7", refreshToken: "body-RULE-8", question: "kept" }] }
+      },
+      "upstream call failed"
+    )
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).not.toContain("RULE-")
+    const line = JSON.parse(lines[0]!)
+    expect(line.headers).toEqual({ "X-Api-Key": "[REDACTED]", Authorization: "[REDACTED]", accept: "application/json" })
+    expect(line.body.nested[0]).toEqual({ Password: "[REDACTED]", refreshToken: "[REDACTED]", question: "kept" })
+    expect(line.err.message).toContain("http://REDACTED@127.0.0.1/x?access_token=REDACTED")
+  })
+})

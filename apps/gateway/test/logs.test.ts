@@ -78,4 +78,18 @@ describe("logs", () => {
     expect(logs).toContain('"status":504')
     for (const secret of SECRETS) expect(logs).not.toContain(secret)
   })
+
+  it("follow core's one secret rule: a secret in a header, the path (plain or percent-encoded) or a URL never reaches a line", async () => {
+    const headers = { authorization: `Bearer ${KEY}` }
+    const before = remote.logs().length
+    await fetch(`${remote.url}${T}`, { headers: { ...headers, "x-request-id": "refresh_token=rid-RULE-1" } })
+    await fetch(`${remote.url}/v1/tenants/demo/agents/Password=path-RULE-2`, { headers })
+    await fetch(`${remote.url}/v1/tenants/demo/agents/http:%2F%2Fu:url-RULE-3@h`, { headers })
+    await fetch(`${remote.url}/v1/tenants/demo/agents/x?access_token=query-RULE-4`, { headers })
+    const lines = remote.logs().slice(before)
+    // The requests were logged (so the absence below means something): one access line each.
+    expect(lines.match(/"msg":"request"/g)?.length).toBeGreaterThanOrEqual(4)
+    expect(lines).toContain("refresh_token=[REDACTED]")
+    expect(lines).not.toContain("RULE-")
+  })
 })

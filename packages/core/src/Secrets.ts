@@ -102,13 +102,84 @@ const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi
 export const redactText = (text: string): string => (text.includes("://") ? text.replace(URL_IN_TEXT, (url) => redactUrl(url)) : text)
 
 /**
+ * `name=value`, `name: value`, `"name":"value"` and `Name: Bearer value`
+ * pairs whose name is a secret key (`token=…`, `"Password":"…"`,
+ * `Authorization: Bearer …`), in text, with the value redacted.
+ */
+const SECRET_PAIR = /\b([A-Za-z][\w.-]*)(["']?\s*[=:]\s*["']?)(?=((?:Bearer|Basic|Token|Digest)\s+)?([^\s&,;"'<>(){}[\]]+))/g
+
+/**
+ * Text nobody reads as prose — a log line, a library's error message — with
+ * its URLs redacted and the value of every secret-named pair in it
+ * (`token=…`, `"api_key":"…"`, `Authorization: Bearer …`). Prose (a judge's
+ * summary) keeps such pairs: "Password: reset it from the login page" is not
+ * a credential.
+ */
+export const redactFreeText = (text: string): string => {
+  const urlsRedacted = redactText(text)
+  if (!urlsRedacted.includes("=") && !urlsRedacted.includes(":")) return urlsRedacted
+  // The value is only looked ahead at, so a pair inside another's value (`failed: token=…`) is still found.
+  let out = ""
+  let done = 0
+  for (const match of urlsRedacted.matchAll(SECRET_PAIR)) {
+    const [head, name, , scheme, value] = match as unknown as [string, string, string, string | undefined, string]
+    if (!isSecretKey(name) || value === REDACTED || value === REDACTED_IN_URL) continue
+    const start = match.index + head.length + (scheme?.length ?? 0)
+    if (start < done) continue
+    out += urlsRedacted.slice(done, start) + REDACTED
+    done = start + value.length
+  }
+  return done === 0 ? urlsRedacted : out + urlsRedacted.slice(done)
+}
+
+/**
+ * Known secret values (a service's own token, its API keys) replaced
+ * wherever they appear in a text: the last line of defence on every log
+ * line, whatever path a value took into it. Values under 8 characters are
+ * left alone (they would redact innocent text).
+ */
+export const valueRedactor = (secrets: ReadonlyArray<string>): ((text: string) => string) => {
+  const values = [...new Set(secrets.filter((s) => s.length >= 8))].sort((a, b) => b.length - a.length)
+  if (values.length === 0) return (text) => text
+  // One compiled search for all of them first: almost every text holds none (measured on log lines: ≈ 0.1 µs, vs 0.3 for `includes`).
+  const anySecret = new RegExp(values.map((value) => value.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join("|"))
+  return (text) => {
+    if (!anySecret.test(text)) return text
+    let out = text
+    for (const value of values) if (out.includes(value)) out = out.split(value).join(REDACTED)
+    return out
+  }
+}
+
+/** `valueRedactor` for JSON text: each value is looked for as it appears inside a JSON string (escaped). */
+export const jsonValueRedactor = (secrets: ReadonlyArray<string>): ((json: string) => string) =>
+  valueRedactor(secrets.map((s) => JSON.stringify(s).slice(1, -1)))
+
+/** The string values of every secret key in a JSON-shaped value, at any depth (to redact anything derived from it). */
+export const secretValuesIn = (value: unknown, maxDepth = 64): Array<string> => {
+  const found: Array<string> = []
+  const walk = (node: unknown, secret: boolean, depth: number) => {
+    if (typeof node === "string") {
+      if (secret) found.push(node)
+      return
+    }
+    if (typeof node !== "object" || node === null || depth >= maxDepth) return
+    if (Array.isArray(node)) for (const item of node) walk(item, secret, depth + 1)
+    else for (const [key, item] of Object.entries(node)) walk(item, secret || isSecretKey(key), depth + 1)
+  }
+  walk(value, false, 0)
+  return found
+}
+
+/**
  * A JSON-shaped value as it may be shown: the value of every secret key is
  * REDACTED (at any depth), and every string has its URLs redacted.
  * Values past `maxDepth` are replaced too (nothing unbounded is walked).
+ * `redactString`: how strings are read (`redactFreeText` for log fields).
  */
-export const redactValue = (value: unknown, maxDepth = 64): unknown => {
+export const redactValue = (value: unknown, maxDepth = 64, redactString: (text: string) => string = redactText): unknown => {
   const walk = (node: unknown, depth: number): unknown => {
-    if (typeof node === "string") return redactText(node)
+    if (typeof node === "string") return redactString(node)
     if (typeof node !== "object" || node === null) return node
     if (depth >= maxDepth) return REDACTED
     if (Array.isArray(node)) return node.map((item) => walk(item, depth + 1))

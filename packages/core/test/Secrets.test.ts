@@ -25,4 +25,34 @@ describe("the one secret rule", () => {
     const shown = Secrets.redactValue({ endpoint: "http://a:b@h/", nested: [{ Password: "p1", refresh_token: "r1", keep: "k" }], apiKey: "" })
     expect(shown).toEqual({ endpoint: "http://REDACTED@h/", nested: [{ Password: "[REDACTED]", refresh_token: "[REDACTED]", keep: "k" }], apiKey: "" })
   })
+
+  it("redacts secret-named pairs in text nobody reads as prose, and leaves prose and other pairs alone", () => {
+    const text = 'failed: token=t0k-1 "Password":"pw-2" X-Api-Key: k-3 Authorization: Bearer b-4 at http://u:pw-5@h/x?access_token=q-6 route=getAgent'
+    const shown = Secrets.redactFreeText(text)
+    expect(shown).not.toMatch(/t0k-1|pw-2|k-3|b-4|pw-5|q-6/)
+    expect(shown).toContain("Authorization: Bearer [REDACTED]")
+    expect(shown).toContain('"Password":"[REDACTED]"')
+    expect(shown).toContain("route=getAgent")
+    expect(Secrets.redactFreeText("/v1/tenants/demo/agents/support_bot:evaluate")).toBe("/v1/tenants/demo/agents/support_bot:evaluate")
+    // Prose keeps its words: redactText (summaries, errors shown to users) does not read pairs.
+    expect(Secrets.redactText("Password: reset it from the login page")).toBe("Password: reset it from the login page")
+  })
+
+  it("redacts known values wherever they appear (regular-expression characters and JSON escapes included)", () => {
+    const odd = "k.e*y+w?i^t$h{r}e(g)e|x[p]s\\/-0123"
+    const plain = "plain-secret-0123456789"
+    const redact = Secrets.valueRedactor([odd, plain, "short"])
+    expect(redact(`a ${odd} b ${plain}${plain} c short`)).toBe(`a ${Secrets.REDACTED} b ${Secrets.REDACTED}${Secrets.REDACTED} c short`)
+    const clean = `nothing secret here: ${odd.slice(0, -1)} ${plain.toUpperCase()}`
+    expect(redact(clean)).toBe(clean)
+    const quoted = 'quote"and\\backslash-secret'
+    const json = JSON.stringify({ apiKey: quoted, other: "x" })
+    expect(JSON.parse(Secrets.jsonValueRedactor([quoted])(json))).toEqual({ apiKey: Secrets.REDACTED, other: "x" })
+    expect(Secrets.valueRedactor(["short", ""])("short and empty")).toBe("short and empty")
+  })
+
+  it("finds the string values of secret keys at any depth", () => {
+    const body = { candidateExternalConfig: { parameters: { endpoint: "http://h/", Api_Key: "a1", credentials: { user: "u1" } } }, list: [{ refreshToken: "r1" }] }
+    expect(Secrets.secretValuesIn(body).sort()).toEqual(["a1", "r1", "u1"])
+  })
 })

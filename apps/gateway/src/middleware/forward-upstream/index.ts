@@ -7,13 +7,13 @@
  * `candidateExternalConfig` secret values, should the upstream echo them.
  */
 import type { Handler } from "hono"
+import { Secrets } from "@fruxkit/core"
 import type { GatewayEnv } from "../../env.js"
 import type { StoredResponse } from "../../idempotency/store.js"
 import { clientAnswer, toResponse, upstreamRequest } from "../../proxy/exchange.js"
 import type { Forwarder } from "../../proxy/forward.js"
 import { headerReader, requestLog } from "../../request-context.js"
 import type { MatchedRoute } from "../../routes.js"
-import { externalConfigSecrets, makeJsonScrubber } from "../../secrets.js"
 
 export interface ForwardUpstreamOptions {
   readonly forward: Forwarder
@@ -25,7 +25,7 @@ const textEncoder = new TextEncoder()
 /** The answer without the given secrets (JSON-escaped) anywhere in its body. */
 const scrubbed = (answer: StoredResponse, secrets: ReadonlyArray<string>): StoredResponse => {
   const text = textDecoder.decode(answer.body)
-  const clean = makeJsonScrubber(secrets)(text)
+  const clean = Secrets.jsonValueRedactor(secrets)(text)
   return clean === text ? answer : { ...answer, body: textEncoder.encode(clean) }
 }
 
@@ -42,7 +42,8 @@ export const forwardUpstream = (options: ForwardUpstreamOptions): Handler<Gatewa
       signal: c.get("signal")
     })
     return options.forward(match.endpoint, request, { log: () => requestLog(c) }).then((response) => {
-      const secrets = externalConfigSecrets(c.get("decoded").body)
+      // A secret the request carried (an external candidate's key, a flow's token) never comes back, even if the upstream echoed it.
+      const secrets = Secrets.secretValuesIn(c.get("decoded").body)
       const answer = secrets.length === 0 ? clientAnswer(response, requestId) : scrubbed(clientAnswer(response, requestId), secrets)
       c.set("upstreamAnswer", answer)
       return toResponse(answer)

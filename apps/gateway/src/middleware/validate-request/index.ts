@@ -7,11 +7,10 @@
  */
 import * as Either from "effect/Either"
 import type { MiddlewareHandler } from "hono"
-import { DurationText, RequestDecoding, type Endpoint, type FieldError } from "@fruxkit/core"
+import { DurationText, RequestDecoding, Secrets, type Endpoint, type FieldError } from "@fruxkit/core"
 import type { GatewayEnv } from "../../env.js"
 import { KeyedMemo } from "../../keyed-memo.js"
 import { GatewayProblem, invalidRequest } from "../../problem.js"
-import { isSecretFieldPath } from "../../secrets.js"
 import { requireMatched } from "../route-match/index.js"
 import { header } from "../../request-context.js"
 
@@ -26,7 +25,11 @@ export interface ValidateRequestOptions {
 
 const textDecoder = new TextDecoder()
 
-/** Decode messages may quote the offending value; under external-config parameters that value may be a secret. */
+/** A field whose value may be a secret: under an external candidate's configuration, or named by core's secret rule. */
+const isSecretFieldPath = (path: string): boolean =>
+  path.includes("candidateExternalConfig") || path.split(/[.[\]]/).some((segment) => segment !== "" && Secrets.isSecretKey(segment))
+
+/** Decode messages may quote the offending value; a secret field's is never shown. */
 const withoutSecretValues = (errors: ReadonlyArray<FieldError>): Array<FieldError> =>
   errors.map((e) => (isSecretFieldPath(e.path) ? { path: e.path, message: "invalid value (not shown: may be a secret)" } : e))
 

@@ -9,10 +9,9 @@
  */
 import * as Schema from "effect/Schema"
 import type { Context, MiddlewareHandler, Next } from "hono"
-import { EvaluationRun, Endpoints, Route } from "@fruxkit/core"
+import { EvaluationRun, Endpoints, Route, Secrets } from "@fruxkit/core"
 import type { GatewayEnv } from "../../env.js"
 import { header } from "../../request-context.js"
-import { externalConfigSecrets, makeJsonScrubber } from "../../secrets.js"
 import { keyString, type RunKey, type RunWatchers } from "../../waiting/run-watchers.js"
 import type { UpstreamRunBodies } from "../../waiting/upstream-run-bodies.js"
 import { waitForRun } from "../../waiting/wait-for-run.js"
@@ -67,7 +66,7 @@ export const wait = (options: WaitOptions): MiddlewareHandler<GatewayEnv> => {
     const started = c.get("upstreamAnswer")
     if (started === undefined || started.status !== 200) return
     // An external candidate's secrets must not come back in any answer, even if the upstream echoed them.
-    const scrub = makeJsonScrubber(externalConfigSecrets(c.get("decoded").body))
+    const scrub = Secrets.jsonValueRedactor(Secrets.secretValuesIn(c.get("decoded").body))
     let run: EvaluationRun
     let body: unknown
     try {
