@@ -20,8 +20,9 @@ export const probe = async () => {
   const runs = await client.listEvaluationRuns({ tenant: "t", agent: "a" })
   const results = await client.listEvaluationRunSamples({ tenant: "t", agent: "a", evaluationRun: "r" })
   const summary = run.summary
+  const runtime = summary?.runtime
   const finished = await client.awaitEvaluationRun({ tenant: "t", agent: "a", evaluationRun: "r" })
-  return [run, agent, runs, results, summary, finished]
+  return [run, agent, runs, results, summary, runtime, finished]
 }
 `
 
@@ -63,13 +64,14 @@ const hovers = (names: ReadonlyArray<string>): Record<string, string> => {
 
 describe("hovers of facade results", () => {
   it("name the type (EvaluationRun, Agent, ListPage<EvaluationRun>, …) instead of expanding the schema", () => {
-    const shown = hovers(["run", "agent", "runs", "results", "summary", "finished"])
+    const shown = hovers(["run", "agent", "runs", "results", "summary", "runtime", "finished"])
     expect(shown).toEqual({
       run: "const run: EvaluationRun",
       agent: "const agent: Agent",
       runs: "const runs: ListPage<EvaluationRun>",
       results: "const results: ListPage<EvaluationRunSampleResult>",
       summary: "const summary: EvaluationRunSummary | null",
+      runtime: "const runtime: RuntimeSummary | null | undefined",
       finished: "const finished: EvaluationRun"
     })
   }, 180_000)

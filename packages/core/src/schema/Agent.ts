@@ -15,9 +15,12 @@ export const AgentOrigin = OpenEnum.make("AgentOrigin", [
   "DIFY"
 ])
 
-export const ExternalConfig = Schema.Struct({
+const ExternalConfigSchema = Schema.Struct({
   parameters: Field.jsonObject
 }).annotations({ identifier: "ExternalConfig" })
+export interface ExternalConfig extends Schema.Schema.Type<typeof ExternalConfigSchema> {}
+export interface ExternalConfigEncoded extends Schema.Schema.Encoded<typeof ExternalConfigSchema> {}
+export const ExternalConfig: Schema.Schema<ExternalConfig, ExternalConfigEncoded> = ExternalConfigSchema
 
 const AgentSchema = Schema.Struct({
   id: Schema.String,
@@ -101,10 +104,13 @@ export const completeParametersMetadata = (given: NewParametersMetadata): Array<
  * the head of the draft forked from `baseRevision`. `version`, when given,
  * must be the head's (the same guard as If-Match on draft writes).
  */
-export const RevisionFromDraft = Schema.Struct({
+const RevisionFromDraftSchema = Schema.Struct({
   baseRevision: Schema.Int.pipe(Schema.nonNegative()),
   version: Schema.optional(Schema.Int.pipe(Schema.positive()))
 }).annotations({ identifier: "RevisionFromDraft" })
+export interface RevisionFromDraft extends Schema.Schema.Type<typeof RevisionFromDraftSchema> {}
+export interface RevisionFromDraftEncoded extends Schema.Schema.Encoded<typeof RevisionFromDraftSchema> {}
+export const RevisionFromDraft: Schema.Schema<RevisionFromDraft, RevisionFromDraftEncoded> = RevisionFromDraftSchema
 
 /** Either `flow` (a body) or `fromDraft` (the draft head), not both: the server checks. */
 const CreateRevisionRequestSchema = Schema.Struct({

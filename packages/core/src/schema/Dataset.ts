@@ -38,4 +38,7 @@ export interface DatasetSamplesPage extends Schema.Schema.Type<typeof DatasetSam
 export interface DatasetSamplesPageEncoded extends Schema.Schema.Encoded<typeof DatasetSamplesPageSchema> {}
 export const DatasetSamplesPage: Schema.Schema<DatasetSamplesPage, DatasetSamplesPageEncoded> = DatasetSamplesPageSchema
 
-export const DatasetSamplesQuery = Schema.Struct(PageQueryFields).annotations({ identifier: "DatasetSamplesQuery" })
+const DatasetSamplesQuerySchema = Schema.Struct(PageQueryFields).annotations({ identifier: "DatasetSamplesQuery" })
+export interface DatasetSamplesQuery extends Schema.Schema.Type<typeof DatasetSamplesQuerySchema> {}
+export interface DatasetSamplesQueryEncoded extends Schema.Schema.Encoded<typeof DatasetSamplesQuerySchema> {}
+export const DatasetSamplesQuery: Schema.Schema<DatasetSamplesQuery, DatasetSamplesQueryEncoded> = DatasetSamplesQuerySchema

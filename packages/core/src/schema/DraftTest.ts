@@ -44,12 +44,15 @@ export interface DraftTestRequest extends Schema.Schema.Type<typeof DraftTestReq
 export interface DraftTestRequestEncoded extends Schema.Schema.Encoded<typeof DraftTestRequestSchema> {}
 export const DraftTestRequest: Schema.Schema<DraftTestRequest, DraftTestRequestEncoded> = DraftTestRequestSchema
 
-export const FileLink = Schema.Struct({
+const FileLinkSchema = Schema.Struct({
   fileId: Field.string,
   fileType: Field.string,
   displayName: Field.string,
   promptLink: Field.string
 }).annotations({ identifier: "FileLink" })
+export interface FileLink extends Schema.Schema.Type<typeof FileLinkSchema> {}
+export interface FileLinkEncoded extends Schema.Schema.Encoded<typeof FileLinkSchema> {}
+export const FileLink: Schema.Schema<FileLink, FileLinkEncoded> = FileLinkSchema
 
 const DraftTestResponseSchema = Schema.Struct({
   response: Field.string,

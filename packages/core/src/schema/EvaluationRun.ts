@@ -67,20 +67,26 @@ export interface DraftEvaluateRequest extends Schema.Schema.Type<typeof DraftEva
 export interface DraftEvaluateRequestEncoded extends Schema.Schema.Encoded<typeof DraftEvaluateRequestSchema> {}
 export const DraftEvaluateRequest: Schema.Schema<DraftEvaluateRequest, DraftEvaluateRequestEncoded> = DraftEvaluateRequestSchema
 
-export const RuntimeSummary = Schema.Struct({
+const RuntimeSummarySchema = Schema.Struct({
   totalCandidateMs: Field.number,
   totalBaseMs: Field.number,
   averageCandidateMs: Field.number,
   averageBaseMs: Field.number,
   stdevCandidateMs: Field.number
 }).annotations({ identifier: "RuntimeSummary" })
+export interface RuntimeSummary extends Schema.Schema.Type<typeof RuntimeSummarySchema> {}
+export interface RuntimeSummaryEncoded extends Schema.Schema.Encoded<typeof RuntimeSummarySchema> {}
+export const RuntimeSummary: Schema.Schema<RuntimeSummary, RuntimeSummaryEncoded> = RuntimeSummarySchema
 
-export const CostSummary = Schema.Struct({
+const CostSummarySchema = Schema.Struct({
   totalCandidate: Field.number,
   totalBase: Field.number,
   averageCandidate: Field.number,
   averageBase: Field.number
 }).annotations({ identifier: "CostSummary" })
+export interface CostSummary extends Schema.Schema.Type<typeof CostSummarySchema> {}
+export interface CostSummaryEncoded extends Schema.Schema.Encoded<typeof CostSummarySchema> {}
+export const CostSummary: Schema.Schema<CostSummary, CostSummaryEncoded> = CostSummarySchema
 
 const Counts = Schema.Record({ key: Schema.String, value: Schema.Number })
 
@@ -197,6 +203,9 @@ export interface EvaluationRunSamplesPage extends Schema.Schema.Type<typeof Eval
 export interface EvaluationRunSamplesPageEncoded extends Schema.Schema.Encoded<typeof EvaluationRunSamplesPageSchema> {}
 export const EvaluationRunSamplesPage: Schema.Schema<EvaluationRunSamplesPage, EvaluationRunSamplesPageEncoded> = EvaluationRunSamplesPageSchema
 
-export const EvaluationRunSamplesQuery = Schema.Struct(PageQueryFields).annotations({
+const EvaluationRunSamplesQuerySchema = Schema.Struct(PageQueryFields).annotations({
   identifier: "EvaluationRunSamplesQuery"
 })
+export interface EvaluationRunSamplesQuery extends Schema.Schema.Type<typeof EvaluationRunSamplesQuerySchema> {}
+export interface EvaluationRunSamplesQueryEncoded extends Schema.Schema.Encoded<typeof EvaluationRunSamplesQuerySchema> {}
+export const EvaluationRunSamplesQuery: Schema.Schema<EvaluationRunSamplesQuery, EvaluationRunSamplesQueryEncoded> = EvaluationRunSamplesQuerySchema

@@ -39,10 +39,13 @@ export interface LlmStepTrace extends Schema.Schema.Type<typeof LlmStepTraceSche
 export interface LlmStepTraceEncoded extends Schema.Schema.Encoded<typeof LlmStepTraceSchema> {}
 export const LlmStepTrace: Schema.Schema<LlmStepTrace, LlmStepTraceEncoded> = LlmStepTraceSchema
 
-export const ToolRef = Schema.Struct({
+const ToolRefSchema = Schema.Struct({
   integrationId: Field.string,
   id: Field.string
 }).annotations({ identifier: "ToolRef" })
+export interface ToolRef extends Schema.Schema.Type<typeof ToolRefSchema> {}
+export interface ToolRefEncoded extends Schema.Schema.Encoded<typeof ToolRefSchema> {}
+export const ToolRef: Schema.Schema<ToolRef, ToolRefEncoded> = ToolRefSchema
 
 const ToolTraceSchema = Schema.Struct({
   tool: Field.nullable(ToolRef),
