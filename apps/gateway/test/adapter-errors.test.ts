@@ -1,19 +1,16 @@
 /** Requests that fail in the HTTP adapter answer problem+json (issue 21), over a real socket. */
 import * as net from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createRemoteUpstream } from "../src/upstream/remote.js"
-import { startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.js"
-import { startGateway, type TestGateway } from "./support/gateway-server.js"
+import type { FakeFruxon } from "@fruxkit/testkit"
+import { startGatewayOverFake, type TestGateway } from "./support/gateway-server.js"
 
-let fake: FakeUpstream
+let fake: FakeFruxon
 let gw: TestGateway
 beforeAll(async () => {
-  fake = await startFakeUpstream()
-  gw = await startGateway(createRemoteUpstream({ url: fake.url, token: "upstream-token-0123456789" }))
+  ({ fake, gw } = await startGatewayOverFake())
 })
 afterAll(async () => {
   await gw?.close()
-  await fake?.close()
 })
 
 /** One raw HTTP/1.1 exchange: what the gateway answered, as text. */
@@ -33,11 +30,11 @@ describe("requests the HTTP adapter cannot read", () => {
     ["an odd Host", "GET /v1/tenants/demo/agents HTTP/1.1\r\nHost: exa mple\r\nConnection: close\r\n\r\n"],
     ["a blank Host", "GET /v1/tenants/demo/agents HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n"]
   ])("%s: 400 problem+json, nothing forwarded", async (_, request) => {
-    const before = fake.received.length
+    const before = fake.requests.length
     const answer = await exchange(request)
     expect(answer).toMatch(/^HTTP\/1\.1 400 /)
     expect(answer).toMatch(/content-type: application\/problem\+json/i)
     expect(answer).toContain('"status":400')
-    expect(fake.received.length).toBe(before)
+    expect(fake.requests.length).toBe(before)
   })
 })

@@ -1,8 +1,7 @@
 /** Idempotency-Key through the whole gateway over sockets (replay, conflict, concurrent repeats, per-key scope, with ?wait). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createRemoteUpstream } from "../src/upstream/remote.js"
-import { startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.js"
-import { startGateway, type TestGateway } from "./support/gateway-server.js"
+import type { FakeFruxon } from "@fruxkit/testkit"
+import { startGatewayOverFake, type TestGateway } from "./support/gateway-server.js"
 
 const T = "/v1/tenants/demo/agents/support_bot"
 const KEY_A = "idem-key-a-0123456789abcdef"
@@ -10,21 +9,19 @@ const KEY_B = "idem-key-b-0123456789abcdef"
 const DS1 = "11111111-1111-4111-8111-111111111111"
 const DS2 = "22222222-2222-4222-8222-222222222222"
 
-let fake: FakeUpstream
+let fake: FakeFruxon
 let gw: TestGateway
 
 beforeAll(async () => {
-  fake = await startFakeUpstream()
-  gw = await startGateway(createRemoteUpstream({ url: fake.url, token: "upstream-token-idem-0123456789" }), {
+  ({ fake, gw } = await startGatewayOverFake({
     apiKeys: [
       { key: KEY_A, tenants: ["demo"] },
       { key: KEY_B, tenants: "*" }
     ]
-  })
+  }))
 })
 afterAll(async () => {
   await gw.close()
-  await fake.close()
 })
 
 const add = (record: string, body: unknown, headers: Record<string, string> = {}, query = "") =>
@@ -33,7 +30,7 @@ const add = (record: string, body: unknown, headers: Record<string, string> = {}
     headers: { authorization: `Bearer ${KEY_A}`, "content-type": "application/json", ...headers },
     body: JSON.stringify(body)
   })
-const addCalls = (record: string) => fake.count("POST", new RegExp(`/executionRecords/${record}:addToDatasets$`))
+const addCalls = (record: string) => fake.count(new RegExp(`/executionRecords/${record}:addToDatasets$`), "POST")
 
 describe("Idempotency-Key", () => {
   it("replays the first response for a repeat with the same body", async () => {
@@ -48,7 +45,7 @@ describe("Idempotency-Key", () => {
     expect(await again.text()).toBe(firstBody)
     expect(addCalls("rec-i1")).toBe(1)
     // The upstream got the key too (harmless; lets an upstream that deduplicates do so).
-    expect(fake.received.find((r) => r.path.includes("rec-i1"))!.headers["idempotency-key"]).toBe("k-1")
+    expect(fake.requests.find((r) => r.url.includes("rec-i1"))!.headers["idempotency-key"]).toBe("k-1")
   })
 
   it("answers 409 problem for the same key with a different body", async () => {

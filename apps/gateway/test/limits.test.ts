@@ -1,20 +1,18 @@
 /** Rate limit, load shedding and body limit over real sockets, in front of a fake upstream. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createRemoteUpstream } from "../src/upstream/remote.js"
-import { startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.js"
-import { startGateway, type TestGateway } from "./support/gateway-server.js"
+import type { FakeFruxon } from "@fruxkit/testkit"
+import { startGatewayOverFake, type TestGateway } from "./support/gateway-server.js"
 
 const T = "/v1/tenants/demo/agents/support_bot"
 const KEY_1 = "limits-key-1-0123456789abcdef"
 const KEY_2 = "limits-key-2-0123456789abcdef"
 const KEY_3 = "limits-key-3-0123456789abcdef"
 
-let fake: FakeUpstream
+let fake: FakeFruxon
 let gw: TestGateway
 
 beforeAll(async () => {
-  fake = await startFakeUpstream()
-  gw = await startGateway(createRemoteUpstream({ url: fake.url, token: "upstream-token-limits-0123456789" }), {
+  ({ fake, gw } = await startGatewayOverFake({
     apiKeys: [
       { key: KEY_1, tenants: "*" },
       { key: KEY_2, tenants: "*" },
@@ -25,11 +23,10 @@ beforeAll(async () => {
     rateLimitBurst: 5,
     maxUpstreamConcurrency: 3,
     bodyLimitBytes: 1024
-  })
+  }))
 })
 afterAll(async () => {
   await gw.close()
-  await fake.close()
 })
 
 const as = (key: string) => ({ authorization: `Bearer ${key}` })
@@ -43,14 +40,14 @@ describe("limits", () => {
     expect(limited).toHaveLength(3)
     expect(Number(limited[0]!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1)
     expect(limited[0]!.headers.get("content-type")).toContain("application/problem+json")
-    expect(fake.count("GET", /support_bot$/)).toBeGreaterThanOrEqual(5)
+    expect(fake.count(/support_bot$/, "GET")).toBeGreaterThanOrEqual(5)
     // Another key has its own bucket.
     expect((await fetch(`${gw.url}${T}`, { headers: as(KEY_2) })).status).toBe(200)
   })
 
   it("sheds load past the upstream concurrency cap with 503 + Retry-After", async () => {
     fake.inject(/marker=shed/, ...Array.from({ length: 5 }, () => ({ kind: "delay" as const, ms: 400 })))
-    const before = fake.count("GET", /support_bot$/)
+    const before = fake.count(/support_bot$/, "GET")
     const answers = await Promise.all(Array.from({ length: 5 }, () => fetch(`${gw.url}${T}?marker=shed`, { headers: as(KEY_3) })))
     const statuses = answers.map((a) => a.status).sort()
     expect(statuses).toEqual([200, 200, 200, 503, 503])
@@ -58,12 +55,12 @@ describe("limits", () => {
     expect(shed.headers.get("retry-after")).toBe("1")
     expect(((await shed.json()) as { type: string }).type).toMatch(/overloaded$/)
     // Shed requests never reached the upstream.
-    expect(fake.count("GET", /support_bot$/) - before).toBe(3)
+    expect(fake.count(/support_bot$/, "GET") - before).toBe(3)
     expect(await (await fetch(`${gw.url}/metrics`)).text()).toMatch(/fruxkit_gateway_shed_total 2\b/)
   })
 
   it("refuses bodies over the limit with 413, declared or streamed, forwarding nothing", async () => {
-    const before = fake.received.length
+    const before = fake.requests.length
     const big = JSON.stringify({ tags: ["x".repeat(2000)] })
     const declared = await fetch(`${gw.url}${T}/executionRecords/r1:addToDatasets`, {
       method: "POST",
@@ -84,6 +81,6 @@ describe("limits", () => {
     } as RequestInit)
     expect(streamed.status).toBe(413)
     expect(streamed.headers.get("content-type")).toContain("application/problem+json")
-    expect(fake.received.length).toBe(before)
+    expect(fake.requests.length).toBe(before)
   })
 })

@@ -8,9 +8,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startLocalBackend } from "../src/upstream/embedded.js"
-import { createRemoteUpstream } from "../src/upstream/remote.js"
-import { startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.js"
-import { startGateway, type TestGateway } from "./support/gateway-server.js"
+import type { FakeFruxon } from "@fruxkit/testkit"
+import { startGateway, startGatewayOverFake, type TestGateway } from "./support/gateway-server.js"
 
 const TOKEN = "upstream-token-LOGTEST-0123456789"
 const KEY = "gateway-key-LOGTEST-0123456789"
@@ -20,24 +19,22 @@ const EXTERNAL_HEADER = "Bearer ext-header-LOGTEST-0123456789"
 const SECRETS = [TOKEN, KEY, WRONG_KEY, EXTERNAL_SECRET, EXTERNAL_HEADER]
 const T = "/v1/tenants/demo/agents/support_bot"
 
-let fake: FakeUpstream
+let fake: FakeFruxon
 let remote: TestGateway
 let embedded: TestGateway
 let dataDir: string
 
 beforeAll(async () => {
-  fake = await startFakeUpstream()
-  remote = await startGateway(createRemoteUpstream({ url: fake.url, token: TOKEN }), {
+  ({ fake, gw: remote } = await startGatewayOverFake({
     apiKeys: [{ key: KEY, tenants: ["demo"] }],
     requestTimeoutMs: 800
-  })
+  }, { token: TOKEN }))
   dataDir = mkdtempSync(join(tmpdir(), "fruxkit-gw-logs-"))
   embedded = await startGateway(await startLocalBackend(dataDir), { apiKeys: [{ key: KEY, tenants: ["demo"] }] })
 })
 afterAll(async () => {
   await remote.close()
   await embedded.close()
-  await fake.close()
   rmSync(dataDir, { recursive: true, force: true })
 })
 

@@ -9,7 +9,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { silentLogger } from "./support/middleware-app.js"
-import { startFakeUpstream } from "./support/fake-upstream.js"
+import { startFakeFruxon } from "@fruxkit/testkit"
 
 const gatewayFor = (url: string) =>
   createGateway(defaultConfig({ rateLimitPerSecond: 0 }), {
@@ -20,7 +20,7 @@ const gatewayFor = (url: string) =>
 
 describe("operations endpoints", () => {
   it("healthz is 200; readyz follows the upstream and shutdown", async () => {
-    const fake = await startFakeUpstream()
+    const fake = await startFakeFruxon()
     const gateway = gatewayFor(fake.url)
     expect((await gateway.app.request("/healthz")).status).toBe(200)
     const ready = await gateway.app.request("/readyz")
@@ -42,7 +42,7 @@ describe("operations endpoints", () => {
   })
 
   it("metrics count requests by route and status, in Prometheus text", async () => {
-    const fake = await startFakeUpstream()
+    const fake = await startFakeFruxon()
     const gateway = gatewayFor(fake.url)
     await gateway.app.request("/v1/tenants/demo/agents")
     await gateway.app.request("/v1/tenants/demo/agents/a1:evaluate")

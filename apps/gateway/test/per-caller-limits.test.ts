@@ -7,9 +7,8 @@
  */
 import * as net from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createRemoteUpstream } from "../src/upstream/remote.js"
-import { startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.js"
-import { startGateway, type TestGateway } from "./support/gateway-server.js"
+import type { FakeFruxon } from "@fruxkit/testkit"
+import { startGatewayOverFake, type TestGateway } from "./support/gateway-server.js"
 import { openSse } from "./support/sse.js"
 
 const KEY_A = "gw-key-noisy-0123456789abcdef"
@@ -19,12 +18,11 @@ const B = { authorization: `Bearer ${KEY_B}` }
 const PATH_A = "/v1/tenants/noisy/agents/support_bot"
 const PATH_B = "/v1/tenants/quiet/agents/support_bot"
 
-let fake: FakeUpstream
+let fake: FakeFruxon
 let gw: TestGateway
 
 beforeAll(async () => {
-  fake = await startFakeUpstream()
-  gw = await startGateway(createRemoteUpstream({ url: fake.url, token: "upstream-token-0123456789" }), {
+  ({ fake, gw } = await startGatewayOverFake({
     apiKeys: [
       { key: KEY_A, tenants: ["noisy"] },
       { key: KEY_B, tenants: ["quiet"] }
@@ -39,11 +37,10 @@ beforeAll(async () => {
     headersTimeoutMs: 1_000,
     serverRequestTimeoutMs: 5_000,
     requestTimeoutMs: 10_000
-  })
+  }))
 })
 afterAll(async () => {
   await gw?.close()
-  await fake?.close()
 })
 
 const port = () => Number(new URL(gw.url).port)
@@ -75,7 +72,7 @@ describe("per-caller limits", () => {
     await quietCallsSucceed(5)
     await Promise.all(trickles.map((t) => t.closed))
     for (const t of trickles) expect(t.received()).toMatch(/^HTTP\/1\.1 408 /)
-    expect(fake.count("POST", /noisy.*:evaluate$/)).toBe(0)
+    expect(fake.count(/noisy.*:evaluate$/, "POST")).toBe(0)
   }, 20_000)
 
   it("one key holds at most maxConcurrencyPerKey upstream calls (429 + Retry-After past it); the other key is admitted", async () => {
@@ -90,8 +87,8 @@ describe("per-caller limits", () => {
   }, 20_000)
 
   it("event streams: past the per-key cap a 429 + Retry-After, while another key still opens one", async () => {
-    const runA = fake.createRun("support_bot", "IN_PROGRESS")
-    const runB = fake.createRun("support_bot", "IN_PROGRESS")
+    const runA = fake.model.createRun("support_bot", "IN_PROGRESS")
+    const runB = fake.model.createRun("support_bot", "IN_PROGRESS")
     const open = [await openSse(`${gw.url}${PATH_A}/evaluationRuns/${runA.id}/events`, A), await openSse(`${gw.url}${PATH_A}/evaluationRuns/${runA.id}/events`, A)]
     expect(open.map((s) => s.status)).toEqual([200, 200])
     const refused = await fetch(`${gw.url}${PATH_A}/evaluationRuns/${runA.id}/events`, { headers: A })
@@ -114,8 +111,8 @@ describe("per-caller limits", () => {
   }, 20_000)
 
   it("?wait requests: past the per-key cap a 429 + Retry-After, while another key still waits", async () => {
-    const runA = fake.createRun("support_bot", "IN_PROGRESS")
-    const runB = fake.createRun("support_bot", "IN_PROGRESS")
+    const runA = fake.model.createRun("support_bot", "IN_PROGRESS")
+    const runB = fake.model.createRun("support_bot", "IN_PROGRESS")
     const waiting = [0, 1].map(() => fetch(`${gw.url}${PATH_A}/evaluationRuns/${runA.id}?wait=1s`, { headers: A }))
     await new Promise((r) => setTimeout(r, 300))
     const refused = await fetch(`${gw.url}${PATH_A}/evaluationRuns/${runA.id}?wait=1s`, { headers: A })

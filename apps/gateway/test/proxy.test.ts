@@ -1,8 +1,8 @@
 /** Proxying over real sockets to a fake remote upstream: routing, validation, credentials, the deadline. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createRemoteUpstream } from "../src/upstream/remote.js"
-import { startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.js"
-import { startGateway, type TestGateway } from "./support/gateway-server.js"
+import type { FakeFruxon } from "@fruxkit/testkit"
+import { startGateway, startGatewayOverFake, type TestGateway } from "./support/gateway-server.js"
 
 const UPSTREAM_TOKEN = "upstream-token-0123456789-SECRET"
 const API_KEY = "gw-key-demo-0123456789abcdef"
@@ -10,25 +10,23 @@ const OTHER_KEY = "gw-key-acme-0123456789abcdef"
 const T = "/v1/tenants/demo/agents/support_bot"
 const auth = { authorization: `Bearer ${API_KEY}` }
 
-let fake: FakeUpstream
+let fake: FakeFruxon
 let gw: TestGateway
 
 beforeAll(async () => {
-  fake = await startFakeUpstream()
-  gw = await startGateway(createRemoteUpstream({ url: fake.url, token: UPSTREAM_TOKEN }), {
+  ({ fake, gw } = await startGatewayOverFake({
     apiKeys: [
       { key: API_KEY, tenants: ["demo"] },
       { key: OTHER_KEY, tenants: ["acme"] }
     ],
     requestTimeoutMs: 1500
-  })
+  }, { token: UPSTREAM_TOKEN }))
 })
 afterAll(async () => {
   await gw.close()
-  await fake.close()
 })
 
-const countFor = (pattern: RegExp) => fake.received.filter((r) => pattern.test(r.path)).length
+const countFor = (pattern: RegExp) => fake.requests.filter((r) => pattern.test(r.url)).length
 
 describe("routing", () => {
   it("forwards a GET and passes unknown response fields through", async () => {
@@ -40,12 +38,12 @@ describe("routing", () => {
   })
 
   it("matches custom methods literally: GET …/agents/a1:evaluate is not agent 'a1:evaluate'", async () => {
-    const before = fake.received.length
+    const before = fake.requests.length
     const res = await fetch(`${gw.url}/v1/tenants/demo/agents/a1:evaluate`, { headers: auth })
     expect(res.status).toBe(405)
     expect(res.headers.get("allow")).toBe("POST")
     expect(res.headers.get("content-type")).toContain("application/problem+json")
-    expect(fake.received.length).toBe(before)
+    expect(fake.requests.length).toBe(before)
   })
 
   it("answers an unknown route with a 404 problem", async () => {
@@ -60,6 +58,7 @@ describe("routing", () => {
   })
 
   it("rewrites a non-problem upstream error as problem+json", async () => {
+    fake.inject(/agents\/legacy_bot$/, { kind: "json", status: 404, body: { message: "agent not found", details: "legacy error shape" } })
     const res = await fetch(`${gw.url}/v1/tenants/demo/agents/legacy_bot`, { headers: auth })
     expect(res.status).toBe(404)
     expect(res.headers.get("content-type")).toContain("application/problem+json")
@@ -89,7 +88,7 @@ describe("validation before forwarding", () => {
   })
 
   it("refuses malformed JSON, bad path parameters and bad query values", async () => {
-    const before = fake.received.length
+    const before = fake.requests.length
     const badJson = await fetch(`${gw.url}${T}:evaluate`, {
       method: "POST",
       headers: { ...auth, "content-type": "application/json" },
@@ -106,7 +105,7 @@ describe("validation before forwarding", () => {
     const badWait = await fetch(`${gw.url}${T}/evaluationRuns/r1?wait=soon`, { headers: auth })
     expect(badWait.status).toBe(400)
     expect(JSON.stringify(await badWait.json())).toContain("query.wait")
-    expect(fake.received.length).toBe(before)
+    expect(fake.requests.length).toBe(before)
   })
 
   it("never echoes candidateExternalConfig secret values in a validation error", async () => {
@@ -137,7 +136,7 @@ describe("auth and credentials", () => {
 
   it("never forwards the client's credentials; injects the gateway's token", async () => {
     await fetch(`${gw.url}${T}?marker=cred`, { headers: { ...auth, cookie: "session=abc" } })
-    const seen = fake.received.find((r) => r.path.includes("marker=cred"))!
+    const seen = fake.requests.find((r) => r.url.includes("marker=cred"))!
     expect(seen.headers.authorization).toBe(`Bearer ${UPSTREAM_TOKEN}`)
     expect(JSON.stringify(seen.headers)).not.toContain(API_KEY)
     expect(seen.headers.cookie).toBeUndefined()
@@ -154,7 +153,7 @@ describe("auth and credentials", () => {
   it("accepts and forwards the client's X-Request-Id", async () => {
     const res = await fetch(`${gw.url}${T}?marker=rid`, { headers: { ...auth, "x-request-id": "client-req-42" } })
     expect(res.headers.get("x-request-id")).toBe("client-req-42")
-    expect(fake.received.find((r) => r.path.includes("marker=rid"))!.headers["x-request-id"]).toBe("client-req-42")
+    expect(fake.requests.find((r) => r.url.includes("marker=rid"))!.headers["x-request-id"]).toBe("client-req-42")
     expect(gw.logs()).toContain('"requestId":"client-req-42"')
   })
 })

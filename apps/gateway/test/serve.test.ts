@@ -7,22 +7,19 @@
 import { request as httpRequest } from "node:http"
 import { connect } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createRemoteUpstream } from "../src/upstream/remote.js"
-import { startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.js"
-import { startGateway, type TestGateway } from "./support/gateway-server.js"
+import type { FakeFruxon } from "@fruxkit/testkit"
+import { startGatewayOverFake, type TestGateway } from "./support/gateway-server.js"
 
 const T = "/v1/tenants/demo/agents/support_bot"
 
-let fake: FakeUpstream
+let fake: FakeFruxon
 let gw: TestGateway
 
 beforeAll(async () => {
-  fake = await startFakeUpstream()
-  gw = await startGateway(createRemoteUpstream({ url: fake.url, token: "upstream-token-serve-0123456789" }), { bodyLimitBytes: 1024 })
+  ({ fake, gw } = await startGatewayOverFake({ bodyLimitBytes: 1024 }))
 })
 afterAll(async () => {
   await gw.close()
-  await fake.close()
 })
 
 /** One request with the target sent exactly as given (fetch would normalise it). */
@@ -49,7 +46,7 @@ describe("serve", () => {
     const dotted = await rawRequest(gw.url, "GET", "/v1/tenants/demo/./agents/x/../support_bot")
     expect(dotted.status).toBe(200)
     // What the upstream was asked for is the normalised path every time.
-    expect(fake.received.slice(-3).map((r) => r.path)).toEqual([T, T, T])
+    expect(fake.requests.slice(-3).map((r) => r.url)).toEqual([T, T, T])
   })
 
   it("answers the same over a socket as through app.request: status, headers, problem bodies", async () => {

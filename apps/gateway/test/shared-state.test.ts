@@ -9,7 +9,7 @@
  */
 import { createServer, type Server } from "node:http"
 import { startTestPostgres, type TestPostgres } from "@fruxkit/local/testing"
-import { spawn, type ChildProcess } from "node:child_process"
+import { spawnProcess, waitFor, type RunningProcess } from "@fruxkit/testkit"
 import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
 import * as net from "node:net"
@@ -22,65 +22,31 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url))
 const T = "/v1/tenants/demo/agents/support_bot"
 const PASSWORD = "pg-SECRET-password-4711"
 
-interface GatewayProcess {
+interface GatewayProcess extends RunningProcess {
   readonly url: string
-  readonly child: ChildProcess
-  readonly output: () => string
-  readonly exited: Promise<number | null>
 }
 
-const startGateway = (env: Record<string, string>): Promise<GatewayProcess> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=development", "--import", "tsx", "src/main.ts", "--port", "0"], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", FRUXKIT_RATE_LIMIT: "0", ...env },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let output = ""
-    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)))
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${output}`)), 60_000)
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /listening on (http:\/\/\S+)/.exec(output)
-      if (match) {
-        clearTimeout(timer)
-        resolve({ url: match[1]!, child, output: () => output, exited })
-      }
-    }
-    child.stdout!.on("data", onData)
-    child.stderr!.on("data", onData)
-    child.once("exit", (code) => {
-      clearTimeout(timer)
-      reject(new Error(`gateway exited with ${code}: ${output}`))
-    })
+const startGateway = async (env: Record<string, string>): Promise<GatewayProcess> => {
+  const gateway = await spawnProcess({
+    args: ["--conditions=development", "--import", "tsx", "src/main.ts", "--port", "0"],
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", FRUXKIT_RATE_LIMIT: "0", ...env },
+    ready: /listening on (http:\/\/\S+)/,
+    name: "gateway"
   })
+  return { ...gateway, url: gateway.ready![1]! }
+}
 
 const LOCAL = fileURLToPath(new URL("../../../packages/local/", import.meta.url))
 
 /** `fruxkit-worker` from @fruxkit/local's sources, ready when it says so. */
-const startWorker = (env: Record<string, string>): Promise<GatewayProcess> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--conditions=development", "--import", "tsx", "src/worker-main.ts", "--concurrency", "2", "--lease-ms", "3000"],
-      { cwd: LOCAL, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] }
-    )
-    let output = ""
-    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)))
-    const timer = setTimeout(() => reject(new Error(`worker did not start: ${output}`)), 60_000)
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      if (/fruxkit worker \S+ ready/.test(output)) {
-        clearTimeout(timer)
-        resolve({ url: "", child, output: () => output, exited })
-      }
-    }
-    child.stdout!.on("data", onData)
-    child.stderr!.on("data", onData)
-    child.once("exit", (code) => {
-      clearTimeout(timer)
-      reject(new Error(`worker exited with ${code}: ${output}`))
-    })
+const startWorker = (env: Record<string, string>): Promise<RunningProcess> =>
+  spawnProcess({
+    args: ["--conditions=development", "--import", "tsx", "src/worker-main.ts", "--concurrency", "2", "--lease-ms", "3000"],
+    cwd: LOCAL,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    ready: /fruxkit worker \S+ ready/,
+    name: "worker"
   })
 
 /** An external agent on loopback that answers slowly, so a run lasts long enough to kill a worker in it. */
@@ -121,10 +87,7 @@ beforeAll(async () => {
 }, 120_000)
 
 afterAll(async () => {
-  for (const gateway of gateways) {
-    gateway.child.kill("SIGTERM")
-    await gateway.exited
-  }
+  await Promise.all(gateways.map((gateway) => gateway.stop()))
   await postgres?.stop()
   fs.rmSync(dataDir, { recursive: true, force: true })
 }, 60_000)
@@ -206,10 +169,8 @@ describe("two gateways on one PostgreSQL", () => {
       expect(started.status).toBe(200)
       const run = (await started.json()) as { id: string }
       // Kill a worker once the run is under way (some agent calls made, not all).
-      for (let i = 0; i < 200 && agent.calls.length < 2; i++) await new Promise((r) => setTimeout(r, 25))
-      expect(agent.calls.length).toBeGreaterThan(0)
-      workers[0]!.child.kill("SIGKILL")
-      await workers[0]!.exited
+      await waitFor(() => agent.calls.length >= 2, { timeoutMs: 30_000, what: "the run to call the agent" })
+      await workers[0]!.kill()
 
       let body = (await getJson(`${b.url}${T}/evaluationRuns/${run.id}?wait=30s`)) as {
         status: string
@@ -226,10 +187,7 @@ describe("two gateways on one PostgreSQL", () => {
       expect(agent.calls.length).toBeGreaterThanOrEqual(ids.length)
       expect(agent.calls.length).toBeLessThanOrEqual(ids.length + 4)
     } finally {
-      for (const worker of workers.slice(1)) {
-        worker.child.kill("SIGTERM")
-        await worker.exited
-      }
+      await Promise.all(workers.slice(1).map((worker) => worker.stop()))
       await agent.close()
     }
   }, 120_000)

@@ -3,10 +3,9 @@
  * request in flight and an open event stream, exit codes, --help, a bad
  * value, and what it prints (no secret anywhere in its output).
  */
-import { spawn, type ChildProcess } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import { spawnProcess, startFakeFruxon, waitFor, type FakeFruxon, type RunningProcess } from "@fruxkit/testkit"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.js"
 import { openSse } from "./support/sse.js"
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url))
@@ -14,38 +13,18 @@ const TOKEN = "upstream-token-child-SECRET-0123456789"
 const KEY = "child-api-key-SECRET-0123456789"
 const T = "/v1/tenants/demo/agents/support_bot"
 
-interface Child {
-  readonly process: ChildProcess
-  readonly stdout: () => string
-  readonly stderr: () => string
-  readonly exited: Promise<number | null>
-}
-
-const startChild = (args: Array<string>, env: Record<string, string>): Child => {
-  const child = spawn(process.execPath, ["--conditions=development", "--import", "tsx", "src/main.ts", ...args], {
+const startChild = (args: Array<string>, env: Record<string, string>, ready?: RegExp): Promise<RunningProcess> =>
+  spawnProcess({
+    args: ["--conditions=development", "--import", "tsx", "src/main.ts", ...args],
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"]
+    ready,
+    name: "the gateway"
   })
-  let out = ""
-  let err = ""
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()))
-  child.stderr!.on("data", (d: Buffer) => (err += d.toString()))
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
-  return { process: child, stdout: () => out, stderr: () => err, exited }
-}
 
-const waitFor = async (predicate: () => boolean, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error("timed out")
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
-
-let fake: FakeUpstream
+let fake: FakeFruxon
 beforeAll(async () => {
-  fake = await startFakeUpstream()
+  fake = await startFakeFruxon({ step: 0 })
 })
 afterAll(async () => {
   await fake.close()
@@ -53,35 +32,34 @@ afterAll(async () => {
 
 describe("main.ts as a process", () => {
   it("on SIGTERM finishes the request in flight, closes streams with a closing event, exits 0", async () => {
-    const child = startChild(["--port", "0", "--shutdown-deadline", "5s"], {
-      FRUXON_API_URL: fake.url,
-      FRUXON_API_TOKEN: TOKEN,
-      FRUXKIT_API_KEYS: `${KEY}=demo`
-    })
+    const child = await startChild(
+      ["--port", "0", "--shutdown-deadline", "5s"],
+      { FRUXON_API_URL: fake.url, FRUXON_API_TOKEN: TOKEN, FRUXKIT_API_KEYS: `${KEY}=demo` },
+      /listening on (http:\/\/\S+)/
+    )
     try {
-      await waitFor(() => /listening on (http:\/\/\S+)/.test(child.stderr()), 15_000)
-      const url = /listening on (http:\/\/\S+)/.exec(child.stderr())![1]!
+      const url = child.ready![1]!
       const headers = { authorization: `Bearer ${KEY}` }
 
       // Prints a curl line; the key itself is not printed when stderr is not a terminal.
       expect(child.stderr()).toMatch(/curl -s -H "Authorization: Bearer \$FRUXKIT_API_KEY" http:\/\/.+\/v1\/tenants\/demo\/agents\/support_bot\/datasets/)
 
-      const run = fake.createRun("support_bot", "IN_PROGRESS")
+      const run = fake.model.createRun("support_bot", "IN_PROGRESS")
       const events = await openSse(`${url}${T}/evaluationRuns/${run.id}/events`, headers)
       expect((await events.next())?.event).toBe("run")
 
       fake.inject(/marker=inflight/, { kind: "delay", ms: 800 })
       const inflight = fetch(`${url}${T}?marker=inflight`, { headers })
-      await waitFor(() => fake.received.some((r) => r.path.includes("marker=inflight")), 5000)
+      await waitFor(() => fake.requests.some((r) => r.url.includes("marker=inflight")), { what: "the request to reach the upstream" })
       const signalledAt = Date.now()
-      child.process.kill("SIGTERM")
+      child.signal("SIGTERM")
 
       const closing = await events.next()
       expect(closing?.event).toBe("shutdown")
       const answer = await inflight
       expect(answer.status).toBe(200)
       expect(await answer.json()).toMatchObject({ id: "support_bot" })
-      expect(await child.exited).toBe(0)
+      expect((await child.exited).code).toBe(0)
       expect(Date.now() - signalledAt).toBeLessThan(5000)
       // Stopped accepting.
       await expect(fetch(`${url}/healthz`)).rejects.toThrow()
@@ -94,23 +72,21 @@ describe("main.ts as a process", () => {
       expect(output).not.toContain(TOKEN)
       expect(output).not.toContain(KEY)
       // The upstream saw the gateway's token, not the client's key.
-      const seen = fake.received.find((r) => r.path.includes("marker=inflight"))!
+      const seen = fake.requests.find((r) => r.url.includes("marker=inflight"))!
       expect(seen.headers.authorization).toBe(`Bearer ${TOKEN}`)
     } finally {
-      child.process.kill("SIGKILL")
+      await child.kill()
     }
   })
 
   it("--help lists the options and exits 0; a bad value exits 2 with a clear message", async () => {
-    const help = startChild(["--help"], {})
-    const bad = startChild(["--port", "http"], {})
-    const exposed = startChild(["--host", "0.0.0.0"], {})
-    expect(await help.exited).toBe(0)
+    const [help, bad, exposed] = await Promise.all([startChild(["--help"], {}), startChild(["--port", "http"], {}), startChild(["--host", "0.0.0.0"], {})])
+    expect((await help.exited).code).toBe(0)
     expect(help.stdout()).toContain("--port")
     expect(help.stdout()).toContain("FRUXKIT_DATA_DIR")
-    expect(await bad.exited).toBe(2)
+    expect((await bad.exited).code).toBe(2)
     expect(bad.stderr()).toContain('--port: expected an integer from 0 to 65535, got "http"')
-    expect(await exposed.exited).toBe(2)
+    expect((await exposed.exited).code).toBe(2)
     expect(exposed.stderr()).toContain("refusing to bind 0.0.0.0 without API keys")
   })
 })

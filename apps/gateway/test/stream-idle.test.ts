@@ -8,9 +8,8 @@
  */
 import * as net from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createRemoteUpstream } from "../src/upstream/remote.js"
-import { startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.js"
-import { startGateway, type TestGateway } from "./support/gateway-server.js"
+import type { FakeFruxon } from "@fruxkit/testkit"
+import { startGatewayOverFake, type TestGateway } from "./support/gateway-server.js"
 
 const KEY_A = "gw-key-stalls-0123456789abcdef"
 const KEY_B = "gw-key-reads-0123456789abcdef"
@@ -19,12 +18,11 @@ const PATH_B = "/v1/tenants/reads/agents/support_bot"
 // Long enough that a loaded machine does not starve the changing run below into looking idle.
 const IDLE_MS = 2_500
 
-let fake: FakeUpstream
+let fake: FakeFruxon
 let gw: TestGateway
 
 beforeAll(async () => {
-  fake = await startFakeUpstream()
-  gw = await startGateway(createRemoteUpstream({ url: fake.url, token: "upstream-token-0123456789" }), {
+  ({ fake, gw } = await startGatewayOverFake({
     apiKeys: [
       { key: KEY_A, tenants: ["stalls"] },
       { key: KEY_B, tenants: ["reads"] }
@@ -32,11 +30,10 @@ beforeAll(async () => {
     maxEventStreams: 4,
     maxEventStreamsPerKey: 1,
     streamIdleTimeoutMs: IDLE_MS
-  })
+  }))
 })
 afterAll(async () => {
   await gw?.close()
-  await fake?.close()
 })
 
 /** A stream opened on a raw socket, so the test can stop reading it (the bytes then pile up in the kernel). */
@@ -73,7 +70,7 @@ const anotherStreamStatus = async (runId: string) => {
 }
 
 const otherKeySucceeds = async () => {
-  const run = fake.createRun("support_bot", "COMPLETED")
+  const run = fake.model.createRun("support_bot", "COMPLETED")
   const statuses = [
     (await fetch(`${gw.url}${PATH_B}`, { headers: { authorization: `Bearer ${KEY_B}` } })).status,
     (await fetch(`${gw.url}${PATH_B}/evaluationRuns/${run.id}?wait=1s`, { headers: { authorization: `Bearer ${KEY_B}` } })).status
@@ -83,7 +80,7 @@ const otherKeySucceeds = async () => {
 
 describe("event stream idle bound", () => {
   it("a stream whose client stopped reading, on a run that does not change, ends with event: idle and frees its slot", async () => {
-    const run = fake.createRun("support_bot", "IN_PROGRESS")
+    const run = fake.model.createRun("support_bot", "IN_PROGRESS")
     const stream = openRawStream(run.id)
     await until("the first event", () => stream.received().includes("event: run"))
     stream.socket.pause()
@@ -99,13 +96,13 @@ describe("event stream idle bound", () => {
   }, 30_000)
 
   it("a stream whose client stops taking bytes while the run keeps changing is closed, freeing its slot", async () => {
-    const run = fake.createRun("support_bot", "IN_PROGRESS")
+    const run = fake.model.createRun("support_bot", "IN_PROGRESS")
     const stream = openRawStream(run.id)
     await until("the first event", () => stream.received().includes("event: run"))
     stream.socket.pause()
     // Large changes every 50 ms: the kernel's buffers fill within a few of them, then the gateway's writes wait.
     let step = 0
-    const changing = setInterval(() => fake.advance(run.id, { completed: ++step % 4, extra: { errorMessage: `${step}`.padEnd(512 * 1024, ".") } }), 50)
+    const changing = setInterval(() => fake.model.advance(run.id, { completed: ++step % 4, extra: { errorMessage: `${step}`.padEnd(512 * 1024, ".") } }), 50)
     try {
       await otherKeySucceeds()
       await until("the slot freed", async () => (await anotherStreamStatus(run.id)) === 200, 25_000)

@@ -10,28 +10,25 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startLocalBackend } from "../src/upstream/embedded.js"
-import { createRemoteUpstream } from "../src/upstream/remote.js"
-import { startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.js"
-import { startGateway, type TestGateway } from "./support/gateway-server.js"
+import type { FakeFruxon } from "@fruxkit/testkit"
+import { startGateway, startGatewayOverFake, type TestGateway } from "./support/gateway-server.js"
 
 const T = "/v1/tenants/demo/agents/support_bot"
 const SECRET = "sk-live-S3CRET-strict-77"
 
-let fake: FakeUpstream
+let fake: FakeFruxon
 let remote: TestGateway
 let embedded: TestGateway
 let dataDir: string
 
 beforeAll(async () => {
-  fake = await startFakeUpstream()
-  remote = await startGateway(createRemoteUpstream({ url: fake.url, token: "upstream-token-0123456789" }))
+  ({ fake, gw: remote } = await startGatewayOverFake())
   dataDir = mkdtempSync(join(tmpdir(), "fruxkit-strict-"))
   embedded = await startGateway(await startLocalBackend(dataDir))
 }, 60_000)
 afterAll(async () => {
   await remote?.close()
   await embedded?.close()
-  await fake?.close()
   rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -84,9 +81,9 @@ const expectRefused = async (gw: TestGateway, bad: BadRequest) => {
 
 describe("bad input changes nothing", () => {
   it("remote mode: every bad request is refused and none is forwarded", async () => {
-    const before = fake.received.length
+    const before = fake.requests.length
     for (const bad of BAD) await expectRefused(remote, bad)
-    expect(fake.received.length).toBe(before)
+    expect(fake.requests.length).toBe(before)
     expect(remote.logs()).not.toContain("S3CRET")
   })
 
@@ -117,7 +114,7 @@ describe("bad input changes nothing", () => {
       { method: "POST", path: `${T}/executionRecords/r1:addToDatasets`, body: { datasetIds: ["00000000-0000-4000-8000-000000000001"], tags: Array.from({ length: 40 }, (_, i) => `t${i}`.padEnd(80, "x")) } },
       { method: "GET", path: `${T}/executionRecords?PageToken.Cursor=${"c".repeat(600)}` }
     ]
-    const forwarded = fake.received.length
+    const forwarded = fake.requests.length
     for (const request of extra) {
       const init = {
         method: request.method,
@@ -133,6 +130,6 @@ describe("bad input changes nothing", () => {
       expect([request.path, embeddedAnswer.status]).toEqual([request.path, 400])
       expect(problem.errors?.length).toBeGreaterThan(0)
     }
-    expect(fake.received.length).toBe(forwarded + extra.length)
+    expect(fake.requests.length).toBe(forwarded + extra.length)
   })
 })

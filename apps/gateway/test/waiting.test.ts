@@ -1,34 +1,30 @@
 /** One shared upstream poller per run, however many clients wait on it (long-polls and event streams), over real sockets. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createRemoteUpstream } from "../src/upstream/remote.js"
-import { startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.js"
-import { startGateway, type TestGateway } from "./support/gateway-server.js"
+import { waitFor, type FakeFruxon } from "@fruxkit/testkit"
+import { startGatewayOverFake, type TestGateway } from "./support/gateway-server.js"
 import { openSse } from "./support/sse.js"
 
 const T = "/v1/tenants/demo/agents/support_bot"
-let fake: FakeUpstream
+let fake: FakeFruxon
 let gw: TestGateway
 
 beforeAll(async () => {
-  fake = await startFakeUpstream()
-  gw = await startGateway(createRemoteUpstream({ url: fake.url, token: "upstream-token-waiting-0123456789" }), {
+  ({ fake, gw } = await startGatewayOverFake({
     requestTimeoutMs: 2000,
     maxWaitMs: 10_000
-  })
+  }))
 })
 afterAll(async () => {
   await gw.close()
-  await fake.close()
 })
 
-const runPolls = (id: string) => fake.count("GET", new RegExp(`/evaluationRuns/${id}$`))
+const runPolls = (id: string) => fake.count(new RegExp(`/evaluationRuns/${id}$`), "GET")
 
 describe("one upstream poller per run", () => {
   it("60 clients (long-polls and streams) on one run → one poller, polls independent of the client count", async () => {
     // Pollers of earlier tests' unfinished runs linger ~2 s after their last client left.
-    for (let i = 0; i < 60 && gw.gateway.activePollers() > 0; i++) await new Promise((r) => setTimeout(r, 100))
-    expect(gw.gateway.activePollers()).toBe(0)
-    const run = fake.createRun("support_bot", "IN_PROGRESS")
+    await waitFor(() => gw.gateway.activePollers() === 0, { what: "earlier pollers to stop" })
+    const run = fake.model.createRun("support_bot", "IN_PROGRESS")
     const streams = await Promise.all(Array.from({ length: 30 }, () => openSse(`${gw.url}${T}/evaluationRuns/${run.id}/events`)))
     await Promise.all(streams.map((s) => s.next()))
     const waits = Array.from({ length: 30 }, () => fetch(`${gw.url}${T}/evaluationRuns/${run.id}?wait=5s`))
@@ -41,7 +37,7 @@ describe("one upstream poller per run", () => {
     const pollsBefore = runPolls(run.id)
     const t0 = Date.now()
     await new Promise((r) => setTimeout(r, 500))
-    fake.advance(run.id, { status: "COMPLETED", completed: 4 })
+    fake.model.advance(run.id, { status: "COMPLETED", completed: 4 })
     const answers = await Promise.all(waits)
     for (const answer of answers) expect(((await answer.json()) as { status: string }).status).toBe("COMPLETED")
     for (const stream of streams) {

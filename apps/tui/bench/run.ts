@@ -22,7 +22,7 @@ import { render } from "ink"
 import { createFruxonClient } from "@fruxkit/core"
 import { App } from "../src/ui/App.js"
 import { withIncrementalCursorFix } from "../src/incremental-cursor-fix.js"
-import { createFakeFruxon } from "../test/fake-fruxon.js"
+import { startFakeFruxon, waitFor } from "@fruxkit/testkit"
 
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url))
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7)
@@ -129,8 +129,8 @@ class QuietStdin extends EventEmitter {
 
 const progressBenchmark = async (incrementalRendering: boolean) => {
   const samples = 40
-  const fake = createFakeFruxon({ samples, step: 1 })
-  const client = createFruxonClient({ baseUrl: "http://fake.bench", fetch: fake.fetch as typeof fetch })
+  const fake = await startFakeFruxon({ samples, step: 1 })
+  const client = createFruxonClient({ baseUrl: fake.url })
   const run = await client.evaluate({ tenant: "demo", agent: "support_bot", body: { candidateRevision: 2 } })
   const terminal = new CountingTerminal()
   const api = { client, tenant: "demo", label: "bench", polling: { initialDelay: 60, factor: 1, maxDelay: 60 } } as const
@@ -142,12 +142,10 @@ const progressBenchmark = async (incrementalRendering: boolean) => {
     patchConsole: false,
     exitOnCtrlC: false
   })
-  const deadline = Date.now() + 30_000
-  while (!terminal.writes.some((w) => w.text.includes("COMPLETED")) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
+  await waitFor(() => terminal.writes.some((w) => w.text.includes("COMPLETED")), { timeoutMs: 30_000, intervalMs: 50, what: "the run to complete" }).catch(() => undefined)
   instance.unmount()
   await client.close()
+  await fake.close()
   // Ticks: the writes after the first frame that show the bar moving, before the summary replaces the screen.
   const frames = terminal.writes.filter((w) => w.bytes > 20)
   const done = frames.findIndex((w) => w.text.includes("COMPLETED"))

@@ -2,7 +2,7 @@
 import { Writable } from "node:stream"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { runCli } from "../src/cli.js"
-import { createFakeFruxon, serveFake, type FakeFruxon } from "./fake-fruxon.js"
+import { startFakeFruxon, type FakeFruxon } from "@fruxkit/testkit"
 
 const sink = (isTTY: boolean) => {
   const chunks: Array<string> = []
@@ -21,8 +21,8 @@ const sink = (isTTY: boolean) => {
 let fake: FakeFruxon
 let server: { url: string; close: () => Promise<void> }
 beforeAll(async () => {
-  fake = createFakeFruxon({ samples: 4, step: 1, score: 9 })
-  server = await serveFake(fake)
+  fake = await startFakeFruxon({ samples: 4, step: 1, score: 9 })
+  server = fake
 })
 afterAll(async () => {
   await server.close()
@@ -45,7 +45,7 @@ describe("eval --wait", () => {
   })
 
   it("exits 1 when the run failed, whatever the score", async () => {
-    const failing = await serveFake(createFakeFruxon({ samples: 2, step: 2, failRuns: true }))
+    const failing = await startFakeFruxon({ samples: 2, step: 2, failRuns: true })
     const out = sink(true)
     const err = sink(false)
     const code = await runCli(["eval", "--agent", "support_bot", "--candidate-revision", "2", "--wait"], {
@@ -68,7 +68,7 @@ describe("eval --wait", () => {
       { stdout: out.stream, stderr: err.stream, env: { FRUXON_API_URL: server.url, AGENT_KEY: "sk-live-123" } }
     )
     expect(code).toBe(0)
-    expect(fake.state.lastBodies.at(-1)).toEqual({ candidateExternalConfig: { parameters: { endpoint: "https://agent.example", api_key: "sk-live-123" } } })
+    expect(fake.lastBody()).toEqual({ candidateExternalConfig: { parameters: { endpoint: "https://agent.example", api_key: "sk-live-123" } } })
     expect(out.text() + err.text()).not.toContain("sk-live-123")
     expect(JSON.parse(out.text())).toMatchObject({ status: "PENDING" })
   })
@@ -76,8 +76,7 @@ describe("eval --wait", () => {
 
 describe("run", () => {
   it("shows how far a running run has got", async () => {
-    const slow = createFakeFruxon({ samples: 10, step: 3 })
-    const slowServer = await serveFake(slow)
+    const slowServer = await startFakeFruxon({ samples: 10, step: 3 })
     const out = sink(false)
     const started = await runCli(["eval", "--agent", "support_bot", "--candidate-revision", "2", "--json"], {
       stdout: out.stream,

@@ -1,7 +1,6 @@
 /** The scriptable commands as CI runs them: real child processes, their output and their exit codes. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { EXECUTION } from "./fake-fruxon.js"
-import { createFakeFruxon, serveFake } from "./fake-fruxon.js"
+import { EXECUTION, startFakeFruxon } from "@fruxkit/testkit"
 import { runBinary } from "./run-binary.js"
 
 let server: { url: string; close: () => Promise<void> }
@@ -9,7 +8,7 @@ const TOKEN = "jwt-that-must-never-print"
 const env = () => ({ FRUXON_API_URL: server.url, FRUXON_API_TOKEN: TOKEN })
 
 beforeAll(async () => {
-  server = await serveFake(createFakeFruxon({ samples: 4, step: 4, score: 7.5 }))
+  server = await startFakeFruxon({ samples: 4, step: 4, score: 7.5 })
 })
 afterAll(async () => {
   await server.close()
@@ -143,7 +142,7 @@ describe.concurrent("fruxkit commands (child processes)", { timeout: 60_000 }, (
   })
 
   it("-o csv writes the per-sample table; -o ndjson streams progress events then done", async () => {
-    const slow = await serveFake(createFakeFruxon({ samples: 4, step: 1 }))
+    const slow = await startFakeFruxon({ samples: 4, step: 1 })
     const [csv, ndjson] = await Promise.all([
       runBinary(["run", "--agent", "support_bot", "9a8b7c6d", "-o", "csv"], env()),
       runBinary(["eval", "--agent", "support_bot", "--candidate-revision", "2", "--wait", "-o", "ndjson"], { FRUXON_API_URL: slow.url })

@@ -1,8 +1,7 @@
 /** The machine-readable surface: describe --json, completion scripts, and a closed stdout. */
-import { spawn } from "node:child_process"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createFakeFruxon, serveFake } from "./fake-fruxon.js"
+import { runProcess, startFakeFruxon } from "@fruxkit/testkit"
 import { BINARY_ARGS, PACKAGE_DIR, runBinary } from "./run-binary.js"
 
 const COMMANDS = [
@@ -64,12 +63,7 @@ describe.concurrent("describe, completion", { timeout: 60_000 }, () => {
 
 describe("the README's way of running the CLI", { timeout: 60_000 }, () => {
   it("pnpm -s fruxkit from the repository root gives clean stdout a JSON reader can take", async () => {
-    const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn("pnpm", ["-s", "fruxkit", "describe", "--json"], { cwd: join(PACKAGE_DIR, "..", ".."), env: { PATH: process.env.PATH, HOME: process.env.HOME } })
-      let stdout = ""
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
-      child.on("close", (code) => resolve({ code, stdout }))
-    })
+    const result = await runProcess({ command: "pnpm", args: ["-s", "fruxkit", "describe", "--json"], cwd: join(PACKAGE_DIR, "..", "..") })
     expect(result.code).toBe(0)
     expect((JSON.parse(result.stdout) as { name: string }).name).toBe("fruxkit")
   })
@@ -78,21 +72,21 @@ describe("the README's way of running the CLI", { timeout: 60_000 }, () => {
 describe("a closed stdout", { timeout: 60_000 }, () => {
   let server: { url: string; close: () => Promise<void> }
   beforeAll(async () => {
-    server = await serveFake(createFakeFruxon({ responseLines: 60_000, samples: 3000, step: 3000 }))
+    server = await startFakeFruxon({ responseLines: 60_000, samples: 3000, step: 3000 })
   })
   afterAll(() => server.close())
 
   /** `fruxkit … | head -N` in bash: fruxkit's own exit status and stderr. */
-  const piped = (args: ReadonlyArray<string>, lines: number) =>
-    new Promise<{ status: number; stderr: string; stdout: string }>((resolve) => {
-      const command = `set -o pipefail; '${process.execPath}' ${BINARY_ARGS.join(" ")} ${args.map((a) => `'${a}'`).join(" ")} | head -${lines}; echo "fruxkit=\${PIPESTATUS[0]}" >&2`
-      const child = spawn("bash", ["-c", command], { cwd: PACKAGE_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME, FRUXON_API_URL: server.url } })
-      let stderr = ""
-      let stdout = ""
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
-      child.on("close", () => resolve({ status: Number(/fruxkit=(\d+)/.exec(stderr)?.[1]), stderr: stderr.replace(/fruxkit=\d+\n/, ""), stdout }))
+  const piped = async (args: ReadonlyArray<string>, lines: number) => {
+    const command = `set -o pipefail; '${process.execPath}' ${BINARY_ARGS.join(" ")} ${args.map((a) => `'${a}'`).join(" ")} | head -${lines}; echo "fruxkit=\${PIPESTATUS[0]}" >&2`
+    const { stderr, stdout } = await runProcess({
+      command: "bash",
+      args: ["-c", command],
+      cwd: PACKAGE_DIR,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, FRUXON_API_URL: server.url }
     })
+    return { status: Number(/fruxkit=(\d+)/.exec(stderr)?.[1]), stderr: stderr.replace(/fruxkit=\d+\n/, ""), stdout }
+  }
 
   it("ends the command quietly when the reader goes away (test | head -2, run --samples | head -1)", async () => {
     const test = await piped(["test", "--agent", "support_bot", "--revision", "2", "-o", "table"], 2)

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
+import { waitForText } from "@fruxkit/testkit"
 import { BINARY_ARGS, PACKAGE_DIR } from "./run-binary.js"
 
 const session = `fruxkit-e2e-${process.pid}`
@@ -20,15 +21,8 @@ const press = async (key: string, name = session) => {
   tmux("send-keys", "-t", name, key)
   await new Promise((resolve) => setTimeout(resolve, 150))
 }
-const waitFor = async (text: string | RegExp, timeoutMs = 45_000, name = session): Promise<string> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const current = screen(name)
-    if (typeof text === "string" ? current.includes(text) : text.test(current)) return current
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the screen shows:\n${current}`)
-    await new Promise((resolve) => setTimeout(resolve, 150))
-  }
-}
+const waitFor = (text: string | RegExp, timeoutMs = 45_000, name = session): Promise<string> =>
+  waitForText(() => screen(name), text, { timeoutMs, intervalMs: 150 })
 
 afterAll(() => {
   for (const name of [session, ctrlCSession]) {

@@ -8,13 +8,28 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createFakeFruxon, serveFake, type FakeOptions } from "./fake-fruxon.js"
+import { startFakeFruxon, type FakeFruxonOptions } from "@fruxkit/testkit"
 import { runBinary } from "./run-binary.js"
 
 const TOKEN = "jwt-that-must-never-print"
 const servers: Array<{ url: string; close: () => Promise<void> }> = []
-const serve = async (options: FakeOptions) => {
-  const server = await serveFake(createFakeFruxon(options))
+/**
+ * A fake Fruxon; with `fault`, every request is answered with that status (a
+ * problem+json carrying the request id the way a gateway sends it, in
+ * X-Request-Id) or its connection is dropped before an answer ("reset").
+ */
+const serve = async (options: FakeFruxonOptions & { fault?: { status: number; requestId?: string } | "reset" }) => {
+  const { fault, ...model } = options
+  const server = await startFakeFruxon(model)
+  if (fault === "reset") server.injectEvery(/./, { kind: "resetBeforeBody" })
+  else if (fault !== undefined) {
+    server.injectEvery(/./, {
+      kind: "status",
+      status: fault.status,
+      body: { type: "about:blank", title: `Fault ${fault.status}`, status: fault.status, detail: "injected by the test" },
+      headers: fault.requestId ? { "x-request-id": fault.requestId } : {}
+    })
+  }
   servers.push(server)
   return { FRUXON_API_URL: server.url, FRUXON_API_TOKEN: TOKEN, CI: "true" }
 }

@@ -1,9 +1,9 @@
-/** Render the whole app against the fake API, type keys, and wait for what the screen should show. */
+/** Render the whole app against the fake Fruxon server (real loopback HTTP), type keys, and wait for what the screen should show. */
 import { render } from "ink-testing-library"
 import { createFruxonClient } from "@fruxkit/core"
 import { App } from "../src/ui/App.js"
 import type { Route } from "../src/ui/state/navigation.js"
-import { createFakeFruxon, type FakeFruxon, type FakeOptions } from "./fake-fruxon.js"
+import { startFakeFruxon, waitForText, type FakeFruxon, type FakeFruxonOptions } from "@fruxkit/testkit"
 
 export const keys = {
   enter: "\r",
@@ -28,9 +28,11 @@ export interface Rendered {
   readonly resize: (size: { columns: number; rows: number }) => void
 }
 
-export const renderApp = (options: { route?: Route | ReadonlyArray<Route>; fake?: FakeOptions; size?: { columns: number; rows: number } } = {}): Rendered => {
-  const fake = createFakeFruxon(options.fake)
-  const client = createFruxonClient({ baseUrl: "http://fake.test", fetch: fake.fetch as typeof fetch })
+export const renderApp = async (
+  options: { route?: Route | ReadonlyArray<Route>; fake?: FakeFruxonOptions; size?: { columns: number; rows: number } } = {}
+): Promise<Rendered> => {
+  const fake = await startFakeFruxon(options.fake)
+  const client = createFruxonClient({ baseUrl: fake.url })
   const api = { client, tenant: "demo", label: "fake" }
   const instance = render(<App api={api} initialRoute={options.route} size={options.size ?? { columns: 80, rows: 24 }} />)
   const frame = () => instance.lastFrame() ?? ""
@@ -41,15 +43,7 @@ export const renderApp = (options: { route?: Route | ReadonlyArray<Route>; fake?
       await new Promise((resolve) => setTimeout(resolve, key === keys.escape ? 60 : 15))
     }
   }
-  const waitFor = async (text: string | RegExp, timeoutMs = 8000) => {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const current = frame()
-      if (typeof text === "string" ? current.includes(text) : text.test(current)) return current
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the screen shows:\n${current}`)
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-  }
+  const waitFor = (text: string | RegExp, timeoutMs = 8000) => waitForText(frame, text, { timeoutMs })
   return {
     fake,
     frame,
@@ -59,6 +53,7 @@ export const renderApp = (options: { route?: Route | ReadonlyArray<Route>; fake?
     cleanup: async () => {
       instance.unmount()
       await client.close()
+      await fake.close()
     }
   }
 }

@@ -3,8 +3,8 @@
  * the committed launcher (bin/fruxkit.js) and the bundle it loads, built once
  * by the global setup (test/build-binary.ts).
  */
-import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import { runProcess } from "@fruxkit/testkit"
 
 export const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url))
 export const BINARY_ARGS = ["bin/fruxkit.js"]
@@ -15,24 +15,14 @@ export interface BinaryResult {
   readonly stderr: string
 }
 
-export const runBinary = (args: ReadonlyArray<string>, env: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<BinaryResult> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...BINARY_ARGS, ...args], {
-      cwd: PACKAGE_DIR,
-      // A clean environment: no connection settings or CI variables leak in from the developer's shell.
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL")
-      reject(new Error(`fruxkit ${args.join(" ")} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`))
-    }, timeoutMs)
-    child.on("close", (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
+export const runBinary = async (args: ReadonlyArray<string>, env: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<BinaryResult> => {
+  const { code, stdout, stderr } = await runProcess({
+    args: [...BINARY_ARGS, ...args],
+    cwd: PACKAGE_DIR,
+    // A clean environment: no connection settings or CI variables leak in from the developer's shell.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    timeoutMs,
+    name: `fruxkit ${args.join(" ")}`
   })
+  return { code, stdout, stderr }
+}

@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createFakeFruxon, serveFake } from "./fake-fruxon.js"
+import { startFakeFruxon, waitFor, waitForText } from "@fruxkit/testkit"
 import { BINARY_ARGS, PACKAGE_DIR, runBinary } from "./run-binary.js"
 
 const RUN = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"
@@ -30,7 +30,7 @@ const withOpener = (marker: string) => {
 
 beforeAll(async () => {
   // The fake speaks the same API as a gateway's /v1: enough to resolve a run prefix.
-  server = await serveFake(createFakeFruxon({ samples: 4, step: 4, score: 7.5 }))
+  server = await startFakeFruxon({ samples: 4, step: 4, score: 7.5 })
 })
 afterAll(async () => {
   try {
@@ -55,7 +55,7 @@ describe.concurrent("fruxkit view", { timeout: 60_000 }, () => {
   it("-o json: {url, opened:false}; a run prefix resolves to the run's page; --tenant goes in the path", async () => {
     const [prefix, full] = await Promise.all([
       runBinary(["view", "--agent", "support_bot", "9a8b7c6d", "-o", "json"], { FRUXKIT_URL: server.url }),
-      // A full id needs no lookup (the fake knows only the demo tenant, so a lookup would be a 404).
+      // A full id needs no lookup.
       runBinary(["view", "--agent", "support_bot", RUN, "--tenant", "acme", "-o", "json"], { FRUXKIT_URL: server.url })
     ])
     expect(prefix.code).toBe(0)
@@ -96,11 +96,9 @@ describe.concurrent("fruxkit view", { timeout: 60_000 }, () => {
       `env -u CI -u FRUXKIT_AGENT_MODE -u FRUXON_AGENT_MODE -u CLAUDECODE -u FRUXON_API_URL PATH='${withOpener(marker)}' FRUXKIT_URL='${server.url}' ${command} view --agent support_bot; echo "view exited $?"; sleep 30`
     ])
     const expected = `${server.url}/ui/t/demo/agents/support_bot`
-    const deadline = Date.now() + 30_000
-    while (!existsSync(marker) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await waitFor(() => existsSync(marker) && readFileSync(marker, "utf8") !== "", { timeoutMs: 30_000, what: "the browser opener to be called" })
     expect(readFileSync(marker, "utf8")).toBe(expected)
-    const screen = execFileSync("tmux", ["capture-pane", "-p", "-t", session], { encoding: "utf8" })
+    const screen = await waitForText(() => execFileSync("tmux", ["capture-pane", "-p", "-t", session], { encoding: "utf8" }), "view exited", { timeoutMs: 30_000 })
     expect(screen).toContain(expected)
     expect(screen).toContain("view exited 0")
   })

@@ -13,6 +13,7 @@ import { makeSqlRunStore } from "../src/store/EvaluationRunRepository.js"
 import * as PgDatabase from "../src/store/PgDatabase.js"
 import * as Store from "../src/store/Store.js"
 import { createDatabase, openClient, query } from "./postgres.js"
+import { waitFor } from "@fruxkit/testkit"
 import { killHard, spawnLocal, type LocalProcess } from "./processes.js"
 import { AGENT_PATH, awaitRun, call, sendJson, startServer, tempDir, withBackend, type LoopbackServer } from "./support.js"
 
@@ -119,26 +120,29 @@ describe("the sample queue's statements under concurrency (three connection pool
     const stop = await PgDatabase.listenForEnqueuedRuns(url, () => heard++)
     try {
       // LISTEN is issued in the background: insert until one is heard, then check each insert is.
-      for (let i = 0; i < 100 && heard === 0; i++) {
-        await makeSqlRunStore(announcer).insert(runRecord(randomUUID(), 1))
-        await new Promise((r) => setTimeout(r, 50))
-      }
+      await waitFor(
+        async () => {
+          if (heard > 0) return true
+          await makeSqlRunStore(announcer).insert(runRecord(randomUUID(), 1))
+          return false
+        },
+        { timeoutMs: 5_000, intervalMs: 50, what: "the first NOTIFY to be heard" }
+      )
       const before = heard
-      expect(before).toBeGreaterThan(0)
       const runId = randomUUID()
       const runs = makeSqlRunStore(announcer)
       await runs.insert(runRecord(runId, 2))
-      for (let i = 0; i < 100 && heard === before; i++) await new Promise((r) => setTimeout(r, 20))
+      await waitFor(() => heard > before, { timeoutMs: 5_000, what: "the insert's NOTIFY" })
       expect(heard).toBe(before + 1)
       // Samples handed back are work available again; a hand-back of nothing says nothing (notices arrive in
       // commit order, so the insert after it would be counted twice otherwise).
       await runs.claimSamples(runId, "w1", Date.now(), 60_000, 2)
       await runs.release(runId, "w1")
-      for (let i = 0; i < 100 && heard === before + 1; i++) await new Promise((r) => setTimeout(r, 20))
+      await waitFor(() => heard > before + 1, { timeoutMs: 5_000, what: "the hand-back's NOTIFY" })
       expect(heard).toBe(before + 2)
       await runs.release(runId, "w1")
       await runs.insert(runRecord(randomUUID(), 1))
-      for (let i = 0; i < 100 && heard === before + 2; i++) await new Promise((r) => setTimeout(r, 20))
+      await waitFor(() => heard > before + 2, { timeoutMs: 5_000, what: "the second insert's NOTIFY" })
       await new Promise((r) => setTimeout(r, 100))
       expect(heard).toBe(before + 3)
     } finally {

@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as SqliteDatabase from "../src/store/SqliteDatabase.js"
 import * as Store from "../src/store/Store.js"
+import { waitFor } from "@fruxkit/testkit"
 import { killHard, spawnLocal, type LocalProcess } from "./processes.js"
 import { AGENT_PATH, awaitRun, call, sendJson, startServer, tempDir, withBackend, type LoopbackServer } from "./support.js"
 
@@ -96,16 +97,18 @@ describe("four processes writing one SQLite data dir at once", () => {
     expect(runs).toHaveLength(PROCESSES * RUNS_PER_PROCESS)
 
     // Each run is read back from another process than the one that took it.
-    const deadline = Date.now() + 90_000
     const ended = await Promise.all(
       runs.map(async (run, i) => {
         const reader = bases[(i + 1) % bases.length]!
-        for (;;) {
-          const answer = await http(reader, "GET", `${AGENT_PATH}/evaluationRuns/${run.id}`)
-          if (["COMPLETED", "FAILED", "CANCELLED"].includes(answer.json.status)) return { ...run, json: answer.json }
-          if (Date.now() > deadline) throw new Error(`run ${run.id} still ${answer.json.status}`)
-          await new Promise((r) => setTimeout(r, 100))
-        }
+        let status: unknown
+        return waitFor(
+          async () => {
+            const answer = await http(reader, "GET", `${AGENT_PATH}/evaluationRuns/${run.id}`)
+            status = answer.json.status
+            return ["COMPLETED", "FAILED", "CANCELLED"].includes(answer.json.status) ? { ...run, json: answer.json } : undefined
+          },
+          { timeoutMs: 90_000, intervalMs: 100, what: `run ${run.id} to end`, describe: () => `it is ${String(status)}` }
+        )
       })
     )
     const samples: number = ended[0]!.json.progress.totalSamples

@@ -6,6 +6,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
+import { waitFor } from "@fruxkit/testkit"
 import { createLocalBackend, type LocalBackend, type LocalBackendOptions } from "../src/index.js"
 import { createDatabase } from "./postgres.js"
 import * as PgDatabase from "../src/store/PgDatabase.js"
@@ -160,13 +161,15 @@ export const sendJson = (response: http.ServerResponse, status: number, body: un
 
 /** Poll a run until it reaches a terminal status. */
 export const awaitRun = async (backend: Pick<LocalBackend, "fetch">, runId: string, timeoutMs = 15_000): Promise<any> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const answer = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns/${runId}`)
-    if (["COMPLETED", "FAILED", "CANCELLED"].includes(answer.json?.status)) return answer.json
-    if (Date.now() > deadline) throw new Error(`run ${runId} still ${answer.json?.status} after ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
+  let status: unknown
+  return waitFor(
+    async () => {
+      const answer = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns/${runId}`)
+      status = answer.json?.status
+      return ["COMPLETED", "FAILED", "CANCELLED"].includes(answer.json?.status) ? answer.json : undefined
+    },
+    { timeoutMs, intervalMs: 50, what: `run ${runId} to end`, describe: () => `it is ${String(status)}` }
+  )
 }
 
 export const isProblem = (answer: Answer): boolean =>

@@ -18,6 +18,9 @@ import { AGENT, EDGE, EXECUTION, GOLDEN } from "./fixtures.js"
 
 type Json = Record<string, unknown>
 
+/** An `EvaluationRun` as the model holds it (any contract field beside these). */
+export type FakeRun = Json & { id: string; status: string }
+
 export interface FruxonModelOptions {
   /** Samples a new run evaluates (default 4). */
   readonly samples?: number
@@ -46,6 +49,8 @@ export interface RunProgressPatch {
   readonly status?: string
   readonly completed?: number
   readonly failed?: number
+  /** Any other fields to set on the run (unknown ones included, e.g. a large one). */
+  readonly extra?: Record<string, unknown>
 }
 
 export interface FruxonModel {
@@ -55,14 +60,14 @@ export interface FruxonModel {
   /** Samples of every dataset, as stored (tags as strings). */
   readonly samples: Array<Json>
   /** Evaluation runs, newest first. */
-  readonly runs: Array<Json>
+  readonly runs: Array<FakeRun>
   /** Drafts started by PUT on a revision other than 2. */
   readonly drafts: Map<number, Json>
   /** Set by POST …/revisions/{n}:deploy. */
   deployedRevision: number
   readonly createdDatasets: Array<Json>
   /** A run the test moves itself (`advance`), not by polls. */
-  readonly createRun: (agent?: string, status?: string) => Json
+  readonly createRun: (agent?: string, status?: string) => FakeRun
   readonly advance: (id: string, patch: RunProgressPatch) => void
   readonly answer: (request: RecordedRequest) => Reply | Promise<Reply>
 }
@@ -112,7 +117,7 @@ export const createFruxonModel = (options: FruxonModelOptions = {}): FruxonModel
     createdDatasets: [],
     createRun: (agent = AGENT, status = "PENDING") => {
       const now = tick()
-      const run: Json = {
+      const run: FakeRun = {
         id: randomUUID(),
         agentId: agent,
         datasetId: null,
@@ -137,6 +142,7 @@ export const createFruxonModel = (options: FruxonModelOptions = {}): FruxonModel
         failedSamples: patch.failed ?? progress.failedSamples
       }
       if (patch.status !== undefined) run.status = patch.status
+      Object.assign(run, patch.extra)
       if (run.status === "COMPLETED") run.score ??= score
       run.modifiedAt = tick()
     },
@@ -271,7 +277,7 @@ export const createFruxonModel = (options: FruxonModelOptions = {}): FruxonModel
     return problem(404, "Not found", `no route ${routeName}`)
   }
 
-  const progressOnPoll = (run: Json) => {
+  const progressOnPoll = (run: FakeRun) => {
     const seen = (polled.get(run.id) ?? 0) + 1
     polled.set(run.id, seen)
     const done = Math.min(total, (seen - 1) * step)

@@ -1,12 +1,18 @@
-/** A gateway on a real loopback socket, in front of a given upstream, with its logs captured. */
+/**
+ * A gateway on a real loopback socket, in front of a given upstream, with its
+ * logs captured; `startGatewayOverFake` puts it in front of the test kit's
+ * fake Fruxon (the setup most gateway tests share).
+ */
 import type { AddressInfo } from "node:net"
 import { Writable } from "node:stream"
+import { startFakeFruxon, type FakeFruxon, type FakeFruxonOptions } from "@fruxkit/testkit"
 import { createGateway, type Gateway, type GatewayDeps } from "../../src/app.js"
 import { configSecrets, defaultConfig, type GatewayConfig } from "../../src/config.js"
 import { createLogger } from "../../src/logger.js"
 import { createMetrics } from "../../src/metrics.js"
 import { serveGateway } from "../../src/serve.js"
 import type { Upstream } from "../../src/upstream/index.js"
+import { createRemoteUpstream } from "../../src/upstream/remote.js"
 
 export interface TestGateway {
   readonly url: string
@@ -58,6 +64,36 @@ export const startGateway = async (
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await gateway.close()
       await upstream.close()
+    }
+  }
+}
+
+export interface GatewayOverFake {
+  readonly fake: FakeFruxon
+  /** Its close closes the fake too. */
+  readonly gw: TestGateway
+}
+
+/**
+ * A fake Fruxon and a gateway in front of it (remote upstream with `token`).
+ * The fake's runs move only when a test advances them (`step: 0`: tests here
+ * count polls), and its `:evaluate` echoes the external config (the gateway
+ * must scrub what a careless upstream sends back).
+ */
+export const startGatewayOverFake = async (
+  overrides: Partial<GatewayConfig> = {},
+  options: { readonly token?: string; readonly fake?: FakeFruxonOptions } = {}
+): Promise<GatewayOverFake> => {
+  const fake = await startFakeFruxon({ step: 0, echoExternalConfig: true, ...options.fake })
+  const gw = await startGateway(createRemoteUpstream({ url: fake.url, token: options.token ?? "upstream-token-0123456789" }), overrides)
+  return {
+    fake,
+    gw: {
+      ...gw,
+      close: async () => {
+        await gw.close()
+        await fake.close()
+      }
     }
   }
 }

@@ -1,24 +1,21 @@
 /** `:addToDatasets?dedupe=true` through the gateway's app (a fake remote Fruxon on loopback behind it). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { startFakeUpstream, type FakeUpstream } from "../../../test/support/fake-upstream.js"
-import { startGateway, type TestGateway } from "../../../test/support/gateway-server.js"
-import { createRemoteUpstream } from "../../upstream/remote.js"
+import type { FakeFruxon } from "@fruxkit/testkit"
+import { startGatewayOverFake, type TestGateway } from "../../../test/support/gateway-server.js"
 
 const T = "/v1/tenants/demo/agents/support_bot"
 const DS1 = "11111111-1111-4111-8111-111111111111"
 const DS2 = "22222222-2222-4222-8222-222222222222"
 const DS3 = "33333333-3333-4333-8333-333333333333"
 
-let fake: FakeUpstream
+let fake: FakeFruxon
 let gw: TestGateway
 
 beforeAll(async () => {
-  fake = await startFakeUpstream()
-  gw = await startGateway(createRemoteUpstream({ url: fake.url, token: "upstream-token-dedupe-0123456789" }))
+  ({ fake, gw } = await startGatewayOverFake())
 })
 afterAll(async () => {
   await gw.close()
-  await fake.close()
 })
 
 const add = (record: string, body: unknown, query = "") =>
@@ -27,7 +24,7 @@ const add = (record: string, body: unknown, query = "") =>
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body)
   })
-const addCalls = (record: string) => fake.count("POST", new RegExp(`/executionRecords/${record}:addToDatasets$`))
+const addCalls = (record: string) => fake.count(new RegExp(`/executionRecords/${record}:addToDatasets$`), "POST")
 
 describe("addToDatasets?dedupe=true", () => {
   it("creates only the samples missing for the execution record", async () => {
@@ -41,20 +38,20 @@ describe("addToDatasets?dedupe=true", () => {
     expect(created.map((s) => s.datasetId)).toEqual([DS3])
     expect(second.headers.get("fruxkit-dedupe-skipped")).toBe(`${DS1},${DS2}`)
     // The samples were read first, and only the missing dataset was sent.
-    const lastAdd = fake.received.filter((r) => r.path.endsWith("rec-d1:addToDatasets")).at(-1)!
+    const lastAdd = fake.requests.filter((r) => r.url.endsWith("rec-d1:addToDatasets")).at(-1)!
     expect(JSON.parse(lastAdd.body).datasetIds).toEqual([DS3])
-    expect(fake.count("GET", /rec-d1\/samples$/)).toBe(2)
+    expect(fake.count(/rec-d1\/samples$/, "GET")).toBe(2)
 
     const third = await add("rec-d1", { datasetIds: [DS1] }, "?dedupe=true")
     expect(await third.json()).toEqual([])
     expect(addCalls("rec-d1")).toBe(2)
-    expect(fake.samples.filter((s) => s.executionId === "rec-d1")).toHaveLength(3)
+    expect(fake.model.samples.filter((s) => s.executionId === "rec-d1")).toHaveLength(3)
   })
 
   it("without dedupe, adding again creates new samples (the API never upserts)", async () => {
     await add("rec-d2", { datasetIds: [DS1] })
     await add("rec-d2", { datasetIds: [DS1] })
-    expect(fake.samples.filter((s) => s.executionId === "rec-d2")).toHaveLength(2)
+    expect(fake.model.samples.filter((s) => s.executionId === "rec-d2")).toHaveLength(2)
   })
 
   it("refuses dedupe on other endpoints and bad values", async () => {

@@ -4,30 +4,27 @@
  * faults): which calls are repeated, which are not, and the deadline.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { startFakeUpstream, type FakeUpstream } from "../../../test/support/fake-upstream.js"
-import { startGateway, type TestGateway } from "../../../test/support/gateway-server.js"
-import { createRemoteUpstream } from "../../upstream/remote.js"
+import type { FakeFruxon } from "@fruxkit/testkit"
+import { startGatewayOverFake, type TestGateway } from "../../../test/support/gateway-server.js"
 
 const T = "/v1/tenants/demo/agents/support_bot"
 const API_KEY = "gw-key-demo-0123456789abcdef"
 const auth = { authorization: `Bearer ${API_KEY}` }
 
-let fake: FakeUpstream
+let fake: FakeFruxon
 let gw: TestGateway
 
 beforeAll(async () => {
-  fake = await startFakeUpstream()
-  gw = await startGateway(createRemoteUpstream({ url: fake.url, token: "upstream-token-forward-0123456789" }), {
+  ({ fake, gw } = await startGatewayOverFake({
     apiKeys: [{ key: API_KEY, tenants: ["demo"] }],
     requestTimeoutMs: 1500
-  })
+  }))
 })
 afterAll(async () => {
   await gw.close()
-  await fake.close()
 })
 
-const countFor = (pattern: RegExp) => fake.received.filter((r) => pattern.test(r.path)).length
+const countFor = (pattern: RegExp) => fake.requests.filter((r) => pattern.test(r.url)).length
 
 describe("retries and faults", () => {
   it("retries a GET after 503 + Retry-After", async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest"
 import { keys, renderApp, type Rendered } from "../../../test/render-app.js"
-import { EDGE, EXECUTION, GOLDEN } from "../../../test/fake-fruxon.js"
+import { EDGE, EXECUTION, GOLDEN } from "@fruxkit/testkit"
 
 let app: Rendered | undefined
 afterEach(async () => {
@@ -12,7 +12,7 @@ const route = { screen: "curate", agentId: "support_bot", executionRecordId: EXE
 
 describe("CurateScreen", () => {
   it("adds the execution to the chosen datasets with quality and tags", async () => {
-    app = renderApp({ route })
+    app = await renderApp({ route })
     await app.waitFor("golden")
     await app.press(keys.space) // choose golden
     await app.waitFor("[x] golden")
@@ -25,7 +25,7 @@ describe("CurateScreen", () => {
     // Reloaded: golden now holds the execution, and nothing is chosen any more.
     const done = await app.waitFor(/\[ \] golden +9 samples +holds this execution/)
     expect(done).not.toContain("⚠")
-    const body = app.fake.state.lastBodies.at(-1) as Record<string, unknown>
+    const body = app.fake.lastBody() as Record<string, unknown>
     expect(body).toEqual({ datasetIds: [GOLDEN], quality: "BAD", tags: ["smoke", "tui"] })
     expect(done).toContain(`execution ${EXECUTION}`) // the full id, where it can be copied
     // Choosing edge-cases warns that it holds the execution; the old "✓ added" line is gone, not left under it.
@@ -35,7 +35,7 @@ describe("CurateScreen", () => {
   })
 
   it("warns before adding to a dataset that already holds the execution, and skips it by default", async () => {
-    app = renderApp({ route })
+    app = await renderApp({ route })
     await app.waitFor("edge-cases")
     expect(app.frame()).toContain("holds this execution")
     await app.press(keys.down, keys.space)
@@ -46,11 +46,11 @@ describe("CurateScreen", () => {
     await app.press(keys.space, keys.down, keys.enter) // dedupe back on, then Add
     const done = await app.waitFor("skipped edge-cases")
     expect(done).toContain("added to no dataset")
-    expect(app.fake.state.requests.filter((r) => r.includes(":addToDatasets"))).toHaveLength(0)
+    expect(app.fake.lines().filter((r) => r.includes(":addToDatasets"))).toHaveLength(0)
   })
 
   it("refuses to send with no dataset chosen", async () => {
-    app = renderApp({ route })
+    app = await renderApp({ route })
     await app.waitFor("golden")
     await app.press(keys.down, keys.down, keys.down, keys.down, keys.down, keys.enter)
     await app.waitFor("Choose at least one dataset")
@@ -59,7 +59,7 @@ describe("CurateScreen", () => {
 
 describe("typing ahead", () => {
   it("takes text and Enter that arrive in one chunk as typing, then Enter", async () => {
-    app = renderApp({ route })
+    app = await renderApp({ route })
     await app.waitFor("golden")
     await app.press(keys.down, keys.down, keys.down, keys.enter, "a,b\r")
     const frame = await app.waitFor(/tags +a,b$/m)
@@ -69,7 +69,7 @@ describe("typing ahead", () => {
 
 describe("keys sent in one burst", () => {
   it("apply in order against the state the key before left (one stdin write)", async () => {
-    app = renderApp({ route })
+    app = await renderApp({ route })
     await app.waitFor("edge-cases")
     // Space j Space in one write: golden ticked, then the cursor moves, then edge-cases ticked (not golden un-ticked).
     await app.press(" j ")

@@ -8,6 +8,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { waitForText } from "@fruxkit/testkit"
 import { render } from "ink-testing-library"
 import { createFruxonClient, type PromiseClient } from "@fruxkit/core"
 import { createLocalBackend, type LocalBackend } from "@fruxkit/local"
@@ -45,15 +46,7 @@ const press = async (...sequence: Array<string>) => {
     await new Promise((resolve) => setTimeout(resolve, key === keys.escape ? 60 : 20))
   }
 }
-const waitFor = async (text: string | RegExp, timeoutMs = 15_000): Promise<string> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const current = frame()
-    if (typeof text === "string" ? current.includes(text) : text.test(current)) return current
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the screen shows:\n${current}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
+const waitFor = (text: string | RegExp, timeoutMs = 15_000): Promise<string> => waitForText(frame, text, { timeoutMs, intervalMs: 25 })
 
 describe("the draft in the TUI (embedded backend)", { timeout: 60_000 }, () => {
   it("edits a prompt, reloads after a conflict, saves, edits in $EDITOR, evaluates the draft and deploys it", async () => {

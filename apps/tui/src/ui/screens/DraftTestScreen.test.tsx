@@ -11,7 +11,7 @@ const route = { screen: "draftTest", agentId: "support_bot", revision: 2 } as co
 
 describe("DraftTestScreen", () => {
   it("sends the form (JSON values, mode, environment) and shows response, status, cost and the trace tree", async () => {
-    app = renderApp({ route })
+    app = await renderApp({ route })
     await app.waitFor("Where is my order?")
     // question: a JSON value replaces the default text
     await app.press(keys.enter, "\x15", '{"id":42}', keys.enter)
@@ -26,7 +26,7 @@ describe("DraftTestScreen", () => {
     expect(result).toContain("Your order #42 ships tomorrow.")
     expect(result).toContain("▸ answer")
     expect(result).not.toContain("classify")
-    expect(app.fake.state.lastBodies.at(-1)).toEqual({
+    expect(app.fake.lastBody()).toEqual({
       parameters: { question: { id: 42 }, api_token: "" },
       mode: "SANDBOX",
       environmentSlug: "staging"
@@ -51,7 +51,7 @@ describe("DraftTestScreen", () => {
   })
 
   it("masks secret parameters as they are typed", async () => {
-    app = renderApp({ route })
+    app = await renderApp({ route })
     await app.waitFor("api_token")
     await app.press(keys.down, keys.enter, "hunter2")
     const typing = await app.waitFor("•••••••")
@@ -59,20 +59,20 @@ describe("DraftTestScreen", () => {
   })
 
   it("continues the last session when asked", async () => {
-    app = renderApp({ route })
+    app = await renderApp({ route })
     await app.waitFor("session")
     await app.press(keys.down, keys.down, keys.down, keys.down, keys.space, "r")
     await app.waitFor("COMPLETED")
-    expect(app.fake.state.lastBodies.at(-1)).not.toHaveProperty("sessionId")
+    expect(app.fake.lastBody()).not.toHaveProperty("sessionId")
     await app.press("r")
     await app.waitFor("session sess-1")
-    expect(app.fake.state.lastBodies.at(-1)).toHaveProperty("sessionId", "sess-1")
+    expect(app.fake.lastBody()).toHaveProperty("sessionId", "sess-1")
   })
 
   it("says plainly when the head moved on, and R reloads it and runs again", async () => {
-    app = renderApp({ route })
+    app = await renderApp({ route })
     await app.waitFor("draft v3")
-    app.fake.state.draftVersion = 4 // someone saved the draft meanwhile
+    app.fake.model.draftVersion = 4 // someone saved the draft meanwhile
     await app.press("r")
     const stale = await app.waitFor("nothing ran")
     expect(stale).toContain("The draft changed since it was loaded")
@@ -85,7 +85,7 @@ describe("DraftTestScreen", () => {
   })
 
   it("opens curation for the execution it just ran", async () => {
-    app = renderApp({ route })
+    app = await renderApp({ route })
     await app.waitFor("draft v3")
     await app.press("r")
     await app.waitFor("COMPLETED")
@@ -94,17 +94,17 @@ describe("DraftTestScreen", () => {
   })
 
   it("explains a revision without a draft instead of sending a request", async () => {
-    app = renderApp({ route: { screen: "draftTest", agentId: "support_bot", revision: 1 } })
+    app = await renderApp({ route: { screen: "draftTest", agentId: "support_bot", revision: 1 } })
     await app.waitFor("no draft forked from revision 1")
     await app.press("r")
     await app.waitFor("No draft to test")
-    expect(app.fake.state.requests.some((r) => r.includes("draft:test"))).toBe(false)
+    expect(app.fake.lines().some((r) => r.includes("draft:test"))).toBe(false)
   })
 })
 
 describe("a long response", () => {
   it("shows its first lines with the trace, and v gives it the screen to scroll through", async () => {
-    app = renderApp({ route, fake: { responseLines: 40 } })
+    app = await renderApp({ route, fake: { responseLines: 40 } })
     await app.waitFor("draft v3")
     await app.press("r")
     const result = await app.waitFor("(40 lines · v read it all)")
@@ -128,17 +128,17 @@ describe("the parameters form", () => {
   const end = "\x1b[F"
 
   it("shows the metadata (display name, required mark, description) and refuses to run with a required parameter empty", async () => {
-    app = renderApp({ route })
+    app = await renderApp({ route })
     const form = await app.waitFor("Question *")
     expect(form).toContain("Question (question) · The customer's question · string, required")
     await app.press(keys.enter, ctrl("u"), keys.enter, "r")
     const refused = await app.waitFor("✗ Question is required.")
     expect(refused).toContain("(required)")
-    expect(app.fake.state.requests.some((r) => r.endsWith("draft:test"))).toBe(false)
+    expect(app.fake.lines().some((r) => r.endsWith("draft:test"))).toBe(false)
   })
 
   it("edits at a cursor: Home/End, Ctrl-A/Ctrl-E, ←, Ctrl-W; Esc puts the value back", async () => {
-    app = renderApp({ route })
+    app = await renderApp({ route })
     await app.waitFor("Where is my order?")
     await app.press(keys.enter, home, "Hi ", end, ctrl("w"), "parcel?", ctrl("a"), ctrl("e"), keys.left, "!", keys.enter)
     await app.waitFor("Hi Where is my parcel!?")
@@ -147,14 +147,14 @@ describe("the parameters form", () => {
     expect(back).not.toContain("zzz")
     await app.press("r")
     await app.waitFor("COMPLETED")
-    expect(app.fake.state.lastBodies.at(-1)).toMatchObject({ parameters: { question: "Hi Where is my parcel!?" } })
+    expect(app.fake.lastBody()).toMatchObject({ parameters: { question: "Hi Where is my parcel!?" } })
     // What ran is not "changes": Esc does not ask about it.
     await app.press(keys.escape)
     expect(app.frame()).not.toContain("Discard your changes")
   })
 
   it("keeps a multi-line paste, renames keys, refuses a nameless row and edits JSON over several lines", async () => {
-    app = renderApp({ route })
+    app = await renderApp({ route })
     await app.waitFor("Where is my order?")
     // A new row with no name is refused, and Esc drops it.
     await app.press("a", keys.enter)
@@ -175,11 +175,11 @@ describe("the parameters form", () => {
     await app.waitFor(/› order +\{⏎  "id": 42,⏎  "tags": \["a"\], ⏎"b": true⏎\}/)
     await app.press("r")
     await app.waitFor("COMPLETED")
-    expect(app.fake.state.lastBodies.at(-1)).toMatchObject({ parameters: { question: "Where is my order?", order: { id: 42, tags: ["a"], b: true } } })
+    expect(app.fake.lastBody()).toMatchObject({ parameters: { question: "Where is my order?", order: { id: 42, tags: ["a"], b: true } } })
   })
 
   it("asks before Esc throws changes away", async () => {
-    app = renderApp({ route: [{ screen: "agent", agentId: "support_bot" }, route] })
+    app = await renderApp({ route: [{ screen: "agent", agentId: "support_bot" }, route] })
     await app.waitFor("Where is my order?")
     await app.press(keys.down, keys.down, keys.right) // mode → sandbox: a change
     await app.waitFor("production [sandbox]")
@@ -195,13 +195,13 @@ describe("the parameters form", () => {
 
 describe("a revision without a draft", () => {
   it("starts a draft from the revision's flow with D, then runs it", async () => {
-    app = renderApp({ route: { screen: "draftTest", agentId: "support_bot", revision: 1 } })
+    app = await renderApp({ route: { screen: "draftTest", agentId: "support_bot", revision: 1 } })
     await app.waitFor("no draft forked from revision 1 · D starts one from it")
     await app.press("r")
     await app.waitFor("Revision 1 has no draft: D starts one")
     await app.press("D")
     await app.waitFor("draft v1 · mode production")
-    expect(app.fake.state.requests).toContain("PUT /v1/tenants/demo/agents/support_bot/revisions/1/draft")
-    expect(app.fake.state.lastBodies.at(-1)).toEqual({ headData: { flow: {} } })
+    expect(app.fake.lines()).toContain("PUT /v1/tenants/demo/agents/support_bot/revisions/1/draft")
+    expect(app.fake.lastBody()).toEqual({ headData: { flow: {} } })
   })
 })

@@ -9,10 +9,10 @@ afterEach(async () => {
 
 describe("HistoryScreen", () => {
   it("pages through past runs with the API's cursor and opens one", async () => {
-    app = renderApp({ route: { screen: "history", agentId: "support_bot" } })
-    const template = app.fake.state.runs[0]!
+    app = await renderApp({ route: { screen: "history", agentId: "support_bot" } })
+    const template = app.fake.model.runs[0]!
     for (let i = 1; i <= 25; i++) {
-      app.fake.state.runs.push({ ...template, id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`, score: i / 10 })
+      app.fake.model.runs.push({ ...template, id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`, score: i / 10 })
     }
     const first = await app.waitFor("page 1 · 26 runs in all")
     expect(first).toContain("n next page")
@@ -23,7 +23,7 @@ describe("HistoryScreen", () => {
     const second = await app.waitFor("page 2 · 26 runs in all")
     expect(second).toContain("00000000")
     expect(second).toContain("p prev page")
-    expect(app.fake.state.requests.filter((r) => r.endsWith("/evaluationRuns"))).toHaveLength(2)
+    expect(app.fake.lines().filter((r) => r.endsWith("/evaluationRuns"))).toHaveLength(2)
     await app.press("p")
     await app.waitFor("page 1")
     await app.press(keys.enter)
@@ -33,7 +33,7 @@ describe("HistoryScreen", () => {
 
 describe("comparing two runs", () => {
   it("marks a base with Space, compares it with the selected run (c), sample by sample, worst first", async () => {
-    app = renderApp({
+    app = await renderApp({
       route: { screen: "history", agentId: "support_bot" },
       // Two runs of the same dataset: the second one's sample 3 drops from 9.5 to 2 (it regressed).
       fake: {
@@ -43,8 +43,8 @@ describe("comparing two runs", () => {
             : result
       }
     })
-    const template = app.fake.state.runs[0]!
-    app.fake.state.runs.push({ ...template, id: "00000000-0000-4000-8000-0000000000b2", candidateRevision: 3, score: 6 })
+    const template = app.fake.model.runs[0]!
+    app.fake.model.runs.push({ ...template, id: "00000000-0000-4000-8000-0000000000b2", candidateRevision: 3, score: 6 })
     await app.waitFor("2 runs in all")
     await app.press(" ")
     await app.waitFor("base ◆ 9a8b7c6d: c compares it")

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest"
 import { keys, renderApp, type Rendered } from "../../../test/render-app.js"
-import { GOLDEN } from "../../../test/fake-fruxon.js"
+import { GOLDEN } from "@fruxkit/testkit"
 
 let app: Rendered | undefined
 afterEach(async () => {
@@ -16,7 +16,7 @@ const frameFits = (frame: string, columns: number, rows: number) => {
 
 describe("EvaluateScreen → RunScreen", () => {
   it("starts a run of the candidate revision on golden and follows it to its summary", async () => {
-    app = renderApp({ route: { screen: "evaluate", agentId: "support_bot" }, fake: { samples: 4, step: 2, score: 7.5 } })
+    app = await renderApp({ route: { screen: "evaluate", agentId: "support_bot" }, fake: { samples: 4, step: 2, score: 7.5 } })
     await app.waitFor("‹ revision 2 ›")
     expect(app.frame()).toContain("‹ golden (8 samples) ›")
     await app.press("r")
@@ -32,11 +32,11 @@ describe("EvaluateScreen → RunScreen", () => {
     expect(done).toContain("Drops the order number")
     expect(done).toContain("Shorter, clearer answers")
     frameFits(done, 80, 24)
-    expect(app.fake.state.lastBodies.at(-1)).toEqual({ datasetId: GOLDEN, candidateRevision: 2 })
+    expect(app.fake.lastBody()).toEqual({ datasetId: GOLDEN, candidateRevision: 2 })
   })
 
   it("masks an external agent's secrets while they are typed and sends them only in the request", async () => {
-    app = renderApp({ route: { screen: "evaluate", agentId: "support_bot" } })
+    app = await renderApp({ route: { screen: "evaluate", agentId: "support_bot" } })
     await app.waitFor("‹ revision 2 ›")
     await app.press(keys.down, keys.right)
     await app.waitFor("‹ external agent ›")
@@ -50,18 +50,18 @@ describe("EvaluateScreen → RunScreen", () => {
     // Where the run is started, it says it will not be kept.
     expect(external).toContain("Transient run: not kept in history")
     expect(app.frame()).not.toContain("s3cret")
-    expect(app.fake.state.lastBodies.at(-1)).toEqual({
+    expect(app.fake.lastBody()).toEqual({
       datasetId: GOLDEN,
       candidateExternalConfig: { parameters: { endpoint: "https://agent.example/run", auth_header_value: "Bearer s3cret" } }
     })
   })
 
   it("refuses an external candidate without an endpoint before sending anything", async () => {
-    app = renderApp({ route: { screen: "evaluate", agentId: "support_bot" } })
+    app = await renderApp({ route: { screen: "evaluate", agentId: "support_bot" } })
     await app.waitFor("‹ revision 2 ›")
     await app.press(keys.down, keys.right, "r")
     await app.waitFor("An external candidate needs an endpoint.")
-    expect(app.fake.state.requests.some((r) => r.includes(":evaluate"))).toBe(false)
+    expect(app.fake.lines().some((r) => r.includes(":evaluate"))).toBe(false)
   })
 })
 
@@ -69,14 +69,15 @@ describe("RunScreen samples", () => {
   const finished = { screen: "run", agentId: "support_bot", runId: "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d" } as const
 
   it("lists samples by score and by regression, and opens one side by side with the judge's analysis", async () => {
-    app = renderApp({ route: finished })
+    app = await renderApp({ route: finished })
     await app.waitFor(/score 9\.10\n→ DEPLOY/)
     await app.press(keys.tab)
-    const byScore = await app.waitFor("Samples by score")
+    // The heading shows at once; the rows once the samples arrived.
+    const byScore = await app.waitFor(/Samples by score[\s\S]*#3/)
     const rows = byScore.split("\n").filter((line) => /#\d/.test(line))
     expect(rows.map((r) => /#(\d)/.exec(r)![1])).toEqual(["1", "2", "0", "3"])
     await app.press("s")
-    const byRegression = await app.waitFor("Samples by regression")
+    const byRegression = await app.waitFor(/Samples by regression[\s\S]*#3/)
     const regressionRows = byRegression.split("\n").filter((line) => /#\d/.test(line))
     expect(regressionRows[0]).toContain("FAILED")
     expect(regressionRows[1]).toContain("#2")
@@ -95,7 +96,7 @@ describe("RunScreen samples", () => {
   })
 
   it("shows a run that failed with its error", async () => {
-    app = renderApp({ route: { screen: "evaluate", agentId: "support_bot" }, fake: { samples: 2, step: 2, failRuns: true } })
+    app = await renderApp({ route: { screen: "evaluate", agentId: "support_bot" }, fake: { samples: 2, step: 2, failRuns: true } })
     await app.waitFor("‹ revision 2 ›")
     await app.press("r")
     const failed = await app.waitFor("the judge could not be reached")
@@ -105,7 +106,7 @@ describe("RunScreen samples", () => {
 
 describe("layout", () => {
   it("adapts to a resize", async () => {
-    app = renderApp({ route: { screen: "agent", agentId: "support_bot" } })
+    app = await renderApp({ route: { screen: "agent", agentId: "support_bot" } })
     await app.waitFor("Revisions")
     frameFits(app.frame(), 80, 24)
     expect(app.frame().split("\n")).toHaveLength(23)
@@ -128,20 +129,20 @@ describe("layout", () => {
 
 describe("cancelling", () => {
   it("x cancels a running evaluation and the run ends CANCELLED", async () => {
-    app = renderApp({ route: { screen: "evaluate", agentId: "support_bot" }, fake: { samples: 40, step: 1 } })
+    app = await renderApp({ route: { screen: "evaluate", agentId: "support_bot" }, fake: { samples: 40, step: 1 } })
     await app.waitFor("‹ revision 2 ›")
     await app.press("r")
     await app.waitFor(/IN_PROGRESS[\s\S]*x cancel run/)
     await app.press("x")
     const cancelled = await app.waitFor(/run [0-9a-f]{8} · CANCELLED/)
     expect(cancelled).not.toContain("x cancel run")
-    expect(app.fake.state.requests.some((r) => r.endsWith(":cancel"))).toBe(true)
+    expect(app.fake.lines().some((r) => r.endsWith(":cancel"))).toBe(true)
   })
 })
 
 describe("a server without fruxkit's listings", () => {
   it("still shows the agent, says which parts are not available, and lets a candidate revision be typed", async () => {
-    app = renderApp({ route: { screen: "agent", agentId: "support_bot" }, fake: { withoutFruxkitListings: true, samples: 2, step: 2 } })
+    app = await renderApp({ route: { screen: "agent", agentId: "support_bot" }, fake: { withoutFruxkitListings: true, samples: 2, step: 2 } })
     const agent = await app.waitFor("Recent evaluation runs")
     expect(agent).toMatch(/\(not available here: Not found \(404\): no route GET \/revisions\)/)
     expect(agent).toContain("9a8b7c6d  COMPLETED")
@@ -152,13 +153,13 @@ describe("a server without fruxkit's listings", () => {
     await app.waitFor("Type the candidate's revision number.")
     await app.press(keys.down, keys.down, keys.enter, "2", keys.enter, "r")
     await app.waitFor("COMPLETED · score")
-    expect(app.fake.state.lastBodies.at(-1)).toEqual({ candidateRevision: 2 })
+    expect(app.fake.lastBody()).toEqual({ candidateRevision: 2 })
   })
 })
 
 describe("from a dataset", () => {
   it("Enter on a dataset of the agent starts an evaluation on that dataset", async () => {
-    app = renderApp({ route: { screen: "agent", agentId: "support_bot" } })
+    app = await renderApp({ route: { screen: "agent", agentId: "support_bot" } })
     await app.waitFor("Datasets")
     await app.press(keys.tab, keys.down, keys.enter)
     await app.waitFor("‹ edge-cases (3 samples) ›")
@@ -170,8 +171,8 @@ describe("reading a finished run at 80×24", () => {
   const concern = (n: number) => `Concern ${n}: the candidate answered the question about the refund policy without the order number the customer gave, ending ${n}-END`
 
   it("wraps the verdict and every concern, scrolls to the last, and counts samples as the chart does", async () => {
-    app = renderApp({ route })
-    const run = app.fake.state.runs[0]!
+    app = await renderApp({ route })
+    const run = app.fake.model.runs[0]!
     run.deploymentRecommendation = "DO_NOT_DEPLOY"
     run.summary = {
       ...(run.summary as object),
@@ -200,7 +201,7 @@ describe("reading a finished run at 80×24", () => {
   })
 
   it("says the terminal is too small instead of drawing a broken frame, and comes back when it grows", async () => {
-    app = renderApp({ route, size: { columns: 50, rows: 16 } })
+    app = await renderApp({ route, size: { columns: 50, rows: 16 } })
     const small = await app.waitFor("Terminal too small: 50×16")
     frameFits(small, 50, 16)
     app.resize({ columns: 80, rows: 24 })
@@ -208,7 +209,7 @@ describe("reading a finished run at 80×24", () => {
   })
 
   it("shows a difference, not a percentage of nothing, when the base took no time or cost nothing", async () => {
-    app = renderApp({
+    app = await renderApp({
       route,
       fake: {
         sample: (result, i) =>
@@ -221,7 +222,7 @@ describe("reading a finished run at 80×24", () => {
     })
     await app.waitFor("→ DEPLOY")
     await app.press(keys.tab)
-    const table = await app.waitFor("Samples by score")
+    const table = await app.waitFor(/Samples by score[\s\S]*#3/)
     expect(table).toMatch(/#0 .* new /)
     expect(table).toMatch(/#3 .* \+300ms /)
     expect(table).not.toMatch(/\d{4,}%/)
@@ -230,7 +231,7 @@ describe("reading a finished run at 80×24", () => {
 
 describe("elapsed time", () => {
   it("never goes back when the server's figure at the end is smaller than the one already shown", async () => {
-    app = renderApp({ route: { screen: "evaluate", agentId: "support_bot" }, fake: { samples: 4, step: 1, serverElapsedMs: 5 } })
+    app = await renderApp({ route: { screen: "evaluate", agentId: "support_bot" }, fake: { samples: 4, step: 1, serverElapsedMs: 5 } })
     await app.waitFor("‹ revision 2 ›")
     await app.press("r")
     await app.waitFor(/elapsed [1-9][\d.]*s/, 10_000)
@@ -242,7 +243,7 @@ describe("elapsed time", () => {
 
 describe("a transient run (external candidate)", () => {
   it("is named transient where it starts, stays in Recent runs this session, says when it is gone, and the form remembers the agent", async () => {
-    app = renderApp({ route: [{ screen: "agent", agentId: "support_bot" }, { screen: "evaluate", agentId: "support_bot" }], fake: { samples: 2, step: 2 } })
+    app = await renderApp({ route: [{ screen: "agent", agentId: "support_bot" }, { screen: "evaluate", agentId: "support_bot" }], fake: { samples: 2, step: 2 } })
     await app.waitFor("‹ revision 2 ›")
     await app.press(keys.down, keys.right)
     const form = await app.waitFor("‹ external agent ›")
@@ -254,9 +255,9 @@ describe("a transient run (external candidate)", () => {
     await app.press(keys.escape)
     // Not in the API's list (transient), yet listed here, marked, by the session.
     await app.waitFor(`${runId.slice(0, 8)}  COMPLETED   transient score 7.50`)
-    expect(app.fake.state.requests).toContain(`GET /v1/tenants/demo/agents/support_bot/evaluationRuns/${runId}`)
+    expect(app.fake.lines()).toContain(`GET /v1/tenants/demo/agents/support_bot/evaluationRuns/${runId}`)
     // The backend forgets it (a restart): the row says so instead of vanishing.
-    app.fake.state.runs.splice(app.fake.state.runs.findIndex((r) => r.id === runId), 1)
+    app.fake.model.runs.splice(app.fake.model.runs.findIndex((r) => r.id === runId), 1)
     await app.press("R")
     await app.waitFor(`${runId.slice(0, 8)}  gone: a transient run the backend no longer holds`)
     // The evaluate form comes back with the external agent chosen and its endpoint filled in.
@@ -268,15 +269,15 @@ describe("a transient run (external candidate)", () => {
 
 describe("deploying the candidate", () => {
   it("D asks first (Esc does nothing), y deploys the revision the run measured", async () => {
-    app = renderApp({ route: { screen: "run", agentId: "support_bot", runId: "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d" } })
+    app = await renderApp({ route: { screen: "run", agentId: "support_bot", runId: "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d" } })
     await app.waitFor("D deploys revision 2 (asks first)")
     await app.press("D")
     await app.waitFor(/Deploy revision 2 to support_bot \(now: revision 1\)\? The run recommends DEPLOY\. y\s+deploys · Esc does not/)
     await app.press(keys.escape)
     await app.waitFor("D deploys revision 2 (asks first)")
-    expect(app.fake.state.requests.some((r) => r.endsWith(":deploy"))).toBe(false)
+    expect(app.fake.lines().some((r) => r.endsWith(":deploy"))).toBe(false)
     await app.press("D", "y")
     await app.waitFor("✓ deployed: revision 2 is now support_bot's current revision")
-    expect(app.fake.state.deployedRevision).toBe(2)
+    expect(app.fake.model.deployedRevision).toBe(2)
   })
 })
