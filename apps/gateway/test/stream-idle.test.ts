@@ -8,7 +8,7 @@
  */
 import * as net from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { FakeFruxon } from "@fruxkit/testkit"
+import { waitFor, type FakeFruxon } from "@fruxkit/testkit"
 import { startGatewayOverFake, type TestGateway } from "./support/gateway-server.js"
 
 const KEY_A = "gw-key-stalls-0123456789abcdef"
@@ -50,13 +50,7 @@ const openRawStream = (runId: string) => {
   return { socket, received: () => received, closed: () => closed }
 }
 
-const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+const until = (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000) => waitFor(check, { what, timeoutMs, intervalMs: 50 })
 
 /** Key A's answer for another stream on the run: 429 while its one slot is held, 200 once freed. */
 const anotherStreamStatus = async (runId: string) => {

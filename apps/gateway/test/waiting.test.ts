@@ -56,14 +56,14 @@ describe("one upstream poller per run", () => {
   it("re-encoded runs (?wait answers, event streams) keep the fields the upstream sent that core does not know", async () => {
     const unknown = { upstreamOnly: "kept", upstreamObject: { deep: [1, 2] } }
     const nested = { totalSamples: 4, completedSamples: 1, failedSamples: 0, upstreamNested: "kept too" }
-    const run = fake.createRun("support_bot", "IN_PROGRESS")
-    fake.advance(run.id, { extra: { upstreamObject: unknown.upstreamObject, progress: nested } })
+    const run = fake.model.createRun("support_bot", "IN_PROGRESS")
+    fake.model.advance(run.id, { extra: { upstreamObject: unknown.upstreamObject, progress: nested } })
     const stream = await openSse(`${gw.url}${T}/evaluationRuns/${run.id}/events`)
     const firstEvent = (await stream.next())!
     const first = JSON.parse(firstEvent.data)
     // A long-poll from the state the stream showed: answered at the change below.
     const waited = fetch(`${gw.url}${T}/evaluationRuns/${run.id}?wait=5s`, { headers: { "if-none-match": `"${firstEvent.id}"` } })
-    fake.advance(run.id, { status: "COMPLETED", completed: 4, extra: { upstreamObject: unknown.upstreamObject, progress: { ...nested, completedSamples: 4 } } })
+    fake.model.advance(run.id, { status: "COMPLETED", completed: 4, extra: { upstreamObject: unknown.upstreamObject, progress: { ...nested, completedSamples: 4 } } })
     let done = await stream.next()
     while (done && done.event !== "done") done = await stream.next()
     stream.close()
@@ -72,14 +72,10 @@ describe("one upstream poller per run", () => {
       expect(body).toMatchObject({ ...unknown, progress: { upstreamNested: "kept too" } })
     }
     // The call that starts a run, waited on: the finished run keeps them too.
-    const before = new Set(fake.runs.keys())
+    const before = new Set(fake.model.runs.map((r) => r.id))
     const started = fetch(`${gw.url}${T}:evaluate?wait=5s`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ candidateRevision: 2 }) })
-    let created: string | undefined
-    for (let i = 0; i < 100 && created === undefined; i++) {
-      await new Promise((r) => setTimeout(r, 20))
-      created = [...fake.runs.keys()].find((id) => !before.has(id))
-    }
-    fake.advance(created!, { status: "COMPLETED", completed: 4 })
+    const created = await waitFor(() => fake.model.runs.find((r) => !before.has(r.id))?.id, { what: "the fake to hold the new run" })
+    fake.model.advance(created, { status: "COMPLETED", completed: 4 })
     const answer = await started
     expect(answer.status).toBe(200)
     expect(await answer.json()).toMatchObject({ id: created, status: "COMPLETED", upstreamOnly: "kept" })

@@ -5,6 +5,7 @@
  * by notices never misses completion. Both engines; a cancel too.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { waitFor } from "@fruxkit/testkit"
 import type { LocalBackend, RunChange } from "../src/index.js"
 import { AGENT_PATH, DATABASES, awaitRun, call, withBackend } from "./support.js"
 
@@ -91,9 +92,7 @@ describe.each(DATABASES)("run changes committed by another process's workers ($n
       runId = started.json.id
       expect((await awaitRun(follower, started.json.id)).status).toBe("COMPLETED")
       // Reads happen only on notices: a read that saw COMPLETED means a notice came after the completion commit.
-      for (const deadline = Date.now() + 15_000; reads.at(-1) !== "COMPLETED:10" && Date.now() < deadline; ) {
-        await new Promise((resolve) => setTimeout(resolve, 50))
-      }
+      await waitFor(() => reads.at(-1) === "COMPLETED:10", { timeoutMs: 15_000, intervalMs: 50, what: "a read after the completion's notice" }).catch(() => undefined)
       stop()
       await chain
       expect(reads.at(-1)).toBe("COMPLETED:10")

@@ -127,7 +127,9 @@ export const createFruxonModel = (options: FruxonModelOptions = {}): FruxonModel
         summary: null,
         createdAt: now,
         modifiedAt: now,
-        progress: { totalSamples: total, completedSamples: 0, failedSamples: 0 }
+        progress: { totalSamples: total, completedSamples: 0, failedSamples: 0 },
+        // A field this client does not know: a proxy passes it through, re-encoded runs included.
+        upstreamOnly: "kept"
       }
       model.runs.unshift(run)
       return run
