@@ -4,7 +4,7 @@
  * plus the handles its owner needs (shutdown, metrics). main.ts serves it
  * (serve.ts); tests call `gateway.app.request(...)` where no socket is needed.
  */
-import { allEndpoints, Endpoints, type RetryPolicy } from "@fruxkit/core"
+import { allEndpoints, type RetryPolicy } from "@fruxkit/core"
 import * as Duration from "effect/Duration"
 import { Hono, type Context } from "hono"
 import type { Logger } from "pino"
@@ -73,6 +73,8 @@ export interface Gateway {
 
 /** Endpoints whose runs `?wait=` waits on: the table marks them (`run.wait`: a run's GET, and the call that starts one). */
 const WAIT_ENDPOINTS = allEndpoints.filter((endpoint) => endpoint.run?.wait === true)
+/** Endpoints that take `?dedupe=`: the table marks them (`dedupe`: at most one row per target on request). */
+const DEDUPE_ENDPOINTS = allEndpoints.filter((endpoint) => endpoint.dedupe !== undefined)
 
 export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway => {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) })
@@ -132,7 +134,7 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
     exempt: (c) => isEventStream(c) || isWaiting(c)
   }))
   app.use("/v1/*", timeout({ ms: config.requestTimeoutMs, extend: (c) => (isEventStream(c) ? null : hasQuery(c.req.url, "wait") ? config.maxWaitMs : 0) }))
-  app.use("/v1/*", validateRequest({ waitEndpoints: WAIT_ENDPOINTS, dedupeEndpoints: [Endpoints.addToDatasets], maxWaitMs: config.maxWaitMs }))
+  app.use("/v1/*", validateRequest({ waitEndpoints: WAIT_ENDPOINTS, dedupeEndpoints: DEDUPE_ENDPOINTS, maxWaitMs: config.maxWaitMs }))
   app.get(honoPath(evaluationRunEvents), runEvents({ watchers, streams, firstSnapshotTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.streamIdleTimeoutMs, metrics }))
   app.on(["GET", "POST"], "/v1/*", wait({ watchers, upstreamBodies }))
   app.post("/v1/*", idempotency({ store: deps.idempotency ?? new MemoryIdempotencyStore({ ttlMs: config.idempotencyTtlMs }), metrics }))

@@ -181,16 +181,18 @@ export const gatewayOpenApi = (): Json => {
       content: { "application/json": { schema: runSchema } }
     }
   }
-  const add = doc.paths[Core.Endpoints.addToDatasets.path].post
-  add.parameters.push({
-    name: "dedupe",
-    in: "query",
-    required: false,
-    description:
-      "fruxkit gateway: create only the samples missing for this execution; the body lists the samples created now, Fruxkit-Dedupe-Skipped the datasets that already had one",
-    schema: { type: "boolean" }
-  })
-  add.responses["200"].headers["Fruxkit-Dedupe-Skipped"] = ref("headers", "FruxkitDedupeSkipped")
+  for (const endpoint of Core.allEndpoints.filter((e) => e.dedupe !== undefined)) {
+    const operation = doc.paths[endpoint.path][endpoint.method.toLowerCase()]
+    operation.parameters.push({
+      name: "dedupe",
+      in: "query",
+      required: false,
+      description:
+        "fruxkit gateway: create only the rows missing for this call's targets; the body lists the rows created now, Fruxkit-Dedupe-Skipped the targets that already had one",
+      schema: { type: "boolean" }
+    })
+    operation.responses["200"].headers["Fruxkit-Dedupe-Skipped"] = ref("headers", "FruxkitDedupeSkipped")
+  }
 
   Object.assign(doc.paths, operationsRoutes())
   doc.security = [{ gatewayApiKey: [] }]

@@ -26,7 +26,8 @@ describe("pnpm start", () => {
       cwd: REPO_ROOT,
       env: { ...process.env, PORT: String(port), FRUXKIT_DATA_DIR: dataDir },
       ready: /listening on/,
-      readyTimeoutMs: 120_000,
+      // A cold turbo cache builds core, local and the gateway first: minutes on a loaded machine.
+      readyTimeoutMs: 200_000,
       name: "pnpm start"
     })
     try {
@@ -45,5 +46,5 @@ describe("pnpm start", () => {
       await pnpm.kill()
       rmSync(dataDir, { recursive: true, force: true })
     }
-  }, 180_000)
+  }, 260_000)
 })

@@ -61,6 +61,20 @@ export interface RunFollowing {
   readonly stream: boolean
 }
 
+/**
+ * Set on a call that snapshots one new row per target its body names (it
+ * never upserts), where a caller may ask for at-most-once instead: core's
+ * `dedupe: true`, the gateway's `?dedupe=true`. `existing` lists what earlier
+ * calls made; each of its items names its target in `existingKey`, and the
+ * body names the targets in `targetsField`. Only targets without a row are
+ * sent on.
+ */
+export interface Dedupe {
+  readonly existing: Any
+  readonly targetsField: string
+  readonly existingKey: string
+}
+
 export interface Endpoint<
   Name extends string = string,
   Path extends string = string,
@@ -100,6 +114,8 @@ export interface Endpoint<
   readonly paging: PagingKind
   /** Set where the answer is (or starts) an evaluation run a client may wait on or stream. */
   readonly run: RunFollowing | undefined
+  /** Set where a caller may ask for at-most-once creation (see Dedupe). */
+  readonly dedupe: Dedupe | undefined
 }
 
 export type Any = Endpoint<string, string, any, any, any, boolean, IfMatch, RetryClass, any, DocumentedErrors>
@@ -133,6 +149,7 @@ export const make = <
   readonly auth?: AuthScheme
   readonly paging?: PagingKind
   readonly run?: RunFollowing
+  readonly dedupe?: Dedupe
 }): Endpoint<Name, Path, Query, Body, Success, BodyRequired, IfMatchKind, Retry, PagingKind, Errors> => ({
   query: undefined as Query,
   body: undefined as Body,
@@ -145,6 +162,7 @@ export const make = <
   auth: "bearer",
   paging: undefined as PagingKind,
   run: undefined,
+  dedupe: undefined,
   ...definition
 })
 

@@ -211,17 +211,6 @@ export const getExecutionRecordResult = Endpoint.make({
   retry: "safe"
 })
 
-export const addToDatasets = Endpoint.make({
-  name: "addToDatasets",
-  group: "Execution records",
-  method: "POST",
-  path: `${RECORD}:addToDatasets`,
-  summary: "Snapshot an execution into datasets as new samples (never upserts)",
-  body: AddToDatasetsRequest,
-  success: AddToDatasetsResponse,
-  retry: "creating"
-})
-
 export const listExecutionRecordSamples = Endpoint.make({
   name: "listExecutionRecordSamples",
   group: "Execution records",
@@ -230,6 +219,19 @@ export const listExecutionRecordSamples = Endpoint.make({
   summary: "The samples made from an execution ([] when none)",
   success: ExecutionRecordSamples,
   retry: "safe"
+})
+
+export const addToDatasets = Endpoint.make({
+  name: "addToDatasets",
+  group: "Execution records",
+  method: "POST",
+  path: `${RECORD}:addToDatasets`,
+  summary: "Snapshot an execution into datasets as new samples (never upserts)",
+  body: AddToDatasetsRequest,
+  success: AddToDatasetsResponse,
+  retry: "creating",
+  // At most once per dataset on request: the execution's samples say which datasets hold it already.
+  dedupe: { existing: listExecutionRecordSamples, targetsField: "datasetIds", existingKey: "datasetId" }
 })
 
 export const deleteExecutionRecordSamples = Endpoint.make({

@@ -1,5 +1,6 @@
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 import { Validator } from "@seriousme/openapi-schema-validator"
 import { describe, expect, it } from "vitest"
 import { allEndpoints, Endpoints } from "../src/Endpoints.js"
@@ -110,6 +111,34 @@ describe("schemas", () => {
   it("parse If-Match the three ways the contract allows", () => {
     expect(["7", '"7"', 'W/"7"', "x", ""].map(IfMatch.parse)).toEqual([7, 7, 7, undefined, undefined])
     expect(IfMatch.format(7)).toBe('"7"')
+  })
+})
+
+describe("the table's dedupe fact", () => {
+  /** The top-level fields of a body schema (a Struct, a Class or a transformation of one). */
+  const bodyFields = (schema: Schema.Schema.AnyNoContext): Array<string> =>
+    SchemaAST.getPropertySignatures(schema.ast).map((property) => String(property.name))
+
+  it("marks every creating call whose body names the datasets to snapshot into, and only those", () => {
+    // A new endpoint that snapshots into named datasets and lacks the fact fails here (the gateway's ?dedupe list is derived from it).
+    for (const endpoint of allEndpoints) {
+      const snapshotsInto = endpoint.retry === "creating" && endpoint.body !== undefined && bodyFields(endpoint.body).includes("datasetIds")
+      expect([endpoint.name, endpoint.dedupe !== undefined]).toEqual([endpoint.name, snapshotsInto])
+    }
+    expect(allEndpoints.filter((e) => e.dedupe !== undefined).map((e) => e.name)).toEqual(["addToDatasets"])
+  })
+
+  it("points at a listing of the same resource whose items carry the key the body's targets are matched on", () => {
+    for (const endpoint of allEndpoints) {
+      if (endpoint.dedupe === undefined) continue
+      const { existing, targetsField, existingKey } = endpoint.dedupe
+      expect([existing.method, existing.retry]).toEqual(["GET", "safe"])
+      expect(endpoint.path.startsWith(existing.path.slice(0, existing.path.lastIndexOf("/")))).toBe(true)
+      expect(bodyFields(endpoint.body)).toContain(targetsField)
+      const items = existing.success.ast
+      expect(SchemaAST.isTupleType(items) && items.rest.length === 1).toBe(true)
+      expect(SchemaAST.getPropertySignatures((items as SchemaAST.TupleType).rest[0]!.type).map((p) => String(p.name))).toContain(existingKey)
+    }
   })
 })
 

@@ -1,4 +1,5 @@
 /** `:addToDatasets?dedupe=true` through the gateway's app (a fake remote Fruxon on loopback behind it). */
+import { allEndpoints } from "@fruxkit/core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { FakeFruxon } from "@fruxkit/testkit"
 import { startGatewayOverFake, type TestGateway } from "../../../test/support/gateway-server.js"
@@ -59,5 +60,29 @@ describe("addToDatasets?dedupe=true", () => {
     expect(bad.status).toBe(400)
     const elsewhere = await gw.gateway.app.request(`${T}?dedupe=true`)
     expect(elsewhere.status).toBe(400)
+  })
+})
+
+describe("which endpoints take ?dedupe", () => {
+  /** A concrete path for an endpoint's template (valid values for every parameter). */
+  const pathFor = (template: string) =>
+    template.replace(/\{(\w+)\}/g, (_, name: string) =>
+      name === "tenant" ? "demo" : name === "agent" ? "support_bot" : name === "revision" ? "2" : "44444444-4444-4444-8444-444444444444"
+    )
+
+  it("exactly the endpoints the table marks (endpoint.dedupe), answered before anything is forwarded", async () => {
+    const before = fake.requests.length
+    for (const endpoint of allEndpoints) {
+      const res = await gw.gateway.app.request(`${pathFor(endpoint.path)}?dedupe=maybe`, {
+        method: endpoint.method,
+        headers: { "content-type": "application/json", "x-api-key": "frx_key" },
+        ...(endpoint.method === "POST" || endpoint.method === "PUT" ? { body: "{}" } : {})
+      })
+      expect([endpoint.name, res.status]).toEqual([endpoint.name, 400])
+      const issue = ((await res.json()) as { errors: Array<{ path: string; message: string }> }).errors.find((e) => e.path === "query.dedupe")
+      // A marked endpoint reads the value (and finds it is not a boolean); any other refuses the parameter itself.
+      expect([endpoint.name, issue?.message]).toEqual([endpoint.name, endpoint.dedupe !== undefined ? "must be true or false" : expect.stringMatching(/^is only accepted on /)])
+    }
+    expect(fake.requests.length).toBe(before)
   })
 })
