@@ -9,7 +9,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { silentLogger } from "./support/middleware-app.js"
-import { startFakeFruxon } from "@fruxkit/testkit"
+import { startFakeFruxon, waitFor } from "@fruxkit/testkit"
 
 const gatewayFor = (url: string) =>
   createGateway(defaultConfig({ rateLimitPerSecond: 0 }), {
@@ -73,11 +73,10 @@ describe("operations endpoints", () => {
         body: JSON.stringify({ candidateRevision: 2 })
       })
       const run = (await started.json()) as { id: string }
-      for (let i = 0; i < 300; i++) {
-        const now = (await (await gateway.app.request(`/v1/tenants/demo/agents/support_bot/evaluationRuns/${run.id}`)).json()) as { status: string }
-        if (now.status === "COMPLETED") break
-        await new Promise((r) => setTimeout(r, 20))
-      }
+      await waitFor(
+        async () => ((await (await gateway.app.request(`/v1/tenants/demo/agents/support_bot/evaluationRuns/${run.id}`)).json()) as { status: string }).status === "COMPLETED",
+        { timeoutMs: 15_000, what: "the demo run to complete" }
+      ).catch(() => undefined)
       const text = await (await gateway.app.request("/metrics")).text()
       expect(text).toContain("fruxkit_gateway_requests_total")
       // The demo's 10 samples, judged by this process's workers; nothing left in the queue.

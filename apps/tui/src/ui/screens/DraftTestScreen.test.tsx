@@ -186,7 +186,8 @@ describe("the parameters form", () => {
     await app.press(keys.escape)
     await app.waitFor("Discard your changes to this form?")
     await app.press(keys.escape) // keep editing
-    const kept = await app.waitFor("production [sandbox]")
+    // The form was on screen under the question all along: wait for the question to go.
+    const kept = await app.waitFor(/^(?![\s\S]*Discard your changes)[\s\S]*production \[sandbox\]/)
     expect(kept).not.toContain("Discard your changes")
     await app.press(keys.escape, "y")
     await app.waitFor("Revisions")
