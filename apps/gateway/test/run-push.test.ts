@@ -11,7 +11,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createFruxonClient, type EvaluationRun } from "@fruxkit/core"
-import { startLocalBackend } from "../src/upstream/embedded.js"
+import { createLocalBackend } from "@fruxkit/local"
+import { createEmbeddedUpstream, startLocalBackend } from "../src/upstream/embedded.js"
 import { startGateway, type TestGateway } from "./support/gateway-server.js"
 import { openSse } from "./support/sse.js"
 
@@ -82,6 +83,30 @@ describe("run changes pushed from the embedded backend", () => {
       expect(steps.at(-1)).toBe("COMPLETED:10")
     } finally {
       await client.close()
+    }
+  })
+})
+
+describe("run changes committed by workers in another backend on the same SQLite file", () => {
+  it(":evaluate?wait on a gateway without workers answers when the other backend completes the run (poll schedule: 10 minutes)", async () => {
+    const shared = mkdtempSync(join(tmpdir(), "fruxkit-gw-push-shared-"))
+    const front = await createLocalBackend({ dataDir: shared, seed: "demo", workers: false })
+    const workers = await createLocalBackend({ dataDir: shared, evaluation: { concurrency: 4 } })
+    const gateway = await startGateway(createEmbeddedUpstream(front, "embedded (test)"), { requestTimeoutMs: 10_000, maxWaitMs: 120_000 }, {
+      pollOptions: { initialDelay: "10 minutes", maxDelay: "10 minutes" }
+    })
+    try {
+      const res = await fetch(`${gateway.url}${T}:evaluate?wait=100s`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ candidateRevision: 2 })
+      })
+      expect(res.status).toBe(200)
+      expect(await res.json()).toMatchObject({ status: "COMPLETED", progress: { completedSamples: 10 } })
+    } finally {
+      await gateway.close()
+      await workers.close()
+      rmSync(shared, { recursive: true, force: true })
     }
   })
 })
