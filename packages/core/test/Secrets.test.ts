@@ -38,6 +38,16 @@ describe("the one secret rule", () => {
     expect(Secrets.redactText("Password: reset it from the login page")).toBe("Password: reset it from the login page")
   })
 
+  it("finds a pair for every secret name and suffix, in any casing or separator style", () => {
+    const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+    const names = [...Secrets.SECRET_KEY_NAMES, ...Secrets.SECRET_KEY_SUFFIXES.map((suffix) => `db${suffix}`)]
+    for (const name of names) {
+      for (const written of [name, name.toUpperCase(), camel(name), name.replaceAll("_", "-")]) {
+        expect(Secrets.redactFreeText(`x ${written}=value-1 y`), written).toBe(`x ${written}=${Secrets.REDACTED} y`)
+      }
+    }
+  })
+
   it("redacts known values wherever they appear (regular-expression characters and JSON escapes included)", () => {
     const odd = "k.e*y+w?i^t$h{r}e(g)e|x[p]s\\/-0123"
     const plain = "plain-secret-0123456789"
