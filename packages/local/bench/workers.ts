@@ -110,18 +110,27 @@ const cpuMsOf = (pid: number | undefined): number => {
 }
 
 /**
- * The PostgreSQL server's CPU so far: every live postgres process, plus what
- * the postmaster has collected from backends that already exited (pooled
- * connections come and go during a run).
+ * This bench's PostgreSQL server's CPU so far: its postmaster (found by its
+ * port: other sessions on this machine run PostgreSQL servers too) and every
+ * live backend of it, plus what the postmaster has collected from backends
+ * that already exited (pooled connections come and go during a run).
  */
-const postgresCpuMs = (): number => {
+const postgresCpuMs = (port: number): number => {
   const pids = fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry) && readComm(entry) === "postgres")
+  const postmaster = pids.find((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").includes(`-p ${port}`)
+    } catch {
+      return false
+    }
+  })
+  if (postmaster === undefined) return 0
   let total = 0
   for (const pid of pids) {
     const fields = statOf(pid)
     if (!fields) continue
-    total += Number(fields[11]) + Number(fields[12])
-    if (!pids.includes(fields[1]!)) total += Number(fields[13]) + Number(fields[14])
+    if (pid === postmaster) total += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])
+    else if (fields[1] === postmaster) total += Number(fields[11]) + Number(fields[12])
   }
   return (total * 1000) / TICKS_PER_SECOND
 }
@@ -164,12 +173,12 @@ try {
       const workers = await Promise.all(Array.from({ length: count }, () => startWorker(databaseUrl, secretKey)))
       await readAgentCalls(agent.url)
       const cpuBefore = workers.map((w) => cpuMsOf(w.pid))
-      const pgBefore = postgresCpuMs()
+      const pgBefore = postgresCpuMs(postgres.port)
       const timed = await evaluateOnce(front, pgDataset)
       const measured = {
         ...timed,
         workerCpuMs: workers.reduce((sum, w, i) => sum + cpuMsOf(w.pid) - cpuBefore[i]!, 0),
-        postgresCpuMs: postgresCpuMs() - pgBefore
+        postgresCpuMs: postgresCpuMs(postgres.port) - pgBefore
       }
       await Promise.all(workers.map(stopWorker))
       const split = await samplesPerWorker(timed.runId)

@@ -31,6 +31,10 @@ import type { Fragment } from "@effect/sql/Statement"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 
+/** The larger of two values (PostgreSQL's GREATEST, SQLite's two-argument MAX). */
+export const greatest = (sql: SqlClient.SqlClient, a: Fragment, b: Fragment): Fragment =>
+  sql.onDialectOrElse({ pg: () => sql`GREATEST(${a}, ${b})`, orElse: () => sql`MAX(${a}, ${b})` })
+
 /** Appended to the sub-select that picks queue rows to claim. */
 export const skipLockedRows = (sql: SqlClient.SqlClient): Fragment =>
   sql.onDialectOrElse({ pg: () => sql.literal("FOR UPDATE SKIP LOCKED"), orElse: () => sql.literal("") })

@@ -1,11 +1,12 @@
 /** Persisted evaluation runs (those with a `candidateRevision`, and `draft:evaluate`'s), their leases and per-sample results. */
 import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
 import type { Fragment } from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
 import type { EvaluationRunSampleResult, EvaluationRunSummary, PageOf } from "@fruxkit/core"
 import { encodeCursor, toPage, type PageRequest } from "./page-token.js"
 import { summarise } from "../evaluation/summary.js"
-import { announceRunEnqueued, skipLockedRows, withoutFlush } from "./Dialect.js"
+import { announceRunEnqueued, greatest, skipLockedRows, withoutFlush } from "./Dialect.js"
 import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
 import { LEASE_DONE } from "./migrations.js"
 import { fromJson, toJson, type SqlEffect, type Store } from "./Store.js"
@@ -131,40 +132,37 @@ const toSampleRow = (row: { sample_index: number; sample_id: string; failed: num
 })
 
 /**
- * After results commit: the run's progress, or its end. Counted from the
- * result rows, so a replayed sample cannot count twice. Whoever commits a
+ * The run's progress, counted from the result rows in the statement that writes it, so a replayed sample
+ * cannot count twice; never backwards (a statement that waited for the row lock keeps the newer count it
+ * finds). While another worker is writing the row (PostgreSQL), skip instead of queueing behind it.
+ * Returns the run's counts, or nothing when it is not active or its row was skipped.
+ */
+const countProgress = (sql: SqlClient.SqlClient, runId: string, now: number) =>
+  sql<{ completed_samples: number; total_samples: number }>`UPDATE evaluation_runs SET
+      completed_samples = ${greatest(sql, sql`completed_samples`, sql`(SELECT COUNT(*) FROM evaluation_run_samples s WHERE s.run_id = evaluation_runs.id)`)},
+      failed_samples = ${greatest(sql, sql`failed_samples`, sql`(SELECT COALESCE(SUM(s.failed), 0) FROM evaluation_run_samples s WHERE s.run_id = evaluation_runs.id)`)},
+      modified_at = ${now}
+    WHERE id IN (SELECT id FROM evaluation_runs WHERE id = ${runId} AND ${sql.in("status", ACTIVE)} ${skipLockedRows(sql)})
+    RETURNING completed_samples, total_samples`
+
+/**
+ * After results commit: the run's progress, or its end. Whoever commits a
  * run's last result sees every result here (its count runs after its own
  * commit, and after every earlier one), so some worker always completes the
  * run; the row lock and status check make it exactly one, and only that one
- * summarises. `true` when this call completed the run. Usually two
- * statements and no flush: the count, then the progress without a flush.
+ * summarises. `true` when this call completed the run. Usually one statement,
+ * without a flush.
  */
 const settleRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
   Effect.gen(function* () {
-    const [run] = yield* sql<{ completed: number; failed: number; total_samples: number; status: string }>`SELECT
-        (SELECT COUNT(*) FROM evaluation_run_samples s WHERE s.run_id = r.id) AS completed,
-        (SELECT COALESCE(SUM(s.failed), 0) FROM evaluation_run_samples s WHERE s.run_id = r.id) AS failed,
-        r.total_samples, r.status
+    const [progress] = yield* withoutFlush(Effect.flatMap(SqlClient.SqlClient, (queue) => countProgress(queue, runId, now)))
+    if (progress) return Number(progress.completed_samples) >= Number(progress.total_samples) ? yield* completeRun(sql, runId, now) : false
+    // Not written: the run ended, or another worker is writing its row — with a count that may predate
+    // this worker's results, so this one looks for itself whether they were the last.
+    const [run] = yield* sql<{ completed: number; total_samples: number; status: string }>`SELECT
+        (SELECT COUNT(*) FROM evaluation_run_samples s WHERE s.run_id = r.id) AS completed, r.total_samples, r.status
       FROM evaluation_runs r WHERE r.id = ${runId}`
-    if (!run || !ACTIVE.includes(run.status)) return false
-    const completed = Number(run.completed)
-    const failed = Number(run.failed)
-    if (completed < Number(run.total_samples)) {
-      // Progress only moves forward: a slower worker's older count never overwrites a newer one.
-      // While another worker is writing the row (PostgreSQL), skip instead of queueing behind it:
-      // its count or the next one is as good.
-      yield* withoutFlush(
-        Effect.flatMap(
-          SqlClient.SqlClient,
-          (queue) => queue`UPDATE evaluation_runs SET
-            completed_samples = CASE WHEN completed_samples < CAST(${completed} AS BIGINT) THEN CAST(${completed} AS BIGINT) ELSE completed_samples END,
-            failed_samples = CASE WHEN failed_samples < CAST(${failed} AS BIGINT) THEN CAST(${failed} AS BIGINT) ELSE failed_samples END,
-            modified_at = ${now}
-          WHERE id IN (SELECT id FROM evaluation_runs WHERE id = ${runId} AND ${queue.in("status", ACTIVE)} ${skipLockedRows(queue)})`
-        )
-      )
-      return false
-    }
+    if (!run || !ACTIVE.includes(run.status) || Number(run.completed) < Number(run.total_samples)) return false
     return yield* completeRun(sql, runId, now)
   })
 
@@ -189,12 +187,19 @@ const completeRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
   )
 
 /**
- * A group commit: the results of runs still active, durably, and their samples marked DONE. The runs' rows are
- * not touched here: on PostgreSQL that would lock them until this commit's WAL flush, and every worker's
- * commits for a run would queue behind it. PostgreSQL: one statement (data-modifying CTEs, one round trip);
- * SQLite: a transaction of a few statements (no round trips in-process).
+ * A group commit: the results of runs still active, durably, and their samples marked DONE; then each run's
+ * progress, or its end. Resolves with the runs it completed.
+ * - PostgreSQL: the results in one statement (data-modifying CTEs, one round trip), without touching the
+ *   runs' rows — that would lock them until this commit's WAL flush, and every worker's commits for a run
+ *   would queue behind it; then `settleRun` per run (one statement without a flush).
+ * - SQLite: one transaction (one writer at a time, no round trips in-process) that also counts each run's
+ *   progress and completes a run whose last result it stores: no second commit.
  */
-const storeResults = (sql: SqlClient.SqlClient, entries: ReadonlyArray<{ readonly runId: string; readonly row: RunSampleRow }>) => {
+const storeResults = (
+  sql: SqlClient.SqlClient,
+  entries: ReadonlyArray<{ readonly runId: string; readonly row: RunSampleRow }>,
+  now: number
+): Effect.Effect<Array<string>, SqlError, SqlClient.SqlClient> => {
   const rows = entries.map(({ runId, row }) => ({
     run_id: runId,
     sample_index: row.sampleIndex,
@@ -202,6 +207,7 @@ const storeResults = (sql: SqlClient.SqlClient, entries: ReadonlyArray<{ readonl
     failed: row.failed ? 1 : 0,
     result: toJson(row.result)
   }))
+  const runIds = [...new Set(rows.map((row) => row.run_id))].sort()
   const isActive = (runId: Fragment) =>
     sql`EXISTS (SELECT 1 FROM evaluation_runs r WHERE r.id = ${runId} AND ${sql.in("r.status", ACTIVE)})`
   return sql.onDialectOrElse({
@@ -212,31 +218,41 @@ const storeResults = (sql: SqlClient.SqlClient, entries: ReadonlyArray<{ readonl
             CAST(${row.failed} AS INTEGER), CAST(${row.result} AS TEXT))`
         )
       )
-      return Effect.asVoid(sql`WITH incoming (run_id, sample_index, sample_id, failed, result) AS (VALUES ${incoming}),
-        stored AS (
-          INSERT INTO evaluation_run_samples (run_id, sample_index, sample_id, failed, result)
-          SELECT i.run_id, i.sample_index, i.sample_id, i.failed, i.result FROM incoming i WHERE ${isActive(sql`i.run_id`)}
-          ON CONFLICT (run_id, sample_index) DO NOTHING
-          RETURNING run_id
-        )
-        UPDATE evaluation_sample_leases l SET lease_expires_at = ${DONE}
-        FROM incoming i WHERE l.run_id = i.run_id AND l.sample_index = i.sample_index AND ${isActive(sql`i.run_id`)}`)
+      return Effect.gen(function* () {
+        yield* sql`WITH incoming (run_id, sample_index, sample_id, failed, result) AS (VALUES ${incoming}),
+          stored AS (
+            INSERT INTO evaluation_run_samples (run_id, sample_index, sample_id, failed, result)
+            SELECT i.run_id, i.sample_index, i.sample_id, i.failed, i.result FROM incoming i WHERE ${isActive(sql`i.run_id`)}
+            ON CONFLICT (run_id, sample_index) DO NOTHING
+            RETURNING run_id
+          )
+          UPDATE evaluation_sample_leases l SET lease_expires_at = ${DONE}
+          FROM incoming i WHERE l.run_id = i.run_id AND l.sample_index = i.sample_index AND ${isActive(sql`i.run_id`)}`
+        const completed: Array<string> = []
+        for (const runId of runIds) if (yield* settleRun(sql, runId, now)) completed.push(runId)
+        return completed
+      })
     },
     orElse: () =>
       sql.withTransaction(
         Effect.gen(function* () {
-          const runIds = [...new Set(rows.map((row) => row.run_id))]
           const active = yield* sql<{ id: string }>`SELECT id FROM evaluation_runs
             WHERE ${sql.in("id", runIds)} AND ${sql.in("status", ACTIVE)}`
-          const open = new Set(active.map((run) => run.id))
-          const stored = rows.filter((row) => open.has(row.run_id))
-          if (stored.length === 0) return
+          const open = active.map((run) => run.id).sort()
+          const stored = rows.filter((row) => open.includes(row.run_id))
+          const completed: Array<string> = []
+          if (stored.length === 0) return completed
           yield* sql`INSERT INTO evaluation_run_samples ${sql.insert(stored)} ON CONFLICT (run_id, sample_index) DO NOTHING`
           for (const runId of open) {
             const indexes = stored.filter((row) => row.run_id === runId).map((row) => row.sample_index)
             yield* sql`UPDATE evaluation_sample_leases SET lease_expires_at = ${DONE}
               WHERE run_id = ${runId} AND ${sql.in("sample_index", indexes)}`
+            const [progress] = yield* countProgress(sql, runId, now)
+            if (progress && Number(progress.completed_samples) >= Number(progress.total_samples) && (yield* completeRun(sql, runId, now))) {
+              completed.push(runId)
+            }
           }
+          return completed
         })
       )
   })
@@ -414,11 +430,7 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
     store.run(
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
-        const runIds = [...new Set(entries.map((e) => e.runId))].sort()
-        yield* storeResults(sql, entries)
-        const completedRuns: Array<string> = []
-        for (const runId of runIds) if (yield* settleRun(sql, runId, now)) completedRuns.push(runId)
-        return completedRuns
+        return yield* storeResults(sql, entries, now)
       })
     ),
 
