@@ -3,6 +3,7 @@
  * changes no row (every table counted before and after).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { waitFor } from "@fruxkit/testkit"
 import { Endpoints } from "@fruxkit/core"
 import type { LocalBackend } from "../src/index.js"
 import { AGENT_PATH, call, countRows, isProblem, withBackend } from "./support.js"
@@ -128,11 +129,10 @@ describe("bad inputs: 4xx problem+json, no row changed", () => {
     const record = (await call(backend, "GET", `${A}/executionRecords?PageSize=1`)).json.items[0].id
     const dataset = (await call(backend, "GET", `${A}/datasets`)).json[0].id
     const started = await call(backend, "POST", `${A}:evaluate`, { body: { candidateRevision: 2 } })
-    for (let i = 0; i < 200; i++) {
-      const run = await call(backend, "GET", `${A}/evaluationRuns/${started.json.id}`)
-      if (run.json.status === "COMPLETED") break
-      await new Promise((r) => setTimeout(r, 25))
-    }
+    await waitFor(async () => (await call(backend, "GET", `${A}/evaluationRuns/${started.json.id}`)).json.status === "COMPLETED", {
+      timeoutMs: 15_000,
+      what: "the run to complete"
+    }).catch(() => undefined)
     ids = { record, dataset, run: started.json.id }
   })
   afterAll(() => backend.close())

@@ -11,6 +11,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import { randomBytes } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { waitFor } from "@fruxkit/testkit"
 import type { LocalBackend } from "../src/index.js"
 import * as PgDatabase from "../src/store/PgDatabase.js"
 import * as SqliteDatabase from "../src/store/SqliteDatabase.js"
@@ -163,10 +164,10 @@ describe.each(ENGINES)("claiming with worker processes ($name)", (engine) => {
     }
     const bigId = await evaluate("big")
     // The big run is under way in the worker before the small one arrives.
-    for (let i = 0; i < 500; i++) {
-      if ((await call(front, "GET", `${AGENT_PATH}/evaluationRuns/${bigId}`)).json.progress.completedSamples > 0) break
-      await new Promise((r) => setTimeout(r, 20))
-    }
+    await waitFor(async () => (await call(front, "GET", `${AGENT_PATH}/evaluationRuns/${bigId}`)).json.progress.completedSamples > 0, {
+      timeoutMs: 10_000,
+      what: "the big run under way"
+    }).catch(() => undefined)
     const smallId = await evaluate("small", small)
     const smallRun = await awaitRun(front, smallId, 60_000)
     const big = (await call(front, "GET", `${AGENT_PATH}/evaluationRuns/${bigId}`)).json

@@ -4,16 +4,16 @@
  * The run resumes and completes; samples judged before the kill are not
  * run again (their results and the external agent's call log prove it).
  */
-import type { ChildProcess } from "node:child_process"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { waitFor } from "@fruxkit/testkit"
 import * as SqliteDatabase from "../src/store/SqliteDatabase.js"
 import * as Store from "../src/store/Store.js"
-import { spawnLocal } from "./processes.js"
+import { spawnLocal, type LocalProcess } from "./processes.js"
 import { AGENT_PATH, sendJson, startServer, tempDir, type LoopbackServer } from "./support.js"
 
-const startBackend = async (dataDir: string): Promise<{ child: ChildProcess; url: string }> => {
+const startBackend = async (dataDir: string): Promise<LocalProcess & { url: string }> => {
   const started = await spawnLocal(
     "src/main.ts",
     ["--port", "0", "--data-dir", dataDir, "--concurrency", "2", "--lease-ms", "800"],
@@ -21,7 +21,7 @@ const startBackend = async (dataDir: string): Promise<{ child: ChildProcess; url
     /listening on (http:\/\/[^\s]+)/,
     30_000
   )
-  return { child: started.child, url: started.ready[1]! }
+  return { ...started, url: started.ready[1]! }
 }
 
 const judgedSamples = async (dataDir: string): Promise<Map<number, string>> => {
@@ -52,8 +52,6 @@ describe("crash safety", () => {
   it("resumes a run after kill -9 without re-running judged samples", async () => {
     const dataDir = tempDir()
     const first = await startBackend(dataDir)
-    let firstAlive = true
-    first.child.on("exit", () => (firstAlive = false))
     const evaluate = await fetch(`${first.url}${AGENT_PATH}:evaluate`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -61,13 +59,11 @@ describe("crash safety", () => {
     })
     const run = (await evaluate.json()) as { id: string; status: string }
     expect(run.status).toBe("PENDING")
-    for (let i = 0; i < 200; i++) {
-      const now = (await (await fetch(`${first.url}${AGENT_PATH}/evaluationRuns/${run.id}`)).json()) as any
-      if (now.progress.completedSamples >= 3) break
-      await new Promise((r) => setTimeout(r, 20))
-    }
-    first.child.kill("SIGKILL")
-    while (firstAlive) await new Promise((r) => setTimeout(r, 10))
+    await waitFor(async () => ((await (await fetch(`${first.url}${AGENT_PATH}/evaluationRuns/${run.id}`)).json()) as any).progress.completedSamples >= 3, {
+      timeoutMs: 4_000,
+      what: "three samples judged before the crash"
+    }).catch(() => undefined)
+    await first.kill() // kill -9, and wait until it is gone
 
     const beforeRestart = await judgedSamples(dataDir)
     expect(beforeRestart.size).toBeGreaterThanOrEqual(3)
@@ -76,12 +72,13 @@ describe("crash safety", () => {
 
     const second = await startBackend(dataDir)
     try {
-      let final: any
-      for (let i = 0; i < 400; i++) {
-        final = await (await fetch(`${second.url}${AGENT_PATH}/evaluationRuns/${run.id}`)).json()
-        if (final.status === "COMPLETED" || final.status === "FAILED") break
-        await new Promise((r) => setTimeout(r, 50))
-      }
+      const final: any = await waitFor(
+        async () => {
+          const now: any = await (await fetch(`${second.url}${AGENT_PATH}/evaluationRuns/${run.id}`)).json()
+          return now.status === "COMPLETED" || now.status === "FAILED" ? now : undefined
+        },
+        { timeoutMs: 30_000, intervalMs: 50, what: "the resumed run to end" }
+      )
       expect(final.status).toBe("COMPLETED")
       expect(final.summary.totalSamples).toBe(10)
       expect(final.summary.successfulEvaluations).toBe(10)
@@ -97,7 +94,7 @@ describe("crash safety", () => {
       const newCalls = [...callsBySession.keys()].filter((s) => !callsAtKill.has(s))
       expect(newCalls.length).toBe(10 - beforeRestart.size)
     } finally {
-      second.child.kill("SIGKILL")
+      await second.kill()
     }
   }, 90_000)
 })

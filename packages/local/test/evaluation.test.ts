@@ -1,6 +1,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { waitFor } from "@fruxkit/testkit"
 import type { LocalBackend } from "../src/index.js"
 import { AGENT_PATH, DATABASES, awaitRun, call, isProblem, sendJson, startServer, withBackend, type LoopbackServer } from "./support.js"
 import { query } from "./postgres.js"
@@ -252,11 +253,10 @@ describe.each(DATABASES)("evaluation against an external agent on loopback ($nam
     const started = await call(backend, "POST", `${AGENT_PATH}:evaluate`, {
       body: { candidateRevision: 2, candidateExternalConfig: external("slow") }
     })
-    for (let i = 0; i < 100; i++) {
-      const now = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns/${started.json.id}`)
-      if (now.json.status === "IN_PROGRESS") break
-      await new Promise((r) => setTimeout(r, 20))
-    }
+    await waitFor(async () => (await call(backend, "GET", `${AGENT_PATH}/evaluationRuns/${started.json.id}`)).json.status === "IN_PROGRESS", {
+      timeoutMs: 2_000,
+      what: "the run to start"
+    }).catch(() => undefined)
     const asked = Date.now()
     const cancel = await call(backend, "POST", `${AGENT_PATH}/evaluationRuns/${started.json.id}:cancel`)
     expect(cancel.status).toBe(200)

@@ -174,11 +174,10 @@ describe("a writer holding SQLite's lock far longer than its busy timeout", () =
       // It waited for the lock (SQLite alone gives up after 100 ms).
       expect(Date.now() - asked).toBeGreaterThan(1_000)
       await firstHold.released
-      for (let i = 0; i < 300; i++) {
-        const now = await call(backend, "GET", `${AGENT_PATH}/evaluationRuns/${started.json.id}`)
-        if (now.json.progress.completedSamples >= 2) break
-        await new Promise((r) => setTimeout(r, 20))
-      }
+      await waitFor(async () => (await call(backend, "GET", `${AGENT_PATH}/evaluationRuns/${started.json.id}`)).json.progress.completedSamples >= 2, {
+        timeoutMs: 15_000,
+        what: "two samples judged"
+      }).catch(() => undefined)
       // Mid-run: claims, result commits and progress updates all wait on this one.
       await (await holdLock()).released
       const run = await awaitRun(backend, started.json.id, 45_000)

@@ -3,6 +3,7 @@
  * would be: one without workers takes requests, the other runs the queue.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { waitFor } from "@fruxkit/testkit"
 import type { LocalBackend } from "../src/index.js"
 import { AGENT_PATH, awaitRun, call, sendJson, startServer, tempDir, withBackend, type LoopbackServer } from "./support.js"
 
@@ -43,11 +44,11 @@ describe("leases across backends sharing a data dir", () => {
     const started = await call(front, "POST", `${AGENT_PATH}:evaluate`, {
       body: { candidateRevision: 2, candidateExternalConfig: { parameters: { endpoint: `${agent.url}/agent` } } }
     })
-    for (let i = 0; i < 200; i++) {
-      const now = await call(front, "GET", `${AGENT_PATH}/evaluationRuns/${started.json.id}`)
-      if (now.json.status === "IN_PROGRESS") break
-      await new Promise((r) => setTimeout(r, 10))
-    }
+    await waitFor(async () => (await call(front, "GET", `${AGENT_PATH}/evaluationRuns/${started.json.id}`)).json.status === "IN_PROGRESS", {
+      timeoutMs: 2_000,
+      intervalMs: 10,
+      what: "the run to start"
+    }).catch(() => undefined)
     const asked = Date.now()
     const cancel = await call(front, "POST", `${AGENT_PATH}/evaluationRuns/${started.json.id}:cancel`)
     expect(cancel.status).toBe(200)
