@@ -10,6 +10,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as Endpoint from "./Endpoint.js"
 import { acceptorOf } from "./Acceptor.js"
+import { encodeSync } from "./ResponseDecoding.js"
 import * as IfMatch from "./IfMatch.js"
 import * as JsonDepth from "./JsonDepth.js"
 import type { FieldError } from "./schema/Problem.js"
@@ -228,6 +229,14 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const isEmptyObject = (value: unknown): boolean =>
   typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0
 
+/** One encoder per success schema, compiled on first use (ResponseDecoding.encodeSync). */
+const successEncoders = new WeakMap<Schema.Schema.Any, (value: unknown) => unknown>()
+
 /** Encode a response body with the endpoint's success schema (servers answer through this). */
-export const encodeSuccess = (endpoint: Endpoint.Any, value: unknown): unknown =>
-  endpoint.success === undefined ? undefined : Schema.encodeUnknownSync(endpoint.success)(value)
+export const encodeSuccess = (endpoint: Endpoint.Any, value: unknown): unknown => {
+  const schema = endpoint.success as Schema.Schema<unknown, unknown> | undefined
+  if (schema === undefined) return undefined
+  let encode = successEncoders.get(schema)
+  if (encode === undefined) successEncoders.set(schema, (encode = encodeSync(schema)))
+  return encode(value)
+}

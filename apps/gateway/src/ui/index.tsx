@@ -94,6 +94,17 @@ export const createViewer = (options: ViewerOptions): Viewer => {
     return c.body(VIEWER_JS, 200, { "content-type": "text/javascript; charset=utf-8" })
   })
 
+  // Every state-changing request from a browser — signing in and out included (a forged sign-in would
+  // put the victim in the attacker's key, and everything they curate after into the attacker's tenant) —
+  // must come from one of the viewer's own pages: Origin, or Referer when a browser sends no Origin.
+  // The key cookie is SameSite=Strict as well; this refuses before anything is read or called.
+  app.use("*", async function sameOriginPosts(c, next) {
+    if (c.req.method !== "GET" && c.req.method !== "HEAD" && !isSameOrigin(c.req.url, c.req.header("origin"), c.req.header("referer"))) {
+      throw new PageError(403, "refused: this form can only be sent from the viewer's own pages")
+    }
+    return next()
+  })
+
   const keyOf = (c: Context): string | undefined => getCookie(c, KEY_COOKIE) || undefined
   const signedIn = (c: Context) => options.keysRequired && keyOf(c) !== undefined
   /** Only paths inside the viewer are followed after sign-in (no open redirect). */
@@ -310,13 +321,8 @@ export const createViewer = (options: ViewerOptions): Viewer => {
     )
   })
 
-  // A mutation from a browser: the key cookie is SameSite=Strict, and the request must also come from
-  // one of the viewer's own pages (Origin, or Referer when a browser sends no Origin); anything else
-  // is refused before the API is called.
+  // A mutation from a browser: refused unless it comes from the viewer's own pages (sameOriginPosts above).
   app.post("/t/:tenant/agents/:agent/executions/:execution/datasets", async (c) => {
-    if (!isSameOrigin(c.req.url, c.req.header("origin"), c.req.header("referer"))) {
-      throw new PageError(403, "refused: this form can only be sent from the viewer's own pages")
-    }
     const { tenant, agent, execution } = c.req.param()
     const form = await c.req.parseBody({ all: true })
     const datasetIds = [form.dataset ?? []].flat().filter((v): v is string => typeof v === "string")
@@ -340,9 +346,6 @@ export const createViewer = (options: ViewerOptions): Viewer => {
   })
 
   app.post("/t/:tenant/agents/:agent/executions/:execution/remove", async (c) => {
-    if (!isSameOrigin(c.req.url, c.req.header("origin"), c.req.header("referer"))) {
-      throw new PageError(403, "refused: this form can only be sent from the viewer's own pages")
-    }
     const { tenant, agent, execution } = c.req.param()
     const client = api.client(keyOf(c))
     const ref = { tenant, agent, executionRecord: execution }
