@@ -18,9 +18,11 @@ import { startLocalBackend } from "../src/upstream/embedded.js"
 import { startGateway, type TestGateway } from "./support/gateway-server.js"
 
 // What the functions run inside the page read of the browser (this package compiles without the DOM library).
-declare const window: { __samePage?: boolean; __xss?: number }
+declare const window: { __samePage?: boolean; __xss?: number; readonly innerWidth: number }
+declare const getComputedStyle: (element: unknown) => { readonly overflowX: string }
 declare const document: {
   readonly cookie: string
+  readonly documentElement: { readonly scrollWidth: number }
   querySelector(selector: string): { readonly textContent: string | null; readonly value?: number } | null
   querySelectorAll(selector: string): { readonly length: number }
 }
@@ -146,6 +148,35 @@ describe("the web viewer in Chromium", () => {
     // Esc goes back up to the run.
     await Promise.all([page.waitForNavigation(), page.keyboard.press("Escape")])
     expect(page.url()).toBe(`${gw.url}${UI}/runs/${finished.id}`)
+    await page.close()
+  })
+
+  it("is usable at a phone's width: the page never scrolls sideways, the sample table scrolls in its own box, the controls are on screen", async () => {
+    const { page } = await openPage()
+    await page.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true })
+    const [first] = (await samplesOf(finished.id)).sort((a, b) => a.sampleIndex - b.sampleIndex)
+    const onScreen = async (selector: string) => {
+      const box = await page.$eval(selector, (e) => {
+        const r = e.getBoundingClientRect()
+        return { left: r.left, right: r.right, width: r.width }
+      })
+      expect(box.left, selector).toBeGreaterThanOrEqual(0)
+      expect(box.right, selector).toBeLessThanOrEqual(390)
+      expect(box.width, selector).toBeGreaterThan(0)
+    }
+    for (const path of [`${UI}/runs/${finished.id}`, `${UI}/runs/${finished.id}/samples/${first!.sampleIndex}`, `${UI}/datasets/${(await api<Array<{ id: string }>>(`${T}/datasets`))[0]!.id}`]) {
+      await page.goto(`${gw.url}${path}`)
+      const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }))
+      expect(widths, path).toEqual({ page: 390, viewport: 390 })
+    }
+    await page.goto(`${gw.url}${UI}/runs/${finished.id}`)
+    for (const control of ['select[name="filter"]', 'input[name="q"]', 'form[role="search"] button[type="submit"]', "[data-progress-bar]", ".scroll"]) await onScreen(control)
+    // The wide table overflows inside its own box, which scrolls; the page does not.
+    const table = await page.$eval(".scroll:has(table[data-samples])", (e) => ({ overflow: getComputedStyle(e).overflowX, inner: e.scrollWidth, outer: e.clientWidth }))
+    expect(table.overflow).toBe("auto")
+    expect(table.outer).toBeLessThanOrEqual(390)
+    await page.goto(`${gw.url}${UI}/runs/${finished.id}/samples/${first!.sampleIndex}`)
+    for (const output of ['[data-output="base"]', '[data-output="candidate"]', "[data-input]"]) await onScreen(output)
     await page.close()
   })
 
@@ -296,6 +327,46 @@ describe("the web viewer in Chromium", () => {
     expect(await api<Array<unknown>>(`${T}/executionRecords/${execution}/samples`)).toEqual([])
     expect(await goldenSamples()).toHaveLength(before.length)
     expect(await page.$$("[data-remove-link]")).toHaveLength(0)
+    await page.close()
+  })
+
+  it("edits a curated sample's tags and deletes one sample from its dataset's page (the execution's samples are re-created)", async () => {
+    const { executionRecordId: execution } = await api<{ executionRecordId: string }>(`${T}:execute`, { method: "POST", body: JSON.stringify({ parameters: { question: "Can I pay by invoice?" } }) })
+    const golden = (await api<Array<{ id: string; name: string }>>(`${T}/datasets`)).find((d) => d.name === "golden")!
+    const other = await api<{ id: string }>(`${T}/datasets`, { method: "POST", body: JSON.stringify({ name: "edited-in-browser" }) })
+    const add = (datasetId: string, quality: string, tags: Array<string>) =>
+      api(`${T}/executionRecords/${execution}:addToDatasets`, { method: "POST", body: JSON.stringify({ datasetIds: [datasetId], quality, tags }) })
+    await add(golden.id, "GOOD", ["invoice"])
+    await add(other.id, "BAD", ["old"])
+    type Sample = { id: string; datasetId: string; quality: string; tags: Array<string> }
+    const samplesNow = () => api<Array<Sample>>(`${T}/executionRecords/${execution}/samples`)
+    const shapes = (samples: Array<Sample>) => samples.map((s) => `${s.datasetId === golden.id ? "golden" : "other"} ${s.quality} ${s.tags.join(",")}`).sort()
+    const before = await samplesNow()
+
+    const { page } = await openPage()
+    await page.goto(`${gw.url}${UI}/datasets/${golden.id}`)
+    await Promise.all([page.waitForNavigation(), page.click(`tr[data-sample-id="${before.find((s) => s.datasetId === golden.id)!.id}"] a`)])
+    expect(await page.$eval("[data-recreated-note]", (e) => e.textContent)).toContain("new ids")
+    await page.click('form[data-edit-tags] input[name="tags"]', { clickCount: 3 })
+    await page.keyboard.press("Backspace")
+    await page.type('form[data-edit-tags] input[name="tags"]', "invoice, checked")
+    await Promise.all([page.waitForNavigation(), page.click('form[data-edit-tags] button[type="submit"]')])
+    expect(page.url()).toBe(`${gw.url}${UI}/datasets/${golden.id}?changed=tags`)
+    expect(await page.$eval("[data-notice]", (e) => e.textContent)).toContain("Tags saved.")
+    const edited = await samplesNow()
+    expect(shapes(edited)).toEqual(["golden GOOD invoice,checked", "other BAD old"])
+    expect(edited.some((s) => before.some((b) => b.id === s.id))).toBe(false)
+    const goldenId = edited.find((s) => s.datasetId === golden.id)!.id
+    expect(await page.$eval(`tr[data-sample-id="${goldenId}"]`, (tr) => tr.querySelectorAll("td")[3]?.textContent)).toBe("invoice, checked")
+
+    // Deleting the other one: the golden sample stays, tags and all.
+    await page.goto(`${gw.url}${UI}/datasets/${other.id}`)
+    await Promise.all([page.waitForNavigation(), page.click(`tr[data-sample-id="${edited.find((s) => s.datasetId === other.id)!.id}"] a`)])
+    await Promise.all([page.waitForNavigation(), page.click('form[data-delete-sample] button[type="submit"]')])
+    expect(page.url()).toBe(`${gw.url}${UI}/datasets/${other.id}?changed=deleted`)
+    expect(await page.$eval("[data-notice]", (e) => e.textContent)).toContain("Sample deleted.")
+    expect(shapes(await samplesNow())).toEqual(["golden GOOD invoice,checked"])
+    expect(await page.$$("tr[data-sample-id]")).toHaveLength(0)
     await page.close()
   })
 })

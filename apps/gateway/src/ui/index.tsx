@@ -28,6 +28,8 @@ import { ExecutionPage, ExecutionsPage, RemoveSamplesPage } from "./pages/execut
 import { LoginPage } from "./pages/login.js"
 import { RunPage, sampleViewOf } from "./pages/run.js"
 import { SamplePage } from "./pages/sample.js"
+import { SampleEditFailedPage, SampleEditPage } from "./pages/sample-edit.js"
+import { addGroups, changeSample, groupFromForm, SampleEditRefused, tagsFromText, type EditOutcome, type SampleChange } from "./sample-edit.js"
 
 export interface ViewerOptions {
   /** The gateway app's own fetch: pages read the API through it. */
@@ -59,7 +61,7 @@ const EXECUTIONS_SHOWN = 100
 /** A page's own refusal (a sample index the run lacks, a compare without two runs): its message is shown. */
 class PageError extends Error {
   constructor(
-    readonly status: 400 | 403 | 404,
+    readonly status: 400 | 403 | 404 | 409,
     message: string
   ) {
     super(message)
@@ -147,7 +149,7 @@ export const createViewer = (options: ViewerOptions): Viewer => {
             : error instanceof FruxonError.InvalidRequest
               ? 400
               : 502
-    const title = status === 403 ? "Not allowed" : status === 404 ? "Not found" : status === 400 ? "Bad request" : "The API could not answer"
+    const title = status === 403 ? "Not allowed" : status === 404 ? "Not found" : status === 400 ? "Bad request" : status === 409 ? "Not changed" : "The API could not answer"
     // FruxonError messages are written to be shown and never hold a token; anything else is not shown.
     const shown = error instanceof PageError || error instanceof FruxonError.FruxonError
     const detail = shown ? error.message : "an unexpected error; see the gateway's log"
@@ -276,7 +278,10 @@ export const createViewer = (options: ViewerOptions): Viewer => {
       }
       samples.push(sample)
     }
-    return page(c, <DatasetPage tenant={tenant} agent={agent} dataset={info} samples={samples} more={more} signedIn={signedIn(c)} />)
+    const changed = c.req.query("changed")
+    const notice =
+      changed === "tags" ? "Tags saved." : changed === "deleted" ? "Sample deleted." : changed === "restored" ? "The samples were added back." : undefined
+    return page(c, <DatasetPage tenant={tenant} agent={agent} dataset={info} samples={samples} more={more} notice={notice} signedIn={signedIn(c)} />)
   })
 
   app.get("/t/:tenant/agents/:agent/executions", async (c) => {
@@ -334,6 +339,72 @@ export const createViewer = (options: ViewerOptions): Viewer => {
       .filter((t) => t !== "")
     const created = await api.client(keyOf(c)).addToDatasets({ tenant, agent, executionRecord: execution, body: { datasetIds, quality: quality as never, tags } })
     return c.redirect(`${uiPath.execution(tenant, agent, execution)}?added=${created.length}`, 303)
+  })
+
+  // One curated sample: its tags, or its deletion — composed from the execution's samples (sample-edit.ts).
+  const samplePath = "/t/:tenant/agents/:agent/executions/:execution/samples/:sample"
+  app.get(samplePath, async (c) => {
+    const { tenant, agent, execution, sample } = c.req.param()
+    const client = api.client(keyOf(c))
+    const [samples, datasets] = await Promise.all([client.listExecutionRecordSamples({ tenant, agent, executionRecord: execution }), client.listDatasets({ tenant, agent })])
+    const found = samples.find((s) => s.id === sample)
+    if (found === undefined) throw new PageError(404, `execution ${execution} has no sample ${sample} (a change re-creates an execution's samples with new ids)`)
+    return page(c, <SampleEditPage tenant={tenant} agent={agent} execution={execution} sample={found} samples={samples} datasets={datasets} signedIn={signedIn(c)} />)
+  })
+
+  /** After a change: back to the dataset the sample was in, or the page that lists what is missing. */
+  const afterChange = async (c: Context, ref: { tenant: string; agent: string; executionRecord: string }, returnTo: string, outcome: EditOutcome, done: string) => {
+    const { tenant, agent, executionRecord } = ref
+    if (outcome.missing.length === 0) {
+      const back = returnTo === "" ? uiPath.execution(tenant, agent, executionRecord) : uiPath.dataset(tenant, agent, returnTo)
+      return c.redirect(`${back}?changed=${done}`, 303)
+    }
+    const datasets = await api.client(keyOf(c)).listDatasets({ tenant, agent }).catch(() => [])
+    const reason = outcome.failure instanceof FruxonError.FruxonError ? outcome.failure.message : "the API did not answer"
+    if (!(outcome.failure instanceof FruxonError.FruxonError)) options.logger?.error({ err: outcome.failure, path: c.req.path }, "adding samples back failed")
+    return c.html(
+      <SampleEditFailedPage
+        tenant={tenant}
+        agent={agent}
+        execution={executionRecord}
+        returnTo={returnTo}
+        saved={outcome.saved}
+        missing={outcome.missing}
+        datasets={datasets}
+        reason={reason}
+        signedIn={signedIn(c)}
+      />,
+      502
+    )
+  }
+
+  const changeOne = (kind: SampleChange["kind"]) => async (c: Context) => {
+    const param = (name: string) => c.req.param(name) ?? ""
+    const [tenant, agent, execution, sample] = [param("tenant"), param("agent"), param("execution"), param("sample")]
+    const ref = { tenant, agent, executionRecord: execution }
+    const form = await c.req.parseBody()
+    const change: SampleChange = kind === "delete" ? { kind } : { kind, tags: tagsFromText(typeof form.tags === "string" ? form.tags : "") }
+    try {
+      const { before, outcome } = await changeSample(api.client(keyOf(c)), ref, sample, change)
+      return afterChange(c, ref, before.datasetId, outcome, kind === "delete" ? "deleted" : "tags")
+    } catch (error) {
+      throw error instanceof SampleEditRefused ? new PageError(409, error.message) : error
+    }
+  }
+  app.post(`${samplePath}/tags`, changeOne("tags"))
+  app.post(`${samplePath}/delete`, changeOne("delete"))
+
+  // The retry after a failed add-back: exactly the groups the failure page listed.
+  app.post("/t/:tenant/agents/:agent/executions/:execution/restore", async (c) => {
+    const { tenant, agent, execution } = c.req.param()
+    const form = await c.req.parseBody({ all: true })
+    const raw = [form.group ?? []].flat()
+    const groups = raw.map(groupFromForm)
+    if (groups.length === 0 || groups.some((g) => g === undefined)) throw new PageError(400, "nothing to add back (the form was not the viewer's)")
+    const returnTo = typeof form.return === "string" ? form.return : ""
+    const ref = { tenant, agent, executionRecord: execution }
+    const outcome = await addGroups(api.client(keyOf(c)), ref, groups as Array<NonNullable<(typeof groups)[number]>>)
+    return afterChange(c, ref, returnTo, outcome, "restored")
   })
 
   app.get("/t/:tenant/agents/:agent/executions/:execution/remove", async (c) => {

@@ -26,7 +26,7 @@ import { datasetHandlers } from "./dataset-handlers.js"
 import { draftHandlers } from "./draft-handlers.js"
 import { evaluationHandlers, type WorkerControl } from "./evaluation-handlers.js"
 import { executionHandlers } from "./execution-handlers.js"
-import type { Handler, HandlerTable } from "./handler-types.js"
+import { EncodedJson, type Handler, type HandlerTable } from "./handler-types.js"
 import { HttpProblem } from "./HttpProblem.js"
 import { extraRuleErrors } from "./extra-rules.js"
 
@@ -120,6 +120,7 @@ export const makeApp = (ctx: LocalContext, workers: WorkerControl): Hono => {
     const handler = handlers[endpoint.name as EndpointName] as unknown as Handler<Endpoint.Any>
     const value = await handler({ path: input.path as never, query: input.query as never, body: input.body as never, ifMatch: input.ifMatch })
     if (endpoint.success === undefined) return c.body(null, endpoint.successStatus === 204 ? 204 : 200)
+    if (value instanceof EncodedJson) return c.body(value.text, endpoint.successStatus === 201 ? 201 : 200, { "content-type": "application/json" })
     if (value === null && endpoint.noContentIsNull) return c.body(null, 204)
     return c.json(RequestDecoding.encodeSuccess(endpoint, value) as object, endpoint.successStatus === 201 ? 201 : 200)
   })

@@ -6,7 +6,7 @@
  * pinned (`candidateSnapshotSeqNo`, its flow copied into the run).
  */
 import * as Either from "effect/Either"
-import type { Agent } from "@fruxkit/core"
+import { Endpoints, RequestDecoding, type Agent } from "@fruxkit/core"
 import { randomUUID } from "node:crypto"
 import type { LocalContext } from "../LocalContext.js"
 import { inlineCandidateFlow } from "../evaluation/run-plan.js"
@@ -17,7 +17,7 @@ import { listRuns } from "../store/EvaluationRunRepository.js"
 import { pageRequest } from "./paging.js"
 import { toEvaluationRun, type RunRecord } from "../store/RunStore.js"
 import * as SampleRepository from "../store/SampleRepository.js"
-import type { Handlers } from "./handler-types.js"
+import { EncodedJson, type Handlers } from "./handler-types.js"
 import { HttpProblem } from "./HttpProblem.js"
 import { ifMatchRequired, loadDraftHead } from "./draft-head.js"
 import { loadAgent, loadRevision } from "./lookups.js"
@@ -209,7 +209,13 @@ export const evaluationHandlers = (ctx: LocalContext, workers: WorkerControl): H
 
     listEvaluationRunSamples: async ({ path, query }) => {
       const { run, transient } = await findRun(path.tenant, path.agent, path.evaluationRun)
-      return (transient ? ctx.transientRuns : ctx.persistedRuns).pageSampleResults(run.id, pageRequest(query))
+      const page = await (transient ? ctx.transientRuns : ctx.persistedRuns).pageSampleResults(run.id, pageRequest(query))
+      // The envelope encoded by the endpoint's schema, with the results spliced in as they are.
+      const envelope = JSON.stringify(
+        RequestDecoding.encodeSuccess(Endpoints.listEvaluationRunSamples, { items: [], nextPageToken: page.nextPageToken, totalCount: page.totalCount })
+      )
+      const at = envelope.indexOf('"items":[]') + '"items":['.length
+      return new EncodedJson(envelope.slice(0, at) + page.itemsJson.join(",") + envelope.slice(at))
     }
   }
 }

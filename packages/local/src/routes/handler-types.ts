@@ -17,7 +17,17 @@ export interface HandlerInput<E extends Endpoint.Any> {
   readonly ifMatch: number | undefined
 }
 
-export type Handler<E extends Endpoint.Any> = (input: HandlerInput<E>) => Promise<Endpoint.Success<E>>
+/**
+ * An answer already in its wire form: JSON text the handler vouches is its
+ * endpoint's encoded success. Only the run-results listing uses it (see
+ * RunStore.WireResultsPage: 1,000 results are not rebuilt to be encoded and
+ * serialised again); every other answer is a value app.ts encodes.
+ */
+export class EncodedJson {
+  constructor(readonly text: string) {}
+}
+
+export type Handler<E extends Endpoint.Any> = (input: HandlerInput<E>) => Promise<Endpoint.Success<E> | EncodedJson>
 
 export type HandlerTable = { readonly [K in EndpointName]: Handler<Endpoints[K]> }
 

@@ -1,57 +1,44 @@
 /** Tenants, agents and their revisions. */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
-import type { Agent, AgentRevision, ParameterMetadata } from "@fruxkit/core"
-import { fromJson, toJson, type SqlEffect } from "./Store.js"
+import * as Schema from "effect/Schema"
+import { Flow, ParameterMetadata, type Agent, type AgentRevision } from "@fruxkit/core"
+import * as Row from "./Row.js"
+import { toJson, type SqlEffect } from "./Store.js"
 
-interface AgentRow {
-  readonly tenant_id: string
-  readonly id: string
-  readonly display_name: string
-  readonly description: string
-  readonly tags: string
-  readonly type: string
-  readonly enabled: number
-  readonly current_revision: number
-  readonly origin: string
-  readonly created_at: number
-  readonly modified_at: number
-}
-
-interface RevisionRow {
-  readonly tenant_id: string
-  readonly agent_id: string
-  readonly revision: number
-  readonly comment: string
-  readonly parameters_metadata: string
-  readonly flow: string
-  readonly created_at: number
-}
-
-const toAgent = (row: AgentRow): Agent => ({
-  id: row.id,
-  displayName: row.display_name,
-  description: row.description,
-  tags: fromJson<Array<string>>(row.tags, []),
-  type: row.type,
-  enabled: Number(row.enabled) === 1,
-  currentRevision: Number(row.current_revision),
-  createdAt: Number(row.created_at),
-  modifiedAt: Number(row.modified_at),
-  tenantId: row.tenant_id,
-  origin: row.origin,
-  externalConfig: null
+const AgentRow = Schema.Struct({
+  id: Schema.String,
+  tenantId: Row.column("tenant_id", Schema.String),
+  displayName: Row.column("display_name", Schema.String),
+  description: Schema.String,
+  tags: Row.Json(Schema.Array(Schema.String)),
+  type: Schema.String,
+  enabled: Row.Flag,
+  currentRevision: Row.column("current_revision", Row.Numeric),
+  origin: Schema.String,
+  createdAt: Row.column("created_at", Row.Numeric),
+  modifiedAt: Row.column("modified_at", Row.Numeric)
 })
 
-const toRevision = (row: RevisionRow, currentRevision: number): AgentRevision => ({
-  agentId: row.agent_id,
-  agentRevision: Number(row.revision),
-  comment: row.comment,
-  parametersMetadata: fromJson<Array<ParameterMetadata>>(row.parameters_metadata, []),
-  flow: fromJson<Record<string, unknown>>(row.flow, {}),
-  createdAt: Number(row.created_at),
-  deployed: Number(row.revision) === currentRevision
+const RevisionRow = Schema.Struct({
+  agentId: Row.column("agent_id", Schema.String),
+  agentRevision: Row.column("revision", Row.Numeric),
+  comment: Schema.String,
+  parametersMetadata: Row.column("parameters_metadata", Row.Json(Schema.Array(ParameterMetadata))),
+  flow: Row.Json(Flow),
+  createdAt: Row.column("created_at", Row.Numeric)
 })
+
+const decodeAgent = Row.decoder("agents", AgentRow)
+const decodeRevision = Row.decoder("revisions", RevisionRow)
+
+/** Agents here are native: no external configuration is stored. */
+const toAgent = (row: unknown): Agent => ({ ...decodeAgent(row), externalConfig: null })
+
+const toRevision = (row: unknown, currentRevision: number): AgentRevision => {
+  const revision = decodeRevision(row)
+  return { ...revision, deployed: revision.agentRevision === currentRevision }
+}
 
 export const tenantExists = (tenant: string): SqlEffect<boolean> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
@@ -85,14 +72,14 @@ export const ensureAgent = (agent: NewAgent): SqlEffect<void> =>
 export const findAgent = (tenant: string, agentId: string): SqlEffect<Agent | undefined> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(
-      sql<AgentRow>`SELECT * FROM agents WHERE tenant_id = ${tenant} AND id = ${agentId}`,
+      sql`SELECT * FROM agents WHERE tenant_id = ${tenant} AND id = ${agentId}`,
       (rows) => (rows[0] ? toAgent(rows[0]) : undefined)
     )
   )
 
 export const listAgents = (tenant: string): SqlEffect<Array<Agent>> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    Effect.map(sql<AgentRow>`SELECT * FROM agents WHERE tenant_id = ${tenant} ORDER BY id`, (rows) => rows.map(toAgent))
+    Effect.map(sql`SELECT * FROM agents WHERE tenant_id = ${tenant} ORDER BY id`, (rows) => rows.map(toAgent))
   )
 
 export const setCurrentRevision = (tenant: string, agentId: string, revision: number, now: number): SqlEffect<void> =>
@@ -109,7 +96,7 @@ export const findRevision = (
 ): SqlEffect<AgentRevision | undefined> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(
-      sql<RevisionRow>`SELECT * FROM revisions WHERE tenant_id = ${tenant} AND agent_id = ${agentId} AND revision = ${revision}`,
+      sql`SELECT * FROM revisions WHERE tenant_id = ${tenant} AND agent_id = ${agentId} AND revision = ${revision}`,
       (rows) => (rows[0] ? toRevision(rows[0], currentRevision) : undefined)
     )
   )
@@ -117,7 +104,7 @@ export const findRevision = (
 export const listRevisions = (tenant: string, agentId: string, currentRevision: number): SqlEffect<Array<AgentRevision>> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(
-      sql<RevisionRow>`SELECT * FROM revisions WHERE tenant_id = ${tenant} AND agent_id = ${agentId} ORDER BY revision DESC`,
+      sql`SELECT * FROM revisions WHERE tenant_id = ${tenant} AND agent_id = ${agentId} ORDER BY revision DESC`,
       (rows) => rows.map((row) => toRevision(row, currentRevision))
     )
   )

@@ -1,34 +1,27 @@
 /** Datasets (fruxkit's own shape; the contract has no public page for them). */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import type { Dataset } from "@fruxkit/core"
+import * as Row from "./Row.js"
 import type { SqlEffect } from "./Store.js"
 
-interface DatasetRow {
-  readonly id: string
-  readonly tenant_id: string
-  readonly agent_id: string
-  readonly name: string
-  readonly description: string
-  readonly created_at: number
-  readonly modified_at: number
-  readonly sample_count: number
-}
-
-const toDataset = (row: DatasetRow): Dataset => ({
-  id: row.id,
-  agentId: row.agent_id,
-  name: row.name,
-  description: row.description,
-  sampleCount: Number(row.sample_count),
-  createdAt: Number(row.created_at),
-  modifiedAt: Number(row.modified_at)
+const DatasetRow = Schema.Struct({
+  id: Schema.String,
+  agentId: Row.column("agent_id", Schema.String),
+  name: Schema.String,
+  description: Schema.String,
+  sampleCount: Row.column("sample_count", Row.Numeric),
+  createdAt: Row.column("created_at", Row.Numeric),
+  modifiedAt: Row.column("modified_at", Row.Numeric)
 })
+
+const toDataset: (row: unknown) => Dataset = Row.decoder("datasets", DatasetRow)
 
 export const listDatasets = (tenant: string, agentId: string): SqlEffect<Array<Dataset>> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(
-      sql<DatasetRow>`SELECT d.*, (SELECT COUNT(*) FROM samples s WHERE s.dataset_id = d.id) AS sample_count
+      sql`SELECT d.*, (SELECT COUNT(*) FROM samples s WHERE s.dataset_id = d.id) AS sample_count
         FROM datasets d WHERE d.tenant_id = ${tenant} AND d.agent_id = ${agentId} ORDER BY d.created_at DESC, d.id DESC`,
       (rows) => rows.map(toDataset)
     )
@@ -37,7 +30,7 @@ export const listDatasets = (tenant: string, agentId: string): SqlEffect<Array<D
 export const findDataset = (tenant: string, agentId: string, id: string): SqlEffect<Dataset | undefined> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(
-      sql<DatasetRow>`SELECT d.*, (SELECT COUNT(*) FROM samples s WHERE s.dataset_id = d.id) AS sample_count
+      sql`SELECT d.*, (SELECT COUNT(*) FROM samples s WHERE s.dataset_id = d.id) AS sample_count
         FROM datasets d WHERE d.tenant_id = ${tenant} AND d.agent_id = ${agentId} AND d.id = ${id}`,
       (rows) => (rows[0] ? toDataset(rows[0]) : undefined)
     )
@@ -55,7 +48,7 @@ export const findDatasetName = (tenant: string, agentId: string, id: string): Sq
 export const findDatasetByName = (tenant: string, agentId: string, name: string): SqlEffect<Dataset | undefined> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(
-      sql<DatasetRow>`SELECT d.*, (SELECT COUNT(*) FROM samples s WHERE s.dataset_id = d.id) AS sample_count
+      sql`SELECT d.*, (SELECT COUNT(*) FROM samples s WHERE s.dataset_id = d.id) AS sample_count
         FROM datasets d WHERE d.tenant_id = ${tenant} AND d.agent_id = ${agentId} AND d.name = ${name}`,
       (rows) => (rows[0] ? toDataset(rows[0]) : undefined)
     )

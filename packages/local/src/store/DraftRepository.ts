@@ -1,29 +1,25 @@
 /** Drafts: one per (agent, base revision); `version` is the ETag. */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
-import type { AgentDraft } from "@fruxkit/core"
-import { fromJson, toJson, type SqlEffect } from "./Store.js"
+import * as Schema from "effect/Schema"
+import { Field, type AgentDraft } from "@fruxkit/core"
+import * as Row from "./Row.js"
+import { toJson, type SqlEffect } from "./Store.js"
 
-interface DraftRow {
-  readonly agent_id: string
-  readonly base_revision: number
-  readonly version: number
-  readonly head_data: string
-  readonly updated_at: number
-}
-
-const toDraft = (row: DraftRow): AgentDraft => ({
-  agentId: row.agent_id,
-  baseRevision: Number(row.base_revision),
-  version: Number(row.version),
-  updatedAt: Number(row.updated_at),
-  headData: fromJson<Record<string, unknown>>(row.head_data, {})
+const DraftRow = Schema.Struct({
+  agentId: Row.column("agent_id", Schema.String),
+  baseRevision: Row.column("base_revision", Row.Numeric),
+  version: Row.Numeric,
+  updatedAt: Row.column("updated_at", Row.Numeric),
+  headData: Row.column("head_data", Row.Json(Field.JsonObject))
 })
+
+const toDraft: (row: unknown) => AgentDraft = Row.decoder("drafts", DraftRow)
 
 export const findDraft = (tenant: string, agentId: string, baseRevision: number): SqlEffect<AgentDraft | undefined> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(
-      sql<DraftRow>`SELECT * FROM drafts WHERE tenant_id = ${tenant} AND agent_id = ${agentId} AND base_revision = ${baseRevision}`,
+      sql`SELECT * FROM drafts WHERE tenant_id = ${tenant} AND agent_id = ${agentId} AND base_revision = ${baseRevision}`,
       (rows) => (rows[0] ? toDraft(rows[0]) : undefined)
     )
   )
@@ -57,7 +53,7 @@ export const updateDraft = (
 ): SqlEffect<AgentDraft | undefined> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(
-      sql<DraftRow>`UPDATE drafts SET version = version + 1, head_data = ${toJson(headData)}, updated_at = ${now}
+      sql`UPDATE drafts SET version = version + 1, head_data = ${toJson(headData)}, updated_at = ${now}
         WHERE tenant_id = ${tenant} AND agent_id = ${agentId} AND base_revision = ${baseRevision}
           AND version = ${expectedVersion}
         RETURNING *`,

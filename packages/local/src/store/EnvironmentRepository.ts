@@ -1,7 +1,9 @@
 /** Environments (auto-created by `environmentSlug`) and conversation sessions. */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
-import { fromJson, toJson, type SqlEffect } from "./Store.js"
+import * as Schema from "effect/Schema"
+import * as Row from "./Row.js"
+import { toJson, type SqlEffect } from "./Store.js"
 
 export const environmentExists = (tenant: string, slug: string): SqlEffect<boolean> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
@@ -25,17 +27,21 @@ export const insertEnvironment = (tenant: string, slug: string, now: number): Sq
       ON CONFLICT (tenant_id, slug) DO NOTHING`)
   )
 
-export interface ChatMessage {
-  readonly role: "system" | "user" | "assistant"
-  readonly content: string
-}
+export const ChatMessage = Schema.Struct({
+  role: Schema.Literal("system", "user", "assistant"),
+  content: Schema.String
+})
+export type ChatMessage = typeof ChatMessage.Type
 
-export const findSessionHistory = (tenant: string, agentId: string, sessionId: string): SqlEffect<Array<ChatMessage>> =>
+const decodeHistory = Row.decoder("sessions", Schema.Struct({ history: Row.Json(Schema.Array(ChatMessage)) }))
+
+/** A session's turns so far; none when the session is new. */
+export const findSessionHistory = (tenant: string, agentId: string, sessionId: string): SqlEffect<ReadonlyArray<ChatMessage>> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(
-      sql<{ history: string }>`SELECT history FROM sessions
+      sql`SELECT history FROM sessions
         WHERE tenant_id = ${tenant} AND agent_id = ${agentId} AND session_id = ${sessionId}`,
-      (rows) => fromJson<Array<ChatMessage>>(rows[0]?.history, [])
+      (rows) => (rows[0] === undefined ? [] : decodeHistory(rows[0]).history)
     )
   )
 

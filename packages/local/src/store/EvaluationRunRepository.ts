@@ -3,76 +3,50 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { Fragment } from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
-import type { EvaluationRunSampleResult, EvaluationRunSummary, PageOf } from "@fruxkit/core"
+import * as Schema from "effect/Schema"
+import { EvaluationRunSampleResult, EvaluationRunSummary, Field, type PageOf } from "@fruxkit/core"
 import { encodeCursor, toPage, type PageRequest } from "./page-token.js"
 import { summarise } from "../evaluation/summary.js"
 import { announceRunEnqueued, greatest, skipLockedRows, withoutFlush } from "./Dialect.js"
 import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
 import { LEASE_DONE } from "./migrations.js"
-import { fromJson, toJson, type SqlEffect, type Store } from "./Store.js"
+import * as Row from "./Row.js"
+import { toJson, type SqlEffect, type Store } from "./Store.js"
 
-interface RunRow {
-  readonly id: string
-  readonly tenant_id: string
-  readonly agent_id: string
-  readonly dataset_id: string | null
-  readonly candidate_revision: number | null
-  readonly candidate_base_revision: number | null
-  readonly candidate_snapshot_seq_no: number | null
-  readonly deployed_revision: number | null
-  readonly status: string
-  readonly score: number | null
-  readonly deployment_recommendation: string | null
-  readonly summary: string | null
-  readonly error_message: string | null
-  readonly created_at: number
-  readonly modified_at: number
-  readonly started_at: number
-  readonly completed_at: number
-  readonly created_by: string
-  readonly total_samples: number
-  readonly completed_samples: number
-  readonly failed_samples: number
-  readonly sample_ids: string
-  readonly candidate_agent: string | null
-  readonly candidate_external_sealed: string | null
-  readonly cancel_requested: number
-  readonly lease_owner: string | null
-  readonly lease_expires_at: number
-}
-
-const nullableNumber = (value: number | null): number | null => (value === null ? null : Number(value))
-
-const toRecord = (row: RunRow): RunRecord => ({
-  id: row.id,
-  tenantId: row.tenant_id,
-  agentId: row.agent_id,
-  datasetId: row.dataset_id,
-  candidateRevision: nullableNumber(row.candidate_revision),
-  candidateBaseRevision: nullableNumber(row.candidate_base_revision),
-  candidateSnapshotSeqNo: nullableNumber(row.candidate_snapshot_seq_no),
-  deployedRevision: nullableNumber(row.deployed_revision),
-  status: row.status,
-  score: nullableNumber(row.score),
-  deploymentRecommendation: row.deployment_recommendation,
-  summary: fromJson<EvaluationRunSummary | null>(row.summary, null),
-  errorMessage: row.error_message,
-  createdAt: Number(row.created_at),
-  modifiedAt: Number(row.modified_at),
-  startedAt: Number(row.started_at),
-  completedAt: Number(row.completed_at),
-  createdBy: row.created_by,
-  totalSamples: Number(row.total_samples),
-  completedSamples: Number(row.completed_samples),
-  failedSamples: Number(row.failed_samples),
-  sampleIds: fromJson<Array<string>>(row.sample_ids, []),
-  candidateAgent: fromJson<Record<string, unknown> | null>(row.candidate_agent, null),
-  candidateExternalSealed: row.candidate_external_sealed,
-  cancelRequested: Number(row.cancel_requested) === 1,
-  leaseOwner: row.lease_owner,
-  leaseExpiresAt: Number(row.lease_expires_at),
-  transient: false
+const RunRow = Schema.Struct({
+  id: Schema.String,
+  tenantId: Row.column("tenant_id", Schema.String),
+  agentId: Row.column("agent_id", Schema.String),
+  datasetId: Row.column("dataset_id", Schema.NullOr(Schema.String)),
+  candidateRevision: Row.column("candidate_revision", Schema.NullOr(Row.Numeric)),
+  candidateBaseRevision: Row.column("candidate_base_revision", Schema.NullOr(Row.Numeric)),
+  candidateSnapshotSeqNo: Row.column("candidate_snapshot_seq_no", Schema.NullOr(Row.Numeric)),
+  deployedRevision: Row.column("deployed_revision", Schema.NullOr(Row.Numeric)),
+  status: Schema.String,
+  score: Schema.NullOr(Row.Numeric),
+  deploymentRecommendation: Row.column("deployment_recommendation", Schema.NullOr(Schema.String)),
+  summary: Schema.NullOr(Row.Json(EvaluationRunSummary)),
+  errorMessage: Row.column("error_message", Schema.NullOr(Schema.String)),
+  createdAt: Row.column("created_at", Row.Numeric),
+  modifiedAt: Row.column("modified_at", Row.Numeric),
+  startedAt: Row.column("started_at", Row.Numeric),
+  completedAt: Row.column("completed_at", Row.Numeric),
+  createdBy: Row.column("created_by", Schema.String),
+  totalSamples: Row.column("total_samples", Row.Numeric),
+  completedSamples: Row.column("completed_samples", Row.Numeric),
+  failedSamples: Row.column("failed_samples", Row.Numeric),
+  sampleIds: Row.column("sample_ids", Row.Json(Schema.Array(Schema.String))),
+  candidateAgent: Row.column("candidate_agent", Schema.NullOr(Row.Json(Field.JsonObject))),
+  candidateExternalSealed: Row.column("candidate_external_sealed", Schema.NullOr(Schema.String)),
+  cancelRequested: Row.column("cancel_requested", Row.Flag),
+  leaseOwner: Row.column("lease_owner", Schema.NullOr(Schema.String)),
+  leaseExpiresAt: Row.column("lease_expires_at", Row.Numeric)
 })
+
+const decodeRun = Row.decoder("evaluation_runs", RunRow)
+
+/** Runs in SQL are the persisted ones (transient runs live in memory: TransientRunStore). */
+const toRecord = (row: unknown): RunRecord => ({ ...decodeRun(row), transient: false })
 
 const ACTIVE = ["PENDING", "IN_PROGRESS"]
 
@@ -100,7 +74,7 @@ export const listRuns = (
     const after = cursor
       ? sql`(created_at < ${cursor.createdAt} OR (created_at = ${cursor.createdAt} AND id < ${cursor.id}))`
       : sql`1 = 1`
-    const rows = yield* sql<RunRow>`SELECT * FROM evaluation_runs WHERE ${where} AND ${after}
+    const rows = yield* sql<{ readonly id: string; readonly created_at: number }>`SELECT * FROM evaluation_runs WHERE ${where} AND ${after}
       ORDER BY created_at DESC, id DESC LIMIT ${page.size + 1} OFFSET ${page.skip}`
     return toPage(rows, page, Number(count?.n ?? 0), toRecord)
   })
@@ -124,12 +98,20 @@ const leaseLapsed = (sql: SqlClient.SqlClient, now: number) => sql`l.lease_expir
 
 const notDone = (sql: SqlClient.SqlClient) => sql`l.lease_expires_at < ${DONE}`
 
-const toSampleRow = (row: { sample_index: number; sample_id: string; failed: number; result: string }): RunSampleRow => ({
-  sampleIndex: Number(row.sample_index),
-  sampleId: row.sample_id,
-  failed: Number(row.failed) === 1,
-  result: fromJson<EvaluationRunSampleResult>(row.result, null as never)
+const SampleResultRow = Schema.Struct({
+  sampleIndex: Row.column("sample_index", Row.Numeric),
+  sampleId: Row.column("sample_id", Schema.String),
+  failed: Row.Flag,
+  result: Row.Json(EvaluationRunSampleResult)
 })
+
+const toSampleRow: (row: unknown) => RunSampleRow = Row.decoder("evaluation_run_samples", SampleResultRow)
+
+/** The listing's read: the result as the stored wire text, checked, not rebuilt (Row.WireJson). */
+const toWireResultRow = Row.decoder(
+  "evaluation_run_samples",
+  Schema.Struct({ sampleIndex: Row.column("sample_index", Row.Numeric), result: Row.WireJson(EvaluationRunSampleResult) })
+)
 
 /**
  * The run's progress, counted from the result rows in the statement that writes it, so a replayed sample
@@ -173,7 +155,7 @@ const completeRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
       const [locked] = yield* sql<{ total_samples: number }>`UPDATE evaluation_runs SET modified_at = ${now}
         WHERE id = ${runId} AND ${sql.in("status", ACTIVE)} RETURNING total_samples`
       if (!locked) return false
-      const rows = yield* sql<{ sample_index: number; sample_id: string; failed: number; result: string }>`SELECT *
+      const rows = yield* sql`SELECT *
         FROM evaluation_run_samples WHERE run_id = ${runId} ORDER BY sample_index`
       const results = rows.map(toSampleRow)
       const verdict = summarise(results, Number(locked.total_samples))
@@ -305,7 +287,7 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
     store.run(
       Effect.flatMap(SqlClient.SqlClient, (sql) =>
         Effect.map(
-          sql<RunRow>`SELECT * FROM evaluation_runs WHERE tenant_id = ${tenant} AND agent_id = ${agentId} AND id = ${id}`,
+          sql`SELECT * FROM evaluation_runs WHERE tenant_id = ${tenant} AND agent_id = ${agentId} AND id = ${id}`,
           (rows) => (rows[0] ? toRecord(rows[0]) : undefined)
         )
       )
@@ -317,7 +299,7 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
         const sql = yield* SqlClient.SqlClient
         // Runs with a sample to lease, or with none left at all (every result stored, but the run
         // was never settled: the worker that stored the last one died before it could).
-        const open = yield* sql<RunRow>`SELECT * FROM evaluation_runs r WHERE ${sql.in("status", ACTIVE)}
+        const open = yield* sql<{ readonly id: string; readonly status: string }>`SELECT * FROM evaluation_runs r WHERE ${sql.in("status", ACTIVE)}
             AND (EXISTS (SELECT 1 FROM evaluation_sample_leases l
                   WHERE l.run_id = r.id AND ${leaseLapsed(sql, now)} AND ${hasNoResult(sql)})
               OR NOT EXISTS (SELECT 1 FROM evaluation_sample_leases l WHERE l.run_id = r.id AND ${notDone(sql)} AND ${hasNoResult(sql)}))
@@ -329,7 +311,7 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
             continue
           }
           // Conditional: when several workers see the same PENDING run, each still gets it; only the first stamps it.
-          const [started] = yield* sql<RunRow>`UPDATE evaluation_runs SET status = ${"IN_PROGRESS"}, started_at = ${now},
+          const [started] = yield* sql`UPDATE evaluation_runs SET status = ${"IN_PROGRESS"}, started_at = ${now},
               modified_at = ${now}
             WHERE id = ${row.id} AND status = ${"PENDING"} RETURNING *`
           claimed.push(toRecord(started ?? { ...row, status: "IN_PROGRESS" }))
@@ -398,7 +380,7 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
     store.run(
       Effect.flatMap(SqlClient.SqlClient, (sql) =>
         Effect.map(
-          sql<{ sample_index: number; sample_id: string; failed: number; result: string }>`SELECT * FROM
+          sql`SELECT * FROM
             evaluation_run_samples WHERE run_id = ${runId} ORDER BY sample_index`,
           (rows) => rows.map(toSampleRow)
         )
@@ -412,15 +394,15 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
         const [count] = yield* sql<{ n: number }>`SELECT COUNT(*) AS n FROM evaluation_run_samples WHERE run_id = ${runId}`
         // Results are listed by sampleIndex; the cursor carries the last index seen.
         const afterIndex = page.cursor ? page.cursor.createdAt : -1
-        const rows = yield* sql<{ sample_index: number; result: string }>`SELECT sample_index, result
+        const rows = yield* sql`SELECT sample_index, result
           FROM evaluation_run_samples WHERE run_id = ${runId} AND sample_index > ${afterIndex}
           ORDER BY sample_index LIMIT ${page.size + 1} OFFSET ${page.skip}`
         const hasMore = rows.length > page.size
-        const pageRows = hasMore ? rows.slice(0, page.size) : rows
+        const pageRows = (hasMore ? rows.slice(0, page.size) : rows).map(toWireResultRow)
         const last = pageRows[pageRows.length - 1]
         return {
-          items: pageRows.map((row) => fromJson<EvaluationRunSampleResult>(row.result, null as never)),
-          nextPageToken: hasMore && last ? encodeCursor({ createdAt: Number(last.sample_index), id: runId }) : "",
+          itemsJson: pageRows.map((row) => row.result),
+          nextPageToken: hasMore && last ? encodeCursor({ createdAt: last.sampleIndex, id: runId }) : "",
           totalCount: Number(count?.n ?? 0)
         }
       })
@@ -456,7 +438,7 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
     store.transaction(
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
-        const [row] = yield* sql<RunRow>`SELECT * FROM evaluation_runs WHERE id = ${id}`
+        const [row] = yield* sql`SELECT * FROM evaluation_runs WHERE id = ${id}`
         if (!row) return "missing" as const
         // Ended at once, whoever is working on it: its samples may be spread over several workers, and
         // each stops at its next heartbeat (at once in this process, through "requested").

@@ -2,9 +2,11 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { Fragment } from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
-import type { ExecutionRecord, ExecutionTrace, PageOf, StepResult } from "@fruxkit/core"
+import * as Schema from "effect/Schema"
+import { ExecutionTrace, Field, StepResult, type ExecutionRecord, type PageOf } from "@fruxkit/core"
 import { toPage, type PageRequest } from "./page-token.js"
-import { fromJson, toJson, type SqlEffect } from "./Store.js"
+import * as Row from "./Row.js"
+import { toJson, type SqlEffect } from "./Store.js"
 
 export interface StoredExecution {
   readonly id: string
@@ -29,51 +31,30 @@ export interface StoredExecution {
   readonly createdAt: number
 }
 
-interface ExecutionRow {
-  readonly id: string
-  readonly tenant_id: string
-  readonly agent_id: string
-  readonly agent_revision: number
-  readonly start_time: number
-  readonly end_time: number
-  readonly status: string
-  readonly input_tokens: number
-  readonly output_tokens: number
-  readonly environment_slug: string | null
-  readonly session_id: string
-  readonly mode: string
-  readonly parameters: string
-  readonly response: string
-  readonly result: string | null
-  readonly trace: string | null
-  readonly input_cost: number
-  readonly output_cost: number
-  readonly total_cost: number
-  readonly created_at: number
-}
-
-const toStored = (row: ExecutionRow): StoredExecution => ({
-  id: row.id,
-  tenantId: row.tenant_id,
-  agentId: row.agent_id,
-  agentRevision: Number(row.agent_revision),
-  startTime: Number(row.start_time),
-  endTime: Number(row.end_time),
-  status: row.status,
-  inputTokens: Number(row.input_tokens),
-  outputTokens: Number(row.output_tokens),
-  environmentSlug: row.environment_slug,
-  sessionId: row.session_id,
-  mode: row.mode,
-  parameters: fromJson<Record<string, unknown>>(row.parameters, {}),
-  response: row.response,
-  result: fromJson<StepResult | null>(row.result, null),
-  trace: fromJson<ExecutionTrace | null>(row.trace, null),
-  inputCost: Number(row.input_cost),
-  outputCost: Number(row.output_cost),
-  totalCost: Number(row.total_cost),
-  createdAt: Number(row.created_at)
+const ExecutionRow = Schema.Struct({
+  id: Schema.String,
+  tenantId: Row.column("tenant_id", Schema.String),
+  agentId: Row.column("agent_id", Schema.String),
+  agentRevision: Row.column("agent_revision", Row.Numeric),
+  startTime: Row.column("start_time", Row.Numeric),
+  endTime: Row.column("end_time", Row.Numeric),
+  status: Schema.String,
+  inputTokens: Row.column("input_tokens", Row.Numeric),
+  outputTokens: Row.column("output_tokens", Row.Numeric),
+  environmentSlug: Row.column("environment_slug", Schema.NullOr(Schema.String)),
+  sessionId: Row.column("session_id", Schema.String),
+  mode: Schema.String,
+  parameters: Row.Json(Field.JsonObject),
+  response: Schema.String,
+  result: Schema.NullOr(Row.Json(StepResult)),
+  trace: Schema.NullOr(Row.Json(ExecutionTrace)),
+  inputCost: Row.column("input_cost", Row.Numeric),
+  outputCost: Row.column("output_cost", Row.Numeric),
+  totalCost: Row.column("total_cost", Row.Numeric),
+  createdAt: Row.column("created_at", Row.Numeric)
 })
+
+const toStored: (row: unknown) => StoredExecution = Row.decoder("execution_records", ExecutionRow)
 
 export const toExecutionRecord = (stored: StoredExecution, isSample: boolean): ExecutionRecord => ({
   id: stored.id,
@@ -109,7 +90,7 @@ export const insertExecution = (e: StoredExecution): SqlEffect<void> =>
 export const findExecution = (tenant: string, agentId: string, id: string): SqlEffect<StoredExecution | undefined> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(
-      sql<ExecutionRow>`SELECT * FROM execution_records WHERE tenant_id = ${tenant} AND agent_id = ${agentId} AND id = ${id}`,
+      sql`SELECT * FROM execution_records WHERE tenant_id = ${tenant} AND agent_id = ${agentId} AND id = ${id}`,
       (rows) => (rows[0] ? toStored(rows[0]) : undefined)
     )
   )
@@ -147,7 +128,7 @@ export const listExecutions = (
     const after = cursor
       ? sql`(created_at < ${cursor.createdAt} OR (created_at = ${cursor.createdAt} AND id < ${cursor.id}))`
       : sql`1 = 1`
-    const rows = yield* sql<ExecutionRow>`SELECT * FROM execution_records WHERE ${where} AND ${after}
+    const rows = yield* sql<{ readonly id: string; readonly created_at: number }>`SELECT * FROM execution_records WHERE ${where} AND ${after}
       ORDER BY created_at DESC, id DESC LIMIT ${page.size + 1} OFFSET ${page.skip}`
     const sampled = new Set<string>()
     if (rows.length > 0) {

@@ -6,6 +6,8 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Row from "./Row.js"
 import type { SqlEffect } from "./Store.js"
 
 export interface StoredResponse {
@@ -25,38 +27,31 @@ export interface IdempotencyRecord {
   readonly expiresAt: number
 }
 
-interface RecordRow {
-  readonly scoped_key: string
-  readonly fingerprint: string
-  readonly claim_token: string
-  readonly state: string
-  readonly status: number | null
-  readonly headers: string | null
-  readonly body: string | null
-  readonly created_at: number
-  readonly expires_at: number
-}
-
-const toRecord = (row: RecordRow): IdempotencyRecord => ({
-  scopedKey: row.scoped_key,
-  fingerprint: row.fingerprint,
-  state: row.state === "stored" ? "stored" : "running",
-  response:
-    row.state === "stored" && row.status !== null
-      ? {
-          status: Number(row.status),
-          headers: JSON.parse(row.headers ?? "{}") as Record<string, string>,
-          body: new Uint8Array(Buffer.from(row.body ?? "", "base64"))
-        }
-      : null,
-  createdAt: Number(row.created_at),
-  expiresAt: Number(row.expires_at)
+const RecordRow = Schema.Struct({
+  scopedKey: Row.column("scoped_key", Schema.String),
+  fingerprint: Schema.String,
+  state: Schema.Literal("running", "stored"),
+  status: Schema.NullOr(Row.Numeric),
+  headers: Schema.NullOr(Row.Json(Schema.Record({ key: Schema.String, value: Schema.String }))),
+  body: Schema.NullOr(Schema.String),
+  createdAt: Row.column("created_at", Row.Numeric),
+  expiresAt: Row.column("expires_at", Row.Numeric)
 })
+
+const decodeRecord = Row.decoder("idempotency_records", RecordRow)
+
+const toRecord = (row: unknown): IdempotencyRecord => {
+  const { status, headers, body, ...record } = decodeRecord(row)
+  // A stored record has its whole response; a running one has none yet.
+  if (record.state === "running") return { ...record, response: null }
+  if (status === null || headers === null || body === null) throw new Row.CorruptRow("idempotency_records", ["status", "headers", "body"])
+  return { ...record, response: { status, headers, body: new Uint8Array(Buffer.from(body, "base64")) } }
+}
 
 export const find = (scopedKey: string, now: number): SqlEffect<IdempotencyRecord | undefined> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(
-      sql<RecordRow>`SELECT * FROM idempotency_records WHERE scoped_key = ${scopedKey} AND expires_at > ${now}`,
+      sql`SELECT * FROM idempotency_records WHERE scoped_key = ${scopedKey} AND expires_at > ${now}`,
       (rows) => (rows[0] ? toRecord(rows[0]) : undefined)
     )
   )

@@ -54,6 +54,18 @@ export interface RunSampleRow {
   readonly result: EvaluationRunSampleResult
 }
 
+/**
+ * A page of a run's results as the API sends them: each item its JSON text,
+ * checked when read (Row.WireJson) or encoded by the result schema (runs in
+ * memory), so a 1,000-sample listing is not decoded, re-encoded and
+ * serialised again on its way out.
+ */
+export interface WireResultsPage {
+  readonly itemsJson: ReadonlyArray<string>
+  readonly nextPageToken: string
+  readonly totalCount: number
+}
+
 export interface RunOutcome {
   readonly status: "FAILED" | "CANCELLED"
   readonly score?: number | null
@@ -93,10 +105,8 @@ export interface RunStore {
   /** Gives `owner`'s unfinished samples of the run back at once (a clean shutdown), instead of at lease expiry. */
   readonly release: (runId: string, owner: string) => Promise<void>
   readonly sampleResults: (runId: string) => Promise<Array<RunSampleRow>>
-  readonly pageSampleResults: (
-    runId: string,
-    page: PageRequest
-  ) => Promise<{ items: Array<EvaluationRunSampleResult>; nextPageToken: string; totalCount: number }>
+  /** A page of results in their wire form (the listing sends them on as they are). */
+  readonly pageSampleResults: (runId: string, page: PageRequest) => Promise<WireResultsPage>
   /**
    * Stores results in one transaction (a group commit: one fsync for many
    * samples). Idempotent per (run, sampleIndex): a resumed run never stores

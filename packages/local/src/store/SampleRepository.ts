@@ -1,9 +1,11 @@
 /** Evaluation samples and their tags. */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
-import type { EvaluationSample, ExecutionRecordSample, PageOf, SampleTag } from "@fruxkit/core"
+import * as Schema from "effect/Schema"
+import { Field, type EvaluationSample, type ExecutionRecordSample, type PageOf, type SampleTag } from "@fruxkit/core"
 import { toPage, type PageRequest } from "./page-token.js"
-import { fromJson, toJson, type SqlEffect } from "./Store.js"
+import * as Row from "./Row.js"
+import { toJson, type SqlEffect } from "./Store.js"
 
 export interface StoredSample {
   readonly id: string
@@ -22,45 +24,33 @@ export interface StoredSample {
   readonly tags: ReadonlyArray<SampleTag>
 }
 
-interface SampleRow {
-  readonly id: string
-  readonly tenant_id: string
-  readonly agent_id: string
-  readonly dataset_id: string
-  readonly execution_id: string
-  readonly input_payload: string
-  readonly output: string
-  readonly agent_revision: number
-  readonly quality: string
-  readonly is_golden: number
-  readonly created_by: string
-  readonly created_at: number
-  readonly modified_at: number
-}
-
-interface TagRow {
-  readonly id: string
-  readonly tenant_id: string
-  readonly sample_id: string
-  readonly tag: string
-}
-
-const toStored = (row: SampleRow, tags: ReadonlyArray<SampleTag>): StoredSample => ({
-  id: row.id,
-  tenantId: row.tenant_id,
-  agentId: row.agent_id,
-  datasetId: row.dataset_id,
-  executionId: row.execution_id,
-  inputPayload: fromJson<Record<string, unknown>>(row.input_payload, {}),
-  output: row.output,
-  agentRevision: Number(row.agent_revision),
-  quality: row.quality,
-  isGolden: Number(row.is_golden) === 1,
-  createdBy: row.created_by,
-  createdAt: Number(row.created_at),
-  modifiedAt: Number(row.modified_at),
-  tags
+/** A sample's own row; its tags come from `sample_tags` (TagRow). */
+const SampleRow = Schema.Struct({
+  id: Schema.String,
+  tenantId: Row.column("tenant_id", Schema.String),
+  agentId: Row.column("agent_id", Schema.String),
+  datasetId: Row.column("dataset_id", Schema.String),
+  executionId: Row.column("execution_id", Schema.String),
+  inputPayload: Row.column("input_payload", Row.Json(Field.JsonObject)),
+  output: Schema.String,
+  agentRevision: Row.column("agent_revision", Row.Numeric),
+  quality: Schema.String,
+  isGolden: Row.column("is_golden", Row.Flag),
+  createdBy: Row.column("created_by", Schema.String),
+  createdAt: Row.column("created_at", Row.Numeric),
+  modifiedAt: Row.column("modified_at", Row.Numeric)
 })
+
+const TagRow = Schema.Struct({
+  id: Schema.String,
+  tenantId: Row.column("tenant_id", Schema.String),
+  sampleId: Row.column("sample_id", Schema.String),
+  tag: Schema.String,
+  sample: Schema.optionalWith(Schema.Null, { default: () => null })
+})
+
+const decodeSample = Row.decoder("samples", SampleRow)
+const decodeTag: (row: unknown) => SampleTag = Row.decoder("sample_tags", TagRow)
 
 /** The fields both sample shapes share; they differ only in `tenantId` and how tags are written. */
 const sampleFields = (s: StoredSample) => ({
@@ -103,25 +93,26 @@ export const insertSample = (s: StoredSample): SqlEffect<void> =>
     }
   })
 
-const withTags = (rows: ReadonlyArray<SampleRow>): SqlEffect<Array<StoredSample>> =>
+const withTags = (rows: ReadonlyArray<unknown>): SqlEffect<Array<StoredSample>> =>
   Effect.gen(function* () {
     if (rows.length === 0) return []
     const sql = yield* SqlClient.SqlClient
-    const tagRows = yield* sql<TagRow>`SELECT * FROM sample_tags WHERE ${sql.in("sample_id", rows.map((r) => r.id))}
+    const samples = rows.map(decodeSample)
+    const tagRows = yield* sql`SELECT * FROM sample_tags WHERE ${sql.in("sample_id", samples.map((s) => s.id))}
       ORDER BY sample_id, position`
     const bySample = new Map<string, Array<SampleTag>>()
-    for (const t of tagRows) {
-      const list = bySample.get(t.sample_id) ?? []
-      list.push({ id: t.id, tenantId: t.tenant_id, sampleId: t.sample_id, tag: t.tag, sample: null })
-      bySample.set(t.sample_id, list)
+    for (const tag of tagRows.map(decodeTag)) {
+      const list = bySample.get(tag.sampleId) ?? []
+      list.push(tag)
+      bySample.set(tag.sampleId, list)
     }
-    return rows.map((row) => toStored(row, bySample.get(row.id) ?? []))
+    return samples.map((sample) => ({ ...sample, tags: bySample.get(sample.id) ?? [] }))
   })
 
 export const listSamplesOfExecution = (tenant: string, executionId: string): SqlEffect<Array<StoredSample>> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.flatMap(
-      sql<SampleRow>`SELECT * FROM samples WHERE tenant_id = ${tenant} AND execution_id = ${executionId}
+      sql`SELECT * FROM samples WHERE tenant_id = ${tenant} AND execution_id = ${executionId}
         ORDER BY created_at, id`,
       withTags
     )
@@ -148,7 +139,7 @@ export const listSamplesOfDataset = (
     const after = cursor
       ? sql`(created_at < ${cursor.createdAt} OR (created_at = ${cursor.createdAt} AND id < ${cursor.id}))`
       : sql`1 = 1`
-    const rows = yield* sql<SampleRow>`SELECT * FROM samples WHERE tenant_id = ${tenant} AND dataset_id = ${datasetId}
+    const rows = yield* sql<{ readonly id: string; readonly created_at: number }>`SELECT * FROM samples WHERE tenant_id = ${tenant} AND dataset_id = ${datasetId}
       AND ${after} ORDER BY created_at DESC, id DESC LIMIT ${page.size + 1} OFFSET ${page.skip}`
     const stored = yield* withTags(rows)
     const byId = new Map(stored.map((s) => [s.id, s]))
@@ -171,5 +162,5 @@ export const findSamples = (ids: ReadonlyArray<string>): SqlEffect<Array<StoredS
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     ids.length === 0
       ? Effect.succeed([])
-      : Effect.flatMap(sql<SampleRow>`SELECT * FROM samples WHERE ${sql.in("id", ids)}`, withTags)
+      : Effect.flatMap(sql`SELECT * FROM samples WHERE ${sql.in("id", ids)}`, withTags)
   )

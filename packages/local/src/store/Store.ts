@@ -56,13 +56,5 @@ export const isStoreFailure = (error: unknown): error is SqlError => error insta
 
 export type SqlEffect<A> = Effect.Effect<A, SqlError, SqlClient.SqlClient>
 
-/** JSON columns are TEXT (portable); these keep the parse in one place. */
+/** JSON columns are TEXT (portable); rows read them back through `Row.Json` (Row.ts). */
 export const toJson = (value: unknown): string => JSON.stringify(value ?? null)
-export const fromJson = <A>(text: unknown, fallback: A): A => {
-  if (typeof text !== "string" || text === "") return fallback
-  try {
-    return JSON.parse(text) as A
-  } catch {
-    return fallback
-  }
-}

@@ -3,10 +3,13 @@
  * memory only (the contract's persistence gate). They are gone after a
  * restart, by design; their external-agent secrets never touch the disk.
  */
-import type { EvaluationRunSampleResult } from "@fruxkit/core"
+import { EvaluationRunSampleResult, ResponseDecoding } from "@fruxkit/core"
 import { encodeCursor } from "./page-token.js"
 import { summarise } from "../evaluation/summary.js"
 import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
+
+/** Results held in memory are values: the listing sends them encoded by the result schema. */
+const encodeResult = ResponseDecoding.encodeSync(EvaluationRunSampleResult)
 
 interface Held {
   run: RunRecord
@@ -108,7 +111,7 @@ export const makeTransientRunStore = (
       const pageRows = rest.slice(0, page.size)
       const last = pageRows[pageRows.length - 1]
       return {
-        items: pageRows.map((row): EvaluationRunSampleResult => row.result),
+        itemsJson: pageRows.map((row) => JSON.stringify(encodeResult(row.result))),
         nextPageToken: rest.length > page.size && last ? encodeCursor({ createdAt: last.sampleIndex, id: runId }) : "",
         totalCount: all.length
       }

@@ -9,6 +9,8 @@ export const DatasetPage = (props: {
   readonly dataset: Dataset
   readonly samples: ReadonlyArray<EvaluationSample>
   readonly more: boolean
+  /** What the last change did (the sample edit redirects here). */
+  readonly notice?: string | undefined
   readonly signedIn: boolean
 }) => {
   const { tenant, agent, dataset } = props
@@ -24,6 +26,12 @@ export const DatasetPage = (props: {
     >
       <h1>{`Dataset ${dataset.name || dataset.id}`}</h1>
       <p class="muted">{`${plural(dataset.sampleCount, "sample")}${dataset.description ? ` · ${dataset.description}` : ""}`}</p>
+      {props.notice ? (
+        <p data-notice>
+          {props.notice}
+          <span class="muted">{" The samples of its execution were re-created, so their ids changed."}</span>
+        </p>
+      ) : null}
       <div class="scroll">
         <table data-keys>
           <thead>
@@ -38,8 +46,11 @@ export const DatasetPage = (props: {
           </thead>
           <tbody>
             {props.samples.map((s) => (
-              <tr>
-                <td>{s.id.slice(0, 8)}</td>
+              <tr data-sample-id={s.id}>
+                <td>
+                  {/* Tags and deletion are composed from the execution's samples: only a curated sample (one with an execution) has them. */}
+                  {s.executionId ? <a href={`${uiPath.execution(tenant, agent, s.executionId)}/samples/${encodeURIComponent(s.id)}`}>{s.id.slice(0, 8)}</a> : s.id.slice(0, 8)}
+                </td>
                 <td>{firstInput(s.inputPayload)}</td>
                 <td>{s.quality}</td>
                 <td>{s.tags.map((t) => t.tag).join(", ")}</td>
