@@ -1,9 +1,9 @@
 /**
  * Rows from the database, decoded with `effect/Schema`. Each table's row is
  * declared once, as a schema from its columns (as SQL returns them:
- * snake_case names, integers that PostgreSQL's BIGINT gives as strings, 0/1
- * flags, JSON in TEXT columns) to the value the repositories hand out; the
- * column names, types and JSON shapes live in that one declaration.
+ * snake_case names, numbers, 0/1 flags, JSON in TEXT columns) to the value
+ * the repositories hand out; the column names, types and JSON shapes live
+ * in that one declaration.
  *
  * A decoder is compiled once per row schema (core's compiled decoder, the
  * one the client decodes responses with), not per row: listing 1,000 run
@@ -17,7 +17,7 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
-/** A numeric column: a number from SQLite (and PostgreSQL's DOUBLE PRECISION), a digit string from PostgreSQL's BIGINT (and COUNT). */
+/** A numeric column: a number (both engines are set up to give numbers); a digit string (a BIGINT from a plain PostgreSQL client) is read too. */
 export const Numeric = Schema.Union(Schema.Number, Schema.NumberFromString)
 
 /** A 0/1 column read as a boolean. */
