@@ -34,6 +34,11 @@ describe("pnpm start", () => {
       const datasets = await fetch(`http://127.0.0.1:${port}/v1/tenants/demo/agents/support_bot/datasets`)
       expect(datasets.status).toBe(200)
       expect(((await datasets.json()) as Array<{ name: string }>).map((d) => d.name)).toContain("golden")
+      // The start banner names the web viewer, and /ui opens on the demo tenant.
+      expect(pnpm.output()).toMatch(new RegExp(`viewer: http://[^\\s]+:${port}/ui\\s`))
+      const viewer = await fetch(`http://127.0.0.1:${port}/ui`, { redirect: "manual" })
+      expect(viewer.status).toBe(302)
+      expect(viewer.headers.get("location")).toBe("/ui/t/demo")
 
       // To pnpm alone, as a process manager sends it: not to the group.
       pnpm.signal("SIGTERM")

@@ -127,6 +127,23 @@ describe("the web viewer in Chromium", () => {
     const regressed = await page.$$eval("table[data-samples] tbody tr", (trs) => trs.map((tr) => tr.getAttribute("data-outcome")))
     expect(regressed.every((o) => o === "regressed")).toBe(true)
     expect(regressed.length).toBe(samples.filter((s) => RunComparison.isRegression(s) && s.llmEvaluation !== null && s.candidateRevisionResult?.status !== "FAILED").length)
+
+    // Sorting by score, high first, orders every row as the API's scores do; a search keeps exactly the
+    // samples whose input or outputs hold the text (case-insensitive).
+    const rowsOf = () => page.$$eval("table[data-samples] tbody tr", (trs) => trs.map((tr) => tr.getAttribute("data-sample")!))
+    const scoreOf = (index: string) => samples.find((s) => String(s.sampleIndex) === index)!.llmEvaluation?.score ?? -1
+    await page.goto(`${gw.url}${UI}/runs/${finished.id}?sort=score&order=desc`)
+    const byScore = (await rowsOf()).map(scoreOf)
+    expect(byScore).toHaveLength(samples.length)
+    expect(byScore).toEqual([...byScore].sort((a, b) => b - a))
+    const needle = "password"
+    await page.goto(`${gw.url}${UI}/runs/${finished.id}?q=PassWord`)
+    const holding = samples
+      .filter((s) => `${JSON.stringify(s.parameters)}\n${s.baseRevisionResult?.response ?? ""}\n${s.candidateRevisionResult?.response ?? ""}`.toLowerCase().includes(needle))
+      .map((s) => String(s.sampleIndex))
+    expect(holding.length).toBeGreaterThan(0)
+    expect(holding.length).toBeLessThan(samples.length)
+    expect((await rowsOf()).sort()).toEqual(holding.sort())
     await page.close()
   })
 
