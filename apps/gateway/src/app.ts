@@ -137,7 +137,11 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   app.use("/v1/*", validateRequest({ waitEndpoints: WAIT_ENDPOINTS, dedupeEndpoints: DEDUPE_ENDPOINTS, maxWaitMs: config.maxWaitMs }))
   app.get(honoPath(evaluationRunEvents), runEvents({ watchers, streams, firstSnapshotTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.streamIdleTimeoutMs, metrics }))
   app.on(["GET", "POST"], "/v1/*", wait({ watchers, upstreamBodies }))
-  app.post("/v1/*", idempotency({ store: deps.idempotency ?? new MemoryIdempotencyStore({ ttlMs: config.idempotencyTtlMs }), metrics }))
+  app.post("/v1/*", idempotency({
+    store: deps.idempotency ?? new MemoryIdempotencyStore({ ttlMs: config.idempotencyTtlMs }),
+    metrics,
+    upstreamHonoursKeys: upstream.honoursIdempotencyKeys ?? false
+  }))
   app.post("/v1/*", dedupe({ client }))
   app.all("/v1/*", forwardUpstream({ forward: createForwarder({ upstream, metrics, ...(deps.retry ? { retry: deps.retry } : {}) }) }))
 

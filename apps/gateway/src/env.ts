@@ -34,6 +34,8 @@ export interface GatewayVariables {
    * secret scrub of `:evaluate`, `:evaluate?wait`.
    */
   upstreamAnswer: StoredResponse | undefined
+  /** The `Idempotency-Key` the upstream is sent: the caller's key scoped to the caller (idempotency middleware); unset, none is sent. */
+  upstreamIdempotencyKey: string | undefined
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Idempotency-Key through the whole gateway over sockets (replay, conflict, concurrent repeats, per-key scope, with ?wait). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { FakeFruxon } from "@fruxkit/testkit"
+import { upstreamKeyOf } from "../src/idempotency/store.js"
 import { startGatewayOverFake, type TestGateway } from "./support/gateway-server.js"
 
 const T = "/v1/tenants/demo/agents/support_bot"
@@ -44,8 +45,8 @@ describe("Idempotency-Key", () => {
     expect(again.headers.get("idempotent-replayed")).toBe("true")
     expect(await again.text()).toBe(firstBody)
     expect(addCalls("rec-i1")).toBe(1)
-    // The upstream got the key too (harmless; lets an upstream that deduplicates do so).
-    expect(fake.requests.find((r) => r.url.includes("rec-i1"))!.headers["idempotency-key"]).toBe("k-1")
+    // The upstream got the key too, scoped to the caller (lets an upstream that deduplicates do so; two callers' "k-1" stay apart).
+    expect(fake.requests.find((r) => r.url.includes("rec-i1"))!.headers["idempotency-key"]).toBe(upstreamKeyOf("key#1", "k-1"))
   })
 
   it("answers 409 problem for the same key with a different body", async () => {
@@ -76,13 +77,37 @@ describe("Idempotency-Key", () => {
     expect(addCalls("rec-i4")).toBe(2)
   })
 
-  it("does not store a 5xx: a repeat tries again", async () => {
-    fake.inject(/rec-i5:addToDatasets/, { kind: "status", status: 500 })
-    const failed = await add("rec-i5", { datasetIds: [DS1] }, { "idempotency-key": "k-5" })
-    expect(failed.status).toBe(500)
-    const retried = await add("rec-i5", { datasetIds: [DS1] }, { "idempotency-key": "k-5" })
+  it("records an unknown outcome when the upstream acted but the answer was lost: a repeat is told where to look, never sent again", async () => {
+    // Reset after the upstream created the sample, and a 500 (which may follow an action too).
+    for (const [record, fault] of [["rec-i5", { kind: "actThenReset" }], ["rec-i5b", { kind: "status", status: 500 }]] as const) {
+      fake.inject(new RegExp(`${record}:addToDatasets`), fault)
+      const lost = await add(record, { datasetIds: [DS1] }, { "idempotency-key": `k-${record}` })
+      expect(lost.status).toBeGreaterThanOrEqual(500)
+      const created = fake.model.samples.filter((s) => s.executionId === record).length
+      for (let i = 0; i < 2; i++) {
+        const repeat = await add(record, { datasetIds: [DS1] }, { "idempotency-key": `k-${record}` })
+        expect(repeat.status).toBe(409)
+        expect(repeat.headers.get("idempotent-replayed")).toBe("true")
+        const problem = (await repeat.json()) as { type: string; check: string; detail: string }
+        expect(problem.type).toMatch(/idempotency-outcome-unknown$/)
+        expect(problem.check).toBe(`${T}/executionRecords/${record}/samples`)
+        expect(problem.detail).toContain(`GET ${T}/executionRecords/${record}/samples`)
+      }
+      expect(addCalls(record)).toBe(1)
+      expect(fake.model.samples.filter((s) => s.executionId === record).length).toBe(created)
+    }
+    // The reset one did act: the sample is there to be found in the list the problem names.
+    expect(fake.model.samples.filter((s) => s.executionId === "rec-i5")).toHaveLength(1)
+  })
+
+  it("keeps nothing when the upstream said it did not act (503 + a Retry-After past the gateway's wait): a repeat runs", async () => {
+    fake.inject(/rec-i7:addToDatasets/, { kind: "status", status: 503, retryAfter: "60" })
+    const refused = await add("rec-i7", { datasetIds: [DS1] }, { "idempotency-key": "k-7" })
+    expect(refused.status).toBe(503)
+    const retried = await add("rec-i7", { datasetIds: [DS1] }, { "idempotency-key": "k-7" })
     expect(retried.status).toBe(200)
-    expect(addCalls("rec-i5")).toBe(2)
+    expect(retried.headers.get("idempotent-replayed")).toBeNull()
+    expect(addCalls("rec-i7")).toBe(2)
   })
 
   it("replays :evaluate (with ?wait) as the same run", async () => {

@@ -5,7 +5,9 @@
  * the same Idempotency-Key sent to both creates one sample and both answer
  * with the first response; a run started on one is followed to its end on
  * the other, every sample judged exactly once, even when a worker is
- * killed with SIGKILL mid-run.
+ * killed with SIGKILL mid-run; and, with no records shared between the
+ * gateways, the backend's own Idempotency-Key record still lets concurrent
+ * repeats through both create one run.
  */
 import { createServer, type Server } from "node:http"
 import { startTestPostgres, type TestPostgres } from "@fruxkit/local/testing"
@@ -17,6 +19,8 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { startLocalBackend } from "../src/upstream/embedded.js"
+import { startGateway as startInProcessGateway, type TestGateway } from "./support/gateway-server.js"
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url))
 const T = "/v1/tenants/demo/agents/support_bot"
@@ -215,6 +219,33 @@ describe("two gateways on one PostgreSQL", () => {
     expect(allowed).toBeLessThan(8)
     expect(statuses.filter((s) => s === 429).length).toBe(10 - allowed)
   }, 90_000)
+
+  it("honour a key without shared gateway records: the backend stores it with the run, so concurrent repeats through two gateways create one run", async () => {
+    // In-process gateways, each with its own records in memory: only the backend's key can keep them from creating twice.
+    const dirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-gw-keyed-")))
+    const pair = await Promise.all(dirs.map(async (dir) => startInProcessGateway(await startLocalBackend(dir, postgres!.url("fruxkit")))))
+    try {
+      const runs = async () => (await getJson<{ items: Array<{ id: string }> }>(`${gateways[0]!.url}${T}/evaluationRuns?PageSize=100`)).items
+      const before = await runs()
+      const send = (gateway: TestGateway) =>
+        fetch(`${gateway.url}${T}:evaluate`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "idempotency-key": "one-run-two-gateways" },
+          body: JSON.stringify({ candidateRevision: 2 })
+        })
+      const answers = await Promise.all([send(pair[0]!), send(pair[1]!), send(pair[0]!), send(pair[1]!)])
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200])
+      const ids = new Set(await Promise.all(answers.map(async (r) => ((await r.json()) as { id: string }).id)))
+      expect(ids.size).toBe(1)
+      expect(answers.filter((r) => r.headers.get("idempotent-replayed") === null)).toHaveLength(1)
+      const after = await runs()
+      expect(after.length).toBe(before.length + 1)
+      expect(after.map((r) => r.id)).toContain([...ids][0])
+    } finally {
+      await Promise.all(pair.map((gateway) => gateway.close()))
+      for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
 
   it("never print the database password", () => {
     for (const gateway of gateways) {

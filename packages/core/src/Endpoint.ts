@@ -109,6 +109,12 @@ export interface Endpoint<
    * client retries it only with one; the gateway deduplicates by it).
    */
   readonly retry: Retry
+  /**
+   * On `creating` endpoints: the GET path (its parameters a subset of this
+   * one's) that lists what a call creates or changes — where to look when a
+   * call's answer was lost and it may or may not have acted.
+   */
+  readonly createdIn: string | undefined
   readonly auth: AuthScheme
   /** Set on paged lists: how to follow their pages. */
   readonly paging: PagingKind
@@ -146,6 +152,7 @@ export const make = <
   readonly ifMatch?: IfMatchKind
   readonly errors?: Errors
   readonly retry: Retry
+  readonly createdIn?: string
   readonly auth?: AuthScheme
   readonly paging?: PagingKind
   readonly run?: RunFollowing
@@ -159,6 +166,7 @@ export const make = <
   noContentIsNull: false,
   ifMatch: "none" as IfMatchKind,
   errors: defaultErrors as unknown as Errors,
+  createdIn: undefined,
   auth: "bearer",
   paging: undefined as PagingKind,
   run: undefined,

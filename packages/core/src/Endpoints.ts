@@ -88,7 +88,8 @@ export const createRevision = Endpoint.make({
   body: CreateRevisionRequest,
   bodyRequired: true,
   success: AgentRevision,
-  retry: "creating"
+  retry: "creating",
+  createdIn: `${AGENT}/revisions`
 })
 
 export const deployRevision = Endpoint.make({
@@ -138,7 +139,8 @@ export const testDraft = Endpoint.make({
   success: DraftTestResponse,
   ifMatch: "required",
   errors: { ...Endpoint.defaultErrors, 409: "StaleDraft", 412: "StaleDraft", 428: "InvalidRequest" },
-  retry: "creating"
+  retry: "creating",
+  createdIn: `${AGENT}/executionRecords`
 })
 
 export const evaluateDraft = Endpoint.make({
@@ -152,6 +154,7 @@ export const evaluateDraft = Endpoint.make({
   ifMatch: "required",
   errors: { ...Endpoint.defaultErrors, 409: "StaleDraft", 412: "StaleDraft", 428: "InvalidRequest" },
   retry: "creating",
+  createdIn: `${AGENT}/evaluationRuns`,
   run: { wait: true, stream: false }
 })
 
@@ -166,6 +169,7 @@ export const executeAgent = Endpoint.make({
   body: ExecuteRequest,
   success: ExecuteResponse,
   retry: "creating",
+  createdIn: `${AGENT}/executionRecords`,
   auth: "apiKey"
 })
 
@@ -230,6 +234,7 @@ export const addToDatasets = Endpoint.make({
   body: AddToDatasetsRequest,
   success: AddToDatasetsResponse,
   retry: "creating",
+  createdIn: `${RECORD}/samples`,
   // At most once per dataset on request: the execution's samples say which datasets hold it already.
   dedupe: { existing: listExecutionRecordSamples, targetsField: "datasetIds", existingKey: "datasetId" }
 })
@@ -255,6 +260,7 @@ export const evaluate = Endpoint.make({
   body: EvaluateRequest,
   success: EvaluationRun,
   retry: "creating",
+  createdIn: `${AGENT}/evaluationRuns`,
   run: { wait: true, stream: false }
 })
 
@@ -288,7 +294,8 @@ export const cancelEvaluationRun = Endpoint.make({
   path: `${RUN}:cancel`,
   summary: "Cancel a run (409 when it already ended)",
   errors: { ...Endpoint.defaultErrors, 409: "Conflict" },
-  retry: "creating"
+  retry: "creating",
+  createdIn: RUN
 })
 
 export const listEvaluationRunSamples = Endpoint.make({
@@ -326,7 +333,8 @@ export const createDataset = Endpoint.make({
   success: Dataset,
   successStatus: 201,
   errors: { ...Endpoint.defaultErrors, 409: "Conflict" },
-  retry: "creating"
+  retry: "creating",
+  createdIn: `${AGENT}/datasets`
 })
 
 export const getDataset = Endpoint.make({

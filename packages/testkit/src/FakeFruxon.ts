@@ -51,6 +51,8 @@ export type Reply =
   | { readonly kind: "reset" }
   /** Close the connection as soon as the headers arrived (the client cannot tell whether it was seen). Only as an injected fault. */
   | { readonly kind: "resetBeforeBody" }
+  /** Act on the request (script, then model: a run or sample is created), then close the connection instead of answering — a lost answer. Only as an injected fault. */
+  | { readonly kind: "actThenReset" }
   /** Never answer (until the server closes). */
   | { readonly kind: "stall" }
   /** Answer normally (script, then model) after a pause. */
@@ -146,6 +148,12 @@ export const startFakeFruxon = async (options: FakeFruxonOptions = {}): Promise<
       case "reset":
       case "resetBeforeBody":
         res.socket?.destroy()
+        return
+      case "actThenReset":
+        void (async () => {
+          state.script?.(request, requests.indexOf(request as (typeof requests)[number])) ?? (await model.answer(request))
+          res.socket?.destroy()
+        })()
         return
       case "stall":
         open.add(res)

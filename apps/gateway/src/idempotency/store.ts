@@ -8,6 +8,7 @@
  * FRUXKIT_DATABASE_URL every gateway on that database shares the records
  * instead (`SharedIdempotencyStore` in shared.ts).
  */
+import { IdempotencyKey } from "@fruxkit/core"
 import { createHash } from "node:crypto"
 import { GatewayProblem } from "../problem.js"
 
@@ -28,26 +29,18 @@ export interface IdempotencyStoreOptions {
   readonly now?: () => number
 }
 
-/** A key clients may send: printable, no spaces, ≤ 255 characters. */
-export const VALID_KEY = /^[\x21-\x7e]{1,255}$/
-
-/** Same request ⇔ same method, path, query and JSON body (key order and whitespace ignored). */
+/** Same request ⇔ same method, path, query and JSON body (core's `IdempotencyKey.canonicalRequest`), hashed. */
 export const fingerprintOf = (method: string, pathAndQuery: string, body: unknown): string =>
-  createHash("sha256")
-    .update(`${method} ${pathAndQuery}\n`)
-    .update(canonicalJson(body))
-    .digest("base64url")
+  createHash("sha256").update(IdempotencyKey.canonicalRequest(method, pathAndQuery, body)).digest("base64url")
 
-const canonicalJson = (value: unknown): string => {
-  if (value === undefined) return ""
-  if (value === null || typeof value !== "object") return JSON.stringify(value)
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`
-  const keys = Object.keys(value).sort()
-  return `{${keys
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-    .join(",")}}`
-}
+/**
+ * The key the upstream is sent for a caller's key: scoped to the caller (the
+ * upstream sees one client, the gateway), so two callers that pick the same
+ * key are two keys there too; the same on every gateway, so a repeat through
+ * another gateway meets the same key upstream.
+ */
+export const upstreamKeyOf = (callerId: string, key: string): string =>
+  `fxk1-${createHash("sha256").update(`${callerId}\n${key}`).digest("base64url")}`
 
 export interface IdempotencyStore {
   /**

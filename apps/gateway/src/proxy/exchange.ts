@@ -18,7 +18,6 @@ const FORWARDED_REQUEST_HEADERS = [
   "content-type",
   "if-match",
   "if-none-match",
-  "idempotency-key",
   "user-agent"
 ] as const
 
@@ -33,6 +32,8 @@ const FORWARDED_RESPONSE_HEADERS = new Set([
   "last-modified",
   "link",
   "content-language",
+  // The upstream answered from its own record of the key (the embedded backend after a lost answer).
+  "idempotent-replayed",
   "x-ratelimit-limit",
   "x-ratelimit-remaining",
   "x-ratelimit-reset"
@@ -69,12 +70,15 @@ export const upstreamRequest = (options: {
   readonly requestId: string
   readonly body: Uint8Array | undefined
   readonly signal: AbortSignalLike | undefined
+  /** Sent as `Idempotency-Key` (the client's own is never forwarded as is: it is scoped to its caller first). */
+  readonly idempotencyKey?: string | undefined
 }): UpstreamRequest => {
   const headers: Record<string, string> = { "x-request-id": options.requestId }
   for (const name of FORWARDED_REQUEST_HEADERS) {
     const value = options.header(name)
     if (value !== undefined) headers[name] = value
   }
+  if (options.idempotencyKey !== undefined) headers["idempotency-key"] = options.idempotencyKey
   if (options.body !== undefined && headers["content-type"] === undefined) headers["content-type"] = "application/json"
   return {
     method: options.match.endpoint.method,

@@ -41,6 +41,8 @@ export const createEmbeddedUpstream = (backend: LocalBackend, description: strin
     mode: "embedded",
     description,
     send,
+    // The local backend stores a creating call's key with what it created (packages/local keyed-create.ts).
+    honoursIdempotencyKeys: true,
     ...(backend.metrics ? { metrics: backend.metrics } : {}),
     ...(onRunChange ? { runChanges: (listener: (evaluationRun: string | undefined) => void) => onRunChange((change) => listener(change.evaluationRun)) } : {}),
     close: () => backend.close()

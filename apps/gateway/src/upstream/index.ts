@@ -46,6 +46,14 @@ export interface Upstream {
    * the function that stops listening. Remote mode has none (the Fruxon API pushes nothing).
    */
   readonly runChanges?: (listener: (evaluationRun: string | undefined) => void) => () => void
+  /**
+   * The upstream de-duplicates creating calls by the `Idempotency-Key` it is
+   * sent (the embedded backend does; a remote one when configured so). Then
+   * a call whose answer was lost is asked again with the same key, and the
+   * upstream answers exactly; otherwise the gateway records the outcome as
+   * unknown (idempotency middleware).
+   */
+  readonly honoursIdempotencyKeys?: boolean
   /** Embedded: the local backend's evaluation metrics (Prometheus text), appended to `/metrics`. */
   readonly metrics?: () => Promise<string>
   readonly close: () => Promise<void>

@@ -15,6 +15,8 @@ export interface RemoteUpstreamOptions {
   readonly connections?: number
   /** How long to wait for a connection before calling the upstream unreachable. */
   readonly connectTimeoutMs?: number
+  /** The upstream de-duplicates creating calls by Idempotency-Key (the contract does not say Fruxon does: default false). */
+  readonly honoursIdempotencyKeys?: boolean
 }
 
 /**
@@ -123,6 +125,7 @@ export const createRemoteUpstream = (options: RemoteUpstreamOptions): Upstream =
     send,
     // undici aborts the call from the signal's listener (onAbort), and onResponseError rejects with the reason.
     settlesOnAbort: true,
+    honoursIdempotencyKeys: options.honoursIdempotencyKeys ?? false,
     close: () => pool.close()
   }
 }

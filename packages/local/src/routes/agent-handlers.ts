@@ -1,4 +1,5 @@
 /** Agents and revisions. */
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { completeParametersMetadata, type Agent, type CreateRevisionRequest, type ParameterMetadata } from "@fruxkit/core"
 import type { LocalContext } from "../LocalContext.js"
@@ -8,6 +9,7 @@ import * as FlowSecrets from "../store/FlowSecrets.js"
 import { loadDraftHead } from "./draft-head.js"
 import type { Handlers } from "./handler-types.js"
 import { HttpProblem } from "./HttpProblem.js"
+import { withKey } from "./keyed-create.js"
 import { loadAgent, loadRevision } from "./lookups.js"
 
 /**
@@ -59,16 +61,15 @@ export const agentHandlers = (ctx: LocalContext): Handlers<AgentEndpoints> => ({
 
   getRevision: async ({ path }) => FlowSecrets.shown(await loadRevision(ctx, await loadAgent(ctx, path.tenant, path.agent), path.revision)),
 
-  createRevision: async ({ path, body }) => {
+  createRevision: async ({ path, body, key }) => {
     const agent = await loadAgent(ctx, path.tenant, path.agent)
     const source = await revisionSource(ctx, agent, body)
-    const created = await ctx.store.transaction(
-      AgentRepository.insertRevision(
-        { tenant: agent.tenantId, agentId: agent.id, comment: body.comment ?? "", ...source, now: Date.now() },
-        agent.currentRevision
-      )
+    // The key records the revision as it is answered (secrets shown redacted), so a replay shows the same.
+    const created = AgentRepository.insertRevision(
+      { tenant: agent.tenantId, agentId: agent.id, comment: body.comment ?? "", ...source, now: Date.now() },
+      agent.currentRevision
     )
-    return FlowSecrets.shown(created)
+    return ctx.store.transaction(withKey(key, Effect.map(created, FlowSecrets.shown)))
   },
 
   deployRevision: async ({ path }) => {

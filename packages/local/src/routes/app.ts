@@ -11,6 +11,7 @@
 import { Hono } from "hono"
 import * as Either from "effect/Either"
 import {
+  IdempotencyKey,
   RequestDecoding,
   Route,
   ErrorProblem,
@@ -26,9 +27,10 @@ import { datasetHandlers } from "./dataset-handlers.js"
 import { draftHandlers } from "./draft-handlers.js"
 import { evaluationHandlers, type WorkerControl } from "./evaluation-handlers.js"
 import { executionHandlers } from "./execution-handlers.js"
-import { EncodedJson, type Handler, type HandlerTable } from "./handler-types.js"
+import type { Handler, HandlerTable } from "./handler-types.js"
 import { HttpProblem } from "./HttpProblem.js"
 import { extraRuleErrors } from "./extra-rules.js"
+import { answerResponse, makeKeyedCreates, successAnswer, type CreateKey } from "./keyed-create.js"
 
 /** Request bodies above this are refused (413) before parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -78,6 +80,7 @@ export const makeApp = (ctx: LocalContext, workers: WorkerControl): Hono => {
     ...datasetHandlers(ctx)
   }
   const router = Route.makeRouter()
+  const keyedCreates = makeKeyedCreates(ctx.store)
   const app = new Hono()
 
   app.all("*", async (c) => {
@@ -118,11 +121,13 @@ export const makeApp = (ctx: LocalContext, workers: WorkerControl): Hono => {
       throw HttpProblem.notFound("Tenant", `tenant "${tenant}" does not exist`)
     }
     const handler = handlers[endpoint.name as EndpointName] as unknown as Handler<Endpoint.Any>
-    const value = await handler({ path: input.path as never, query: input.query as never, body: input.body as never, ifMatch: input.ifMatch })
-    if (endpoint.success === undefined) return c.body(null, endpoint.successStatus === 204 ? 204 : 200)
-    if (value instanceof EncodedJson) return c.body(value.text, endpoint.successStatus === 201 ? 201 : 200, { "content-type": "application/json" })
-    if (value === null && endpoint.noContentIsNull) return c.body(null, 204)
-    return c.json(RequestDecoding.encodeSuccess(endpoint, value) as object, endpoint.successStatus === 201 ? 201 : 200)
+    const call = (key: CreateKey | undefined) =>
+      handler({ path: input.path as never, query: input.query as never, body: input.body as never, ifMatch: input.ifMatch, key })
+    const idempotencyKey = c.req.header(IdempotencyKey.HEADER)
+    if (endpoint.retry === "creating" && idempotencyKey !== undefined) {
+      return keyedCreates.answer({ endpoint, tenant, key: idempotencyKey, method: c.req.method, pathAndQuery: url.pathname + url.search, body }, call)
+    }
+    return answerResponse(successAnswer(endpoint, await call(undefined)), false)
   })
 
   app.onError((error, c) => {

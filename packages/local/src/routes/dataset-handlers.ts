@@ -6,6 +6,7 @@ import { pageRequest } from "./paging.js"
 import * as SampleRepository from "../store/SampleRepository.js"
 import type { Handlers } from "./handler-types.js"
 import { HttpProblem } from "./HttpProblem.js"
+import { withKey } from "./keyed-create.js"
 import { loadAgent } from "./lookups.js"
 
 export const datasetHandlers = (
@@ -23,7 +24,7 @@ export const datasetHandlers = (
       return ctx.store.run(DatasetRepository.listDatasets(path.tenant, path.agent))
     },
 
-    createDataset: async ({ path, body }) => {
+    createDataset: async ({ path, body, key }) => {
       await loadAgent(ctx, path.tenant, path.agent)
       const existing = await ctx.store.run(DatasetRepository.findDatasetByName(path.tenant, path.agent, body.name))
       if (existing) {
@@ -40,7 +41,7 @@ export const datasetHandlers = (
           extensions: { datasetCap: ctx.datasetCap }
         })
       }
-      return ctx.store.run(
+      return ctx.store.transaction(withKey(key,
         DatasetRepository.insertDataset({
           id: randomUUID(),
           tenant: path.tenant,
@@ -49,7 +50,7 @@ export const datasetHandlers = (
           description: body.description ?? "",
           now: Date.now()
         })
-      )
+      ))
     },
 
     getDataset: async ({ path }) => loadDataset(path.tenant, path.agent, path.dataset),

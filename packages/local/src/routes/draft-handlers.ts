@@ -74,7 +74,7 @@ export const draftHandlers = (ctx: LocalContext): Handlers<"getDraft" | "saveDra
     return FlowSecrets.shown(saved)
   },
 
-  testDraft: async ({ path, body, ifMatch }) => {
+  testDraft: async ({ path, body, ifMatch, key }) => {
     const agent = await loadAgent(ctx, path.tenant, path.agent)
     const revision = await loadRevision(ctx, agent, path.revision)
     if (ifMatch === undefined) {
@@ -89,7 +89,8 @@ export const draftHandlers = (ctx: LocalContext): Handlers<"getDraft" | "saveDra
       parameters: body.parameters ?? {},
       sessionId: body.sessionId,
       environmentSlug: body.environmentSlug,
-      mode: body.mode
+      mode: body.mode,
+      key
     })
   }
 })

@@ -101,7 +101,7 @@ export const evaluationHandlers = (ctx: LocalContext, workers: WorkerControl): H
   }
 
   return {
-    evaluate: async ({ path, body }) => {
+    evaluate: async ({ path, body, key }) => {
       const agent = await loadAgent(ctx, path.tenant, path.agent)
       requireDeployedRevision(agent)
       const candidateRevision = body.candidateRevision ?? null
@@ -154,12 +154,19 @@ export const evaluationHandlers = (ctx: LocalContext, workers: WorkerControl): H
         candidateExternalSealed: external === null ? null : ctx.secrets.seal(JSON.stringify(external.parameters)),
         transient: candidateRevision === null
       })
-      await (run.transient ? ctx.transientRuns : ctx.persistedRuns).insert(run)
+      const answer = toEvaluationRun(run)
+      if (run.transient) {
+        // A transient run lives in memory only: the key is committed first, then the run is held (a crash between loses the run, as any restart does).
+        if (key) await ctx.store.transaction(key.recordWith(answer))
+        await ctx.transientRuns.insert(run)
+      } else {
+        await ctx.persistedRuns.insert(run, key?.recordWith(answer))
+      }
       workers.wake()
-      return toEvaluationRun(run)
+      return answer
     },
 
-    evaluateDraft: async ({ path, body, ifMatch }) => {
+    evaluateDraft: async ({ path, body, ifMatch, key }) => {
       const agent = await loadAgent(ctx, path.tenant, path.agent)
       const revision = await loadRevision(ctx, agent, path.revision)
       if (ifMatch === undefined) {
@@ -177,9 +184,10 @@ export const evaluationHandlers = (ctx: LocalContext, workers: WorkerControl): H
         // Kept in history: the verdict on a draft head stays addressable (and can be saved as a revision later).
         transient: false
       })
-      await ctx.persistedRuns.insert(run)
+      const answer = toEvaluationRun(run)
+      await ctx.persistedRuns.insert(run, key?.recordWith(answer))
       workers.wake()
-      return toEvaluationRun(run)
+      return answer
     },
 
     getEvaluationRun: async ({ path }) => toEvaluationRun((await findRun(path.tenant, path.agent, path.evaluationRun)).run),

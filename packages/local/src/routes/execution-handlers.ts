@@ -20,6 +20,7 @@ import * as SampleRepository from "../store/SampleRepository.js"
 import * as FlowSecrets from "../store/FlowSecrets.js"
 import type { Handlers } from "./handler-types.js"
 import { HttpProblem } from "./HttpProblem.js"
+import { withKey } from "./keyed-create.js"
 import { loadAgent } from "./lookups.js"
 
 type ExecutionEndpoints =
@@ -54,7 +55,7 @@ export const executionHandlers = (ctx: LocalContext): Handlers<ExecutionEndpoint
   }
 
   return {
-    executeAgent: async ({ path, body }) => {
+    executeAgent: async ({ path, body, key }) => {
       const agent = await loadAgent(ctx, path.tenant, path.agent)
       if (agent.currentRevision === 0) {
         throw HttpProblem.conflict("no-deployed-revision", "No deployed revision", `agent "${agent.id}" has no deployed revision to execute`)
@@ -75,7 +76,8 @@ export const executionHandlers = (ctx: LocalContext): Handlers<ExecutionEndpoint
         parameters: body.parameters ?? {},
         sessionId: body.sessionId,
         environmentSlug: body.environmentSlug,
-        mode: body.mode
+        mode: body.mode,
+        key
       })
     },
 
@@ -121,7 +123,7 @@ export const executionHandlers = (ctx: LocalContext): Handlers<ExecutionEndpoint
       }
     },
 
-    addToDatasets: async ({ path, body }) => {
+    addToDatasets: async ({ path, body, key }) => {
       const datasetIds = [...new Set(body.datasetIds ?? [])]
       if (datasetIds.length === 0) {
         throw HttpProblem.invalid(
@@ -136,7 +138,7 @@ export const executionHandlers = (ctx: LocalContext): Handlers<ExecutionEndpoint
         )
       }
       await loadAgent(ctx, path.tenant, path.agent)
-      const created = await ctx.store.transaction(
+      return ctx.store.transaction(withKey(key,
         Effect.gen(function* () {
           const execution = yield* ExecutionRecordRepository.findExecution(path.tenant, path.agent, path.executionRecord)
           if (!execution) return yield* Effect.fail(recordNotFound(path.executionRecord))
@@ -169,10 +171,9 @@ export const executionHandlers = (ctx: LocalContext): Handlers<ExecutionEndpoint
             yield* SampleRepository.insertSample(sample)
             samples.push(sample)
           }
-          return samples
+          return samples.map(SampleRepository.toEvaluationSample)
         })
-      )
-      return created.map(SampleRepository.toEvaluationSample)
+      ))
     },
 
     listExecutionRecordSamples: async ({ path }) => {

@@ -5,6 +5,7 @@
  */
 import type * as Schema from "effect/Schema"
 import type { Endpoint, EndpointName, Endpoints } from "@fruxkit/core"
+import type { CreateKey } from "./keyed-create.js"
 
 type QueryOf<E extends Endpoint.Any> = E["query"] extends Schema.Schema.AnyNoContext ? Schema.Schema.Type<E["query"]> : undefined
 type BodyOf<E extends Endpoint.Any> = E["body"] extends Schema.Schema.AnyNoContext ? Schema.Schema.Type<E["body"]> : undefined
@@ -15,6 +16,8 @@ export interface HandlerInput<E extends Endpoint.Any> {
   readonly body: BodyOf<E>
   /** The draft version `If-Match` names; `undefined` when it was not sent. */
   readonly ifMatch: number | undefined
+  /** The call's `Idempotency-Key` on a creating endpoint: commit `key.recordWith(answer)` in the create's transaction (keyed-create.ts). */
+  readonly key: CreateKey | undefined
 }
 
 /**

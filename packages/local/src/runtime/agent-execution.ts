@@ -14,6 +14,7 @@ import * as ExecutionRecordRepository from "../store/ExecutionRecordRepository.j
 import { HttpProblem } from "../routes/HttpProblem.js"
 import type { FlowDefinition } from "./flow-definition.js"
 import { runFlow, type ExecutionModeName } from "./flow-runner.js"
+import type { CreateKey } from "../routes/keyed-create.js"
 
 export interface ExecutionRequest {
   readonly tenant: string
@@ -24,6 +25,8 @@ export interface ExecutionRequest {
   readonly sessionId: string | null | undefined
   readonly environmentSlug: string | null | undefined
   readonly mode: string | undefined
+  /** The call's Idempotency-Key: committed with the execution record. */
+  readonly key?: CreateKey | undefined
 }
 
 const environmentCapProblem = (cap: number, slug: string) =>
@@ -67,6 +70,16 @@ export const executeAndRecord = async (ctx: LocalContext, request: ExecutionRequ
   )
   const id = randomUUID()
   const now = Date.now()
+  const answer: DraftTestResponse = {
+    response: outcome.response,
+    trace: outcome.trace,
+    sessionId,
+    links: [],
+    executionRecordId: id,
+    status: outcome.status,
+    humanApprovalRequestId: null,
+    messageBlocks: []
+  }
   await ctx.store.transaction(
     Effect.gen(function* () {
       yield* SqlClient.SqlClient
@@ -98,16 +111,8 @@ export const executeAndRecord = async (ctx: LocalContext, request: ExecutionRequ
         createdAt: now
       })
       yield* EnvironmentRepository.saveSessionHistory(request.tenant, request.agentId, sessionId, outcome.history, now)
+      if (request.key !== undefined) yield* request.key.recordWith(answer)
     })
   )
-  return {
-    response: outcome.response,
-    trace: outcome.trace,
-    sessionId,
-    links: [],
-    executionRecordId: id,
-    status: outcome.status,
-    humanApprovalRequestId: null,
-    messageBlocks: []
-  }
+  return answer
 }

@@ -259,7 +259,7 @@ export const queueDepth = (now: number): SqlEffect<{ readonly waiting: number; r
  * `leaseMs` and renewed by their heartbeat; a stored result ends a sample.
  */
 export const makeSqlRunStore = (store: Store): RunStore => ({
-  insert: (run) =>
+  insert: (run, alongside) =>
     store.transaction(
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
@@ -279,6 +279,7 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
         for (let at = 0; at < rows.length; at += LEASE_ROWS_PER_INSERT) {
           yield* sql`INSERT INTO evaluation_sample_leases ${sql.insert(rows.slice(at, at + LEASE_ROWS_PER_INSERT))}`
         }
+        if (alongside !== undefined) yield* alongside
         yield* announceRunEnqueued(sql, run.id)
       })
     ),

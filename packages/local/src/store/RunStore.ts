@@ -6,6 +6,7 @@
  */
 import type { EvaluationRun, EvaluationRunSampleResult, EvaluationRunSummary } from "@fruxkit/core"
 import type { PageRequest } from "./page-token.js"
+import type { SqlEffect } from "./Store.js"
 
 export interface RunRecord {
   readonly id: string
@@ -77,8 +78,12 @@ export interface RunOutcome {
 export type CancelResult = "cancelled" | "requested" | "terminal" | "missing"
 
 export interface RunStore {
-  /** Stores a new run and its sample work, in one transaction. */
-  readonly insert: (run: RunRecord) => Promise<void>
+  /**
+   * Stores a new run and its sample work, in one transaction, with the
+   * `alongside` statements (a creating call's Idempotency-Key) when given;
+   * the transient store, which has no transaction, refuses them.
+   */
+  readonly insert: (run: RunRecord, alongside?: SqlEffect<void>) => Promise<void>
   readonly find: (tenant: string, agentId: string, id: string) => Promise<RunRecord | undefined>
   /**
    * Up to `limit` active runs with sample work nobody holds; PENDING ones

@@ -58,7 +58,8 @@ export const makeTransientRunStore = (
   }
   return {
     has: (id) => runs.has(id),
-    insert: async (run) => {
+    insert: async (run, alongside) => {
+      if (alongside !== undefined) throw new Error("a transient run has no transaction to commit statements with")
       runs.set(run.id, { run, samples: new Map(), leased: new Set(), bytes: 0 })
       prune()
     },

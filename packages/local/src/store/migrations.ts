@@ -248,6 +248,26 @@ const sampleLeaseOrder = Effect.gen(function* () {
   yield* sql`CREATE INDEX evaluation_sample_leases_by_expiry ON evaluation_sample_leases (run_id, lease_expires_at, sample_index)`
 })
 
+/**
+ * `Idempotency-Key` as the backend honours it: a creating call's key is
+ * stored with what it created, in the same transaction, together with the
+ * answer to replay (KeyedCreateRepository). Scoped per tenant.
+ */
+const keyedCreates = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`CREATE TABLE keyed_creates (
+    tenant_id TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status BIGINT NOT NULL,
+    body TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, idempotency_key)
+  )`
+  yield* sql`CREATE INDEX keyed_creates_by_expiry ON keyed_creates (expires_at)`
+})
+
 export const MIGRATIONS_TABLE = "fruxkit_migrations"
 
 /** Returns the migrations this call applied (empty when the schema was already current). */
@@ -256,7 +276,8 @@ export const migrate = Migrator.make({})({
     "0003_idempotency_records": idempotencyRecords,
     "0004_rate_limit_buckets": rateLimitBuckets,
     "0005_draft_snapshots": draftSnapshots,
-    "0006_sample_lease_order": sampleLeaseOrder
+    "0006_sample_lease_order": sampleLeaseOrder,
+    "0007_keyed_creates": keyedCreates
   }),
   table: MIGRATIONS_TABLE
 })

@@ -39,7 +39,8 @@ export const forwardUpstream = (options: ForwardUpstreamOptions): Handler<Gatewa
       header: headerReader(c),
       requestId,
       body: c.get("rawBody"),
-      signal: c.get("signal")
+      signal: c.get("signal"),
+      idempotencyKey: c.get("upstreamIdempotencyKey")
     })
     return options.forward(match.endpoint, request, { log: () => requestLog(c) }).then((response) => {
       // A secret the request carried (an external candidate's key, a flow's token) never comes back, even if the upstream echoed it.

@@ -1,4 +1,4 @@
-import { Route } from "@fruxkit/core"
+import { FruxonError, Route } from "@fruxkit/core"
 import { describe, expect, it } from "vitest"
 import { middlewareApp, silentLogger } from "../../../test/support/middleware-app.js"
 import { MemoryIdempotencyStore } from "../../idempotency/store.js"
@@ -7,14 +7,14 @@ import { toResponse } from "../../proxy/exchange.js"
 import { bodyLimit } from "../body-limit/index.js"
 import { requestId } from "../request-id/index.js"
 import { routeMatch } from "../route-match/index.js"
-import { idempotency } from "./index.js"
+import { idempotency, outcomeOfError, outcomeOfStatus } from "./index.js"
 
 const ADD = "/v1/tenants/demo/agents/a1/executionRecords/r1:addToDatasets"
 const GET = "/v1/tenants/demo/agents/a1"
 
 /** An app whose last step counts its calls and answers like the upstream route; `fail` makes it throw instead. */
-const make = () => {
-  const calls = { count: 0, fail: false }
+const make = (upstreamHonoursKeys = false) => {
+  const calls = { count: 0, fail: false as false | "unknown" | "not-sent" }
   const app = middlewareApp()
   app.use(requestId({ logger: silentLogger }))
   app.use(routeMatch({ router: Route.makeRouter() }))
@@ -23,11 +23,12 @@ const make = () => {
     await next()
   })
   app.use(bodyLimit({ maxBytes: 10_000 }))
-  app.use(idempotency({ store: new MemoryIdempotencyStore({ ttlMs: 60_000 }) }))
+  app.use(idempotency({ store: new MemoryIdempotencyStore({ ttlMs: 60_000 }), upstreamHonoursKeys }))
   app.all("*", async (c) => {
     calls.count++
     await new Promise((r) => setTimeout(r, 20))
-    if (calls.fail) throw new GatewayProblem(502, "upstream-unreachable", "Bad gateway")
+    if (calls.fail === "unknown") throw new GatewayProblem(502, "upstream-unreachable", "Bad gateway")
+    if (calls.fail === "not-sent") throw new FruxonError.TransportError({ request: { method: "POST", url: ADD, endpoint: "addToDatasets" }, reachedServer: false, code: "ECONNREFUSED" })
     const answer = { status: 200, headers: { "content-type": "application/json", "x-request-id": c.get("requestId") }, body: new TextEncoder().encode(`{"call":${calls.count}}`) }
     c.set("upstreamAnswer", answer)
     return toResponse(answer)
@@ -72,14 +73,43 @@ describe("idempotency", () => {
     expect(calls.count).toBe(5)
   })
 
-  it("stores no failure: a repeat after one tries again", async () => {
+  it("records a failure that may have acted as an unknown outcome (a repeat gets 409, nothing runs); one that provably did not act, not at all", async () => {
     const { app, calls } = make()
-    calls.fail = true
+    calls.fail = "unknown"
     expect((await post(app, { "idempotency-key": "k4" })).status).toBe(502)
     calls.fail = false
-    const retried = await post(app, { "idempotency-key": "k4" })
+    const repeat = await post(app, { "idempotency-key": "k4" })
+    expect(repeat.status).toBe(409)
+    expect(repeat.headers.get("idempotent-replayed")).toBe("true")
+    expect(((await repeat.json()) as { type: string; check: string }).check).toBe("/v1/tenants/demo/agents/a1/executionRecords/r1/samples")
+    expect(calls.count).toBe(1)
+
+    calls.fail = "not-sent"
+    expect((await post(app, { "idempotency-key": "k5" })).status).toBe(502)
+    calls.fail = false
+    const retried = await post(app, { "idempotency-key": "k5" })
     expect(retried.status).toBe(200)
     expect(retried.headers.get("idempotent-replayed")).toBeNull()
+    expect(calls.count).toBe(3)
+  })
+
+  it("asks an upstream that honours keys again after an unknown outcome (it answers exactly)", async () => {
+    const { app, calls } = make(true)
+    calls.fail = "unknown"
+    expect((await post(app, { "idempotency-key": "k6" })).status).toBe(502)
+    calls.fail = false
+    expect((await post(app, { "idempotency-key": "k6" })).status).toBe(200)
     expect(calls.count).toBe(2)
+  })
+
+  it("reads an outcome from the status or the failure", () => {
+    expect([200, 201, 204, 400, 404, 409, 422].map(outcomeOfStatus)).toEqual(Array(7).fill("final"))
+    expect([408, 429, 503].map(outcomeOfStatus)).toEqual(Array(3).fill("not-acted"))
+    expect([500, 502, 504].map(outcomeOfStatus)).toEqual(Array(3).fill("unknown"))
+    const request = { method: "POST", url: ADD, endpoint: "addToDatasets" }
+    expect(outcomeOfError(new FruxonError.TransportError({ request, reachedServer: false, code: "ECONNREFUSED" }))).toBe("not-acted")
+    expect(outcomeOfError(new FruxonError.TransportError({ request, reachedServer: "unknown", code: "ECONNRESET" }))).toBe("unknown")
+    expect(outcomeOfError(new GatewayProblem(504, "gateway-timeout", "Gateway timeout"))).toBe("unknown")
+    expect(outcomeOfError(new Error("anything else"))).toBe("unknown")
   })
 })
