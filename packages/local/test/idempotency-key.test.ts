@@ -81,4 +81,16 @@ describe.each(DATABASES)("Idempotency-Key in the backend ($name)", (database) =>
     const after = await rows()
     expect(after.samples).toBe(before.samples! + 1)
   }, 60_000)
+
+  it("commits one run for concurrent :evaluate calls under one key (the key is stored in the run's own transaction)", async () => {
+    const before = await rows()
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        call(i % 2 === 1 && second ? second : backend, "POST", `${AGENT_PATH}:evaluate`, { body: { candidateRevision: 2 }, headers: keyed("race-evaluate") })
+      )
+    )
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200))
+    expect(new Set(answers.map((a) => a.json.id)).size).toBe(1)
+    expect((await rows()).evaluation_runs).toBe(before.evaluation_runs! + 1)
+  }, 60_000)
 })

@@ -76,8 +76,8 @@ export class RunChanges {
 /** The store, telling `changed(runId)` after each of its calls that committed a visible change. */
 export const notifyingRunStore = (store: RunStore, changed: (runId: string) => void): RunStore => ({
   ...store,
-  insert: async (run) => {
-    await store.insert(run)
+  insert: async (run, alongside) => {
+    await store.insert(run, alongside)
     changed(run.id)
   },
   claim: async (owner, now, leaseMs, limit) => {

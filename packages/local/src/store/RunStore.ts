@@ -81,7 +81,8 @@ export interface RunStore {
   /**
    * Stores a new run and its sample work, in one transaction, with the
    * `alongside` statements (a creating call's Idempotency-Key) when given;
-   * the transient store, which has no transaction, refuses them.
+   * the transient store, which has no transaction, refuses them. A wrapper
+   * must pass them on (test/idempotency-key.test.ts fails when one does not).
    */
   readonly insert: (run: RunRecord, alongside?: SqlEffect<void>) => Promise<void>
   readonly find: (tenant: string, agentId: string, id: string) => Promise<RunRecord | undefined>
