@@ -38,6 +38,11 @@ describe.each(DATABASES)("Idempotency-Key in the backend ($name)", (database) =>
       ["addToDatasets", `${AGENT_PATH}/executionRecords/${record}:addToDatasets`, { datasetIds: [golden], tags: ["k"] }],
       [":evaluate", `${AGENT_PATH}:evaluate`, { candidateRevision: 2 }],
       ["createDataset", `${AGENT_PATH}/datasets`, { name: `keyed-${database.name}` }],
+      [
+        "createRevision",
+        `${AGENT_PATH}/revisions`,
+        { flow: { steps: [{ type: "http", id: "lookup", url: "http://127.0.0.1:9/tool", method: "POST", body: { password: "pw-SECRET-keyed" } }] } }
+      ],
       ["draft:test", `${AGENT_PATH}/revisions/2/draft:test`, { parameters: { message: "hello" } }, { "if-match": '"1"' }]
     ]
     for (const [name, path, body, headers] of creates) {
@@ -50,6 +55,8 @@ describe.each(DATABASES)("Idempotency-Key in the backend ($name)", (database) =>
       expect(again.headers.get("idempotent-replayed"), name).toBe("true")
       expect(again.text, name).toBe(first.text)
       expect(await rows(), name).toEqual(before)
+      // The replay is the answer as it was shown: a secret written into a revision stays redacted there too.
+      expect(again.text, name).not.toContain("pw-SECRET-keyed")
     }
   }, 60_000)
 

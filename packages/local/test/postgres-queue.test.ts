@@ -352,7 +352,7 @@ describe("several processes starting at once on one empty PostgreSQL database", 
         expect(((await answer.json()) as Array<{ name: string }>).map((d) => d.name)).toEqual(["golden"])
       }
       const migrations = await query<{ migration_id: number }>(databaseUrl, "SELECT migration_id FROM fruxkit_migrations ORDER BY migration_id")
-      expect(migrations.map((m) => m.migration_id)).toEqual([1, 2, 3, 4, 5, 6])
+      expect(migrations.map((m) => m.migration_id)).toEqual([1, 2, 3, 4, 5, 6, 7])
       const [counts] = await query<{ tenants: number; samples: number; records: number }>(
         databaseUrl,
         `SELECT (SELECT COUNT(*)::int FROM tenants) AS tenants, (SELECT COUNT(*)::int FROM samples) AS samples,
