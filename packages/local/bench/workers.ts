@@ -39,14 +39,21 @@ const packageDir = path.resolve(import.meta.dirname, "..")
  */
 const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-bench-workers-"))
 
-/** The bench agent (candidate = revision 2, same external flow) and a dataset of SAMPLES samples. */
-const prepare = async (backend: LocalBackend, flow: unknown): Promise<string> => {
-  await json(backend, "POST", `${BASE}/revisions`, { comment: "candidate", flow })
-  const dataset = await json(backend, "POST", `${BASE}/datasets`, { name: "bench" })
-  for (let i = 0; i < SAMPLES; i += 16) {
+/**
+ * BENCH_WARMUP=0 measures cold processes. By default each worker set (and the SQLite process) first runs a
+ * small unmeasured run, so CPU per sample is the steady state's, not the first requests' JIT compiling and
+ * (in development mode) tsx transpiling the modules a run loads.
+ */
+const WARMUP_SAMPLES = process.env.BENCH_WARMUP === "0" ? 0 : 48
+
+/** The bench agent (candidate = revision 2, same external flow) and a dataset of `samples` samples. */
+const prepare = async (backend: LocalBackend, flow: unknown, name = "bench", samples = SAMPLES): Promise<string> => {
+  if (name === "bench") await json(backend, "POST", `${BASE}/revisions`, { comment: "candidate", flow })
+  const dataset = await json(backend, "POST", `${BASE}/datasets`, { name })
+  for (let i = 0; i < samples; i += 16) {
     await Promise.all(
-      Array.from({ length: Math.min(16, SAMPLES - i) }, async (_, j) => {
-        const executed = await json(backend, "POST", `${BASE}:execute`, { parameters: { question: `question ${i + j}` } })
+      Array.from({ length: Math.min(16, samples - i) }, async (_, j) => {
+        const executed = await json(backend, "POST", `${BASE}:execute`, { parameters: { question: `${name} question ${i + j}` } })
         await json(backend, "POST", `${BASE}/executionRecords/${executed.executionRecordId}:addToDatasets`, { datasetIds: [dataset.id] })
       })
     )
@@ -168,9 +175,13 @@ try {
   const pgDataset = await prepare(front, flow)
   const sqlite = await createLocalBackend({ dataDir: sqliteDir, evaluation: { concurrency: CONCURRENCY }, agents })
   const sqliteDataset = WITH_SQLITE ? await prepare(sqlite, flow) : ""
+  const pgWarmup = WARMUP_SAMPLES > 0 ? await prepare(front, flow, "warmup", WARMUP_SAMPLES) : ""
+  const sqliteWarmup = WITH_SQLITE && WARMUP_SAMPLES > 0 ? await prepare(sqlite, flow, "warmup", WARMUP_SAMPLES) : ""
+  if (sqliteWarmup) await evaluateOnce(sqlite, sqliteWarmup)
   for (let round = 0; round < ROUNDS; round++) {
     for (const count of WORKER_COUNTS) {
       const workers = await Promise.all(Array.from({ length: count }, () => startWorker(databaseUrl, secretKey)))
+      if (pgWarmup) await evaluateOnce(front, pgWarmup)
       await readAgentCalls(agent.url)
       const cpuBefore = workers.map((w) => cpuMsOf(w.pid))
       const pgBefore = postgresCpuMs(postgres.port)
