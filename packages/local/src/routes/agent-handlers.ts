@@ -37,14 +37,14 @@ const revisionSource = async (
   // The local backend runs flows, so it only stores flows it can run.
   const flow = parseFlow(body.flow, "body.flow")
   if (Either.isLeft(flow)) throw HttpProblem.invalid(flow.left)
-  // Secrets sealed; a secret sent back as shown keeps the deployed revision's (a revision edited from the one deployed).
+  // Secrets (the flow's, secret parameters' defaults) sealed; one sent back as shown keeps the deployed
+  // revision's (a revision edited from the one deployed; parameters matched by name).
   const deployed = agent.currentRevision > 0 ? await loadRevision(ctx, agent, agent.currentRevision) : undefined
-  const sealed = FlowSecrets.seal(ctx.secrets, body.flow, deployed?.flow, "body.flow")
+  const given = { flow: body.flow, parametersMetadata: completeParametersMetadata(body.parametersMetadata ?? []) }
+  const previous = deployed && { flow: deployed.flow, parametersMetadata: deployed.parametersMetadata }
+  const sealed = FlowSecrets.seal(ctx.secrets, given, previous, "body")
   if (Either.isLeft(sealed)) throw HttpProblem.invalid(sealed.left)
-  return {
-    flow: sealed.right as Readonly<Record<string, unknown>>,
-    parametersMetadata: completeParametersMetadata(body.parametersMetadata ?? [])
-  }
+  return sealed.right as typeof given
 }
 
 type AgentEndpoints = "listAgents" | "getAgent" | "listRevisions" | "getRevision" | "createRevision" | "deployRevision"

@@ -61,8 +61,9 @@ export const draftHandlers = (ctx: LocalContext): Handlers<"getDraft" | "saveDra
           return yield* Effect.fail(ifMatchRequired(`the draft exists (version ${existing.version}): send If-Match with its version`))
         }
         if (existing && ifMatch !== existing.version) return yield* Effect.fail(versionMismatch(existing.version, ifMatch!))
-        // Secrets sealed; one sent back as shown keeps what is stored there (the head's, else the base revision's).
-        const sealed = FlowSecrets.seal(ctx.secrets, body.headData, { flow: revision.flow, ...existing?.headData }, "body.headData")
+        // Secrets sealed; one sent back as shown keeps what is stored there (the head's, else the base revision's flow or parameters).
+        const stored = { flow: revision.flow, parametersMetadata: revision.parametersMetadata, ...existing?.headData }
+        const sealed = FlowSecrets.seal(ctx.secrets, body.headData, stored, "body.headData")
         if (Either.isLeft(sealed)) return yield* Effect.fail(HttpProblem.invalid(sealed.left))
         const headData = sealed.right as Readonly<Record<string, unknown>>
         if (!existing) return yield* DraftRepository.insertDraft(agent.tenantId, agent.id, path.revision, headData, now)

@@ -42,7 +42,7 @@ export interface DraftHead {
   readonly flow: FlowDefinition
   /** The same flow as it is stored (secrets sealed), for storing a copy. */
   readonly flowJson: Readonly<Record<string, unknown>>
-  /** The head's parameters (its own, or the base revision's). */
+  /** The head's parameters (its own, or the base revision's) as stored: secret defaults sealed. */
   readonly parametersMetadata: ReadonlyArray<ParameterMetadata>
 }
 
@@ -74,7 +74,8 @@ export const loadDraftHead = async (
       extensions: { errors: flow.left }
     })
   }
-  const parameters = headParameters(FlowSecrets.open(ctx.secrets, draft.headData), "headData")
+  // Read as stored: a secret parameter's default stays sealed (a revision made from the head copies it so).
+  const parameters = headParameters(draft.headData, "headData")
   if (Either.isLeft(parameters)) {
     throw HttpProblem.of("InvalidRequest", {
       status: 422,

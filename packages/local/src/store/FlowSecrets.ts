@@ -23,6 +23,14 @@
  * reordering steps keeps each step's secrets). `[REDACTED]` where nothing is
  * stored is refused (it would become the secret), as is a `$sealed` object
  * written by a client.
+ *
+ * A parameter list (`parametersMetadata`: a revision's, a draft head's, an
+ * inline candidate's) follows the same rule: a parameter marked `secret:
+ * true`, or whose `name` is a secret key, has its `defaultValue` sealed and
+ * shown as `[REDACTED]`. Its entries are placed by `name`, so a default sent
+ * back as shown keeps the secret stored for the parameter of that name
+ * whatever the order. Its other fields (`name`, the `secret` flag, …) are
+ * what describes the parameter and are kept as written.
  */
 import { Secrets, type FieldError } from "@fruxkit/core"
 import * as Either from "effect/Either"
@@ -38,18 +46,32 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 const isMarker = (value: unknown): value is Marker =>
   isObject(value) && typeof value.$sealed === "string" && "shown" in value && Object.keys(value).length === 2
 
-/** An array item's place: its `id` when it has one, else its index. */
-const itemPlace = (item: unknown, index: number): string => (isObject(item) && typeof item.id === "string" ? `#${item.id}` : `${index}`)
+/** The key that holds a parameter list wherever it appears. */
+const PARAMETERS_KEY = "parametersMetadata"
+
+/**
+ * An array item's place: a parameter (an item of a `parametersMetadata`
+ * array) by its `name`, a step by its `id`, anything else by its index.
+ */
+const itemPlace = (arrayKey: string | undefined, item: unknown, index: number): string => {
+  if (!isObject(item)) return `${index}`
+  if (arrayKey === PARAMETERS_KEY && typeof item.name === "string") return `@${item.name}`
+  return typeof item.id === "string" ? `#${item.id}` : `${index}`
+}
+
+/** Whether a parameter's `defaultValue` is a secret: marked so, or named like one. */
+const isSecretParameter = (parameter: Record<string, unknown>): boolean =>
+  parameter.secret === true || (typeof parameter.name === "string" && Secrets.isSecretKey(parameter.name))
 
 /** Every marker of a stored configuration by its place. */
 const markersByPlace = (stored: unknown): Map<string, Marker> => {
   const found = new Map<string, Marker>()
-  const walk = (node: unknown, place: string) => {
+  const walk = (node: unknown, place: string, key: string | undefined) => {
     if (isMarker(node)) found.set(place, node)
-    else if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${place}/${itemPlace(item, i)}`))
-    else if (isObject(node)) for (const [key, item] of Object.entries(node)) walk(item, `${place}/${key}`)
+    else if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${place}/${itemPlace(key, item, i)}`, undefined))
+    else if (isObject(node)) for (const [itemKey, item] of Object.entries(node)) walk(item, `${place}/${itemKey}`, itemKey)
   }
-  walk(stored, "")
+  walk(stored, "", undefined)
   return found
 }
 
@@ -69,7 +91,24 @@ export const seal = (
   const kept = markersByPlace(previous)
   const errors: Array<FieldError> = []
   const sealed = (plain: unknown, shown: unknown): Marker => ({ $sealed: box.seal(JSON.stringify(plain)), shown })
-  const walk = (node: unknown, secretKey: boolean, place: string, path: string): unknown => {
+  /** A parameter: its default sealed when the parameter is a secret; what describes it kept (it is read to decode the list). */
+  const walkParameter = (parameter: Record<string, unknown>, place: string, path: string): unknown => {
+    if ("$sealed" in parameter) {
+      errors.push({ path: `${path}.$sealed`, message: "is reserved for secrets the backend sealed" })
+      return parameter
+    }
+    const out: Record<string, unknown> = {}
+    for (const [key, item] of Object.entries(parameter)) {
+      out[key] =
+        key === "defaultValue"
+          ? walk(item, isSecretParameter(parameter), `${place}/${key}`, `${path}.${key}`)
+          : typeof item === "object" && item !== null
+            ? walk(item, Secrets.isSecretKey(key), `${place}/${key}`, `${path}.${key}`)
+            : item
+    }
+    return out
+  }
+  const walk = (node: unknown, secretKey: boolean, place: string, path: string, key?: string): unknown => {
     const before = kept.get(place)
     if (before !== undefined && JSON.stringify(node) === JSON.stringify(before.shown)) return before
     if (secretKey && isSecretValue(node)) {
@@ -83,14 +122,21 @@ export const seal = (
       const shown = Secrets.redactText(node)
       return shown === node ? node : sealed(node, shown)
     }
-    if (Array.isArray(node)) return node.map((item, i) => walk(item, false, `${place}/${itemPlace(item, i)}`, `${path}[${i}]`))
+    if (Array.isArray(node)) {
+      return node.map((item, i) => {
+        const itemAt = `${place}/${itemPlace(key, item, i)}`
+        return key === PARAMETERS_KEY && isObject(item) ? walkParameter(item, itemAt, `${path}[${i}]`) : walk(item, false, itemAt, `${path}[${i}]`)
+      })
+    }
     if (isObject(node)) {
       if ("$sealed" in node) {
         errors.push({ path: `${path}.$sealed`, message: "is reserved for secrets the backend sealed" })
         return node
       }
       const out: Record<string, unknown> = {}
-      for (const [key, item] of Object.entries(node)) out[key] = walk(item, Secrets.isSecretKey(key), `${place}/${key}`, `${path}.${key}`)
+      for (const [itemKey, item] of Object.entries(node)) {
+        out[itemKey] = walk(item, Secrets.isSecretKey(itemKey), `${place}/${itemKey}`, `${path}.${itemKey}`, itemKey)
+      }
       return out
     }
     return node
