@@ -160,9 +160,11 @@ describe("flow steps over real HTTP", () => {
       if (request.url.startsWith("/broken")) return sendJson(response, 500, { error: "boom" })
       sendJson(response, 200, { data: { answer: `${request.url.startsWith("/sandbox") ? "sandbox" : "production"} says ${request.body?.q ?? ""}` } })
     })
+    // A generous step deadline except on the slow tool: on a loaded machine a first
+    // outbound call (loading undici, connecting) can take longer than 300 ms.
     const flow = (path: string, extra: Record<string, unknown> = {}) => ({
       steps: [
-        { type: "http", id: "lookup", url: `${tool.url}${path}`, body: { q: "{{question}}" }, resultPath: "data.answer", timeoutMs: 300, ...extra },
+        { type: "http", id: "lookup", url: `${tool.url}${path}`, body: { q: "{{question}}" }, resultPath: "data.answer", timeoutMs: 10_000, ...extra },
         { type: "llm", id: "reply", system: "You answer.", prompt: "Tool said: {{steps.lookup}}" }
       ]
     })
@@ -172,7 +174,7 @@ describe("flow steps over real HTTP", () => {
       agents: [
         { tenant: "acme", id: "tooling", flow: flow("/prod", { sandboxUrl: `${tool.url}/sandbox` }) },
         { tenant: "acme", id: "prod_only", flow: flow("/prod") },
-        { tenant: "acme", id: "slow_tool", flow: flow("/slow") },
+        { tenant: "acme", id: "slow_tool", flow: flow("/slow", { timeoutMs: 300 }) },
         { tenant: "acme", id: "broken_tool", flow: flow("/broken") }
       ]
     }))
