@@ -71,6 +71,15 @@ export interface Gateway {
   readonly close: () => Promise<void>
 }
 
+/**
+ * Upstream calls in flight by default. In embedded mode the backend runs on
+ * this process's CPU: a smaller cap with a queue deadline
+ * (`--max-upstream-concurrency 32 --queue-deadline 250ms`) is the setting
+ * bench/overload.ts measures; it is not the default until that measurement
+ * holds on a quiet machine (BENCHMARKS.md).
+ */
+export const DEFAULT_MAX_CONCURRENCY = 256
+
 /** Endpoints whose runs `?wait=` waits on: the table marks them (`run.wait`: a run's GET, and the call that starts one). */
 const WAIT_ENDPOINTS = allEndpoints.filter((endpoint) => endpoint.run?.wait === true)
 /** Endpoints that take `?dedupe=`: the table marks them (`dedupe`: at most one row per target on request). */
@@ -128,7 +137,8 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
     isWait: (c) => hasQuery(c.req.url, "wait")
   }))
   app.use("/v1/*", loadShed({
-    max: config.maxUpstreamConcurrency,
+    max: config.maxUpstreamConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+    queueDeadlineMs: config.queueDeadlineMs ?? 0,
     maxPerKey: config.maxConcurrencyPerKey,
     metrics,
     exempt: (c) => isEventStream(c) || isWaiting(c)

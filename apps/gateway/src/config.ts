@@ -36,8 +36,18 @@ export interface GatewayConfig {
   /** Requests per second per API key (per client address without keys); 0 turns the limit off. */
   readonly rateLimitPerSecond: number
   readonly rateLimitBurst: number
-  /** Upstream calls in flight before new ones are shed with 503. */
-  readonly maxUpstreamConcurrency: number
+  /**
+   * Upstream calls in flight before new ones wait (`queueDeadlineMs`) or are
+   * shed with 503; undefined: the default (256).
+   */
+  readonly maxUpstreamConcurrency: number | undefined
+  /**
+   * How long a request may take from arrival to an upstream slot before it
+   * is shed (503 + Retry-After); 0 (the default, also when undefined) sheds
+   * at the cap at once. It bounds what a served request waits before its
+   * upstream call, however far past saturation the load goes.
+   */
+  readonly queueDeadlineMs: number | undefined
   /** Upstream calls in flight for one API key (one client address without keys) before its next ones get 429. */
   readonly maxConcurrencyPerKey: number
   /** How long a request body may take to arrive (408 past it); it is read before a shed slot is taken. */
@@ -224,7 +234,14 @@ export const OPTIONS: ReadonlyArray<OptionSpec> = [
     env: "FRUXKIT_MAX_UPSTREAM_CONCURRENCY",
     value: "<n>",
     defaultText: "256",
-    description: "upstream calls in flight before shedding with 503 + Retry-After"
+    description: "upstream calls in flight; past it a request waits up to --queue-deadline, then 503 + Retry-After"
+  },
+  {
+    flag: "--queue-deadline",
+    env: "FRUXKIT_QUEUE_DEADLINE",
+    value: "<duration>",
+    defaultText: "0",
+    description: "how long a request may take from arrival to an upstream slot before 503 + Retry-After (0: shed at the cap at once)"
   },
   {
     flag: "--upstream-connections",
@@ -382,6 +399,16 @@ export const parseConfig = (argv: ReadonlyArray<string>, env: Readonly<Record<st
     return ms
   }
 
+  /** A duration where 0 (bare, or with a unit) means "none"; undefined when not given. */
+  const durationOrZero = (flag: string): number | undefined => {
+    const given = raw(flag)
+    if (!given) return undefined
+    if (given.value === "0") return 0
+    const ms = DurationText.parse(given.value)
+    if (ms === undefined || ms < 0) throw new ConfigError(`${given.source}: expected ${DurationText.GRAMMAR} or 0, got "${given.value}"`)
+    return ms
+  }
+
   const port = integer("--port", 8787, 0, 65535)
   const host = raw("--host")?.value ?? "127.0.0.1"
 
@@ -462,7 +489,8 @@ export const parseConfig = (argv: ReadonlyArray<string>, env: Readonly<Record<st
       maxWaitMs: duration("--max-wait", 60_000),
       rateLimitPerSecond: integer("--rate-limit", 100, 0, 1_000_000),
       rateLimitBurst: integer("--rate-burst", 200, 1, 1_000_000),
-      maxUpstreamConcurrency: integer("--max-upstream-concurrency", 256, 1, 100_000),
+      maxUpstreamConcurrency: raw("--max-upstream-concurrency") ? integer("--max-upstream-concurrency", 256, 1, 100_000) : undefined,
+      queueDeadlineMs: durationOrZero("--queue-deadline"),
       maxConcurrencyPerKey: integer("--max-concurrency-per-key", 64, 1, 100_000),
       bodyTimeoutMs: duration("--body-timeout", 10_000),
       ...streamAndWaitCaps(integer("--max-event-streams", 2000, 1, 1_000_000), integer("--max-waits", 2000, 1, 1_000_000)),

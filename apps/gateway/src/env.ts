@@ -13,6 +13,8 @@ export interface Principal {
 
 export interface GatewayVariables {
   requestId: string
+  /** `performance.now()` when the request reached the gateway (request-id middleware). */
+  arrivedAt: number
   log: Logger
   /** Set by route-match for /v1 requests. */
   match: Route.RouteMatch

@@ -59,6 +59,29 @@ describe("limits", () => {
     expect(await (await fetch(`${gw.url}/metrics`)).text()).toMatch(/fruxkit_gateway_shed_total 2\b/)
   })
 
+  it("with a queue deadline, a request at the cap waits for the slot; one no slot frees for in time is 503 + Retry-After", async () => {
+    const queued = await startGatewayOverFake({ maxUpstreamConcurrency: 1, queueDeadlineMs: 20_000 })
+    const short = await startGatewayOverFake({ maxUpstreamConcurrency: 1, queueDeadlineMs: 100 })
+    try {
+      queued.fake.inject(/marker=queued/, { kind: "delay", ms: 300 }, { kind: "delay", ms: 300 })
+      const waited = await Promise.all([0, 1].map(() => fetch(`${queued.gw.url}${T}?marker=queued`)))
+      expect(waited.map((a) => a.status)).toEqual([200, 200])
+      expect(queued.fake.count(/support_bot$/, "GET")).toBe(2)
+
+      short.fake.inject(/marker=expired/, { kind: "delay", ms: 1500 })
+      const answers = await Promise.all([0, 1].map(() => fetch(`${short.gw.url}${T}?marker=expired`)))
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 503])
+      const refused = answers.find((a) => a.status === 503)!
+      expect(refused.headers.get("retry-after")).toBe("1")
+      expect(((await refused.json()) as { detail: string }).detail).toContain("queue deadline")
+      // The refused request never reached the upstream.
+      expect(short.fake.count(/support_bot$/, "GET")).toBe(1)
+    } finally {
+      await queued.gw.close()
+      await short.gw.close()
+    }
+  })
+
   it("refuses bodies over the limit with 413, declared or streamed, forwarding nothing", async () => {
     const before = fake.requests.length
     const big = JSON.stringify({ tags: ["x".repeat(2000)] })

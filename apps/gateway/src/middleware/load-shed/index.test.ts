@@ -64,3 +64,58 @@ describe("loadShed per key", () => {
     expect(shed.inFlight()).toBe(0)
   })
 })
+
+describe("loadShed with a queue deadline", () => {
+  const gated = (options: Parameters<typeof loadShed>[0]) => {
+    const shed = loadShed(options)
+    const gates: Array<() => void> = []
+    const order: Array<string> = []
+    const app = middlewareApp()
+    app.use("*", shed)
+    app.get("/hold/:name", async (c) => {
+      order.push(c.req.param("name"))
+      await new Promise<void>((r) => gates.push(r))
+      return c.text(c.req.param("name"))
+    })
+    return { shed, app, gates, order }
+  }
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10))
+  }
+
+  it("at the cap, a request waits and takes the first slot that frees, in arrival order", async () => {
+    const { shed, app, gates, order } = gated({ max: 1, maxPerKey: 10, queueDeadlineMs: 60_000 })
+    const first = app.request("/hold/a")
+    await until(() => order.length === 1)
+    const second = app.request("/hold/b")
+    const third = app.request("/hold/c")
+    await until(() => shed.queued() === 2)
+    expect([shed.inFlight(), shed.queued(), order]).toEqual([1, 2, ["a"]])
+    gates.shift()!()
+    expect(await (await first).text()).toBe("a")
+    await until(() => order.length === 2)
+    gates.shift()!()
+    await until(() => order.length === 3)
+    gates.shift()!()
+    expect([await (await second).text(), await (await third).text()]).toEqual(["b", "c"])
+    expect(order).toEqual(["a", "b", "c"])
+    expect([shed.inFlight(), shed.queued()]).toEqual([0, 0])
+  })
+
+  it("refuses a request no slot freed for within the deadline (503 + Retry-After), and at once when the queue is full", async () => {
+    const { shed, app, gates, order } = gated({ max: 1, maxPerKey: 10, queueDeadlineMs: 100, maxQueued: 1, retryAfterSeconds: 2 })
+    const held = app.request("/hold/a")
+    await until(() => order.length === 1)
+    const waiting = app.request("/hold/b")
+    await until(() => shed.queued() === 1)
+    const full = await app.request("/hold/c")
+    expect([full.status, full.headers.get("retry-after")]).toEqual([503, "2"])
+    const expired = await waiting
+    expect([expired.status, expired.headers.get("retry-after")]).toEqual([503, "2"])
+    expect(((await expired.json()) as { detail: string }).detail).toContain("queue deadline")
+    expect(order).toEqual(["a"])
+    gates.shift()!()
+    expect((await held).status).toBe(200)
+    expect([shed.inFlight(), shed.queued()]).toEqual([0, 0])
+  })
+})

@@ -1,14 +1,18 @@
 /**
- * An upstream concurrency cap. Past `max` requests in flight, new ones are
- * refused at once with 503 + Retry-After instead of queueing without bound:
- * a client that retries later costs less than a queue that grows until
- * every request in it times out.
+ * An upstream concurrency cap. Past `max` requests in flight, a new one
+ * waits for a slot at most `queueDeadlineMs` (first come, first served), and
+ * is refused with 503 + Retry-After when none frees in time — or at once
+ * when the queue is full or has no deadline — instead of queueing without
+ * bound: a client that retries later costs less than a queue that grows
+ * until every request in it times out. The deadline bounds what a served
+ * request waits: under any overload, its latency is at most the deadline
+ * plus its own time in the upstream.
  *
- * Beside the global cap, one per key (`maxPerKey`, by the caller's principal):
- * one API key can hold at most that share of the slots, so a caller that
- * floods the gateway gets 429 for its own excess while everyone else is
- * still admitted. The body has been read before this runs (body-limit sits
- * before it): a slow body never holds a slot.
+ * Beside the global cap, one per key (`maxPerKey`, by the caller's principal,
+ * counting its waiting requests too): one API key can hold at most that share
+ * of the slots, so a caller that floods the gateway gets 429 for its own
+ * excess while everyone else is still admitted. The body has been read
+ * before this runs (body-limit sits before it): a slow body never holds a slot.
  */
 import type { Context, MiddlewareHandler } from "hono"
 import type { GatewayEnv } from "../../env.js"
@@ -17,36 +21,98 @@ import { GatewayProblem, retryAfterHeader } from "../../problem.js"
 
 export interface LoadShedOptions {
   readonly max: number
-  /** Slots one principal may hold (default: all of them). */
+  /** Slots one principal may hold or wait for (default: all of them). */
   readonly maxPerKey?: number
   readonly retryAfterSeconds?: number
+  /** How long a request may wait for a slot at the cap (default 0: refused at once). */
+  readonly queueDeadlineMs?: number
+  /** Requests that may wait at once (default 4 × max); past it, refused at once. */
+  readonly maxQueued?: number
   readonly metrics?: GatewayMetrics
   /** Requests that do not hold an upstream call (shared waits, streams) are not counted. */
   readonly exempt?: (c: Context<GatewayEnv>) => boolean
 }
 
-/** The middleware, and how many requests it counts now. */
-export type LoadShed = MiddlewareHandler<GatewayEnv> & { readonly inFlight: () => number }
+/** The middleware, how many requests it counts now, and how many wait for a slot. */
+export type LoadShed = MiddlewareHandler<GatewayEnv> & { readonly inFlight: () => number; readonly queued: () => number }
+
+interface Waiter {
+  readonly since: number
+  readonly admit: () => void
+  readonly refuse: () => void
+}
 
 export const loadShed = (options: LoadShedOptions): LoadShed => {
   if (!(options.max >= 1)) throw new Error("loadShed: max must be ≥ 1")
   const maxPerKey = options.maxPerKey ?? options.max
   if (!(maxPerKey >= 1)) throw new Error("loadShed: maxPerKey must be ≥ 1")
+  const deadlineMs = options.queueDeadlineMs ?? 0
+  if (!(deadlineMs >= 0)) throw new Error("loadShed: queueDeadlineMs must be ≥ 0")
+  const maxQueued = deadlineMs > 0 ? (options.maxQueued ?? options.max * 4) : 0
   let inFlight = 0
-  /** Slots held by each principal now (an entry is dropped at zero: the map holds only active callers). */
+  /** Slots held or waited for by each principal now (an entry is dropped at zero: the map holds only active callers). */
   const byKey = new Map<string, number>()
   const retryAfter = retryAfterHeader(options.retryAfterSeconds ?? 1)
+  /** Oldest first; `head` is the next to serve (shifting a long array on every release costs more). */
+  let queue: Array<Waiter> = []
+  let head = 0
+  let sweeper: ReturnType<typeof setInterval> | undefined = undefined
+
+  const overloaded = (detail: string) => {
+    options.metrics?.shed.inc()
+    return new GatewayProblem(503, "overloaded", "Service overloaded", detail, undefined, retryAfter)
+  }
+  const queueLength = () => queue.length - head
+  const compact = () => {
+    if (head === queue.length) {
+      queue = []
+      head = 0
+      if (sweeper !== undefined) {
+        clearInterval(sweeper)
+        sweeper = undefined
+      }
+    } else if (head > 1024 && head * 2 > queue.length) {
+      queue = queue.slice(head)
+      head = 0
+    }
+  }
+  /** Refuse every waiter past its deadline (they are in arrival order: stop at the first still in time). */
+  const expire = (now: number) => {
+    while (head < queue.length && now - queue[head]!.since >= deadlineMs) queue[head++]!.refuse()
+    compact()
+  }
+  /** A slot is free: the oldest waiter still in time takes it. */
+  const release = () => {
+    inFlight--
+    if (queueLength() === 0) return
+    expire(performance.now())
+    if (head < queue.length) {
+      inFlight++
+      queue[head++]!.admit()
+      compact()
+    }
+  }
+  const leaveKey = (key: string) => {
+    const now = byKey.get(key)! - 1
+    if (now === 0) byKey.delete(key)
+    else byKey.set(key, now)
+  }
+
   const middleware: MiddlewareHandler<GatewayEnv> = function loadShed(c, next) {
     if (options.exempt?.(c)) return next()
-    if (inFlight >= options.max) {
-      options.metrics?.shed.inc()
-      throw new GatewayProblem(
-        503,
-        "overloaded",
-        "Service overloaded",
-        `the gateway is at its upstream concurrency cap (${options.max}); retry shortly`,
-        undefined,
-        retryAfter
+    // The deadline counts from arrival: a request the busy process took that long to reach here is refused at once
+    // (refusing is cheaper than serving, so a saturated process catches up instead of serving ever older requests).
+    const now = performance.now()
+    const arrivedAt = (c.get("arrivedAt") as number | undefined) ?? now
+    if (deadlineMs > 0 && now - arrivedAt >= deadlineMs) {
+      throw overloaded(`the request waited ${Math.round(now - arrivedAt)} ms to be admitted, past the queue deadline (${deadlineMs} ms); retry shortly`)
+    }
+    const free = inFlight < options.max && queueLength() === 0
+    if (!free && queueLength() >= maxQueued) {
+      throw overloaded(
+        deadlineMs > 0
+          ? `the gateway is at its upstream concurrency cap (${options.max}) with ${maxQueued} requests waiting; retry shortly`
+          : `the gateway is at its upstream concurrency cap (${options.max}); retry shortly`
       )
     }
     const key = (c.get("principal") as { id: string } | undefined)?.id ?? ""
@@ -62,18 +128,37 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
         retryAfter
       )
     }
-    inFlight++
     byKey.set(key, held + 1)
-    const leave = () => {
-      inFlight--
-      const now = byKey.get(key)! - 1
-      if (now === 0) byKey.delete(key)
-      else byKey.set(key, now)
+    const run = () =>
+      next().then(
+        () => {
+          leaveKey(key)
+          release()
+        },
+        (error: unknown) => {
+          leaveKey(key)
+          release()
+          throw error
+        }
+      )
+    if (free) {
+      inFlight++
+      return run()
     }
-    return next().then(leave, (error: unknown) => {
-      leave()
-      throw error
-    })
+    if (sweeper === undefined) {
+      sweeper = setInterval(() => expire(performance.now()), Math.max(5, Math.floor(deadlineMs / 4)))
+      sweeper.unref?.()
+    }
+    return new Promise<void>((admit, refuse) => {
+      queue.push({
+        since: arrivedAt,
+        admit: () => admit(),
+        refuse: () => {
+          leaveKey(key)
+          refuse(overloaded(`no upstream slot freed within the queue deadline (${deadlineMs} ms); retry shortly`))
+        }
+      })
+    }).then(run)
   }
-  return Object.assign(middleware, { inFlight: () => inFlight })
+  return Object.assign(middleware, { inFlight: () => inFlight, queued: queueLength })
 }

@@ -27,6 +27,8 @@ export const requestId = (options: RequestIdOptions): MiddlewareHandler<GatewayE
     c.set("requestId", given !== undefined && ACCEPTABLE.test(given) ? given : randomUUID())
     // The base logger; `requestLog(c)` makes the per-request child when something logs.
     c.set("log", options.logger)
+    // When the request reached the gateway: the load shedder's queue deadline counts from here.
+    c.set("arrivedAt", performance.now())
     return next()
   }
 }
