@@ -8,6 +8,8 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Row from "./Row.js"
 import type { SqlEffect } from "./Store.js"
 
 export interface KeyedCreate {
@@ -22,30 +24,22 @@ export interface KeyedCreate {
   readonly expiresAt: number
 }
 
-interface Row {
-  readonly tenant_id: string
-  readonly idempotency_key: string
-  readonly fingerprint: string
-  readonly status: number | string
-  readonly body: string
-  readonly created_at: number | string
-  readonly expires_at: number | string
-}
-
-const toKeyedCreate = (row: Row): KeyedCreate => ({
-  tenantId: row.tenant_id,
-  key: row.idempotency_key,
-  fingerprint: row.fingerprint,
-  status: Number(row.status),
-  body: row.body,
-  createdAt: Number(row.created_at),
-  expiresAt: Number(row.expires_at)
+const KeyedCreateRow = Schema.Struct({
+  tenantId: Row.column("tenant_id", Schema.String),
+  key: Row.column("idempotency_key", Schema.String),
+  fingerprint: Schema.String,
+  status: Row.Numeric,
+  body: Schema.String,
+  createdAt: Row.column("created_at", Row.Numeric),
+  expiresAt: Row.column("expires_at", Row.Numeric)
 })
+
+const toKeyedCreate: (row: unknown) => KeyedCreate = Row.decoder("keyed_creates", KeyedCreateRow)
 
 export const find = (tenantId: string, key: string, now: number): SqlEffect<KeyedCreate | undefined> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(
-      sql<Row>`SELECT * FROM keyed_creates
+      sql`SELECT * FROM keyed_creates
         WHERE tenant_id = ${tenantId} AND idempotency_key = ${key} AND expires_at > ${now}`,
       (rows) => (rows[0] ? toKeyedCreate(rows[0]) : undefined)
     )
