@@ -26,7 +26,7 @@ import { ComparePage } from "./pages/compare.js"
 import { DatasetPage } from "./pages/dataset.js"
 import { ExecutionPage, ExecutionsPage, RemoveSamplesPage } from "./pages/execution.js"
 import { LoginPage } from "./pages/login.js"
-import { RunPage, sampleViewOf } from "./pages/run.js"
+import { RunPage, gateQueryOf, sampleViewOf } from "./pages/run.js"
 import { SamplePage } from "./pages/sample.js"
 import { SampleEditFailedPage, SampleEditPage } from "./pages/sample-edit.js"
 import { addGroups, changeSample, groupFromForm, SampleEditRefused, tagsFromText, type EditOutcome, type SampleChange } from "./sample-edit.js"
@@ -210,6 +210,9 @@ export const createViewer = (options: ViewerOptions): Viewer => {
           .then((d) => d.name || null)
           .catch(() => null)
       : null
+    const gate = gateQueryOf((name) => c.req.query(name))
+    // A gate that does not read is the request's fault: the page still shows the run, says why there is no verdict, and answers 400.
+    if (gate.problem !== null) c.status(400)
     return page(
       c,
       <RunPage
@@ -220,6 +223,7 @@ export const createViewer = (options: ViewerOptions): Viewer => {
         samples={samples}
         truncated={truncated}
         view={sampleViewOf((name) => c.req.query(name))}
+        gate={gate}
         signedIn={signedIn(c)}
       />
     )

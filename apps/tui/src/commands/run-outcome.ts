@@ -4,10 +4,10 @@
  * `{"run", "gate", "samples"}` as JSON, a `done` event as NDJSON, the summary
  * as a table, the per-sample rows as CSV — and answer the exit code.
  */
-import { isTerminalRunStatus, type EvaluationRun, type EvaluationRunSampleResult, type PromiseClient } from "@fruxkit/core"
+import { RunGate, isTerminalRunStatus, type EvaluationRun, type EvaluationRunSampleResult, type PromiseClient } from "@fruxkit/core"
 import { print, printJson, type CommandContext } from "./command.js"
 import { ExitCode } from "./exit-codes.js"
-import { asksForGate, evaluateGate, needsSamples, type Gate, type GateOptions } from "./gate.js"
+import { asksForGate, needsSamples } from "./gate.js"
 import { runSummaryText, samplesTableText } from "./run-summary.js"
 import { samplesCsv } from "./samples-csv.js"
 import { stringFlag, type Flags } from "./command-line.js"
@@ -23,7 +23,7 @@ export const reportFlags = {
 
 export interface RunOutcome {
   readonly run: EvaluationRun
-  readonly gate: Gate
+  readonly gate: RunGate.Gate
   readonly samples: ReadonlyArray<EvaluationRunSampleResult> | null
 }
 
@@ -46,7 +46,7 @@ export const finishRun = async (
   ref: { readonly tenant: string; readonly agent: string; readonly evaluationRun: string },
   run: EvaluationRun,
   options: {
-    readonly gate: GateOptions
+    readonly gate: RunGate.GateOptions
     /** Waited for the run, or gates asked: the outcome decides the exit code. */
     readonly judged: boolean
     readonly showSamples: boolean
@@ -56,7 +56,7 @@ export const finishRun = async (
      * printed, so its answer is part of it; after the table, so a person reads
      * the summary before being asked.
      */
-    readonly afterGate?: (gate: Gate) => Promise<Readonly<Record<string, unknown>>>
+    readonly afterGate?: (gate: RunGate.Gate) => Promise<Readonly<Record<string, unknown>>>
   }
 ): Promise<{ outcome: RunOutcome; exitCode: ExitCode }> => {
   const format = context.output.format
@@ -64,7 +64,7 @@ export const finishRun = async (
   const markdownFile = stringFlag(context.values, "markdown")
   const wantSamples = needsSamples(options.gate) || options.showSamples || format === "csv" || junitFile !== undefined || markdownFile !== undefined
   const samples = wantSamples && isTerminalRunStatus(run.status) ? await collect(client.listEvaluationRunSamples(ref)) : null
-  const gate = evaluateGate(run, options.gate, samples ?? undefined)
+  const gate = RunGate.evaluateGate(run, options.gate, samples ?? undefined)
   const outcome: RunOutcome = { run, gate, samples: options.showSamples ? samples : null }
   const report = { agent: ref.agent, run, gate, samples: samples ?? [], datasetName: options.datasetName }
   try {

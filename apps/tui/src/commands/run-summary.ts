@@ -1,11 +1,10 @@
 /** A finished (or running) evaluation run as text: the table `eval --wait` and `run` print. */
-import { isTerminalRunStatus, type EvaluationRun, type EvaluationRunSampleResult } from "@fruxkit/core"
+import { RunGate, isTerminalRunStatus, type EvaluationRun, type EvaluationRunSampleResult } from "@fruxkit/core"
 import { bar, formatCost, formatDuration, formatScore, formatTime, oneLine, truncate } from "../format-units.js"
 import { progressLine, runProgress } from "../run-progress.js"
 import { regressionText, sortSamples } from "../sample-ranking.js"
 import { facts, table } from "./tables.js"
 import { sampleCountsLine } from "../sample-counts.js"
-import { JUDGE_SCORE_SCALE, gateLine, type Gate } from "./gate.js"
 
 const distribution = (title: string, counts: Readonly<Record<string, number>>): Array<string> => {
   const entries = Object.entries(counts)
@@ -23,9 +22,9 @@ export const candidateLabel = (run: EvaluationRun): string =>
       ? `draft v${run.candidateSnapshotSeqNo} of revision ${run.candidateBaseRevision ?? "?"}`
       : "external agent or draft"
 
-export const runSummaryText = (run: EvaluationRun, options: { gate?: Gate | undefined; datasetName?: string | undefined } = {}): string => {
+export const runSummaryText = (run: EvaluationRun, options: { gate?: RunGate.Gate | undefined; datasetName?: string | undefined } = {}): string => {
   const summary = run.summary
-  const score = run.score === null ? "—" : `${formatScore(run.score)} of ${JUDGE_SCORE_SCALE}`
+  const score = run.score === null ? "—" : `${formatScore(run.score)} of ${RunGate.JUDGE_SCORE_SCALE}`
   const lines: Array<string> = [
     facts([
       ["run", run.id],
@@ -41,7 +40,7 @@ export const runSummaryText = (run: EvaluationRun, options: { gate?: Gate | unde
       ...(summary
         ? ([["samples", sampleCountsLine(summary)]] as const)
         : []),
-      ...(options.gate ? ([["gate", gateLine(options.gate)]] as const) : [])
+      ...(options.gate ? ([["gate", RunGate.gateLine(options.gate)]] as const) : [])
     ])
   ]
   if (summary) {

@@ -6,8 +6,7 @@
  * it (core's RunComparison.isRegression), with score, runtime and cost as
  * properties.
  */
-import { RunComparison, type EvaluationRun, type EvaluationRunSampleResult } from "@fruxkit/core"
-import type { Gate } from "../commands/gate.js"
+import { RunComparison, RunGate, type EvaluationRun, type EvaluationRunSampleResult } from "@fruxkit/core"
 import { firstInputText } from "./sample-input.js"
 
 /** Text as XML: escaped, and without the control characters XML 1.0 cannot hold. */
@@ -29,7 +28,7 @@ const seconds = (ms: number | undefined): string => ((ms ?? 0) / 1000).toFixed(3
 export const junitReport = (options: {
   readonly agent: string
   readonly run: EvaluationRun
-  readonly gate: Gate
+  readonly gate: RunGate.Gate
   readonly samples: ReadonlyArray<EvaluationRunSampleResult>
   readonly datasetName?: string | undefined
 }): string => {

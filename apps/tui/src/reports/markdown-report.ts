@@ -7,8 +7,7 @@
  * fits, whatever the size of the run.
  */
 import { candidateLabel } from "../commands/run-summary.js"
-import { RunComparison, type EvaluationRun, type EvaluationRunSampleResult } from "@fruxkit/core"
-import { JUDGE_SCORE_SCALE, type Gate } from "../commands/gate.js"
+import { RunComparison, RunGate, type EvaluationRun, type EvaluationRunSampleResult } from "@fruxkit/core"
 import { formatCost, formatDuration, formatScore, oneLine } from "../format-units.js"
 import { firstInputText } from "./sample-input.js"
 
@@ -28,7 +27,7 @@ const fenced = (text: string): string => `\`\`\`text\n${text.replace(/```/g, "ʼ
 export interface MarkdownInput {
   readonly agent: string
   readonly run: EvaluationRun
-  readonly gate: Gate
+  readonly gate: RunGate.Gate
   readonly samples: ReadonlyArray<EvaluationRunSampleResult>
   readonly datasetName?: string | undefined
 }
@@ -48,7 +47,7 @@ const render = (input: MarkdownInput, shown: number, excerptLength: number): str
     "",
     "| | |",
     "| --- | --- |",
-    `| score | ${formatScore(run.score)} of ${JUDGE_SCORE_SCALE} |`,
+    `| score | ${formatScore(run.score)} of ${RunGate.JUDGE_SCORE_SCALE} |`,
     `| recommendation | ${cell(run.deploymentRecommendation ?? "—")} |`,
     `| samples | ${samples.length} (${regressions.length} regressed) |`,
     "",

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { RunComparison, isTerminalRunStatus, type EvaluationRun, type EvaluationRunSampleResult } from "@fruxkit/core"
+import { RunComparison, RunGate, isTerminalRunStatus, type EvaluationRun, type EvaluationRunSampleResult } from "@fruxkit/core"
 import { BarChart } from "../charts.js"
 import { Layout, change, formatCost, formatMs, formatScore, formatTime, plural, toneOfAssessment, toneOfStatus, uiPath } from "../layout.js"
 
@@ -74,6 +74,108 @@ export const viewSamples = (samples: ReadonlyArray<EvaluationRunSampleResult>, v
   return { rows: sorted.slice((page - 1) * PAGE_ROWS, page * PAGE_ROWS), matching: sorted.length, page, pages }
 }
 
+/**
+ * The gates a run page is asked to judge, from its URL (`failUnder`,
+ * `maxRegressions`, `requireDeploy`): read as strictly as the CLI's flags, so
+ * a link shows the verdict `fruxkit eval --fail-under …` would give. An empty
+ * field is no gate (what the form sends for a box left blank); anything else
+ * that does not read is a `problem` and no verdict is shown.
+ */
+export interface GateQuery {
+  /** The raw values, carried on in every link of the page. */
+  readonly raw: { readonly failUnder: string; readonly maxRegressions: string; readonly requireDeploy: string }
+  readonly options: RunGate.GateOptions
+  readonly problem: string | null
+}
+
+export const GATE_PARAMS = ["failUnder", "maxRegressions", "requireDeploy"] as const
+
+export const gateQueryOf = (query: (name: string) => string | undefined): GateQuery => {
+  const raw = { failUnder: (query("failUnder") ?? "").trim(), maxRegressions: (query("maxRegressions") ?? "").trim(), requireDeploy: (query("requireDeploy") ?? "").trim() }
+  const problems: Array<string> = []
+  let failUnder: number | undefined
+  if (raw.failUnder !== "") {
+    const value = /^\d+(\.\d+)?$/.test(raw.failUnder) ? Number(raw.failUnder) : Number.NaN
+    if (Number.isFinite(value) && value <= RunGate.JUDGE_SCORE_SCALE) failUnder = value
+    else problems.push(`failUnder must be a number from 0 to ${RunGate.JUDGE_SCORE_SCALE} (0–1: a fraction of the judge's scale; above 1: a score), not "${raw.failUnder.slice(0, 40)}"`)
+  }
+  let maxRegressions: number | undefined
+  if (raw.maxRegressions !== "") {
+    const value = /^\d{1,9}$/.test(raw.maxRegressions) ? Number(raw.maxRegressions) : Number.NaN
+    if (Number.isSafeInteger(value)) maxRegressions = value
+    else problems.push(`maxRegressions must be a whole number of samples, 0 or more, not "${raw.maxRegressions.slice(0, 40)}"`)
+  }
+  let requireDeploy = false
+  if (raw.requireDeploy !== "") {
+    if (["1", "true", "on"].includes(raw.requireDeploy)) requireDeploy = true
+    else if (!["0", "false", "off"].includes(raw.requireDeploy)) problems.push(`requireDeploy must be 1 or 0, not "${raw.requireDeploy.slice(0, 40)}"`)
+  }
+  return { raw, options: { failUnder, maxRegressions, requireDeploy }, problem: problems.length ? problems.join("; ") : null }
+}
+
+const formatGateValue = (value: number | string | null): string =>
+  value === null ? "—" : typeof value === "number" ? (Number.isInteger(value) ? String(value) : formatScore(value)) : value
+
+/** The verdict (a finished run only) with each check, and the form that sets the gates in the URL. */
+const GateSection = (props: { run: EvaluationRun; samples: ReadonlyArray<EvaluationRunSampleResult>; gate: GateQuery; action: string; view: SampleView }) => {
+  const { run, gate } = props
+  const verdict = gate.problem === null && isTerminalRunStatus(run.status) ? RunGate.evaluateGate(run, gate.options, props.samples) : null
+  return (
+    <section data-gate>
+      <h2>
+        {"Gate "}
+        {verdict ? (
+          <span class={`badge ${verdict.passed ? "good" : "bad"}`} data-gate-verdict>
+            {verdict.passed ? "PASS" : "FAIL"}
+          </span>
+        ) : null}
+      </h2>
+      {gate.problem !== null ? (
+        <p class="error" data-gate-error>
+          {`No verdict: ${gate.problem}.`}
+        </p>
+      ) : verdict === null ? (
+        <p class="muted">the verdict shows when the run finishes</p>
+      ) : (
+        <table data-gate-checks>
+          <thead>
+            <tr>
+              <th>check</th>
+              <th>threshold</th>
+              <th>actual</th>
+              <th>result</th>
+            </tr>
+          </thead>
+          <tbody>
+            {verdict.checks.map((c) => (
+              <tr data-gate-check={c.name} data-passed={String(c.passed)}>
+                <td>{c.name.replace(/_/g, " ")}</td>
+                <td>{formatGateValue(c.threshold)}</td>
+                <td>{formatGateValue(c.actual)}</td>
+                <td class={c.passed ? "good" : "bad"}>{c.passed ? "✓ pass" : "✗ fail"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p class="muted">{`recommendation: ${run.deploymentRecommendation ?? "—"}`}</p>
+      <form method="get" action={props.action} class="inline" data-gate-form>
+        <input type="text" inputmode="decimal" name="failUnder" value={gate.raw.failUnder} placeholder="fail under (0.8 or 8)" aria-label="fail under" size={14} />
+        <input type="text" inputmode="numeric" name="maxRegressions" value={gate.raw.maxRegressions} placeholder="max regressions" aria-label="max regressions" size={14} />
+        <label>
+          <input type="checkbox" name="requireDeploy" value="1" checked={gate.options.requireDeploy === true} />
+          {" require DEPLOY"}
+        </label>
+        {props.view.sort !== "index" ? <input type="hidden" name="sort" value={props.view.sort} /> : null}
+        {props.view.order !== "asc" ? <input type="hidden" name="order" value={props.view.order} /> : null}
+        {props.view.filter !== "all" ? <input type="hidden" name="filter" value={props.view.filter} /> : null}
+        {props.view.q !== "" ? <input type="hidden" name="q" value={props.view.q} /> : null}
+        <button type="submit">Gate</button>
+      </form>
+    </section>
+  )
+}
+
 /** The first input value as text: what a person recognises a sample by. */
 export const firstInput = (parameters: Readonly<Record<string, unknown>>): string => {
   const first = Object.values(parameters)[0]
@@ -89,6 +191,7 @@ export interface RunPageProps {
   readonly samples: ReadonlyArray<EvaluationRunSampleResult>
   readonly truncated: boolean
   readonly view: SampleView
+  readonly gate: GateQuery
   readonly signedIn: boolean
 }
 
@@ -108,6 +211,7 @@ export const RunPage = (props: RunPageProps) => {
     if (next.filter !== "all") params.set("filter", next.filter)
     if (next.q !== "") params.set("q", next.q)
     if (next.page > 1) params.set("page", String(next.page))
+    for (const name of GATE_PARAMS) if (props.gate.raw[name] !== "") params.set(name, props.gate.raw[name])
     const qs = params.toString()
     return qs ? `${here}?${qs}` : here
   }
@@ -176,6 +280,8 @@ export const RunPage = (props: RunPageProps) => {
               : "—"}
         </p>
       </div>
+
+      <GateSection run={run} samples={props.samples} gate={props.gate} action={here} view={view} />
 
       {summary ? (
         <>
@@ -250,6 +356,7 @@ export const RunPage = (props: RunPageProps) => {
         <input type="search" name="q" value={view.q} placeholder="search inputs and outputs" aria-label="search" />
         {view.sort !== "index" ? <input type="hidden" name="sort" value={view.sort} /> : null}
         {view.order !== "asc" ? <input type="hidden" name="order" value={view.order} /> : null}
+        {GATE_PARAMS.map((name) => (props.gate.raw[name] !== "" ? <input type="hidden" name={name} value={props.gate.raw[name]} /> : null))}
         <button type="submit">Apply</button>
         <span class="muted" data-matching>
           {`${table.matching} shown`}
