@@ -19,8 +19,9 @@ import { startGateway, type TestGateway } from "./support/gateway-server.js"
 
 // What the functions run inside the page read of the browser (this package compiles without the DOM library).
 declare const window: { __samePage?: boolean; __xss?: number; readonly innerWidth: number }
-declare const getComputedStyle: (element: unknown) => { readonly overflowX: string }
+declare const getComputedStyle: (element: unknown) => { readonly overflowX: string; readonly backgroundColor: string }
 declare const document: {
+  readonly body: unknown
   readonly cookie: string
   readonly documentElement: { readonly scrollWidth: number }
   querySelector(selector: string): { readonly textContent: string | null; readonly value?: number } | null
@@ -121,6 +122,17 @@ describe("the web viewer in Chromium", () => {
     expect(rows).toEqual(samples.map((s) => String(s.sampleIndex)).sort((a, b) => Number(a) - Number(b)))
     // The picture the README shows (written where the test can, not into the tree).
     await page.screenshot({ path: process.env.FRUXKIT_VIEWER_SCREENSHOT ?? join(dataDir(), "viewer-run.png"), fullPage: false })
+
+    // The theme follows the system: a dark page background when the system prefers dark, a light one when light.
+    const backgroundLuminance = async () => {
+      const [r, g, b] = (await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).match(/\d+(\.\d+)?/g)!.map(Number)
+      return (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255
+    }
+    await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "dark" }])
+    expect(await backgroundLuminance()).toBeLessThan(0.2)
+    await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "light" }])
+    expect(await backgroundLuminance()).toBeGreaterThan(0.8)
+    await page.emulateMediaFeatures()
 
     // Filtering narrows the table to what the API's judge said.
     await page.goto(`${gw.url}${UI}/runs/${finished.id}?filter=regressed`)

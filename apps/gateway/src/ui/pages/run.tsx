@@ -137,6 +137,7 @@ const GateSection = (props: { run: EvaluationRun; samples: ReadonlyArray<Evaluat
       ) : verdict === null ? (
         <p class="muted">the verdict shows when the run finishes</p>
       ) : (
+        <div class="scroll">
         <table data-gate-checks>
           <thead>
             <tr>
@@ -157,11 +158,12 @@ const GateSection = (props: { run: EvaluationRun; samples: ReadonlyArray<Evaluat
             ))}
           </tbody>
         </table>
+        </div>
       )}
       <p class="muted">{`recommendation: ${run.deploymentRecommendation ?? "—"}`}</p>
       <form method="get" action={props.action} class="inline" data-gate-form>
-        <input type="text" inputmode="decimal" name="failUnder" value={gate.raw.failUnder} placeholder="fail under (0.8 or 8)" aria-label="fail under" size={14} />
-        <input type="text" inputmode="numeric" name="maxRegressions" value={gate.raw.maxRegressions} placeholder="max regressions" aria-label="max regressions" size={14} />
+        <input type="text" inputmode="decimal" name="failUnder" value={gate.raw.failUnder} placeholder="fail under (0.8 or 8)" aria-label="fail under" size={12} />
+        <input type="text" inputmode="numeric" name="maxRegressions" value={gate.raw.maxRegressions} placeholder="max regressions" aria-label="max regressions" size={12} />
         <label>
           <input type="checkbox" name="requireDeploy" value="1" checked={gate.options.requireDeploy === true} />
           {" require DEPLOY"}
