@@ -18,7 +18,7 @@ import * as SqliteDatabase from "../src/store/SqliteDatabase.js"
 import * as Store from "../src/store/Store.js"
 import { createDatabase } from "./postgres.js"
 import { killHard, spawnLocal, type LocalProcess } from "./processes.js"
-import { AGENT_PATH, awaitRun, call, sendJson, startServer, tempDir, withBackend, type LoopbackServer } from "./support.js"
+import { AGENT_PATH, awaitRun, call, createDatasetOfDistinctSamples, sendJson, startServer, tempDir, withBackend, type LoopbackServer } from "./support.js"
 
 const SAMPLES = 36
 const CONCURRENCY = 2
@@ -85,15 +85,7 @@ describe.each(ENGINES)("claiming with worker processes ($name)", (engine) => {
       sendJson(response, 200, { response: `External: ${request.body.parameters.question}` })
     })
     ;({ backend: front } = await withBackend({ dataDir, databaseUrl, secretKey, workers: false }))
-    datasetId = (await call(front, "POST", `${AGENT_PATH}/datasets`, { body: { name: "load" } })).json.id
-    const draft = (await call(front, "GET", `${AGENT_PATH}/revisions/2/draft`)).json
-    for (let i = 0; i < SAMPLES; i++) {
-      const tested = await call(front, "POST", `${AGENT_PATH}/revisions/2/draft:test`, {
-        body: { parameters: { question: `question ${i}: how long does shipping take?` } },
-        headers: { "if-match": `"${draft.version}"` }
-      })
-      await call(front, "POST", `${AGENT_PATH}/executionRecords/${tested.json.executionRecordId}:addToDatasets`, { body: { datasetIds: [datasetId] } })
-    }
+    datasetId = await createDatasetOfDistinctSamples(front, SAMPLES)
   }, 60_000)
 
   afterAll(async () => {

@@ -15,7 +15,7 @@ import * as Store from "../src/store/Store.js"
 import { createDatabase, openClient, query } from "./postgres.js"
 import { waitFor } from "@fruxkit/testkit"
 import { killHard, spawnLocal, type LocalProcess } from "./processes.js"
-import { AGENT_PATH, awaitRun, call, sendJson, startServer, tempDir, withBackend, type LoopbackServer } from "./support.js"
+import { AGENT_PATH, awaitRun, call, createDatasetOfDistinctSamples, sendJson, startServer, tempDir, withBackend, type LoopbackServer } from "./support.js"
 
 const SAMPLES = 48
 
@@ -232,16 +232,7 @@ describe("two gateways (workers off) and four fruxkit-worker processes on one Po
     // The gateway side: takes requests, seeds the demo, runs no persisted work itself.
     ;({ backend: front } = await withBackend({ dataDir: tempDir(), databaseUrl, secretKey, workers: false }))
     ;({ backend: otherFront } = await withBackend({ dataDir: tempDir(), databaseUrl, secretKey, workers: false, seed: "none" }))
-    // A dataset of samples with distinct questions, so the agent can tell the samples apart.
-    datasetId = (await call(front, "POST", `${AGENT_PATH}/datasets`, { body: { name: "load" } })).json.id
-    const draft = (await call(front, "GET", `${AGENT_PATH}/revisions/2/draft`)).json
-    for (let i = 0; i < SAMPLES; i++) {
-      const tested = await call(front, "POST", `${AGENT_PATH}/revisions/2/draft:test`, {
-        body: { parameters: { question: `question ${i}: how long does shipping take?` } },
-        headers: { "if-match": `"${draft.version}"` }
-      })
-      await call(front, "POST", `${AGENT_PATH}/executionRecords/${tested.json.executionRecordId}:addToDatasets`, { body: { datasetIds: [datasetId] } })
-    }
+    datasetId = await createDatasetOfDistinctSamples(front, SAMPLES)
     workers = await Promise.all(
       [0, 1, 2, 3].map(() =>
         spawnLocal(

@@ -176,3 +176,20 @@ export const isProblem = (answer: Answer): boolean =>
   (answer.headers.get("content-type") ?? "").startsWith("application/problem+json") &&
   typeof answer.json?.type === "string" &&
   answer.json?.status === answer.status
+
+/**
+ * A new dataset of `count` samples with distinct questions (each a draft test
+ * of revision 2 added to it), so an agent stand-in can tell the samples apart.
+ */
+export const createDatasetOfDistinctSamples = async (backend: Pick<LocalBackend, "fetch">, count: number): Promise<string> => {
+  const datasetId = (await call(backend, "POST", `${AGENT_PATH}/datasets`, { body: { name: "load" } })).json.id
+  const draft = (await call(backend, "GET", `${AGENT_PATH}/revisions/2/draft`)).json
+  for (let i = 0; i < count; i++) {
+    const tested = await call(backend, "POST", `${AGENT_PATH}/revisions/2/draft:test`, {
+      body: { parameters: { question: `question ${i}: how long does shipping take?` } },
+      headers: { "if-match": `"${draft.version}"` }
+    })
+    await call(backend, "POST", `${AGENT_PATH}/executionRecords/${tested.json.executionRecordId}:addToDatasets`, { body: { datasetIds: [datasetId] } })
+  }
+  return datasetId
+}
