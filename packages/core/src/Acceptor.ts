@@ -137,36 +137,11 @@ const compileNode = (ast: AST.AST, compile: (ast: AST.AST) => Acceptor): Accepto
 
 const compiled = new WeakMap<AST.AST, Acceptor | null>()
 
+/** Transformations change the value, so "decodes unchanged" cannot hold: Effect decides those. */
+const refuses = (ast: AST.AST): boolean =>
+  ast._tag === "Declaration" || ast._tag === "TemplateLiteral" || ast._tag === "Transformation"
 
-const assertSupported = (ast: AST.AST, seen: Set<AST.AST>): void => {
-  if (seen.has(ast)) return
-  seen.add(ast)
-  switch (ast._tag) {
-    case "Declaration":
-    case "TemplateLiteral":
-    case "Transformation":
-      throw new Unsupported()
-    case "Refinement":
-      return assertSupported(ast.from, seen)
-    case "TypeLiteral":
-      for (const property of ast.propertySignatures) assertSupported(property.type, seen)
-      for (const signature of ast.indexSignatures) assertSupported(signature.type, seen)
-      return
-    case "TupleType":
-      for (const element of ast.elements) assertSupported(element.type, seen)
-      for (const rest of ast.rest) assertSupported(rest.type, seen)
-      return
-    case "Union":
-      for (const member of ast.types) assertSupported(member, seen)
-      return
-    case "Suspend":
-      return assertSupported(ast.f(), seen)
-    default:
-      return
-  }
-}
-
-const compiler: Compiler<Acceptor> = { compiled, assertSupported, compileNode }
+const compiler: Compiler<Acceptor> = { compiled, refuses, checksSuspendedParts: true, compileNode }
 
 /**
  * The acceptor for a schema, compiled on first use and remembered; undefined

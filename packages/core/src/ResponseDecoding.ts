@@ -299,43 +299,27 @@ const compileNode = (ast: AST.AST, compile: (ast: AST.AST) => Decoder, direction
   }
 }
 
-/** Throws `Unsupported` for a node the compiler does not cover, suspended parts included. */
-const assertSupported = (ast: AST.AST, seen: Set<AST.AST>): void => {
-  if (seen.has(ast)) return
-  seen.add(ast)
+/** Nodes the compiler does not cover; a composed transformation is left to Effect. */
+const refuses = (ast: AST.AST): boolean => {
   switch (ast._tag) {
     case "Declaration":
     case "TemplateLiteral":
     case "UniqueSymbol":
     case "SymbolKeyword":
     case "BigIntKeyword":
-      throw new Unsupported()
+      return true
     case "Transformation":
-      if (ast.transformation._tag === "ComposeTransformation") throw new Unsupported()
-      assertSupported(ast.from, seen)
-      return assertSupported(ast.to, seen)
-    case "Refinement":
-      return assertSupported(ast.from, seen)
-    case "TypeLiteral":
-      for (const property of ast.propertySignatures) assertSupported(property.type, seen)
-      for (const signature of ast.indexSignatures) assertSupported(signature.type, seen)
-      return
-    case "TupleType":
-      for (const element of ast.elements) assertSupported(element.type, seen)
-      for (const rest of ast.rest) assertSupported(rest.type, seen)
-      return
-    case "Union":
-      for (const member of ast.types) assertSupported(member, seen)
-      return
+      return ast.transformation._tag === "ComposeTransformation"
     default:
-      // A suspended part is checked when it is compiled, on first use: some suspensions build a new AST per call.
-      return
+      return false
   }
 }
 
 const compilerFor = (direction: Direction): Compiler<Decoder> => ({
   compiled: new WeakMap(),
-  assertSupported,
+  refuses,
+  // A suspended part is checked when it is compiled, on first use: some suspensions build a new AST per call.
+  checksSuspendedParts: false,
   compileNode: (ast, compile) => compileNode(ast, compile, direction)
 })
 

@@ -17,10 +17,42 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
 export interface Compiler<F> {
   /** Per root AST: the compiled function, or null when the schema has a part not covered. */
   readonly compiled: WeakMap<AST.AST, F | null>
-  /** Throws `Unsupported` for a node not covered anywhere below the root, suspended parts included. */
-  readonly assertSupported: (ast: AST.AST, seen: Set<AST.AST>) => void
+  /** A node this compiler does not cover (its children are looked at by `assertCovered`). */
+  readonly refuses: (ast: AST.AST) => boolean
+  /** Whether `assertCovered` looks inside suspended parts now, or leaves them to be checked when compiled. */
+  readonly checksSuspendedParts: boolean
   /** One node, compiling its children with `compile` (which memoises them within this root). */
   readonly compileNode: (ast: AST.AST, compile: (ast: AST.AST) => F) => F
+}
+
+/** Throws `Unsupported` for a node the compiler refuses anywhere below `ast` (the walk both compilers share). */
+const assertCovered = <F>(compiler: Compiler<F>, ast: AST.AST, seen: Set<AST.AST>): void => {
+  if (seen.has(ast)) return
+  seen.add(ast)
+  if (compiler.refuses(ast)) throw new Unsupported()
+  switch (ast._tag) {
+    case "Transformation":
+      assertCovered(compiler, ast.from, seen)
+      return assertCovered(compiler, ast.to, seen)
+    case "Refinement":
+      return assertCovered(compiler, ast.from, seen)
+    case "TypeLiteral":
+      for (const property of ast.propertySignatures) assertCovered(compiler, property.type, seen)
+      for (const signature of ast.indexSignatures) assertCovered(compiler, signature.type, seen)
+      return
+    case "TupleType":
+      for (const element of ast.elements) assertCovered(compiler, element.type, seen)
+      for (const rest of ast.rest) assertCovered(compiler, rest.type, seen)
+      return
+    case "Union":
+      for (const member of ast.types) assertCovered(compiler, member, seen)
+      return
+    case "Suspend":
+      if (compiler.checksSuspendedParts) assertCovered(compiler, ast.f(), seen)
+      return
+    default:
+      return
+  }
 }
 
 /** The compiled form of `root`, built on first use and kept; undefined when a part is not covered. */
@@ -38,7 +70,7 @@ export const compileOnce = <F>(compiler: Compiler<F>, root: AST.AST): F | undefi
   let result: F | undefined
   try {
     // A suspended schema compiles lazily, so an unsupported node inside one would only show on first use: look now.
-    compiler.assertSupported(root, new Set())
+    assertCovered(compiler, root, new Set())
     result = compile(root)
   } catch (error) {
     if (!(error instanceof Unsupported)) throw error
