@@ -19,7 +19,7 @@ import type { Child } from "hono/jsx"
 import { ViewerApi, type ApiFetch } from "./api.js"
 import { isSameOrigin } from "./same-origin.js"
 import { VIEWER_CSS, VIEWER_JS } from "./assets.js"
-import { Layout, uiPath } from "./layout.js"
+import { Layout, plural, uiPath } from "./layout.js"
 import { AgentPage } from "./pages/agent.js"
 import { AgentsPage, TenantPage } from "./pages/agents.js"
 import { ComparePage } from "./pages/compare.js"
@@ -310,9 +310,9 @@ export const createViewer = (options: ViewerOptions): Viewer => {
     const removed = Number(c.req.query("removed"))
     const notice =
       Number.isInteger(added) && added > 0
-        ? `Added to ${added === 1 ? "1 dataset" : `${added} datasets`}.`
+        ? `Added to ${plural(added, "dataset")}.`
         : Number.isInteger(removed) && removed > 0
-          ? `Removed ${removed === 1 ? "1 sample" : `${removed} samples`}.`
+          ? `Removed ${plural(removed, "sample")}.`
           : undefined
     return page(
       c,
