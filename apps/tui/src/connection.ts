@@ -1,11 +1,12 @@
 /**
  * Opening the connection `resolveConnection` chose: a core client over the
- * global fetch (gateway, direct) or over the embedded backend's fetch.
+ * global fetch (gateway, direct: real HTTP) or over the embedded backend's
+ * in-process handler (no HTTP, no fetch).
  * Kept apart from the settings so the binary can start drawing while this
  * (and the packages it loads) is still on its way.
  */
 import { fileURLToPath } from "node:url"
-import { createFruxonClient, type PromiseClient } from "@fruxkit/core"
+import { createFruxonClient, type InProcessApi, type PromiseClient } from "@fruxkit/core"
 import { describeConnection, type ConnectionSettings } from "./connection-settings.js"
 
 export * from "./connection-settings.js"
@@ -20,7 +21,7 @@ export interface Connection {
 
 /** The part of @fruxkit/local fruxkit uses; imported lazily so remote modes never load SQLite. */
 interface LocalBackend {
-  readonly fetch: (request: Request) => Promise<Response>
+  readonly handle: InProcessApi.ApiHandler
   readonly close: () => Promise<void> | void
 }
 interface LocalModule {
@@ -42,9 +43,9 @@ export const openConnection = async (settings: ConnectionSettings): Promise<Conn
   // A literal specifier, so the bundle carries the embedded backend as a chunk loaded only here.
   const local = (await import("@fruxkit/local")) as LocalModule
   const backend = await local.createLocalBackend({ dataDir: settings.dataDir, seed: "demo", demoDatabase: DEMO_DATABASE })
-  const embeddedFetch = ((input: string | URL | Request, init?: RequestInit) =>
-    backend.fetch(input instanceof Request ? input : new Request(input, init))) as typeof globalThis.fetch
-  const client = createFruxonClient({ baseUrl: settings.baseUrl, fetch: embeddedFetch })
+  // Called with plain objects, not through fetch: a Request or Response would load Node's fetch (undici and
+  // the http2, tls and zlib modules behind it), as much CPU as starting Node, for calls that never leave the process.
+  const client = createFruxonClient({ baseUrl: settings.baseUrl, handler: backend.handle })
   return {
     settings,
     client,

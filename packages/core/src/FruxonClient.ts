@@ -24,6 +24,7 @@ import * as AwaitRun from "./AwaitRun.js"
 import type * as Endpoint from "./Endpoint.js"
 import { Endpoints, type EndpointName } from "./Endpoints.js"
 import * as ErrorProblem from "./ErrorProblem.js"
+import * as InProcessApi from "./InProcessApi.js"
 import * as FruxonError from "./FruxonError.js"
 import * as IfMatch from "./IfMatch.js"
 import * as RequestDecoding from "./RequestDecoding.js"
@@ -590,3 +591,10 @@ export const layerFetch = (
     Layer.provide(FetchHttpClient.layer),
     Layer.provide(config.fetch ? Layer.succeed(FetchHttpClient.Fetch, config.fetch) : Layer.empty)
   )
+
+/**
+ * The client over an API in this process (the embedded backend's `handle`):
+ * the same client, with no HTTP and no fetch under it (`InProcessApi`).
+ */
+export const layerInProcess = (config: Config & { readonly handler: InProcessApi.ApiHandler }): Layer.Layer<FruxonClient> =>
+  layer(config).pipe(Layer.provide(InProcessApi.layer(config.handler)))

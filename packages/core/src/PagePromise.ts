@@ -49,7 +49,15 @@ export class PagePromise<A> extends ApiPromise<ListPage<A>> implements AsyncIter
 
   /** The page at `pageToken` (the first for `undefined`), requested now. */
   static load<A>(load: PageLoader<A>, pageToken: string | undefined): PagePromise<A> {
-    const exchange = load(pageToken).then((loaded) => ({ data: makePage(load, loaded), response: loaded.response }))
+    // `response` read only when asked for: the loader may build it on demand.
+    const exchange = load(pageToken).then(
+      (loaded): WithResponse<ListPage<A>> => ({
+        data: makePage(load, loaded),
+        get response() {
+          return loaded.response
+        }
+      })
+    )
     return new PagePromise(load, exchange)
   }
 

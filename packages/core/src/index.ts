@@ -28,6 +28,7 @@ export * as AwaitRun from "./AwaitRun.js"
 export * as RunWatcher from "./RunWatcher.js"
 export { EvaluationRunTimeout } from "./AwaitRun.js"
 export * as FruxonClient from "./FruxonClient.js"
+export * as InProcessApi from "./InProcessApi.js"
 export { FruxonClient as FruxonClientService } from "./FruxonClient.js"
 export {
   createFruxonClient,

@@ -18,6 +18,7 @@ import type * as Endpoint from "./Endpoint.js"
 import { Endpoints, type EndpointName } from "./Endpoints.js"
 import * as FruxonClient from "./FruxonClient.js"
 import type * as FruxonError from "./FruxonError.js"
+import type * as InProcessApi from "./InProcessApi.js"
 import * as PagedList from "./PagedList.js"
 import { PagePromise } from "./PagePromise.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
@@ -73,6 +74,13 @@ export interface PromiseClientConfig {
   readonly onRetry?: ((notice: RetryNotice) => void) | undefined
   /** Any fetch-shaped function; default the global `fetch` (the embedded backend's in-process `fetch` works too). */
   readonly fetch?: typeof globalThis.fetch | undefined
+  /**
+   * An API in this process (the embedded backend's `handle`), called with
+   * plain objects instead of `fetch`: no `Request`/`Response` is built, so
+   * Node's fetch is never loaded. Wins over `fetch`; `baseUrl` is then only
+   * a label.
+   */
+  readonly handler?: InProcessApi.ApiHandler | undefined
 }
 
 /** How to wait for a run (`awaitEvaluationRun`, `watchEvaluationRun`, `evaluateAndWait`); durations in milliseconds. */
@@ -222,6 +230,21 @@ const responseOf = (answer: FruxonClient.Answer<unknown> | undefined): Response 
   return new Response(noBody ? null : answer.body, { status: answer.status, headers: answer.headers })
 }
 
+/**
+ * The data, with the answer as a `Response` made only when someone asks for
+ * it: the first `Response` of a process loads Node's fetch (undici, ~25 ms
+ * of CPU), which a CLI command on the in-process backend never needs.
+ */
+const withLazyResponse = <A>(data: A, answer: FruxonClient.Answer<unknown> | undefined): WithResponse<A> => {
+  let response: Response | undefined
+  return {
+    data,
+    get response() {
+      return (response ??= responseOf(answer))
+    }
+  }
+}
+
 const waitOptionsOf = (wait: WaitOptions | undefined): RunWatcher.Options => ({
   ...(wait?.initialDelay !== undefined ? { initialDelay: wait.initialDelay } : {}),
   ...(wait?.maxDelay !== undefined ? { maxDelay: wait.maxDelay } : {}),
@@ -233,14 +256,14 @@ const waitOptionsOf = (wait: WaitOptions | undefined): RunWatcher.Options => ({
 })
 
 export const createFruxonClient = (config: PromiseClientConfig): PromiseClient => {
-  const { fetch, onRetry, maxRetries, retry, ...rest } = config
+  const { fetch, handler, onRetry, maxRetries, retry, ...rest } = config
+  const clientConfig: FruxonClient.Config = {
+    ...rest,
+    retry: maxRetries === undefined ? retry : { ...retry, maxAttempts: maxRetries + 1 },
+    onRetry: onRetry && ((info) => onRetry({ endpoint: info.endpoint, error: info.error, delayMs: Math.round(Duration.toMillis(info.delay)) }))
+  }
   const runtime = ManagedRuntime.make(
-    FruxonClient.layerFetch({
-      ...rest,
-      fetch,
-      retry: maxRetries === undefined ? retry : { ...retry, maxAttempts: maxRetries + 1 },
-      onRetry: onRetry && ((info) => onRetry({ endpoint: info.endpoint, error: info.error, delayMs: Math.round(Duration.toMillis(info.delay)) }))
-    })
+    handler !== undefined ? FruxonClient.layerInProcess({ ...clientConfig, handler }) : FruxonClient.layerFetch({ ...clientConfig, fetch })
   )
 
   /** Run one call of the Effect client; the data and the last HTTP answer it read. */
@@ -259,7 +282,7 @@ export const createFruxonClient = (config: PromiseClientConfig): PromiseClient =
     )
     const signal = options?.signal
     const exit = await runtime.runPromiseExit(effect, signal ? { signal } : undefined)
-    if (Exit.isSuccess(exit)) return { data: exit.value, response: responseOf(last) }
+    if (Exit.isSuccess(exit)) return withLazyResponse(exit.value, last)
     if (Cause.isInterruptedOnly(exit.cause)) throw signal?.aborted ? signal.reason : abortError()
     throw Cause.squash(exit.cause)
   }
@@ -272,13 +295,20 @@ export const createFruxonClient = (config: PromiseClientConfig): PromiseClient =
     return (args: PagedList.ListArgs<typeof name>, options?: RequestOptions) =>
       PagePromise.load<unknown>(async (pageToken) => {
         const pageArgs = { ...args, ...(pageToken !== undefined ? { pageToken } : {}) }
-        const { data, response } = await exchange(
+        const exchanged = await exchange(
           (client) => (client[`${name}Page`] as (a: unknown) => Effect.Effect<unknown, unknown>)(pageArgs),
           options
         )
-        const { items, nextPageToken } = PagedList.contentsOf<unknown>(paging, data)
-        const totalCount = (data as { totalCount?: unknown }).totalCount
-        return { response, items, nextPageToken, totalCount: typeof totalCount === "number" ? totalCount : items.length }
+        const { items, nextPageToken } = PagedList.contentsOf<unknown>(paging, exchanged.data)
+        const totalCount = (exchanged.data as { totalCount?: unknown }).totalCount
+        return {
+          get response() {
+            return exchanged.response
+          },
+          items,
+          nextPageToken,
+          totalCount: typeof totalCount === "number" ? totalCount : items.length
+        }
       }, undefined)
   }
 

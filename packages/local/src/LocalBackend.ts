@@ -7,6 +7,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type { Hono } from "hono"
+import type { InProcessApi } from "@fruxkit/core"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { seedDemo } from "./demo-seed.js"
@@ -16,7 +17,7 @@ import { heuristicJudge } from "./evaluation/heuristic-judge.js"
 import type { Judge } from "./evaluation/Judge.js"
 import { makeLlmJudge } from "./evaluation/llm-judge.js"
 import type { LocalContext } from "./LocalContext.js"
-import { makeApp } from "./routes/app.js"
+import { makeApi } from "./routes/app.js"
 import { makeOfflineChatModel, makeOpenAiChatModel, type LlmConfig } from "./runtime/ChatModel.js"
 import { parseFlow } from "./runtime/flow-definition.js"
 import { makeOutboundPolicy, parseAllowList, type Resolver } from "./runtime/outbound-policy.js"
@@ -103,6 +104,11 @@ export interface LocalBackendOptions {
 export interface LocalBackend {
   readonly app: Hono
   readonly fetch: (request: Request) => Promise<Response>
+  /**
+   * The same API called in this process with plain objects (core's `InProcessApi`; `createFruxonClient({ handler })`):
+   * no `Request`/`Response` is made, so Node's fetch (undici, ~25 ms of a start) is never loaded. The CLI uses it.
+   */
+  readonly handle: InProcessApi.ApiHandler
   /** This process's worker identity: the owner written on the sample leases it holds (logs, operations). */
   readonly workerId: string
   /**
@@ -213,7 +219,7 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
       : pg !== undefined
         ? await pg.database.listenForEnqueuedRuns(pg.url, () => pool.wake())
         : SqliteDatabase.watchCommits(store.run, () => pool.wake())
-  const app = makeApp(ctx, { wake: () => pool.wake(), cancelLocal: (id) => pool.cancelLocal(id) })
+  const { app, handle } = makeApi(ctx, { wake: () => pool.wake(), cancelLocal: (id) => pool.cancelLocal(id) })
   // Other processes' run changes, from the first listener on (a process nobody follows runs in pays nothing).
   let otherProcesses: Promise<(() => Promise<void> | void) | undefined> | undefined
   const followOtherProcesses = () =>
@@ -224,6 +230,7 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
   return {
     app,
     fetch: async (request) => app.fetch(request),
+    handle,
     workerId: pool.owner,
     onRunChange: (listener) => {
       if (closing === undefined) otherProcesses ??= followOtherProcesses().catch(() => undefined)

@@ -1,9 +1,14 @@
 /**
- * The local backend's HTTP surface: ONE catch-all handler. Core's router
+ * The local backend's API: ONE handler for every request. Core's router
  * matches the path (custom `:verb` methods included, which Hono's patterns
  * cannot express), core's RequestDecoding validates it, the handler table
- * answers it, core's schemas encode the answer. One `onError` turns every
- * failure into problem+json.
+ * answers it, core's schemas encode the answer, and every failure becomes
+ * problem+json in one place.
+ *
+ * Two doors to the same handler: `handle`, called in this process with
+ * plain objects (the CLI: no `Request`/`Response`, so Node's fetch is never
+ * loaded — `InProcessApi` in core), and `app`, a Hono app for a server or
+ * the gateway's `fetch`.
  *
  * No authentication here, on purpose: the gateway authenticates and is the
  * only thing that should expose this app to a network.
@@ -15,7 +20,9 @@ import {
   RequestDecoding,
   Route,
   ErrorProblem,
-  problemResponse,
+  PROBLEM_CONTENT_TYPE,
+  type InProcessApi,
+  type ProblemDetails,
   type Endpoint,
   type EndpointName,
   type FieldError
@@ -30,7 +37,7 @@ import { executionHandlers } from "./execution-handlers.js"
 import type { Handler, HandlerTable } from "./handler-types.js"
 import { HttpProblem } from "./HttpProblem.js"
 import { extraRuleErrors } from "./extra-rules.js"
-import { answerResponse, makeKeyedCreates, successAnswer, type CreateKey } from "./keyed-create.js"
+import { answerOf, makeKeyedCreates, successAnswer, type CreateKey } from "./keyed-create.js"
 
 /** Request bodies above this are refused (413) before parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -43,8 +50,17 @@ const bodyTooLarge = () =>
     detail: `at most ${MAX_BODY_BYTES} bytes`
   })
 
-const readJsonBody = async (request: Request): Promise<unknown> => {
-  const declared = Number(request.headers.get("content-length") ?? "0")
+/** A request as the handler reads it, whichever door it came in by. */
+interface Incoming {
+  readonly method: string
+  /** Path and query, parsed. */
+  readonly url: URL
+  readonly header: (name: string) => string | undefined
+  readonly text: () => Promise<string>
+}
+
+const readJsonBody = async (request: Incoming): Promise<unknown> => {
+  const declared = Number(request.header("content-length") ?? "0")
   if (declared > MAX_BODY_BYTES) throw bodyTooLarge()
   const text = await request.text()
   if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) throw bodyTooLarge()
@@ -71,7 +87,40 @@ const withoutSecretValues = (error: FieldError): FieldError =>
     ? { path: error.path, message: error.message.replace(/,?\s*actual[\s\S]*$/, "").trim() || "is invalid" }
     : error
 
-export const makeApp = (ctx: LocalContext, workers: WorkerControl): Hono => {
+const problemAnswer = (problem: ProblemDetails, headers?: Readonly<Record<string, string>>): InProcessApi.ApiAnswer => ({
+  status: problem.status ?? 500,
+  headers: { "content-type": PROBLEM_CONTENT_TYPE, ...headers },
+  body: JSON.stringify(problem)
+})
+
+/** Any failure as problem+json: an `HttpProblem` as it says, anything else as a 500 that names nothing of the request. */
+const failureAnswer = (error: unknown, pathname: string): InProcessApi.ApiAnswer => {
+  // RFC 7807 `instance`: the path that failed (never the query, which may carry tokens through proxies).
+  const instance = pathname
+  if (error instanceof HttpProblem) return problemAnswer({ ...error.problem, instance }, error.headers)
+  // Only the message of errors we did not make: never request headers or config values.
+  console.error("[fruxkit-local] unexpected error:", error instanceof Error ? error.message : String(error))
+  return problemAnswer({
+    ...ErrorProblem.problem("ServerError", {
+      type: "internal-error",
+      title: "Internal error",
+      detail: "the local backend failed to answer; see its log"
+    }),
+    instance
+  })
+}
+
+/** `/path?query` as a URL; on a fixed origin, appended (never resolved: `//x` stays a path). */
+const parseTarget = (pathAndQuery: string): URL => new URL(`http://fruxkit.local${pathAndQuery.startsWith("/") ? "" : "/"}${pathAndQuery}`)
+
+export interface LocalApi {
+  /** Every request, answered in this process with plain objects (no WHATWG `Request`/`Response`). */
+  readonly handle: InProcessApi.ApiHandler
+  /** The same handler as a Hono app: a server's, or the gateway's in-process `fetch`. */
+  readonly app: Hono
+}
+
+export const makeApi = (ctx: LocalContext, workers: WorkerControl): LocalApi => {
   const handlers: HandlerTable = {
     ...agentHandlers(ctx),
     ...draftHandlers(ctx),
@@ -81,17 +130,16 @@ export const makeApp = (ctx: LocalContext, workers: WorkerControl): Hono => {
   }
   const router = Route.makeRouter()
   const keyedCreates = makeKeyedCreates(ctx.store)
-  const app = new Hono()
 
-  app.all("*", async (c) => {
-    const url = new URL(c.req.url)
-    const match = router.match(c.req.method, url.pathname)
+  const answer = async (request: Incoming): Promise<InProcessApi.ApiAnswer> => {
+    const url = request.url
+    const match = router.match(request.method, url.pathname)
     switch (match._tag) {
       case "NotFound":
         throw HttpProblem.of("NotFound", {
           type: "route-not-found",
           title: "No such route",
-          detail: `${c.req.method} ${url.pathname} is not an endpoint of the Fruxon API`
+          detail: `${request.method} ${url.pathname} is not an endpoint of the Fruxon API`
         })
       case "MalformedPath":
         throw HttpProblem.invalid([{ path: "path", message: "is not valid percent-encoding" }])
@@ -105,12 +153,12 @@ export const makeApp = (ctx: LocalContext, workers: WorkerControl): Hono => {
       }
     }
     const endpoint: Endpoint.Any = match.endpoint
-    const body = endpoint.method === "GET" || endpoint.method === "DELETE" ? undefined : await readJsonBody(c.req.raw)
+    const body = endpoint.method === "GET" || endpoint.method === "DELETE" ? undefined : await readJsonBody(request)
     const decoded = RequestDecoding.decodeRequest(endpoint, {
       params: match.params,
       query: url.searchParams,
       body,
-      ifMatch: c.req.header("if-match")
+      ifMatch: request.header("if-match")
     })
     if (Either.isLeft(decoded)) throw HttpProblem.invalid(decoded.left.map(withoutSecretValues))
     const input = decoded.right
@@ -123,28 +171,44 @@ export const makeApp = (ctx: LocalContext, workers: WorkerControl): Hono => {
     const handler = handlers[endpoint.name as EndpointName] as unknown as Handler<Endpoint.Any>
     const call = (key: CreateKey | undefined) =>
       handler({ path: input.path as never, query: input.query as never, body: input.body as never, ifMatch: input.ifMatch, key })
-    const idempotencyKey = c.req.header(IdempotencyKey.HEADER)
+    const idempotencyKey = request.header(IdempotencyKey.HEADER)
     if (endpoint.retry === "creating" && idempotencyKey !== undefined) {
-      return keyedCreates.answer({ endpoint, tenant, key: idempotencyKey, method: c.req.method, pathAndQuery: url.pathname + url.search, body }, call)
+      return keyedCreates.answer({ endpoint, tenant, key: idempotencyKey, method: request.method, pathAndQuery: url.pathname + url.search, body }, call)
     }
-    return answerResponse(successAnswer(endpoint, await call(undefined)), false)
-  })
+    return answerOf(successAnswer(endpoint, await call(undefined)), false)
+  }
 
-  app.onError((error, c) => {
-    // RFC 7807 `instance`: the path that failed (never the query, which may carry tokens through proxies).
-    const instance = new URL(c.req.url).pathname
-    if (error instanceof HttpProblem) return problemResponse({ ...error.problem, instance }, error.headers)
-    // Only the message of errors we did not make: never request headers or config values.
-    console.error("[fruxkit-local] unexpected error:", error instanceof Error ? error.message : String(error))
-    return problemResponse({
-      ...ErrorProblem.problem("ServerError", {
-        type: "internal-error",
-        title: "Internal error",
-        detail: "the local backend failed to answer; see its log"
-      }),
-      instance
+  const respond = async (request: Incoming): Promise<InProcessApi.ApiAnswer> => {
+    try {
+      return await answer(request)
+    } catch (error) {
+      return failureAnswer(error, request.url.pathname)
+    }
+  }
+
+  const handle: InProcessApi.ApiHandler = (request) => {
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value
+    return respond({
+      method: request.method.toUpperCase(),
+      url: parseTarget(request.url),
+      header: (name) => headers[name.toLowerCase()],
+      text: async () => request.body ?? ""
     })
+  }
+
+  const app = new Hono()
+  app.all("*", async (c) => {
+    const raw = c.req.raw
+    const url = new URL(raw.url)
+    const answered = await respond({
+      method: c.req.method,
+      url: parseTarget(url.pathname + url.search),
+      header: (name) => c.req.header(name),
+      text: () => raw.text()
+    })
+    return new Response(answered.body === "" ? null : answered.body, { status: answered.status, headers: answered.headers })
   })
 
-  return app
+  return { handle, app }
 }

@@ -17,7 +17,7 @@
  * its caller) and kept 24 h. Failures are not kept: a call that failed
  * created nothing, and a retry is checked anew.
  */
-import { IdempotencyKey, RequestDecoding, type Endpoint } from "@fruxkit/core"
+import { IdempotencyKey, RequestDecoding, type Endpoint, type InProcessApi } from "@fruxkit/core"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
@@ -53,14 +53,15 @@ export const successAnswer = (endpoint: Endpoint.Any, value: unknown): { readonl
   return { status: endpoint.successStatus === 201 ? 201 : 200, body: JSON.stringify(RequestDecoding.encodeSuccess(endpoint, value)) }
 }
 
-export const answerResponse = (answer: { readonly status: number; readonly body: string }, replayed: boolean): Response =>
-  new Response(answer.body === "" ? null : answer.body, {
-    status: answer.status,
-    headers: {
-      ...(answer.body === "" ? {} : { "content-type": "application/json" }),
-      ...(replayed ? { [IdempotencyKey.REPLAYED_HEADER]: "true" } : {})
-    }
-  })
+/** A success as the API answers it (app.ts sends it as it is, or as a `Response` through Hono). */
+export const answerOf = (answer: { readonly status: number; readonly body: string }, replayed: boolean): InProcessApi.ApiAnswer => ({
+  status: answer.status,
+  headers: {
+    ...(answer.body === "" ? {} : { "content-type": "application/json" }),
+    ...(replayed ? { [IdempotencyKey.REPLAYED_HEADER]: "true" } : {})
+  },
+  body: answer.body
+})
 
 const keyReused = () =>
   HttpProblem.conflict(
@@ -78,7 +79,7 @@ export interface KeyedCreates {
   readonly answer: (
     request: { readonly endpoint: Endpoint.Any; readonly tenant: string; readonly key: string; readonly method: string; readonly pathAndQuery: string; readonly body: unknown },
     create: (key: CreateKey) => Promise<unknown>
-  ) => Promise<Response>
+  ) => Promise<InProcessApi.ApiAnswer>
 }
 
 export const makeKeyedCreates = (store: Store, options: { readonly ttlMs?: number; readonly now?: () => number } = {}): KeyedCreates => {
@@ -86,9 +87,9 @@ export const makeKeyedCreates = (store: Store, options: { readonly ttlMs?: numbe
   const now = options.now ?? Date.now
   let lastSweep = 0
 
-  const replay = (found: KeyedCreateRepository.KeyedCreate, fingerprint: string): Response => {
+  const replay = (found: KeyedCreateRepository.KeyedCreate, fingerprint: string): InProcessApi.ApiAnswer => {
     if (found.fingerprint !== fingerprint) throw keyReused()
-    return answerResponse(found, true)
+    return answerOf(found, true)
   }
 
   return {
@@ -134,7 +135,7 @@ export const makeKeyedCreates = (store: Store, options: { readonly ttlMs?: numbe
         // A call that joins no transaction of ours (cancel changes a run's state, creates nothing): its key is kept after.
         await store.run(KeyedCreateRepository.insert(recordOf(value))).catch(() => undefined)
       }
-      return answerResponse(answer, false)
+      return answerOf(answer, false)
     }
   }
 }
