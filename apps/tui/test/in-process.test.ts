@@ -71,7 +71,7 @@ describe("the embedded backend, called in-process", { timeout: 240_000 }, () => 
         req.on("end", () => {
           const body = Buffer.concat(chunks)
           const headers = Object.entries(req.headers).flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : []))
-          const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, ...(body.length > 0 ? { body } : {}) })
+          const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method ?? "GET", headers, ...(body.length > 0 ? { body } : {}) })
           void backend.fetch(request).then(async (response) => {
             res.writeHead(response.status, Object.fromEntries(response.headers))
             res.end(Buffer.from(await response.arrayBuffer()))
