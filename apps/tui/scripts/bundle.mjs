@@ -46,6 +46,24 @@ const common = {
   // FRUXKIT_BUNDLE_METAFILE=meta.json: what each output holds (esbuild's analyzer reads it), to keep a command's load lean.
   metafile: process.env.FRUXKIT_BUNDLE_METAFILE !== undefined
 }
+/**
+ * commander requires child_process at its top, for executable subcommands fruxkit does not have; loading it
+ * (with net, dgram and their bindings) was ~3 ms of every command's start. Here commander gets a stand-in that
+ * loads the real module on first use of `spawn`, the one function it calls.
+ */
+const lazyChildProcessForCommander = {
+  name: "lazy-child-process-for-commander",
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: "child_process", namespace: "lazy-child-process" } : undefined
+    )
+    build.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
+      contents: 'module.exports = { get spawn() { return require("node:child_process").spawn } }',
+      loader: "js"
+    }))
+  }
+}
+
 const define = {
   __FRUXKIT_VERSION__: JSON.stringify(version),
   __FRUXKIT_COMMANDS_SCRIPT__: JSON.stringify("./commands.cjs"),
@@ -72,6 +90,7 @@ const commands = await build({
   outExtension: { ".js": ".cjs" },
   // esbuild's default, stated because src/commands-script.ts reads the script as latin1 (no UTF-8 decoding).
   charset: "ascii",
+  plugins: [lazyChildProcessForCommander],
   define: { ...define, "import.meta.url": "__fruxkitImportMetaUrl" },
   banner: { js: 'const __fruxkitImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' }
 })

@@ -332,6 +332,14 @@ export const fastDecoderOf = (schema: Schema.Schema.Any): Decoder | undefined =>
 /** The compiled encoder of a schema: a value of its type → its wire value (undefined when a part is not covered). */
 export const fastEncoderOf = (schema: Schema.Schema.Any): Decoder | undefined => compileOnce(encoding, schema.ast)
 
+/*
+ * Both below compile on first use, not when made: modules make their
+ * decoders at import (a store's row decoders, a listing's encoder), and a
+ * process often uses few of them — a CLI command one or two. Compiling all
+ * of them was ~10 ms of a command's start. Effect's own decoder (for a value
+ * the compiled one does not vouch for) is made only when first needed.
+ */
+
 /**
  * Decode a response body: the compiled decoder when it vouches for the
  * value, else Effect's decoder (which also writes the errors).
@@ -339,14 +347,15 @@ export const fastEncoderOf = (schema: Schema.Schema.Any): Decoder | undefined =>
 export const decodeResponse = <A, I>(
   schema: Schema.Schema<A, I>
 ): ((input: unknown) => Either.Either<A, ParseResult.ParseError>) => {
-  const fast = fastDecoderOf(schema)
-  const full = Schema.decodeUnknownEither(schema, PARSE_OPTIONS)
+  let fast: Decoder | undefined | null = null
+  let full: ((input: unknown) => Either.Either<A, ParseResult.ParseError>) | undefined
   return (input) => {
+    if (fast === null) fast = fastDecoderOf(schema)
     if (fast !== undefined) {
       const decoded = fast(input)
       if (decoded !== FAIL) return Either.right(decoded as A)
     }
-    return full(input)
+    return (full ??= Schema.decodeUnknownEither(schema, PARSE_OPTIONS))(input)
   }
 }
 
@@ -355,13 +364,14 @@ export const decodeResponse = <A, I>(
  * for the value, else Effect's encoder (which throws with the field errors).
  */
 export const encodeSync = <A, I>(schema: Schema.Schema<A, I>): ((value: unknown) => I) => {
-  const fast = fastEncoderOf(schema)
-  const full = Schema.encodeUnknownSync(schema)
+  let fast: Decoder | undefined | null = null
+  let full: ((value: unknown) => I) | undefined
   return (value) => {
+    if (fast === null) fast = fastEncoderOf(schema)
     if (fast !== undefined) {
       const encoded = fast(value)
       if (encoded !== FAIL) return encoded as I
     }
-    return full(value)
+    return (full ??= Schema.encodeUnknownSync(schema))(value)
   }
 }

@@ -18,6 +18,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { identity } from "effect/Function"
 import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as AwaitRun from "./AwaitRun.js"
@@ -122,7 +123,9 @@ export const parseEvents = <E>(bytes: Stream.Stream<Uint8Array, E>): Stream.Stre
     Stream.filterMap(identity)
   )
 
-const decodeRun = Schema.decodeUnknownEither(Schema.parseJson(EvaluationRun))
+/** Made on first use (an event stream's first event), not at import: building Effect's decoder is work a start need not do. */
+let runDecoder: ((data: string) => Either.Either<EvaluationRun, ParseResult.ParseError>) | undefined
+const decodeRun = (data: string) => (runDecoder ??= Schema.decodeUnknownEither(Schema.parseJson(EvaluationRun)))(data)
 
 /** How long a silent event stream is trusted: the gateway sends a heartbeat every 15 s. */
 const IDLE_LIMIT = Duration.seconds(45)

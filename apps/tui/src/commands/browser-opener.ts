@@ -4,7 +4,6 @@
  * PATH, started detached so fruxkit exits at once. Nothing is opened in CI,
  * agent mode, or when stdout is not a terminal; there the URL is printed only.
  */
-import { spawn } from "node:child_process"
 import { accessSync, constants } from "node:fs"
 import { delimiter, join } from "node:path"
 
@@ -28,8 +27,10 @@ export const findBrowserOpener = (env: Env): string | undefined => {
 }
 
 /** Start the opener and do not wait for it; false when it could not be started. */
-export const openInBrowser = (opener: string, url: string): Promise<boolean> =>
-  new Promise((resolve) => {
+export const openInBrowser = async (opener: string, url: string): Promise<boolean> => {
+  // Loaded here, not at the top: child_process (with net and dgram) was ~3 ms of every command's start.
+  const { spawn } = await import("node:child_process")
+  return new Promise((resolve) => {
     const child = spawn(opener, [url], { detached: true, stdio: "ignore" })
     child.once("error", () => resolve(false))
     child.once("spawn", () => {
@@ -37,3 +38,4 @@ export const openInBrowser = (opener: string, url: string): Promise<boolean> =>
       resolve(true)
     })
   })
+}
