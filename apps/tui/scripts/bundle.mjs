@@ -20,7 +20,8 @@
 import { spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join, resolve } from "node:path"
+import { createRequire } from "node:module"
+import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { build } from "esbuild"
 
@@ -64,6 +65,40 @@ const lazyChildProcessForCommander = {
   }
 }
 
+/**
+ * better-sqlite3's JavaScript goes into the commands script (compiled through its code cache, no module
+ * resolution at run time: ~6 ms of a command's start); only its native addon is loaded from node_modules.
+ * better-sqlite3 finds the addon through `bindings`, which searches a dozen paths; the script gets a stand-in
+ * that loads it from where this build found it (relative to the script), or else from the better-sqlite3
+ * that resolves from the script's directory.
+ */
+const packageRequire = createRequire(join(packageDir, "package.json"))
+const betterSqliteDir = dirname(packageRequire.resolve("better-sqlite3/package.json"))
+const directSqliteAddon = {
+  name: "direct-sqlite-addon",
+  setup(build) {
+    build.onResolve({ filter: /^bindings$/ }, (args) =>
+      /[\\/]better-sqlite3[\\/]/.test(args.importer) ? { path: "bindings", namespace: "direct-sqlite-addon" } : undefined
+    )
+    build.onLoad({ filter: /.*/, namespace: "direct-sqlite-addon" }, () => {
+      const built = relative(resolve(packageDir, outdir), join(betterSqliteDir, "build", "Release"))
+      return {
+        contents: `const path = require("node:path")
+const sqlitePackage = "better-sqlite3/package.json"
+module.exports = (name) => {
+  try {
+    return require(path.join(__dirname, ${JSON.stringify(built)}, name))
+  } catch (error) {
+    if (error.code !== "MODULE_NOT_FOUND") throw error
+    return require(path.join(path.dirname(require.resolve(sqlitePackage)), "build", "Release", name))
+  }
+}`,
+        loader: "js"
+      }
+    })
+  }
+}
+
 const define = {
   __FRUXKIT_VERSION__: JSON.stringify(version),
   __FRUXKIT_COMMANDS_SCRIPT__: JSON.stringify("./commands.cjs"),
@@ -90,7 +125,9 @@ const commands = await build({
   outExtension: { ".js": ".cjs" },
   // esbuild's default, stated because src/commands-script.ts reads the script as latin1 (no UTF-8 decoding).
   charset: "ascii",
-  plugins: [lazyChildProcessForCommander],
+  plugins: [lazyChildProcessForCommander, directSqliteAddon],
+  // Bundled here (see directSqliteAddon); pg-native and react-devtools-core stay outside as above.
+  external: common.external.filter((name) => name !== "better-sqlite3"),
   define: { ...define, "import.meta.url": "__fruxkitImportMetaUrl" },
   banner: { js: 'const __fruxkitImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' }
 })

@@ -5,11 +5,13 @@
  * and changing the current revision with it, cancel of a finished run (409).
  */
 import { DOMParser } from "@xmldom/xmldom"
+import { execFileSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { runBinary } from "./run-binary.js"
+import { waitForText } from "@fruxkit/testkit"
+import { BINARY_ARGS, PACKAGE_DIR, runBinary } from "./run-binary.js"
 
 let dir: string
 let env: Record<string, string>
@@ -130,6 +132,26 @@ describe("deciding on two real runs (embedded backend)", { timeout: 240_000 }, (
     expect(deployed.code).toBe(0)
     expect(json(deployed.stdout)).toEqual({ agent: "support_bot", previousRevision: 2, currentRevision: 1, deployed: true })
     expect(await current()).toBe(1)
+  })
+
+  it("deploy at a terminal (tmux) asks y/N on the bundled binary; y deploys", async () => {
+    const own = { FRUXKIT_DATA_DIR: join(dir, "asked") }
+    const session = `fruxkit-asked-${process.pid}`
+    const command = [process.execPath, ...BINARY_ARGS].map((part) => `'${part}'`).join(" ")
+    try {
+      execFileSync("tmux", [
+        "new-session", "-d", "-s", session, "-x", "120", "-y", "10", "-c", PACKAGE_DIR,
+        `env -u CI -u FRUXKIT_AGENT_MODE -u FRUXON_AGENT_MODE -u CLAUDECODE -u FRUXKIT_URL -u FRUXON_API_URL FRUXKIT_DATA_DIR='${own.FRUXKIT_DATA_DIR}' ${command} deploy --agent support_bot --revision 2; echo "deploy exited $?"; sleep 30`
+      ])
+      const screen = () => execFileSync("tmux", ["capture-pane", "-p", "-t", session], { encoding: "utf8" })
+      await waitForText(screen, "[y/N]", { timeoutMs: 60_000 })
+      execFileSync("tmux", ["send-keys", "-t", session, "y", "Enter"])
+      expect(await waitForText(screen, /deploy exited \d+/, { timeoutMs: 30_000 })).toContain("deploy exited 0")
+    } finally {
+      execFileSync("tmux", ["kill-session", "-t", session])
+    }
+    const agents = json<Array<{ id: string; currentRevision: number }>>((await runBinary(["agents"], own)).stdout)
+    expect(agents.find((a) => a.id === "support_bot")!.currentRevision).toBe(2)
   })
 
   it("an external candidate on the embedded backend is waited for (its transient run ends with the process), and no dead command is printed", async () => {
