@@ -33,7 +33,8 @@ import { operations } from "./operations.js"
 import { createViewer } from "./ui/index.js"
 import { notFoundHandler, problemHandler } from "./problem.js"
 import { createForwarder } from "./proxy/forward.js"
-import { evaluationRunEvents, honoPath, router } from "./routes.js"
+import { forMethods, onlyWhen, pipeline } from "./pipeline.js"
+import { evaluationRunEvents, router } from "./routes.js"
 import { createUpstreamClient } from "./upstream/core-client.js"
 import type { Upstream } from "./upstream/index.js"
 import { EventStreams } from "./waiting/run-events.js"
@@ -111,49 +112,56 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   const isWaiting = (c: Context<GatewayEnv>) => c.req.method === "GET" && hasQuery(c.req.url, "wait")
 
   const app = new Hono<GatewayEnv>()
-  app.onError(problemHandler(logger))
+  const onError = problemHandler(logger)
+  app.onError(onError)
   app.notFound(notFoundHandler)
 
-  app.use(requestId({ logger }))
-  app.use(accessLog({ metrics, logger }))
-  app.use(shutdown({ state, refuse: (c) => c.req.path.startsWith("/v1/") }))
+  // Every /v1 request, in this order.
+  const { rateLimitPerSecond: perSecond, rateLimitBurst: burst } = config
+  const api = pipeline([
+    routeMatch({ router }),
+    auth({ keys: config.apiKeys }),
+    ...(perSecond > 0 ? [rateLimit({ perSecond, burst, metrics, shared: deps.sharedRateLimit })] : []),
+    // Admission after the body: it is read (under its own timeout) before a shed slot is taken.
+    forMethods(["POST", "PUT", "PATCH"], bodyLimit({ maxBytes: config.bodyLimitBytes, timeoutMs: config.bodyTimeoutMs })),
+    longRequestCap({
+      streams: { max: config.maxEventStreams, maxPerKey: config.maxEventStreamsPerKey },
+      waits: { max: config.maxWaits, maxPerKey: config.maxWaitsPerKey },
+      isStream: isEventStream,
+      isWait: (c) => hasQuery(c.req.url, "wait")
+    }),
+    loadShed({
+      max: config.maxUpstreamConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+      queueDeadlineMs: config.queueDeadlineMs ?? 0,
+      maxPerKey: config.maxConcurrencyPerKey,
+      metrics,
+      exempt: (c) => isEventStream(c) || isWaiting(c)
+    }),
+    timeout({ ms: config.requestTimeoutMs, extend: (c) => (isEventStream(c) ? null : hasQuery(c.req.url, "wait") ? config.maxWaitMs : 0) }),
+    validateRequest({ waitEndpoints: WAIT_ENDPOINTS, dedupeEndpoints: DEDUPE_ENDPOINTS, maxWaitMs: config.maxWaitMs }),
+    onlyWhen(isEventStream, runEvents({ watchers, streams, firstSnapshotTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.streamIdleTimeoutMs, metrics })),
+    forMethods(["GET", "POST"], wait({ watchers, upstreamBodies })),
+    forMethods(["POST"], idempotency({
+      store: deps.idempotency ?? new MemoryIdempotencyStore({ ttlMs: config.idempotencyTtlMs }),
+      metrics,
+      upstreamHonoursKeys: upstream.honoursIdempotencyKeys ?? false
+    })),
+    forMethods(["POST"], dedupe({ client })),
+    forwardUpstream({ forward: createForwarder({ upstream, metrics, ...(deps.retry ? { retry: deps.retry } : {}) }) })
+  ], onError)
+
+  // Every request: an id, an access line, refusal once shutting down; then a /v1 call goes down the
+  // API pipeline, anything else to the routes below. One Hono handler (pipeline.ts says why).
+  app.use(pipeline([
+    requestId({ logger }),
+    accessLog({ metrics, logger }),
+    shutdown({ state, refuse: isApiCall }),
+    onlyWhen(isApiCall, api)
+  ], onError))
   app.route("/", operations({ upstream, metrics, shutdown: state }))
   // The web viewer reads through this same app's /v1 pipeline (auth, limits, upstream), in-process.
   const viewer = createViewer({ api: (request) => app.fetch(request), keysRequired: config.apiKeys.length > 0, defaultTenant: deps.viewerTenant, logger })
   app.route("/ui", viewer.app)
-
-  app.use("/v1/*", routeMatch({ router }))
-  app.use("/v1/*", auth({ keys: config.apiKeys }))
-  if (config.rateLimitPerSecond > 0) {
-    const { rateLimitPerSecond: perSecond, rateLimitBurst: burst } = config
-    app.use("/v1/*", rateLimit({ perSecond, burst, metrics, shared: deps.sharedRateLimit }))
-  }
-  // Admission after the body: it is read (under its own timeout) before a shed slot is taken.
-  app.on(["POST", "PUT", "PATCH"], "/v1/*", bodyLimit({ maxBytes: config.bodyLimitBytes, timeoutMs: config.bodyTimeoutMs }))
-  app.use("/v1/*", longRequestCap({
-    streams: { max: config.maxEventStreams, maxPerKey: config.maxEventStreamsPerKey },
-    waits: { max: config.maxWaits, maxPerKey: config.maxWaitsPerKey },
-    isStream: isEventStream,
-    isWait: (c) => hasQuery(c.req.url, "wait")
-  }))
-  app.use("/v1/*", loadShed({
-    max: config.maxUpstreamConcurrency ?? DEFAULT_MAX_CONCURRENCY,
-    queueDeadlineMs: config.queueDeadlineMs ?? 0,
-    maxPerKey: config.maxConcurrencyPerKey,
-    metrics,
-    exempt: (c) => isEventStream(c) || isWaiting(c)
-  }))
-  app.use("/v1/*", timeout({ ms: config.requestTimeoutMs, extend: (c) => (isEventStream(c) ? null : hasQuery(c.req.url, "wait") ? config.maxWaitMs : 0) }))
-  app.use("/v1/*", validateRequest({ waitEndpoints: WAIT_ENDPOINTS, dedupeEndpoints: DEDUPE_ENDPOINTS, maxWaitMs: config.maxWaitMs }))
-  app.get(honoPath(evaluationRunEvents), runEvents({ watchers, streams, firstSnapshotTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.streamIdleTimeoutMs, metrics }))
-  app.on(["GET", "POST"], "/v1/*", wait({ watchers, upstreamBodies }))
-  app.post("/v1/*", idempotency({
-    store: deps.idempotency ?? new MemoryIdempotencyStore({ ttlMs: config.idempotencyTtlMs }),
-    metrics,
-    upstreamHonoursKeys: upstream.honoursIdempotencyKeys ?? false
-  }))
-  app.post("/v1/*", dedupe({ client }))
-  app.all("/v1/*", forwardUpstream({ forward: createForwarder({ upstream, metrics, ...(deps.retry ? { retry: deps.retry } : {}) }) }))
 
   return {
     app,
@@ -171,6 +179,12 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
       await Promise.all([client.close(), viewer.close()])
     }
   }
+}
+
+/** A call to the API: what a Hono route `/v1/*` matches (its path as Hono routes it: decoded, dot segments resolved). */
+const isApiCall = (c: Context<GatewayEnv>): boolean => {
+  const path = c.req.path
+  return path.startsWith("/v1/") || path === "/v1"
 }
 
 /** Whether the URL's query has the parameter; a URL without `?` (most requests) is answered without parsing one. */

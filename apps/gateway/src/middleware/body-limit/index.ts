@@ -185,8 +185,34 @@ export const bodyLimit = (options: BodyLimitOptions): MiddlewareHandler<GatewayE
       throw tooLarge()
     }
     const incoming = incomingOf(c)
-    const reading =
-      incoming !== undefined ? readIncoming(incoming, maxBytes, tooLarge, (body) => c.set("rawBody", body), timeoutMs, tooSlow) : readStream(c)
-    return reading.then(next)
+    if (incoming === undefined) return readStream(c).then(next)
+    // This runs while Node is still in the request's 'request' event: the rest of the packet that
+    // carried the headers (a small body is in it) is parsed once that returns, so the body is looked
+    // for one microtask later. When all of its declared length is there, it is taken from the stream's
+    // buffer at once: no listeners, no timer (measured: see the README's throughput section).
+    const length = declared === undefined ? undefined : Number(declared)
+    return AFTER_THIS_EVENT.then(() => {
+      const body = length === undefined ? undefined : takeArrived(incoming, length)
+      if (body === undefined) return readIncoming(incoming, maxBytes, tooLarge, (bytes) => c.set("rawBody", bytes), timeoutMs, tooSlow).then(next)
+      if (body.byteLength > 0) c.set("rawBody", body)
+      return next()
+    })
   }
+}
+
+const AFTER_THIS_EVENT: Promise<void> = Promise.resolve()
+const EMPTY = new Uint8Array(0)
+
+/**
+ * The body, when all `length` declared bytes have arrived and nobody has
+ * read any (they are all in the stream's buffer); undefined otherwise (then
+ * it is read as it arrives). The stream is left flowing, so it ends as a
+ * read one does.
+ */
+const takeArrived = (incoming: IncomingMessage, length: number): Uint8Array | undefined => {
+  if (length === 0) return EMPTY
+  if (incoming.readableLength !== length || incoming.readableFlowing !== null || incoming.readableEncoding !== null) return undefined
+  const bytes = incoming.read() as Buffer | null
+  incoming.resume()
+  return bytes ?? undefined
 }

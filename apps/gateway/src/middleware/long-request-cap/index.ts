@@ -11,7 +11,7 @@
  * not until the handler returns (which is when the stream starts); a wait
  * until its answer is ready.
  */
-import type { Context, MiddlewareHandler } from "hono"
+import type { Context, MiddlewareHandler, Next } from "hono"
 import type { GatewayEnv } from "../../env.js"
 import { GatewayProblem, retryAfterHeader } from "../../problem.js"
 
@@ -62,10 +62,14 @@ export const longRequestCap = (options: LongRequestCapOptions): LongRequestCap =
   const streams = new Counter("event streams", options.streams)
   const waits = new Counter("waiting requests", options.waits)
   const retryAfter = retryAfterHeader(options.retryAfterSeconds ?? 1)
-  const middleware: MiddlewareHandler<GatewayEnv> = async function longRequestCap(c, next) {
+  // Most requests are neither: they go straight on, without an async function's promise.
+  const middleware: MiddlewareHandler<GatewayEnv> = function longRequestCap(c, next) {
     const stream = options.isStream(c)
     const counter = stream ? streams : options.isWait(c) ? waits : undefined
     if (counter === undefined) return next()
+    return counted(c, next, stream, counter)
+  }
+  const counted = async (c: Context<GatewayEnv>, next: Next, stream: boolean, counter: Counter): Promise<void> => {
     const key = (c.get("principal") as { id: string } | undefined)?.id ?? ""
     const refused = counter.enter(key)
     if (refused !== undefined) {

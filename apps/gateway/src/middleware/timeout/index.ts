@@ -7,7 +7,7 @@
  * (they end with the run, or at shutdown).
  */
 import type { Context, MiddlewareHandler } from "hono"
-import { DeadlineSweeper, type Deadline } from "../../deadline.js"
+import { DeadlineSweeper } from "../../deadline.js"
 import type { GatewayEnv } from "../../env.js"
 import { GatewayProblem } from "../../problem.js"
 
@@ -16,17 +16,6 @@ export interface TimeoutOptions {
   /** Extra milliseconds for this request, or `null` for no deadline at all. */
   readonly extend?: (c: Context<GatewayEnv>) => number | null
 }
-
-/**
- * The rest of the request, rejected with the deadline's reason (the 504
- * problem) if the deadline passes first: the client gets its 504 at the
- * deadline even from a handler that ignores the signal.
- */
-const raceDeadline = <A>(deadline: Deadline, handling: Promise<A>): Promise<A> =>
-  new Promise((resolve, reject) => {
-    deadline.addEventListener("abort", () => reject(deadline.reason))
-    handling.then(resolve, reject)
-  })
 
 export const timeout = (options: TimeoutOptions): MiddlewareHandler<GatewayEnv> => {
   if (!(options.ms > 0)) throw new Error("timeout: ms must be > 0")
@@ -41,11 +30,20 @@ export const timeout = (options: TimeoutOptions): MiddlewareHandler<GatewayEnv> 
     if (extra === null) return next()
     const deadline = sweeper.start(options.ms + extra)
     c.set("signal", deadline)
-    const done = () => deadline.done()
-    const doneAndThrow = (error: unknown) => {
-      deadline.done()
-      throw error
-    }
-    return raceDeadline(deadline, next()).then(done, doneAndThrow)
+    // The rest of the request, rejected with the deadline's reason (the 504 problem) if the deadline
+    // passes first: the client gets its 504 at the deadline even from a handler that ignores the signal.
+    return new Promise<void>((resolve, reject) => {
+      deadline.addEventListener("abort", () => reject(deadline.reason))
+      next().then(
+        () => {
+          deadline.done()
+          resolve()
+        },
+        (error: unknown) => {
+          deadline.done()
+          reject(error)
+        }
+      )
+    })
   }
 }

@@ -1,0 +1,104 @@
+import { Hono, type MiddlewareHandler } from "hono"
+import { describe, expect, it } from "vitest"
+import type { GatewayEnv } from "./env.js"
+import { forMethods, onlyWhen, pipeline } from "./pipeline.js"
+import { GatewayProblem, toGatewayProblem } from "./problem.js"
+
+type Step = MiddlewareHandler<GatewayEnv>
+
+/** Middleware that record what they saw, and fail or answer when the request's query asks them to. */
+const steps = (trace: Array<string>): Array<Step> => {
+  const around = (name: string): Step =>
+    function around(c, next) {
+      trace.push(`${name} in`)
+      return next().then(() => {
+        trace.push(`${name} out: ${c.res.status}${c.error ? ` (${c.error.message})` : ""}`)
+      })
+    }
+  const failing = (name: string): Step =>
+    function failing(c, next) {
+      const fail = c.req.query("fail")
+      if (fail === `${name}-sync`) throw new GatewayProblem(429, "limited", "Limited", name)
+      if (fail === `${name}-async`) return Promise.reject(new GatewayProblem(503, "overloaded", "Overloaded", name))
+      trace.push(name)
+      return next()
+    }
+  const answering: Step = function answering(c, next) {
+    if (c.req.query("answer") === "early") return Promise.resolve(c.text("early", 202))
+    return next()
+  }
+  return [
+    around("outer"),
+    failing("first"),
+    forMethods(["POST"], around("post-only")),
+    onlyWhen((c) => c.req.query("inner") !== undefined, around("inner")),
+    answering,
+    failing("last"),
+    async (c) => c.text(`handled ${c.req.method}`, 200)
+  ]
+}
+
+const onError = (error: Error) => toGatewayProblem(error).toResponse()
+
+/** Each middleware registered on its own, as Hono composes them. */
+const oneByOne = (trace: Array<string>) => {
+  const app = new Hono<GatewayEnv>()
+  app.onError(onError)
+  const [outer, first, postOnly, inner, answering, last, handler] = steps(trace)
+  app.use("*", outer!, first!)
+  app.on("POST", "*", postOnly!)
+  app.use("*", inner!, answering!, last!)
+  app.all("*", handler!)
+  return app
+}
+
+/** The same middleware as one pipeline. */
+const composed = (trace: Array<string>) => {
+  const app = new Hono<GatewayEnv>()
+  app.onError(onError)
+  app.all("*", pipeline(steps(trace), onError))
+  return app
+}
+
+describe("pipeline", () => {
+  const cases: Array<[string, RequestInit | undefined]> = [
+    ["/x", undefined],
+    ["/x", { method: "POST" }],
+    ["/x?inner=1", { method: "POST" }],
+    ["/x?fail=first-sync", undefined],
+    ["/x?fail=first-async&inner=1", { method: "POST" }],
+    ["/x?fail=last-sync&inner=1", { method: "POST" }],
+    ["/x?fail=last-async", undefined],
+    ["/x?answer=early&inner=1", undefined],
+    ["/x?answer=early&fail=last-sync", { method: "POST" }]
+  ]
+
+  it.each(cases)("%s %o: the same answer and the same order of work as the middleware registered one by one", async (path, init) => {
+    const traceOne: Array<string> = []
+    const traceComposed: Array<string> = []
+    const viaHono = await oneByOne(traceOne).request(path, init)
+    const viaPipeline = await composed(traceComposed).request(path, init)
+    expect(viaPipeline.status).toBe(viaHono.status)
+    expect(Object.fromEntries(viaPipeline.headers)).toEqual(Object.fromEntries(viaHono.headers))
+    expect(await viaPipeline.text()).toBe(await viaHono.text())
+    expect(traceComposed).toEqual(traceOne)
+    // Something ran: the comparison is not between two empty traces.
+    expect(traceOne[0]).toBe("outer in")
+  })
+
+  it("answers an error where it is thrown: the middleware around it see the problem as the answer and the error on the context", async () => {
+    const trace: Array<string> = []
+    const response = await composed(trace).request("/x?fail=last-async&inner=1", { method: "POST" })
+    expect(response.status).toBe(503)
+    expect(response.headers.get("content-type")).toContain("application/problem+json")
+    expect(trace).toEqual([
+      "outer in",
+      "first",
+      "post-only in",
+      "inner in",
+      "inner out: 503 (Overloaded: last)",
+      "post-only out: 503 (Overloaded: last)",
+      "outer out: 503 (Overloaded: last)"
+    ])
+  })
+})

@@ -1,0 +1,70 @@
+/**
+ * A list of middleware composed once into one Hono handler, so Hono routes
+ * a request to one handler per stage instead of one per middleware (the
+ * /v1 pipeline: createGateway's list). The middleware are Hono's own
+ * `(c, next)` functions and keep Hono's composition rules, as `app.use`
+ * runs them: a returned Response becomes `c.res` unless the context is
+ * already finalized; an error thrown in one middleware is answered there by
+ * the error handler (`c.error` set, `c.res` the answer), so the middleware
+ * around it resume as with any answer; after the last one, Hono's `next`.
+ *
+ * Why not one `app.use` each: Hono's compose runs every middleware inside an
+ * async function that awaits it, so each one costs a promise and its
+ * microtasks whether it does anything or not, and the router matches every
+ * registration on every request (measured: see the README's throughput).
+ * Here a middleware that returns `next()` costs one call.
+ */
+import type { Context, ErrorHandler, MiddlewareHandler } from "hono"
+import type { GatewayEnv } from "./env.js"
+
+type Step = MiddlewareHandler<GatewayEnv>
+
+/** Run `step` only for these methods (as `app.on(methods, path, step)` would); others go straight on. */
+export const forMethods = (methods: ReadonlyArray<string>, step: Step): Step => {
+  const only = new Set(methods)
+  return function forMethods(c, next) {
+    return only.has(c.req.method) ? step(c, next) : next()
+  }
+}
+
+/** Run `step` only when `when(c)` holds; otherwise go straight on. */
+export const onlyWhen = (when: (c: Context<GatewayEnv>) => boolean, step: Step): Step =>
+  function onlyWhen(c, next) {
+    return when(c) ? step(c, next) : next()
+  }
+
+export const pipeline = (steps: ReadonlyArray<Step>, onError: ErrorHandler<GatewayEnv>): Step => {
+  const count = steps.length
+  return function pipeline(c, last) {
+    /** An error thrown in a step: answered in place, as Hono's compose does. */
+    const answerError = (error: unknown): void | Promise<void> => {
+      if (!(error instanceof Error)) throw error
+      c.error = error
+      const answer = onError(error, c)
+      if (answer instanceof Promise) {
+        return answer.then((res) => {
+          c.res = res
+        })
+      }
+      c.res = answer
+    }
+    const settle = (res: Response | void): void => {
+      if (res !== undefined && !c.finalized) c.res = res
+    }
+    const run = (index: number): Promise<void> => {
+      if (index === count) return last()
+      let result: Response | void | Promise<Response | void>
+      try {
+        result = steps[index]!(c, () => run(index + 1))
+      } catch (error) {
+        return Promise.resolve(answerError(error))
+      }
+      if (result instanceof Promise) return result.then(settle, answerError)
+      settle(result)
+      return RESOLVED
+    }
+    return run(0)
+  }
+}
+
+const RESOLVED: Promise<void> = Promise.resolve()
