@@ -19,7 +19,7 @@ import { bodyLimit } from "./middleware/body-limit/index.js"
 import { dedupe } from "./middleware/dedupe/index.js"
 import { forwardUpstream } from "./middleware/forward-upstream/index.js"
 import { idempotency } from "./middleware/idempotency/index.js"
-import { loadShed } from "./middleware/load-shed/index.js"
+import { ADMISSION_DEFAULTS, loadShed } from "./middleware/load-shed/index.js"
 import { longRequestCap } from "./middleware/long-request-cap/index.js"
 import { rateLimit } from "./middleware/rate-limit/index.js"
 import { requestId } from "./middleware/request-id/index.js"
@@ -72,15 +72,6 @@ export interface Gateway {
   readonly close: () => Promise<void>
 }
 
-/**
- * Upstream calls in flight by default. In embedded mode the backend runs on
- * this process's CPU: a smaller cap with a queue deadline
- * (`--max-upstream-concurrency 32 --queue-deadline 250ms`) is the setting
- * bench/overload.ts measures; it is not the default until that measurement
- * holds on a quiet machine (BENCHMARKS.md).
- */
-export const DEFAULT_MAX_CONCURRENCY = 256
-
 /** Endpoints whose runs `?wait=` waits on: the table marks them (`run.wait`: a run's GET, and the call that starts one). */
 const WAIT_ENDPOINTS = allEndpoints.filter((endpoint) => endpoint.run?.wait === true)
 /** Endpoints that take `?dedupe=`: the table marks them (`dedupe`: at most one row per target on request). */
@@ -131,8 +122,9 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
       isWait: (c) => hasQuery(c.req.url, "wait")
     }),
     loadShed({
-      max: config.maxUpstreamConcurrency ?? DEFAULT_MAX_CONCURRENCY,
-      queueDeadlineMs: config.queueDeadlineMs ?? 0,
+      // Unset: the mode's default (embedded: cap 32, queue deadline 250 ms — the backend shares this event loop).
+      max: config.maxUpstreamConcurrency ?? ADMISSION_DEFAULTS[upstream.mode].max,
+      queueDeadlineMs: config.queueDeadlineMs ?? ADMISSION_DEFAULTS[upstream.mode].queueDeadlineMs,
       maxPerKey: config.maxConcurrencyPerKey,
       metrics,
       exempt: (c) => isEventStream(c) || isWaiting(c)

@@ -38,14 +38,15 @@ export interface GatewayConfig {
   readonly rateLimitBurst: number
   /**
    * Upstream calls in flight before new ones wait (`queueDeadlineMs`) or are
-   * shed with 503; undefined: the default (256).
+   * shed with 503; undefined: the mode's default (embedded 32, remote 256).
    */
   readonly maxUpstreamConcurrency: number | undefined
   /**
    * How long a request may take from arrival to an upstream slot before it
-   * is shed (503 + Retry-After); 0 (the default, also when undefined) sheds
-   * at the cap at once. It bounds what a served request waits before its
-   * upstream call, however far past saturation the load goes.
+   * is shed (503 + Retry-After); 0 sheds at the cap at once; undefined: the
+   * mode's default (embedded 250 ms, remote 0). It bounds what a served
+   * request waits before its upstream call, however far past saturation the
+   * load goes — including time it sat unread while the process was behind.
    */
   readonly queueDeadlineMs: number | undefined
   /** Upstream calls in flight for one API key (one client address without keys) before its next ones get 429. */
@@ -233,15 +234,16 @@ export const OPTIONS: ReadonlyArray<OptionSpec> = [
     flag: "--max-upstream-concurrency",
     env: "FRUXKIT_MAX_UPSTREAM_CONCURRENCY",
     value: "<n>",
-    defaultText: "256",
+    defaultText: "32 embedded, 256 remote",
     description: "upstream calls in flight; past it a request waits up to --queue-deadline, then 503 + Retry-After"
   },
   {
     flag: "--queue-deadline",
     env: "FRUXKIT_QUEUE_DEADLINE",
     value: "<duration>",
-    defaultText: "0",
-    description: "how long a request may take from arrival to an upstream slot before 503 + Retry-After (0: shed at the cap at once)"
+    defaultText: "250ms embedded, 0 remote",
+    description:
+      "how long a request may take from arrival (counting time unread while the process is behind) to an upstream slot before 503 + Retry-After (0: shed at the cap at once)"
   },
   {
     flag: "--upstream-connections",

@@ -38,6 +38,15 @@ export interface ServeOptions {
 /** How often Node checks headers and request timeouts (its default, 30 s, makes a 10 s bound a 40 s one). */
 const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000
 
+/**
+ * Connections the kernel holds for the gateway to accept (Linux caps it at
+ * net.core.somaxconn). Node's default, 511, is overrun when many clients
+ * connect at once under load: the kernel then drops their SYNs and each waits
+ * 1, 3, 7 s to retry — latency spent before the gateway sees the connection,
+ * where its admission control cannot answer 503 at once (bench/overload.ts).
+ */
+const LISTEN_BACKLOG = 4096
+
 /** A Node HTTP server for the gateway, listening; resolves once it is. */
 export const serveGateway = (gateway: Gateway, options: ServeOptions): Promise<Server> =>
   new Promise((resolve, reject) => {
@@ -51,7 +60,7 @@ export const serveGateway = (gateway: Gateway, options: ServeOptions): Promise<S
     )
     server.maxConnections = options.maxConnections ?? 10_000
     server.once("error", reject)
-    server.listen(options.port, options.hostname, () => {
+    server.listen({ port: options.port, host: options.hostname, backlog: LISTEN_BACKLOG }, () => {
       server.off("error", reject)
       resolve(server)
     })

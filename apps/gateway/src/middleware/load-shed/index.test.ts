@@ -119,3 +119,61 @@ describe("loadShed with a queue deadline", () => {
     expect([shed.inFlight(), shed.queued()]).toEqual([0, 0])
   })
 })
+
+describe("loadShed while the event loop is behind", () => {
+  it("counts the time a request sat unread: past a backlog, what is read after the loop was held past the deadline is 503 + Retry-After", async () => {
+    const shed = loadShed({ max: 100, queueDeadlineMs: 100, retryAfterSeconds: 2 })
+    const app = middlewareApp()
+    app.use("*", shed)
+    app.get("*", (c) => c.text("ok"))
+    expect((await app.request("/first")).status).toBe(200)
+    await new Promise((r) => setTimeout(r, 50))
+    // The loop held for 300 ms (a saturated process), then a burst is read in one turn, as sockets read after a stall are.
+    const heldUntil = performance.now() + 300
+    while (performance.now() < heldUntil) {
+      // busy: no timer runs
+    }
+    // Read from a socket (Node's request is bound): in-process calls are never taken as waiting unread.
+    const fromSocket = { incoming: {} as never }
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => app.request(`/burst/${i}`, undefined, fromSocket)))
+    const statuses = answers.map((a) => a.status)
+    // The first few read while behind are not yet a backlog (a GC pause is not an overload): they are served.
+    expect(statuses.filter((s) => s === 200)).toHaveLength(8)
+    const refused = answers.filter((a) => a.status === 503)
+    expect(refused).toHaveLength(12)
+    expect(new Set(refused.map((a) => a.headers.get("retry-after")))).toEqual(new Set(["2"]))
+    expect(((await refused[0]!.json()) as { detail: string }).detail).toContain("queue deadline")
+    // Once a tick runs on time again, requests are served.
+    await new Promise((r) => setTimeout(r, 50))
+    expect((await app.request("/after")).status).toBe(200)
+    expect(shed.inFlight()).toBe(0)
+  })
+
+  it("in-process requests (no socket) are never taken as waiting unread", async () => {
+    const shed = loadShed({ max: 100, queueDeadlineMs: 100 })
+    const app = middlewareApp()
+    app.use("*", shed)
+    app.get("*", (c) => c.text("ok"))
+    expect((await app.request("/first")).status).toBe(200)
+    const heldUntil = performance.now() + 300
+    while (performance.now() < heldUntil) {
+      // busy
+    }
+    const answers = await Promise.all(Array.from({ length: 20 }, () => app.request("/burst")))
+    expect(answers.every((a) => a.status === 200)).toBe(true)
+  })
+
+  it("without a queue deadline, a held loop changes nothing", async () => {
+    const shed = loadShed({ max: 100 })
+    const app = middlewareApp()
+    app.use("*", shed)
+    app.get("*", (c) => c.text("ok"))
+    expect((await app.request("/first")).status).toBe(200)
+    const heldUntil = performance.now() + 150
+    while (performance.now() < heldUntil) {
+      // busy
+    }
+    const answers = await Promise.all(Array.from({ length: 20 }, () => app.request("/burst", undefined, { incoming: {} as never })))
+    expect(answers.every((a) => a.status === 200)).toBe(true)
+  })
+})

@@ -13,11 +13,36 @@
  * of the slots, so a caller that floods the gateway gets 429 for its own
  * excess while everyone else is still admitted. The body has been read
  * before this runs (body-limit sits before it): a slow body never holds a slot.
+ *
+ * With a queue deadline, "arrival" is when the request was ready for the
+ * gateway: for a request without a body, when the gateway read it; for one
+ * with a body, when the body was complete (the client's slowness is not the
+ * gateway's queue) — in both cases moved back to when the event loop fell
+ * behind, if it is behind now with a backlog (loop-lateness.ts): a saturated
+ * process leaves requests unread in the kernel, and that wait counts too. So
+ * a process that cannot keep up refuses, cheaply (a 503 costs a small share
+ * of a served request), what it read too late, instead of serving ever older
+ * requests: in embedded mode, where the backend shares the event loop, this
+ * is what bounds the latency of served requests (bench/overload.ts).
  */
 import type { Context, MiddlewareHandler } from "hono"
 import type { GatewayEnv } from "../../env.js"
 import type { GatewayMetrics } from "../../metrics.js"
 import { GatewayProblem, retryAfterHeader } from "../../problem.js"
+import { incomingOf } from "../../request-context.js"
+import { watchLoopLateness, type LoopLateness } from "./loop-lateness.js"
+
+/**
+ * The defaults per mode. Embedded: the backend runs on this process's event
+ * loop, so a served request's latency is bounded only with a queue deadline
+ * (BENCHMARKS.md, 2× the saturating rate: p99 0.5 s and 503s instead of 5 s
+ * and none). Remote: the upstream is the slow part and the cap bounds what
+ * waits for its connections; `--queue-deadline` bounds it in time too.
+ */
+export const ADMISSION_DEFAULTS = {
+  embedded: { max: 32, queueDeadlineMs: 250 },
+  remote: { max: 256, queueDeadlineMs: 0 }
+} as const
 
 export interface LoadShedOptions {
   readonly max: number
@@ -42,6 +67,9 @@ interface Waiter {
   readonly refuse: () => void
 }
 
+/** Requests whose body body-limit read before this middleware: their wait starts when it is complete. */
+const hasBody = (method: string) => method === "POST" || method === "PUT" || method === "PATCH"
+
 export const loadShed = (options: LoadShedOptions): LoadShed => {
   if (!(options.max >= 1)) throw new Error("loadShed: max must be ≥ 1")
   const maxPerKey = options.maxPerKey ?? options.max
@@ -57,6 +85,8 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
   let queue: Array<Waiter> = []
   let head = 0
   let sweeper: ReturnType<typeof setInterval> | undefined = undefined
+  /** Started with the first request (a queue deadline only): how far behind the event loop is. */
+  let lateness: LoopLateness | undefined = undefined
 
   const overloaded = (detail: string) => {
     options.metrics?.shed.inc()
@@ -103,9 +133,16 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
     // The deadline counts from arrival: a request the busy process took that long to reach here is refused at once
     // (refusing is cheaper than serving, so a saturated process catches up instead of serving ever older requests).
     const now = performance.now()
-    const arrivedAt = (c.get("arrivedAt") as number | undefined) ?? now
-    if (deadlineMs > 0 && now - arrivedAt >= deadlineMs) {
-      throw overloaded(`the request waited ${Math.round(now - arrivedAt)} ms to be admitted, past the queue deadline (${deadlineMs} ms); retry shortly`)
+    let arrivedAt = now
+    if (deadlineMs > 0) {
+      lateness ??= watchLoopLateness()
+      const read = hasBody(c.req.method) ? now : ((c.get("arrivedAt") as number | undefined) ?? now)
+      // Only a request read from a socket can have waited unread; an in-process one (the viewer's calls through
+      // `app.fetch`, which never yield to the event loop) is not late because the loop is busy with its caller.
+      arrivedAt = incomingOf(c) === undefined ? read : Math.min(read, lateness.behindSince(now))
+      if (now - arrivedAt >= deadlineMs) {
+        throw overloaded(`the request waited ${Math.round(now - arrivedAt)} ms to be admitted, past the queue deadline (${deadlineMs} ms); retry shortly`)
+      }
     }
     const free = inFlight < options.max && queueLength() === 0
     if (!free && queueLength() >= maxQueued) {
