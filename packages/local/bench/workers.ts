@@ -19,6 +19,7 @@
 import { startTestPostgres } from "../src/testing.js"
 import { spawn, type ChildProcess } from "node:child_process"
 import * as fs from "node:fs"
+import * as inspector from "node:inspector"
 import * as os from "node:os"
 import * as path from "node:path"
 import { createLocalBackend, type LocalBackend } from "../src/index.js"
@@ -76,6 +77,29 @@ const evaluateOnce = async (backend: LocalBackend, datasetId: string) => {
 
 /** BENCH_CPU_PROF_DIR: each worker writes a V8 CPU profile there (`node --cpu-prof`) when it stops. */
 const profileArgs = process.env.BENCH_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []
+
+/**
+ * BENCH_CPU_PROF_DIR, SQLite: this process (the SQLite backend runs in it) is profiled over the measured run
+ * only, written as sqlite-round-N.cpuprofile (the workers' profiles cover their whole life).
+ */
+const startInProcessProfile = async () => {
+  const dir = process.env.BENCH_CPU_PROF_DIR
+  if (!dir) return undefined
+  const session = new inspector.Session()
+  session.connect()
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))))
+  await post("Profiler.enable")
+  await post("Profiler.start")
+  return {
+    stop: async (name: string) => {
+      const { profile } = await post("Profiler.stop")
+      session.disconnect()
+      fs.mkdirSync(dir, { recursive: true })
+      fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile))
+    }
+  }
+}
 
 const startWorker = (databaseUrl: string, secretKey: string): Promise<ChildProcess> =>
   new Promise((resolve, reject) => {
@@ -202,9 +226,11 @@ try {
       )
     }
     if (!WITH_SQLITE) continue
+    const profiling = await startInProcessProfile()
     const cpuBefore = process.cpuUsage()
     const timed = await evaluateOnce(sqlite, sqliteDataset)
     const cpu = process.cpuUsage(cpuBefore)
+    await profiling?.stop(`sqlite-round-${round + 1}`)
     const measured = { ...timed, workerCpuMs: Math.round((cpu.user + cpu.system) / 1000), postgresCpuMs: 0 }
     results.set("sqlite", [...(results.get("sqlite") ?? []), measured])
     console.log(`round ${round + 1}: SQLite, one process: ${measured.serverMs} ms (wall ${Math.round(measured.wallMs)} ms), CPU ${measured.workerCpuMs} ms`)

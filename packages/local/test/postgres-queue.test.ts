@@ -206,7 +206,11 @@ describe("two gateways (workers off) and four fruxkit-worker processes on one Po
   let workers: Array<LocalProcess> = []
   let db: Awaited<ReturnType<typeof openClient>>
   let datasetId: string
-  let currentRun = ""
+  /**
+   * Runs of earlier tests (same questions): a result of theirs is not this run's. Not "the current run's id":
+   * workers woken by the run's NOTIFY call the agent before the POST that enqueued it has answered.
+   */
+  const earlierRuns: Array<string> = []
   let lookups: Promise<unknown> = Promise.resolve()
   const calls = new Map<string, number>()
   /** Calls for a sample whose result was already committed when the call arrived. */
@@ -219,12 +223,14 @@ describe("two gateways (workers off) and four fruxkit-worker processes on one Po
       const question: string = request.body.parameters.question
       calls.set(question, (calls.get(question) ?? 0) + 1)
       // One connection answers one query at a time: calls take turns.
-      const committed = await (lookups = lookups.then(() =>
-        db.query("SELECT 1 FROM evaluation_run_samples WHERE run_id = $1 AND (result::json -> 'parameters' ->> 'question') = $2", [
-          currentRun,
-          question
-        ])
-      ))
+      const lookup = lookups.then(() =>
+        db.query(
+          "SELECT 1 FROM evaluation_run_samples WHERE run_id <> ALL($1::text[]) AND (result::json -> 'parameters' ->> 'question') = $2",
+          [earlierRuns, question]
+        )
+      )
+      lookups = lookup
+      const committed = await lookup
       if (committed.rows.length > 0) lateCalls.push(question)
       await new Promise((r) => setTimeout(r, 120))
       sendJson(response, 200, { response: `External: ${question}` })
@@ -256,12 +262,12 @@ describe("two gateways (workers off) and four fruxkit-worker processes on one Po
   const evaluate = async (gateway: LocalBackend): Promise<string> => {
     calls.clear()
     lateCalls.length = 0
+    earlierRuns.push(...(await query<{ id: string }>(databaseUrl, "SELECT id FROM evaluation_runs")).map((run) => run.id))
     const started = await call(gateway, "POST", `${AGENT_PATH}:evaluate`, {
       body: { candidateRevision: 2, datasetId, candidateExternalConfig: { parameters: { endpoint: `${agent.url}/agent`, api_key: "k-1" } } }
     })
     expect(started.json.status).toBe("PENDING")
-    currentRun = started.json.id
-    return currentRun
+    return started.json.id
   }
 
   it("complete a run, every sample judged exactly once, with the work split over all four", async () => {

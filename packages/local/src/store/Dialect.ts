@@ -6,11 +6,10 @@
  * - Claiming queue rows: PostgreSQL locks the chosen rows and lets
  *   concurrent claimers skip them (`FOR UPDATE SKIP LOCKED`); SQLite has one
  *   writer at a time, so a single `UPDATE … RETURNING` is already atomic.
- * - Queue bookkeeping without a disk flush (`withoutFlush`): claims,
- *   heartbeats and progress counters. Losing one of those commits in a
- *   machine or server crash is harmless (a lost claim or heartbeat is a
- *   lease that lapses sooner, progress is recounted from the results at the
- *   next commit), and on SQLite each flush is an fsync on the event loop.
+ * - Queue bookkeeping without a disk flush (`withoutFlush`): claims and
+ *   heartbeats. Losing one of those commits in a machine or server crash is
+ *   harmless (a lost claim or heartbeat is a lease that lapses sooner), and
+ *   on SQLite each flush is an fsync on the event loop.
  *   SQLite: `synchronous = NORMAL` for those statements only; PostgreSQL:
  *   the RelaxedSql pool (PgDatabase.ts), whose sessions commit with
  *   `synchronous_commit = off`. Results, runs and every API write keep
@@ -31,9 +30,16 @@ import type { Fragment } from "@effect/sql/Statement"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 
-/** The larger of two values (PostgreSQL's GREATEST, SQLite's two-argument MAX). */
-export const greatest = (sql: SqlClient.SqlClient, a: Fragment, b: Fragment): Fragment =>
-  sql.onDialectOrElse({ pg: () => sql`GREATEST(${a}, ${b})`, orElse: () => sql`MAX(${a}, ${b})` })
+/**
+ * The first words of a statement PostgreSQL should prepare once per connection and then only bind and
+ * execute (PgDatabase.ts names such statements): the evaluation queue's statements, run for every judged
+ * sample, whose parse and plan cost the server more than their execution. A comment, so SQLite (whose
+ * driver keeps its prepared statements anyway) runs the same text. Only for statements that never select
+ * `*` (a prepared `*` breaks when a migration adds a column) and whose text takes few shapes.
+ */
+export const PREPARE_ONCE = "/* fruxkit:prepared */ "
+
+export const prepareOnce = (sql: SqlClient.SqlClient): Fragment => sql.literal(PREPARE_ONCE)
 
 /** Appended to the sub-select that picks queue rows to claim. */
 export const skipLockedRows = (sql: SqlClient.SqlClient): Fragment =>
@@ -96,7 +102,7 @@ export const RUN_CHANGED_CHANNEL = "fruxkit_run_changed"
  */
 export const announceRunChanged = (sql: SqlClient.SqlClient, payload: string): Effect.Effect<void, SqlError> =>
   sql.onDialectOrElse({
-    pg: () => Effect.asVoid(sql`SELECT pg_notify(${RUN_CHANGED_CHANNEL}, ${payload})`),
+    pg: () => Effect.asVoid(sql`${prepareOnce(sql)}SELECT pg_notify(${RUN_CHANGED_CHANNEL}, ${payload})`),
     orElse: () => Effect.void
   })
 

@@ -7,7 +7,7 @@ import * as Schema from "effect/Schema"
 import { EvaluationRunSampleResult, EvaluationRunSummary, Field, type PageOf } from "@fruxkit/core"
 import { encodeCursor, toPage, type PageRequest } from "./page-token.js"
 import { summarise } from "../evaluation/summary.js"
-import { announceRunEnqueued, greatest, skipLockedRows, withoutFlush } from "./Dialect.js"
+import { announceRunEnqueued, prepareOnce, skipLockedRows, withoutFlush } from "./Dialect.js"
 import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
 import { LEASE_DONE } from "./migrations.js"
 import * as Row from "./Row.js"
@@ -114,33 +114,12 @@ const toWireResultRow = Row.decoder(
 )
 
 /**
- * The run's progress, counted from the result rows in the statement that writes it, so a replayed sample
- * cannot count twice; never backwards (a statement that waited for the row lock keeps the newer count it
- * finds). While another worker is writing the row (PostgreSQL), skip instead of queueing behind it.
- * Returns the run's counts, or nothing when it is not active or its row was skipped.
- */
-const countProgress = (sql: SqlClient.SqlClient, runId: string, now: number) =>
-  sql<{ completed_samples: number; total_samples: number }>`UPDATE evaluation_runs SET
-      completed_samples = ${greatest(sql, sql`completed_samples`, sql`(SELECT COUNT(*) FROM evaluation_run_samples s WHERE s.run_id = evaluation_runs.id)`)},
-      failed_samples = ${greatest(sql, sql`failed_samples`, sql`(SELECT COALESCE(SUM(s.failed), 0) FROM evaluation_run_samples s WHERE s.run_id = evaluation_runs.id)`)},
-      modified_at = ${now}
-    WHERE id IN (SELECT id FROM evaluation_runs WHERE id = ${runId} AND ${sql.in("status", ACTIVE)} ${skipLockedRows(sql)})
-    RETURNING completed_samples, total_samples`
-
-/**
- * After results commit: the run's progress, or its end. Whoever commits a
- * run's last result sees every result here (its count runs after its own
- * commit, and after every earlier one), so some worker always completes the
- * run; the row lock and status check make it exactly one, and only that one
- * summarises. `true` when this call completed the run. Usually one statement,
- * without a flush.
+ * Completes the run if every sample has a result (counted from the result rows): for a run whose last
+ * result was committed by a worker that died before it could complete the run. `true` when this call
+ * completed it.
  */
 const settleRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
   Effect.gen(function* () {
-    const [progress] = yield* withoutFlush(Effect.flatMap(SqlClient.SqlClient, (queue) => countProgress(queue, runId, now)))
-    if (progress) return Number(progress.completed_samples) >= Number(progress.total_samples) ? yield* completeRun(sql, runId, now) : false
-    // Not written: the run ended, or another worker is writing its row — with a count that may predate
-    // this worker's results, so this one looks for itself whether they were the last.
     const [run] = yield* sql<{ completed: number; total_samples: number; status: string }>`SELECT
         (SELECT COUNT(*) FROM evaluation_run_samples s WHERE s.run_id = r.id) AS completed, r.total_samples, r.status
       FROM evaluation_runs r WHERE r.id = ${runId}`
@@ -169,13 +148,16 @@ const completeRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
   )
 
 /**
- * A group commit: the results of runs still active, durably, and their samples marked DONE; then each run's
- * progress, or its end. Resolves with the runs it completed.
- * - PostgreSQL: the results in one statement (data-modifying CTEs, one round trip), without touching the
- *   runs' rows — that would lock them until this commit's WAL flush, and every worker's commits for a run
- *   would queue behind it; then `settleRun` per run (one statement without a flush).
- * - SQLite: one transaction (one writer at a time, no round trips in-process) that also counts each run's
- *   progress and completes a run whose last result it stores: no second commit.
+ * A group commit: the results of runs still active, durably, their samples marked DONE, and each run's
+ * progress moved by the results this commit stored (a replayed sample stores nothing, so it cannot count
+ * twice; the counters move in the transaction that stores the rows, so they never drift from them and no
+ * commit has to count a run's results again). The commit that stores a run's last result sees the count
+ * reach the total and completes the run (`completeRun`: exactly one worker summarises). Resolves with the
+ * runs it completed.
+ * - PostgreSQL: one statement (data-modifying CTEs, one round trip). It locks the runs' rows first (in id
+ *   order, so two workers' commits never deadlock); another worker's commit for the same run waits for
+ *   this one's WAL flush — a wait for its acknowledgement only, its samples' slots are already free.
+ * - SQLite: one transaction (one writer at a time, no round trips in-process).
  */
 const storeResults = (
   sql: SqlClient.SqlClient,
@@ -190,8 +172,14 @@ const storeResults = (
     result: toJson(row.result)
   }))
   const runIds = [...new Set(rows.map((row) => row.run_id))].sort()
-  const isActive = (runId: Fragment) =>
-    sql`EXISTS (SELECT 1 FROM evaluation_runs r WHERE r.id = ${runId} AND ${sql.in("r.status", ACTIVE)})`
+  const completeFinished = (progress: ReadonlyArray<{ readonly id: string; readonly completed_samples: number; readonly total_samples: number }>) =>
+    Effect.gen(function* () {
+      const completed: Array<string> = []
+      for (const run of progress) {
+        if (Number(run.completed_samples) >= Number(run.total_samples) && (yield* completeRun(sql, run.id, now))) completed.push(run.id)
+      }
+      return completed
+    })
   return sql.onDialectOrElse({
     pg: () => {
       const incoming = sql.join(", ", false)(
@@ -200,20 +188,32 @@ const storeResults = (
             CAST(${row.failed} AS INTEGER), CAST(${row.result} AS TEXT))`
         )
       )
-      return Effect.gen(function* () {
-        yield* sql`WITH incoming (run_id, sample_index, sample_id, failed, result) AS (VALUES ${incoming}),
+      return Effect.flatMap(
+        sql<{ id: string; completed_samples: number; total_samples: number }>`${prepareOnce(sql)}WITH
+          incoming (run_id, sample_index, sample_id, failed, result) AS (VALUES ${incoming}),
+          active AS (
+            SELECT r.id FROM evaluation_runs r
+            WHERE r.id IN (SELECT run_id FROM incoming) AND ${sql.in("r.status", ACTIVE)}
+            ORDER BY r.id FOR UPDATE
+          ),
           stored AS (
             INSERT INTO evaluation_run_samples (run_id, sample_index, sample_id, failed, result)
-            SELECT i.run_id, i.sample_index, i.sample_id, i.failed, i.result FROM incoming i WHERE ${isActive(sql`i.run_id`)}
+            SELECT i.run_id, i.sample_index, i.sample_id, i.failed, i.result FROM incoming i WHERE i.run_id IN (SELECT id FROM active)
             ON CONFLICT (run_id, sample_index) DO NOTHING
-            RETURNING run_id
-          )
-          UPDATE evaluation_sample_leases l SET lease_expires_at = ${DONE}
-          FROM incoming i WHERE l.run_id = i.run_id AND l.sample_index = i.sample_index AND ${isActive(sql`i.run_id`)}`
-        const completed: Array<string> = []
-        for (const runId of runIds) if (yield* settleRun(sql, runId, now)) completed.push(runId)
-        return completed
-      })
+            RETURNING run_id, failed
+          ),
+          done AS (
+            UPDATE evaluation_sample_leases l SET lease_expires_at = ${DONE}
+            FROM incoming i WHERE l.run_id = i.run_id AND l.sample_index = i.sample_index AND i.run_id IN (SELECT id FROM active)
+          ),
+          counted AS (SELECT run_id, COUNT(*) AS stored, SUM(failed) AS failed FROM stored GROUP BY run_id)
+          UPDATE evaluation_runs r SET completed_samples = r.completed_samples + COALESCE(c.stored, 0),
+            failed_samples = r.failed_samples + COALESCE(c.failed, 0), modified_at = ${now}
+          FROM active a LEFT JOIN counted c ON c.run_id = a.id
+          WHERE r.id = a.id
+          RETURNING r.id, r.completed_samples, r.total_samples`,
+        completeFinished
+      )
     },
     orElse: () =>
       sql.withTransaction(
@@ -221,20 +221,23 @@ const storeResults = (
           const active = yield* sql<{ id: string }>`SELECT id FROM evaluation_runs
             WHERE ${sql.in("id", runIds)} AND ${sql.in("status", ACTIVE)}`
           const open = active.map((run) => run.id).sort()
-          const stored = rows.filter((row) => open.includes(row.run_id))
-          const completed: Array<string> = []
-          if (stored.length === 0) return completed
-          yield* sql`INSERT INTO evaluation_run_samples ${sql.insert(stored)} ON CONFLICT (run_id, sample_index) DO NOTHING`
+          const toStore = rows.filter((row) => open.includes(row.run_id))
+          if (toStore.length === 0) return []
+          const stored = yield* sql<{ run_id: string; failed: number }>`INSERT INTO evaluation_run_samples ${sql.insert(toStore)}
+            ON CONFLICT (run_id, sample_index) DO NOTHING RETURNING run_id, failed`
+          const progress: Array<{ id: string; completed_samples: number; total_samples: number }> = []
           for (const runId of open) {
-            const indexes = stored.filter((row) => row.run_id === runId).map((row) => row.sample_index)
+            const indexes = toStore.filter((row) => row.run_id === runId).map((row) => row.sample_index)
             yield* sql`UPDATE evaluation_sample_leases SET lease_expires_at = ${DONE}
               WHERE run_id = ${runId} AND ${sql.in("sample_index", indexes)}`
-            const [progress] = yield* countProgress(sql, runId, now)
-            if (progress && Number(progress.completed_samples) >= Number(progress.total_samples) && (yield* completeRun(sql, runId, now))) {
-              completed.push(runId)
-            }
+            const mine = stored.filter((row) => row.run_id === runId)
+            const [run] = yield* sql<{ id: string; completed_samples: number; total_samples: number }>`UPDATE evaluation_runs SET
+                completed_samples = completed_samples + ${mine.length},
+                failed_samples = failed_samples + ${mine.filter((row) => Number(row.failed) === 1).length}, modified_at = ${now}
+              WHERE id = ${runId} RETURNING id, completed_samples, total_samples`
+            if (run) progress.push(run)
           }
-          return completed
+          return yield* completeFinished(progress)
         })
       )
   })
@@ -331,7 +334,7 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
         // The pick is a CTE, not an `IN (SELECT … LIMIT)` sub-select: PostgreSQL re-runs such a
         // sub-select when the UPDATE meets a row a concurrent claim changed (EvalPlanQual), and then
         // leases more rows than the limit — one worker took 381 of 400 samples that way.
-        const rows = yield* sql<{ sample_index: number; previous_owner: string | null }>`WITH picked AS (
+        const rows = yield* sql<{ sample_index: number; previous_owner: string | null }>`${prepareOnce(sql)}WITH picked AS (
             SELECT l.sample_index, l.lease_owner AS previous_owner FROM evaluation_sample_leases l
             WHERE l.run_id = ${runId} AND ${leaseLapsed(sql, now)} AND ${hasNoResult(sql)}
             ORDER BY l.lease_expires_at, l.sample_index LIMIT ${limit}
@@ -357,9 +360,9 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
           const sql = yield* SqlClient.SqlClient
           // Only samples still without a result: a heartbeat's cost stays with what is in flight,
           // not with everything this worker has judged in a long run.
-          yield* sql`UPDATE evaluation_sample_leases AS l SET lease_expires_at = ${now + leaseMs}
+          yield* sql`${prepareOnce(sql)}UPDATE evaluation_sample_leases AS l SET lease_expires_at = ${now + leaseMs}
             WHERE l.run_id = ${id} AND l.lease_owner = ${owner} AND ${notDone(sql)}`
-          const [run] = yield* sql<{ status: string; cancel_requested: number }>`SELECT status, cancel_requested
+          const [run] = yield* sql<{ status: string; cancel_requested: number }>`${prepareOnce(sql)}SELECT status, cancel_requested
             FROM evaluation_runs WHERE id = ${id}`
           return { held: run !== undefined && ACTIVE.includes(run.status), cancelRequested: Number(run?.cancel_requested ?? 0) === 1 }
         })

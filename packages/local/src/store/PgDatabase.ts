@@ -5,16 +5,20 @@
  * Dialect.ts.
  */
 import * as PgClient from "@effect/sql-pg/PgClient"
-import type * as SqlClient from "@effect/sql/SqlClient"
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Reactivity from "@effect/experimental/Reactivity"
-import { RelaxedSql, RUN_ENQUEUED_CHANNEL } from "./Dialect.js"
+import { SqlError } from "@effect/sql/SqlError"
+import pg from "pg"
+import { PREPARE_ONCE, RelaxedSql, RUN_ENQUEUED_CHANNEL } from "./Dialect.js"
 
 /**
  * Result parsing by type OID, so rows look as they do from SQLite: numbers
@@ -39,6 +43,66 @@ export interface PgOptions {
   readonly relaxedConnections?: number | undefined
 }
 
+/** A name per statement text marked PREPARE_ONCE: the same text has the same name on every connection. */
+const statementNames = new Map<string, string>()
+const statementName = (text: string): string => {
+  let name = statementNames.get(text)
+  if (name === undefined) statementNames.set(text, (name = `fruxkit_${statementNames.size + 1}`))
+  return name
+}
+
+/**
+ * A connection that prepares the statements marked PREPARE_ONCE (Dialect.ts: the evaluation queue's hot
+ * statements) once, as named statements, and then only binds and executes them. Unnamed, PostgreSQL parses
+ * and plans every statement again: for a claim or a group commit that was half the server's time per
+ * judged sample. Only marked texts are named (a bounded set), so a connection never collects one prepared
+ * statement per distinct API query.
+ */
+class PreparingClient extends pg.Client {
+  override query(config: any, values?: any, callback?: any): any {
+    if (typeof config === "string" && config.startsWith(PREPARE_ONCE)) {
+      return super.query({ name: statementName(config), text: config, values }, callback)
+    }
+    return super.query(config, values, callback)
+  }
+}
+
+/** A PgClient over a pool of PreparingClient connections (what PgClient.make does, with that connection class). */
+const makeClient = (options: {
+  readonly url: string
+  readonly maxConnections: number
+  readonly applicationName: string
+}): Effect.Effect<PgClient.PgClient, SqlError, Scope.Scope | Reactivity.Reactivity> =>
+  PgClient.fromPool({
+    acquire: Effect.acquireRelease(
+      Effect.tryPromise({
+        try: async () => {
+          const pool = new pg.Pool({
+            connectionString: options.url,
+            max: options.maxConnections,
+            application_name: options.applicationName,
+            types: { getTypeParser: parseResultValue as never },
+            Client: PreparingClient
+          })
+          // Idle connections that fail are dropped by the pool; a query on them fails on its own.
+          pool.on("error", () => undefined)
+          try {
+            await pool.query("SELECT 1")
+          } catch (error) {
+            await pool.end()
+            throw error
+          }
+          return pool
+        },
+        catch: (cause) => new SqlError({ cause, message: "PgClient: Failed to connect" })
+      }).pipe(
+        Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new SqlError({ cause: new Error("Connection timed out"), message: "PgClient: Connection timed out" }) })
+      ),
+      (pool) => Effect.promise(() => pool.end()).pipe(Effect.interruptible, Effect.timeoutOption(1000))
+    ),
+    applicationName: options.applicationName
+  })
+
 /** The same URL, its sessions committing without waiting for the WAL flush (libpq's `options`). */
 const withoutSynchronousCommit = (url: string): string => {
   const parsed = new URL(url)
@@ -48,22 +112,20 @@ const withoutSynchronousCommit = (url: string): string => {
 
 /**
  * The store's pool, plus (unless `relaxedConnections: 0`) the RelaxedSql pool for the queue's bookkeeping
- * (Dialect.withoutFlush: claims, heartbeats, progress), whose sessions commit without waiting for the
+ * (Dialect.withoutFlush: claims, heartbeats), whose sessions commit without waiting for the
  * WAL flush.
  */
 export const layer = (url: string, options: PgOptions = {}): Layer.Layer<SqlClient.SqlClient> => {
-  const config = { types: { getTypeParser: parseResultValue as never } }
-  const main = PgClient.layer({ ...config, url: Redacted.make(url), maxConnections: options.maxConnections ?? 10, applicationName: "fruxkit-local" })
+  const main = Layer.scopedContext(
+    Effect.map(makeClient({ url, maxConnections: options.maxConnections ?? 10, applicationName: "fruxkit-local" }), (client) =>
+      Context.make(PgClient.PgClient, client).pipe(Context.add(SqlClient.SqlClient, client))
+    )
+  ).pipe(Layer.provide(Reactivity.layer))
   const relaxedConnections = options.relaxedConnections ?? 2
   if (relaxedConnections === 0) return main.pipe(Layer.orDie)
   const relaxed = Layer.scoped(
     RelaxedSql,
-    PgClient.make({
-      ...config,
-      url: Redacted.make(withoutSynchronousCommit(url)),
-      maxConnections: relaxedConnections,
-      applicationName: "fruxkit-local-queue"
-    })
+    makeClient({ url: withoutSynchronousCommit(url), maxConnections: relaxedConnections, applicationName: "fruxkit-local-queue" })
   ).pipe(Layer.provide(Reactivity.layer))
   return Layer.merge(main, relaxed).pipe(Layer.orDie)
 }
