@@ -101,6 +101,8 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   // Which requests hold no upstream call (a shared poller does the polling), and which have no deadline.
   const isEventStream = (c: Context<GatewayEnv>) => (c.get("match") as { endpoint?: unknown }).endpoint === evaluationRunEvents
   const isWaiting = (c: Context<GatewayEnv>) => c.req.method === "GET" && hasQuery(c.req.url, "wait")
+  // --upstream-honours-idempotency-keys, else what the upstream says of itself (embedded: it does).
+  const upstreamHonoursKeys = config.upstreamHonoursIdempotencyKeys ?? upstream.honoursIdempotencyKeys ?? false
 
   const app = new Hono<GatewayEnv>()
   const onError = problemHandler(logger)
@@ -136,9 +138,9 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
     forMethods(["POST"], idempotency({
       store: deps.idempotency ?? new MemoryIdempotencyStore({ ttlMs: config.idempotencyTtlMs }),
       metrics,
-      upstreamHonoursKeys: upstream.honoursIdempotencyKeys ?? false
+      upstreamHonoursKeys
     })),
-    forMethods(["POST"], dedupe({ client })),
+    forMethods(["POST"], dedupe({ client, upstreamHonoursKeys })),
     forwardUpstream({ forward: createForwarder({ upstream, metrics, ...(deps.retry ? { retry: deps.retry } : {}) }) })
   ], onError)
 

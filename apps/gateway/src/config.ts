@@ -73,6 +73,15 @@ export interface GatewayConfig {
   readonly finishedRunTtlMs: number
   readonly idempotencyTtlMs: number
   /**
+   * The upstream de-duplicates creating calls by the `Idempotency-Key` the
+   * gateway sends it: then a call whose answer was lost is asked again with
+   * the same key; otherwise the key records "outcome unknown" (409 with the
+   * list to check). Undefined: the mode's default (embedded true — the local
+   * backend stores the key with what it created —, remote false: the
+   * contract does not say Fruxon does).
+   */
+  readonly upstreamHonoursIdempotencyKeys: boolean | undefined
+  /**
    * PostgreSQL shared by several gateways (and the embedded backend's store
    * and workers): idempotency records and per-key rate limits live there, so
    * any gateway behind a load balancer keeps the promises of one.
@@ -246,6 +255,14 @@ export const OPTIONS: ReadonlyArray<OptionSpec> = [
       "how long a request may take from arrival (counting time unread while the process is behind) to an upstream slot before 503 + Retry-After (0: shed at the cap at once)"
   },
   {
+    flag: "--upstream-honours-idempotency-keys",
+    env: "FRUXKIT_UPSTREAM_HONOURS_IDEMPOTENCY_KEYS",
+    value: "<true|false>",
+    defaultText: "true embedded, false remote",
+    description:
+      "the upstream de-duplicates creating calls by the Idempotency-Key it is sent: a lost answer is asked again with the same key instead of recorded as outcome unknown (409)"
+  },
+  {
     flag: "--upstream-connections",
     env: "FRUXKIT_UPSTREAM_CONNECTIONS",
     value: "<n>",
@@ -411,6 +428,14 @@ export const parseConfig = (argv: ReadonlyArray<string>, env: Readonly<Record<st
     return ms
   }
 
+  /** `true` or `false`; undefined when not given. */
+  const boolean = (flag: string): boolean | undefined => {
+    const given = raw(flag)
+    if (!given) return undefined
+    if (given.value === "true" || given.value === "false") return given.value === "true"
+    throw new ConfigError(`${given.source}: expected true or false, got "${given.value}"`)
+  }
+
   const port = integer("--port", 8787, 0, 65535)
   const host = raw("--host")?.value ?? "127.0.0.1"
 
@@ -505,6 +530,7 @@ export const parseConfig = (argv: ReadonlyArray<string>, env: Readonly<Record<st
       shutdownDeadlineMs: duration("--shutdown-deadline", 10_000),
       finishedRunTtlMs: 10 * 60_000,
       idempotencyTtlMs: 24 * 60 * 60_000,
+      upstreamHonoursIdempotencyKeys: boolean("--upstream-honours-idempotency-keys"),
       databaseUrl,
       logLevel: logLevel as GatewayConfig["logLevel"]
     }
@@ -525,6 +551,10 @@ export const defaultConfig = (overrides: Partial<GatewayConfig> = {}): GatewayCo
   if (parsed.help) throw new Error("unreachable")
   return { ...parsed.config, ...overrides }
 }
+
+/** Whether the upstream de-duplicates by the key it is sent: the flag, else the mode's default (embedded yes, remote no). */
+export const upstreamHonoursKeys = (config: GatewayConfig): boolean =>
+  config.upstreamHonoursIdempotencyKeys ?? config.upstream.mode === "embedded"
 
 /** Secrets of this configuration, to be scrubbed from every log line. */
 export const configSecrets = (config: GatewayConfig): Array<string> => [

@@ -6,7 +6,7 @@
  */
 import type { AddressInfo } from "node:net"
 import { createGateway } from "./app.js"
-import { configSecrets, ConfigError, helpText, isLoopback, parseConfig, type GatewayConfig } from "./config.js"
+import { configSecrets, ConfigError, helpText, isLoopback, parseConfig, upstreamHonoursKeys, type GatewayConfig } from "./config.js"
 import { createLogger } from "./logger.js"
 import { SharedIdempotencyStore } from "./idempotency/shared.js"
 import { serveGateway } from "./serve.js"
@@ -21,7 +21,8 @@ const startUpstream = (config: GatewayConfig): Promise<Upstream> =>
           url: config.upstream.url,
           token: config.upstream.token,
           executionKey: config.upstream.executionKey,
-          connections: config.upstream.connections
+          connections: config.upstream.connections,
+          honoursIdempotencyKeys: upstreamHonoursKeys(config)
         })
       )
     : // API keys mean a shared deployment: the backend then refuses loopback/private agent endpoints
@@ -32,10 +33,19 @@ const startUpstream = (config: GatewayConfig): Promise<Upstream> =>
 const openSharedState = async (config: GatewayConfig) => {
   if (config.databaseUrl === undefined) return undefined
   const { openSharedStore } = await import("@fruxkit/local")
-  const shared = await openSharedStore(config.databaseUrl, { ttlMs: config.idempotencyTtlMs })
+  // Where the upstream does not honour keys, a claim left by a gateway that stopped mid-call is kept as long as an
+  // answer (not freed after a minute), and a repeat is told the outcome is unknown once no live call can hold it.
+  const honours = upstreamHonoursKeys(config)
+  const shared = await openSharedStore(config.databaseUrl, {
+    ttlMs: config.idempotencyTtlMs,
+    ...(honours ? {} : { runningTtlMs: config.idempotencyTtlMs })
+  })
   return {
     shared,
-    idempotency: new SharedIdempotencyStore(shared, { waitMs: config.requestTimeoutMs }),
+    idempotency: new SharedIdempotencyStore(shared, {
+      waitMs: config.requestTimeoutMs,
+      ...(honours ? {} : { abandonedAfterMs: 2 * (config.requestTimeoutMs + config.maxWaitMs) })
+    }),
     sharedRateLimit: (id: string) => shared.takeRateLimitToken(id, config.rateLimitPerSecond, config.rateLimitBurst)
   }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { ConfigError, helpText, OPTIONS, parseConfig, type GatewayConfig } from "../src/config.js"
+import { ConfigError, helpText, OPTIONS, parseConfig, upstreamHonoursKeys, type GatewayConfig } from "../src/config.js"
 
 const config = (argv: Array<string>, env: Record<string, string> = {}): GatewayConfig => {
   const parsed = parseConfig(argv, env)
@@ -22,6 +22,16 @@ describe("config", () => {
     expect(c.port).toBe(9000)
     expect(c.upstream).toEqual({ mode: "embedded", dataDir: "/tmp/x" })
     expect(config([], { PORT: "7000" }).port).toBe(7000)
+  })
+
+  it("whether the upstream honours Idempotency-Keys: the mode's default (embedded yes, remote no), the flag or the environment otherwise", () => {
+    const remote = { FRUXON_API_URL: "https://api.example.com", FRUXON_API_TOKEN: "t" }
+    expect(upstreamHonoursKeys(config([]))).toBe(true)
+    expect(upstreamHonoursKeys(config([], remote))).toBe(false)
+    expect(upstreamHonoursKeys(config(["--upstream-honours-idempotency-keys", "true"], remote))).toBe(true)
+    expect(upstreamHonoursKeys(config([], { ...remote, FRUXKIT_UPSTREAM_HONOURS_IDEMPOTENCY_KEYS: "true" }))).toBe(true)
+    expect(upstreamHonoursKeys(config(["--upstream-honours-idempotency-keys=false"]))).toBe(false)
+    expect(() => config(["--upstream-honours-idempotency-keys", "yes"])).toThrow(/--upstream-honours-idempotency-keys: expected true or false/)
   })
 
   it("remote mode needs the token; keeps a path prefix", () => {

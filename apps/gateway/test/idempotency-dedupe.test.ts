@@ -126,4 +126,17 @@ describe("Idempotency-Key", () => {
     expect(JSON.stringify(await res.json())).toContain("header.Idempotency-Key")
     expect(addCalls("rec-i6")).toBe(0)
   })
+
+  it("sends the key upstream on ?dedupe=true too, scoped to the caller, and replays a repeat", async () => {
+    const first = await add("rec-i8", { datasetIds: [DS1, DS2] }, { "idempotency-key": "k-8" }, "?dedupe=true")
+    expect([first.status, first.status === 200 ? "" : await first.text()]).toEqual([200, ""])
+    const creates = fake.requests.filter((r) => r.method === "POST" && r.url.includes("rec-i8:addToDatasets"))
+    expect(creates).toHaveLength(1)
+    expect(creates[0]!.headers["idempotency-key"]).toBe(upstreamKeyOf("key#1", "k-8"))
+    // The read of what exists is not a create: it carries no key.
+    expect(fake.requests.find((r) => r.method === "GET" && r.url.includes("rec-i8/samples"))!.headers["idempotency-key"]).toBeUndefined()
+    const again = await add("rec-i8", { datasetIds: [DS1, DS2] }, { "idempotency-key": "k-8" }, "?dedupe=true")
+    expect([again.status, again.headers.get("idempotent-replayed")]).toEqual([200, "true"])
+    expect(addCalls("rec-i8")).toBe(1)
+  })
 })

@@ -11,7 +11,7 @@
  */
 import { createServer, type Server } from "node:http"
 import { startTestPostgres, type TestPostgres } from "@fruxkit/local/testing"
-import { spawnProcess, waitFor, type RunningProcess } from "@fruxkit/testkit"
+import { spawnProcess, startFakeFruxon, waitFor, type RunningProcess } from "@fruxkit/testkit"
 import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
 import * as net from "node:net"
@@ -253,4 +253,50 @@ describe("two gateways on one PostgreSQL", () => {
       expect(gateway.output()).not.toContain(PASSWORD)
     }
   })
+})
+
+describe("two remote gateways on one PostgreSQL, the upstream not honouring keys", () => {
+  it("a gateway killed mid-call does not free the key for a second call: a repeat through the other is told the outcome is unknown", async () => {
+    await postgres!.server.createDatabase("fruxkit_remote")
+    const fake = await startFakeFruxon()
+    const env = {
+      FRUXON_API_URL: fake.url,
+      FRUXON_API_TOKEN: "upstream-token-SECRET-0123456789",
+      FRUXKIT_DATABASE_URL: postgres!.url("fruxkit_remote"),
+      // A claim outlives any live call after 2 × (deadline + longest wait): 4 s here.
+      FRUXKIT_REQUEST_TIMEOUT: "1s",
+      FRUXKIT_MAX_WAIT: "1s"
+    }
+    const [a, b] = await Promise.all([startGateway(env), startGateway(env)])
+    try {
+      const path = `${T}/executionRecords/rec-abandoned:addToDatasets`
+      // The upstream takes the call and never answers: the gateway that sent it is killed meanwhile.
+      fake.inject(/rec-abandoned:addToDatasets/, { kind: "stall" })
+      const send = (gateway: GatewayProcess) =>
+        fetch(gateway.url + path, {
+          method: "POST",
+          headers: { "content-type": "application/json", "idempotency-key": "killed-mid-call" },
+          body: JSON.stringify({ datasetIds: ["11111111-1111-4111-8111-111111111111"] })
+        })
+      const lost = send(a).catch(() => undefined)
+      await waitFor(() => fake.count(path, "POST") === 1, { timeoutMs: 30_000 })
+      await a.kill()
+      await lost
+
+      // Past the time any live call could hold the claim (the fake would answer a second call at once).
+      await new Promise((r) => setTimeout(r, 4_500))
+      for (let i = 0; i < 2; i++) {
+        const repeat = await send(b)
+        const problem = (await repeat.json()) as { type: string; check: string; detail: string }
+        expect([repeat.status, repeat.headers.get("idempotent-replayed")]).toEqual([409, "true"])
+        expect(problem.type).toMatch(/idempotency-outcome-unknown$/)
+        expect(problem.check).toBe(`${T}/executionRecords/rec-abandoned/samples`)
+        expect(problem.detail).toContain("stopped while its upstream call was in flight")
+      }
+      expect(fake.count(path, "POST")).toBe(1)
+    } finally {
+      await Promise.all([a.kill(), b.stop()])
+      await fake.close()
+    }
+  }, 120_000)
 })

@@ -3,7 +3,10 @@
  * database (`@fruxkit/local`'s shared store): a key sent to two gateways
  * behind a load balancer creates once, and both answer with the first
  * response. Of concurrent claims on any number of processes exactly one
- * runs the call; the others wait for its stored answer.
+ * runs the call; the others wait for its stored answer. A gateway that stops
+ * mid-call leaves its claim behind: where the upstream does not honour keys,
+ * a repeat is told the outcome is unknown (the same answer as a lost one)
+ * instead of being sent again once the claim expires.
  */
 import type { SharedStore } from "@fruxkit/local"
 import { GatewayProblem } from "../problem.js"
@@ -12,6 +15,14 @@ import { isFinal, keyReusedProblem, type IdempotencyStore, type StoredResponse }
 export interface SharedIdempotencyOptions {
   /** How long a repeat waits for the first call's answer before giving up with 409. */
   readonly waitMs: number
+  /**
+   * A claim older than this has no live gateway behind it (longer than any
+   * call can run: the request deadline and the longest wait, twice over).
+   * With an `abandoned` answer for the key, a repeat gets it then; main.ts
+   * keeps such claims as long as answers (the shared store's `runningTtlMs`),
+   * so they are not freed while a repeat could still come. Default: never.
+   */
+  readonly abandonedAfterMs?: number
 }
 
 export class SharedIdempotencyStore implements IdempotencyStore {
@@ -23,7 +34,8 @@ export class SharedIdempotencyStore implements IdempotencyStore {
   async run(
     scopedKey: string,
     fingerprint: string,
-    operation: () => Promise<StoredResponse>
+    operation: () => Promise<StoredResponse>,
+    abandoned?: () => StoredResponse
   ): Promise<{ readonly response: StoredResponse; readonly replayed: boolean }> {
     // A claim released by a failed first call frees the key: the loop lets this request run it instead.
     for (let round = 0; round < 3; round++) {
@@ -41,9 +53,17 @@ export class SharedIdempotencyStore implements IdempotencyStore {
         return { response, replayed: false }
       }
       if (claim.record.fingerprint !== fingerprint) throw keyReusedProblem()
-      const stored =
-        claim.record.state === "stored" ? claim.record : await this.shared.awaitIdempotencyRecord(scopedKey, this.options.waitMs)
+      if (claim.record.state === "stored" && claim.record.response) return { response: claim.record.response, replayed: true }
+      // Running: wait for its answer — until its claim is known abandoned, when that can be told.
+      const abandonedAt =
+        abandoned !== undefined && this.options.abandonedAfterMs !== undefined ? claim.record.createdAt + this.options.abandonedAfterMs : undefined
+      const waitMs = abandonedAt === undefined ? this.options.waitMs : Math.min(this.options.waitMs, Math.max(0, abandonedAt - Date.now()))
+      const stored = await this.shared.awaitIdempotencyRecord(scopedKey, waitMs)
       if (stored?.response) return { response: stored.response, replayed: true }
+      if (abandonedAt !== undefined && Date.now() >= abandonedAt) {
+        const now = await this.shared.getIdempotencyRecord(scopedKey)
+        if (now?.state === "running" && now.createdAt === claim.record.createdAt) return { response: abandoned!(), replayed: true }
+      }
     }
     throw new GatewayProblem(
       409,

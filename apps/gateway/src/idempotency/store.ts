@@ -51,7 +51,15 @@ export interface IdempotencyStore {
   readonly run: (
     scopedKey: string,
     fingerprint: string,
-    operation: () => Promise<StoredResponse>
+    operation: () => Promise<StoredResponse>,
+    /**
+     * What a repeat is answered when the first request's gateway stopped
+     * mid-call (its claim outlived any live call): the upstream may have
+     * acted. Without it, such a key is free again after a while and the
+     * repeat runs (an upstream that honours keys answers it exactly). Only a
+     * store shared by gateways can see another gateway stop.
+     */
+    abandoned?: () => StoredResponse
   ) => Promise<{ readonly response: StoredResponse; readonly replayed: boolean }>
 }
 

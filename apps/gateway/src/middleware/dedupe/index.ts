@@ -4,6 +4,8 @@
  * reads `GET …/executionRecords/{id}/samples` first); this answers it in the
  * contract's shape: the body is the array of samples created now (possibly
  * empty), and `Fruxkit-Dedupe-Skipped` lists the datasets that already held one.
+ * The create carries the caller's `Idempotency-Key` upstream, scoped to the
+ * caller, like every other create.
  */
 import * as Schema from "effect/Schema"
 import type { MiddlewareHandler } from "hono"
@@ -20,6 +22,13 @@ export const SKIPPED_HEADER = "fruxkit-dedupe-skipped"
 export interface DedupeOptions {
   /** Core's client over the gateway's upstream (upstream/core-client.ts). */
   readonly client: PromiseClient
+  /**
+   * The upstream de-duplicates by the key it is sent. The caller's key goes
+   * upstream either way (scoped, as on every create); without this the call
+   * is not retried by core's client once it may have reached the upstream —
+   * a key lets core retry a create, which is exact only where keys are honoured.
+   */
+  readonly upstreamHonoursKeys?: boolean
 }
 
 const encodeSamples = Schema.encodeSync(AddToDatasetsResponse)
@@ -28,15 +37,21 @@ export const dedupe = (options: DedupeOptions): MiddlewareHandler<GatewayEnv> =>
   const deduped = async (c: Context<GatewayEnv>): Promise<Response> => {
     const { path, body } = c.get("decoded")
     const signal = c.get("signal")
+    // The caller's Idempotency-Key scoped to the caller (idempotency middleware), as every forwarded create sends it.
+    const idempotencyKey = c.get("upstreamIdempotencyKey")
     const result = await options.client.addToDatasets(
       {
         tenant: String(path.tenant),
         agent: String(path.agent),
         executionRecord: String(path.executionRecord),
         ...(body !== undefined ? { body: body as AddToDatasetsRequest } : {}),
+        ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
         dedupe: true
       },
-      signal ? { signal: toAbortSignal(signal)! } : undefined
+      {
+        ...(signal ? { signal: toAbortSignal(signal)! } : {}),
+        ...(idempotencyKey !== undefined && !options.upstreamHonoursKeys ? { maxRetries: 0 } : {})
+      }
     )
     const answer: StoredResponse = {
       status: 200,

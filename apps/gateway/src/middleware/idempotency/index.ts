@@ -16,7 +16,9 @@
  *   keys (the embedded backend), nothing is recorded and a repeat asks it
  *   again with the same key, which it answers exactly; otherwise the key
  *   records "outcome unknown", and a repeat gets a 409 problem
- *   (`idempotency-outcome-unknown`) naming the list to read to find out.
+ *   (`idempotency-outcome-unknown`) naming the list to read to find out —
+ *   also when the gateway that took the first request stopped mid-call
+ *   (a store shared by gateways sees its claim left behind).
  *
  * The upstream is sent the key scoped to its caller (`upstreamKeyOf`), so
  * two callers choosing the same key never meet there either.
@@ -63,16 +65,18 @@ export const outcomeOfError = (error: unknown): Outcome => {
 }
 
 /** What a repeat of a call whose outcome is unknown is answered: how to find out, never a second call. */
-export const unknownOutcomeAnswer = (match: MatchedRoute, firstStatus: number): StoredResponse => {
+export const unknownOutcomeAnswer = (match: MatchedRoute, firstStatus: number | undefined): StoredResponse => {
   const check = match.endpoint.createdIn === undefined ? undefined : Route.buildPath(match.endpoint.createdIn, match.params)
   const problem = makeProblem(
     409,
     "idempotency-outcome-unknown",
     "Outcome unknown",
-    `the first request with this Idempotency-Key reached the upstream, but its answer was lost (status ${firstStatus}); ` +
+    (firstStatus === undefined
+      ? "the gateway handling the first request with this Idempotency-Key stopped while its upstream call was in flight; "
+      : `the first request with this Idempotency-Key reached the upstream, but its answer was lost (status ${firstStatus}); `) +
       `it may or may not have acted. ${check ? `Read GET ${check} to see whether it did; ` : ""}` +
       "send the request again with a new Idempotency-Key only if it did not",
-    { firstStatus, ...(check ? { check } : {}) }
+    { ...(firstStatus === undefined ? {} : { firstStatus }), ...(check ? { check } : {}) }
   )
   return { status: 409, headers: { "content-type": PROBLEM_CONTENT_TYPE }, body: textEncoder.encode(JSON.stringify(problem)) }
 }
@@ -103,7 +107,7 @@ export const idempotency = (options: IdempotencyOptions): MiddlewareHandler<Gate
         // Final: stored. Not acted, or unknown where a repeat may ask again: the store keeps nothing (not final, or thrown).
         if (answer !== undefined) return answer
         throw new AnsweredWithError(c.error?.message ?? "no answer", { cause: c.error })
-      })
+      }, honours ? undefined : () => unknownOutcomeAnswer(match, undefined))
     } catch (error) {
       // This request's failure is its response already; a repeat that waited on it answers the same failure.
       if (error instanceof AnsweredWithError) {
