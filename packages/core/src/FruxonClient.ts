@@ -437,29 +437,43 @@ export const make = (config: Config): Effect.Effect<Client, never, HttpClient.Ht
       Object.entries(Endpoints).map(([name, endpoint]) => [name, send(endpoint as Endpoint.Any)])
     ) as unknown as Methods
 
+    /**
+     * A create the table marks `dedupe`, at most once per target: its
+     * `existing` listing is read first (with the path parameters the two
+     * share), and only the targets in the body's `targetsField` that no
+     * existing item names in `existingKey` are sent on. Nothing here names an
+     * endpoint or a field: the table's fact says them.
+     */
+    const dedupedCreate = (endpoint: Endpoint.Any, args: Readonly<Record<string, unknown>>) => {
+      const fact = endpoint.dedupe!
+      const call = methods as unknown as Record<string, (args: unknown) => Effect.Effect<unknown, FruxonError.CallError>>
+      const existingArgs = Object.fromEntries(Route.paramNames(fact.existing.path).map((name) => [name, args[name]]))
+      return Effect.gen(function* () {
+        const existing = (yield* call[fact.existing.name]!(existingArgs)) as ReadonlyArray<Record<string, unknown>>
+        const byTarget = new Map(existing.map((item) => [String(item[fact.existingKey]), item]))
+        const body = (args.body ?? {}) as Readonly<Record<string, unknown>>
+        const requested = [...new Set((body[fact.targetsField] as ReadonlyArray<string> | undefined) ?? [])]
+        const skipped = requested.flatMap((target) => {
+          const found = byTarget.get(target)
+          return found ? [{ target, existing: found }] : []
+        })
+        const missing = requested.filter((target) => !byTarget.has(target))
+        if (missing.length === 0 && requested.length > 0) return { created: [] as ReadonlyArray<unknown>, skipped }
+        const created = (yield* call[endpoint.name]!({ ...args, body: { ...body, [fact.targetsField]: missing } })) as ReadonlyArray<unknown>
+        return { created, skipped }
+      })
+    }
+
     const addToDatasets = ((args: AddToDatasetsArgs & { readonly dedupe?: boolean | undefined }) => {
       const { dedupe, ...rest } = args
       if (!dedupe) return methods.addToDatasets(rest as AddToDatasetsArgs)
-      return Effect.gen(function* () {
-        const existing = yield* methods.listExecutionRecordSamples({
-          tenant: args.tenant,
-          agent: args.agent,
-          executionRecord: args.executionRecord
+      return Effect.map(
+        dedupedCreate(Endpoints.addToDatasets, rest),
+        ({ created, skipped }): DedupedAddToDatasets => ({
+          created: created as ReadonlyArray<EvaluationSample>,
+          skipped: skipped.map(({ target, existing }) => ({ datasetId: target, existing: existing as unknown as ExecutionRecordSample }))
         })
-        const byDataset = new Map(existing.map((sample) => [sample.datasetId, sample]))
-        const requested = [...new Set(args.body?.datasetIds ?? [])]
-        const skipped = requested.flatMap((datasetId) => {
-          const found = byDataset.get(datasetId)
-          return found ? [{ datasetId, existing: found }] : []
-        })
-        const missing = requested.filter((datasetId) => !byDataset.has(datasetId))
-        if (missing.length === 0 && requested.length > 0) return { created: [], skipped }
-        const created = yield* methods.addToDatasets({
-          ...(rest as AddToDatasetsArgs),
-          body: { ...args.body, datasetIds: missing }
-        })
-        return { created, skipped }
-      })
+      )
     }) as Client["addToDatasets"]
 
     const offers = RunWatcher.makeOffers()

@@ -29,6 +29,9 @@ const compile = (template: string): ReadonlyArray<Segment> =>
       return { kind: "literal", text: part }
     })
 
+/** The parameter names of a path template, in order (`{tenant}`, `{agent}`, …). */
+export const paramNames = (template: string): ReadonlyArray<string> => [...template.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!)
+
 /** Fill a path template; every parameter is percent-encoded as one segment. */
 export const buildPath = (template: string, params: Readonly<Record<string, string | number>>): string =>
   template.replace(/\{([A-Za-z]+)\}/g, (_, name: string) => {
