@@ -61,6 +61,15 @@ describe("access lines", () => {
     const parsed = JSON.parse(lines[0]!) as Record<string, unknown>
     expect(parsed).toMatchObject({ level: 40, status: 502, msg: "request failed", path: "/v1/tenants/[REDACTED]/agents" })
     expect(parsed).not.toHaveProperty("principal")
+    // In any field, and again when the line before held the same values.
+    const everywhere = { requestId: `id-${secret}`, method: secret, path: `/v1/${secret}`, route: secret, status: 500, durationMs: 1, principal: secret }
+    write("warn", everywhere, secret)
+    write("warn", everywhere, secret)
+    expect(lines).toHaveLength(3)
+    for (const written of lines.slice(1)) {
+      expect(written).not.toContain(secret)
+      expect(JSON.parse(written)).toMatchObject({ requestId: "id-[REDACTED]", method: "[REDACTED]", path: "/v1/[REDACTED]", route: "[REDACTED]", principal: "[REDACTED]", msg: "[REDACTED]" })
+    }
   })
 
   it("escape every value of a line, whatever the lines before it held", () => {

@@ -94,11 +94,16 @@ export const accessLineWriter = (logger: Logger): ((level: keyof typeof LEVELS, 
   // One timestamp text per millisecond: under load, many lines share it.
   let now = 0
   let nowText = "0"
-  // Method, route, caller and message mostly repeat from one line to the next.
-  const methodJson = lastJsonString()
-  const routeJson = lastJsonString()
-  const principalJson = lastJsonString()
-  const msgJson = lastJsonString()
+  // Every value a line takes from elsewhere loses the configured secrets, as every other line does
+  // (there, the whole written line is searched; here each value is, which finds the same secrets —
+  // one is never made of the line's fixed JSON around a value). Method, route, caller, message and
+  // mostly the path repeat from one line to the next: each is scrubbed and quoted once per new value.
+  const methodJson = lastJsonString(scrub)
+  const routeJson = lastJsonString(scrub)
+  const principalJson = lastJsonString(scrub)
+  const msgJson = lastJsonString(scrub)
+  // The two fields a caller writes (X-Request-Id, the path) by the same rule as every other line.
+  const pathJson = lastJsonString((path) => scrub(shownPath(path)))
   return (level, line, msg) => {
     if (!logger.isLevelEnabled(level)) return
     const time = Date.now()
@@ -106,14 +111,13 @@ export const accessLineWriter = (logger: Logger): ((level: keyof typeof LEVELS, 
       now = time
       nowText = String(time)
     }
-    // The two fields a caller writes (X-Request-Id, the path) by the same rule as every other line.
     const text =
       `${LINE_START[level]}${nowText},"service":"fruxkit-gateway"` +
-      `,"requestId":${jsonString(Secrets.redactFreeText(line.requestId))},"method":${methodJson(line.method)},"path":${jsonString(shownPath(line.path))}` +
+      `,"requestId":${jsonString(scrub(Secrets.redactFreeText(line.requestId)))},"method":${methodJson(line.method)},"path":${pathJson(line.path)}` +
       `,"route":${routeJson(line.route)},"status":${line.status},"durationMs":${hundredthsText(line.durationMs)}` +
       (line.principal === undefined ? "" : `,"principal":${principalJson(line.principal)}`) +
       `,"msg":${msgJson(msg)}}\n`
-    destination.write(scrub(text))
+    destination.write(text)
   }
 }
 
@@ -127,14 +131,14 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
  */
 const jsonString = (value: string): string => (NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`)
 
-/** `jsonString` remembering its last value: a repeated value costs a comparison instead of a scan. */
-const lastJsonString = (): ((value: string) => string) => {
+/** `jsonString` of `shown(value)`, remembering its last value: a repeated value costs a comparison instead of scans. */
+const lastJsonString = (shown: (value: string) => string): ((value: string) => string) => {
   let last: string | undefined
   let lastJson = ""
   return (value) => {
     if (value !== last) {
       last = value
-      lastJson = jsonString(value)
+      lastJson = jsonString(shown(value))
     }
     return lastJson
   }
