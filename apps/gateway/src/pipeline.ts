@@ -19,7 +19,10 @@ import type { GatewayEnv } from "./env.js"
 
 type Step = MiddlewareHandler<GatewayEnv>
 
-/** Run `step` only for these methods (as `app.on(methods, path, step)` would); others go straight on. */
+/**
+ * Run `step` only for requests with one of these methods (the request's own: unlike Hono's routing, a
+ * HEAD is not taken for a GET — no /v1 endpoint serves HEAD, validation refuses it before any of these); others go straight on.
+ */
 export const forMethods = (methods: ReadonlyArray<string>, step: Step): Step => {
   const only = new Set(methods)
   return function forMethods(c, next) {
