@@ -59,6 +59,25 @@ const statementName = (text: string): string => {
  * statement per distinct API query.
  */
 class PreparingClient extends pg.Client {
+  /**
+   * Connected, the session keeps one generic plan for its prepared statements (only those: an unnamed one is
+   * always planned for its values) instead of planning again at every bind while PostgreSQL weighs custom
+   * plans: a group commit's bind went from 384 to 59–88 µs. A server without the setting (before
+   * PostgreSQL 12) keeps its default.
+   */
+  override connect(callback?: any): any {
+    // Only a failed connection is a failure; a refused setting is not.
+    const connected = super.connect().then(() =>
+      super.query("SET plan_cache_mode = force_generic_plan").then(
+        () => undefined,
+        () => undefined
+      )
+    )
+    if (callback === undefined) return connected.then(() => this)
+    connected.then(() => callback(null, this), (error: Error) => callback(error))
+    return undefined
+  }
+
   override query(config: any, values?: any, callback?: any): any {
     if (typeof config === "string" && config.startsWith(PREPARE_ONCE)) {
       return super.query({ name: statementName(config), text: config, values }, callback)
@@ -86,11 +105,6 @@ const makeClient = (options: {
           })
           // Idle connections that fail are dropped by the pool; a query on them fails on its own.
           pool.on("error", () => undefined)
-          // The prepared statements (only those: an unnamed one is always planned for its values) keep one
-          // generic plan instead of planning again at every bind while PostgreSQL weighs custom plans: a
-          // group commit's bind went from 384 to 59 µs. Queued before the connection's first query; a
-          // server without the setting (before PostgreSQL 12) keeps its default.
-          pool.on("connect", (client) => void client.query("SET plan_cache_mode = force_generic_plan").catch(() => undefined))
           try {
             await pool.query("SELECT 1")
           } catch (error) {
