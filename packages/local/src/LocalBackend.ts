@@ -188,10 +188,11 @@ export const createLocalBackend = async (options: LocalBackendOptions): Promise<
     judge,
     secrets,
     outbound,
-    persistedRuns: notifyingRunStore(
-      makeSqlRunStore(store),
-      databaseUrl === undefined ? changed : (runId) => (changed(runId), announce(runId))
-    ),
+    // PostgreSQL: a group commit announces its progress in its own statement (one round trip fewer per commit).
+    persistedRuns:
+      databaseUrl === undefined
+        ? notifyingRunStore(makeSqlRunStore(store), changed)
+        : notifyingRunStore(makeSqlRunStore(store, { changeOrigin: runChanges.origin }), (runId) => (changed(runId), announce(runId)), changed),
     transientRuns: notifyingRunStore(makeTransientRunStore(), changed),
     environmentCap,
     datasetCap,

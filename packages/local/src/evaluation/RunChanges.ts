@@ -73,8 +73,17 @@ export class RunChanges {
   }
 }
 
-/** The store, telling `changed(runId)` after each of its calls that committed a visible change. */
-export const notifyingRunStore = (store: RunStore, changed: (runId: string) => void): RunStore => ({
+/**
+ * The store, telling `changed(runId)` after each of its calls that committed a visible change. A store whose
+ * group commits announce their progress to other processes themselves (`makeSqlRunStore`'s `changeOrigin`)
+ * gives `toldByCommit`: what to tell for those (this process's listeners only); a run such a commit completed
+ * is still told through `changed`, since its completion is a later transaction.
+ */
+export const notifyingRunStore = (
+  store: RunStore,
+  changed: (runId: string) => void,
+  toldByCommit: (runId: string) => void = changed
+): RunStore => ({
   ...store,
   insert: async (run, alongside) => {
     await store.insert(run, alongside)
@@ -88,7 +97,7 @@ export const notifyingRunStore = (store: RunStore, changed: (runId: string) => v
   },
   saveSampleResults: async (entries, now) => {
     const completed = await store.saveSampleResults(entries, now)
-    for (const runId of new Set(entries.map((entry) => entry.runId))) changed(runId)
+    for (const runId of new Set(entries.map((entry) => entry.runId))) (completed.includes(runId) ? changed : toldByCommit)(runId)
     return completed
   },
   settle: async (runId, now) => {

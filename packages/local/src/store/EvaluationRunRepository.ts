@@ -7,7 +7,7 @@ import * as Schema from "effect/Schema"
 import { EvaluationRunSampleResult, EvaluationRunSummary, Field, type PageOf } from "@fruxkit/core"
 import { encodeCursor, toPage, type PageRequest } from "./page-token.js"
 import { summarise } from "../evaluation/summary.js"
-import { announceRunEnqueued, prepareOnce, skipLockedRows, withoutFlush } from "./Dialect.js"
+import { announceRunEnqueued, prepareOnce, RUN_CHANGED_CHANNEL, skipLockedRows, withoutFlush } from "./Dialect.js"
 import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
 import { LEASE_DONE } from "./migrations.js"
 import * as Row from "./Row.js"
@@ -162,7 +162,8 @@ const completeRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
 const storeResults = (
   sql: SqlClient.SqlClient,
   entries: ReadonlyArray<{ readonly runId: string; readonly row: RunSampleRow }>,
-  now: number
+  now: number,
+  changeOrigin: string | undefined
 ): Effect.Effect<Array<string>, SqlError, SqlClient.SqlClient> => {
   const rows = entries.map(({ runId, row }) => ({
     run_id: runId,
@@ -206,12 +207,18 @@ const storeResults = (
             UPDATE evaluation_sample_leases l SET lease_expires_at = ${DONE}
             FROM incoming i WHERE l.run_id = i.run_id AND l.sample_index = i.sample_index AND i.run_id IN (SELECT id FROM active)
           ),
-          counted AS (SELECT run_id, COUNT(*) AS stored, SUM(failed) AS failed FROM stored GROUP BY run_id)
-          UPDATE evaluation_runs r SET completed_samples = r.completed_samples + COALESCE(c.stored, 0),
-            failed_samples = r.failed_samples + COALESCE(c.failed, 0), modified_at = ${now}
-          FROM active a LEFT JOIN counted c ON c.run_id = a.id
-          WHERE r.id = a.id
-          RETURNING r.id, r.completed_samples, r.total_samples`,
+          counted AS (SELECT run_id, COUNT(*) AS stored, SUM(failed) AS failed FROM stored GROUP BY run_id),
+          progressed AS (
+            UPDATE evaluation_runs r SET completed_samples = r.completed_samples + COALESCE(c.stored, 0),
+              failed_samples = r.failed_samples + COALESCE(c.failed, 0), modified_at = ${now}
+            FROM active a LEFT JOIN counted c ON c.run_id = a.id
+            WHERE r.id = a.id
+            RETURNING r.id, r.completed_samples, r.total_samples
+          )
+          SELECT p.id, p.completed_samples, p.total_samples${
+            changeOrigin === undefined ? sql.literal("") : sql`, pg_notify(${RUN_CHANGED_CHANNEL}, ${`${changeOrigin} `} || p.id) AS announced`
+          }
+          FROM progressed p`,
         completeFinished
       )
     },
@@ -261,7 +268,15 @@ export const queueDepth = (now: number): SqlEffect<{ readonly waiting: number; r
  * `evaluation_sample_leases` holds a row per sample, leased by workers for
  * `leaseMs` and renewed by their heartbeat; a stored result ends a sample.
  */
-export const makeSqlRunStore = (store: Store): RunStore => ({
+export interface SqlRunStoreOptions {
+  /**
+   * PostgreSQL: a group commit announces its runs' progress itself (`pg_notify` on RUN_CHANGED_CHANNEL, payload
+   * `<origin> <run id>`, delivered at its commit) — in its own statement, not one more round trip per commit.
+   */
+  readonly changeOrigin?: string | undefined
+}
+
+export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}): RunStore => ({
   insert: (run, alongside) =>
     store.transaction(
       Effect.gen(function* () {
@@ -416,7 +431,7 @@ export const makeSqlRunStore = (store: Store): RunStore => ({
     store.run(
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
-        return yield* storeResults(sql, entries, now)
+        return yield* storeResults(sql, entries, now, options.changeOrigin)
       })
     ),
 
