@@ -288,7 +288,7 @@ const main = async () => {
       const g = saturated[name]!
       const gf = fixed[name]!
       console.log(
-        `${name} ÷ baseline throughput: ${fmt(g.rps / b.rps)} of the medians, ${fmt(roundRatios(name))} median per round (target ≥ 0.8); ` +
+        `${name} ÷ baseline throughput: ${fmt(g.rps / b.rps)} of the medians, ${fmt(roundRatios(name))} median per round (target ≥ 0.85); ` +
           `CPU per request ${cpu[name] === undefined || cpu.baseline === undefined ? "–" : `${fmt(cpu[name]! / cpu.baseline!, 2)}× the baseline's`}`
       )
       console.log(
