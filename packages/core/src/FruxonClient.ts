@@ -179,10 +179,9 @@ const fieldErrors = RequestDecoding.fieldErrorsOf
 
 /** Check path parameters the way servers will, so a bad id is refused before it is sent. */
 const validatePath = (endpoint: Endpoint.Any, args: Record<string, unknown>) => {
-  const names = [...endpoint.path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!)
   const errors: Array<{ path: string; message: string }> = []
   const params: Record<string, string> = {}
-  for (const name of names) {
+  for (const name of Route.paramNames(endpoint.path)) {
     const value = args[name]
     if (value === undefined || value === null || value === "") {
       errors.push({ path: `path.${name}`, message: "is required" })

@@ -9,6 +9,7 @@ import type * as Endpoint from "./Endpoint.js"
 import { allEndpoints } from "./Endpoints.js"
 import { PROBLEM_CONTENT_TYPE, ProblemDetails } from "./schema/Problem.js"
 import { pathParamSchemas, PathSegment } from "./RequestDecoding.js"
+import * as Route from "./Route.js"
 
 export type OpenApiDocument = {
   openapi: "3.1.0"
@@ -61,8 +62,6 @@ const dropAnyMarkers = (value: unknown): unknown => {
   return out
 }
 
-const pathParamNames = (path: string): Array<string> => [...path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!)
-
 export const toOpenApi = (options: Options = {}): OpenApiDocument => {
   const definitions: Record<string, any> = {}
   const jsonSchema = (schema: Schema.Schema.Any, strict: boolean) =>
@@ -79,7 +78,7 @@ export const toOpenApi = (options: Options = {}): OpenApiDocument => {
 
   for (const endpoint of options.endpoints ?? allEndpoints) {
     groups.add(endpoint.group)
-    const parameters: Array<Record<string, unknown>> = pathParamNames(endpoint.path).map((name) => ({
+    const parameters: Array<Record<string, unknown>> = Route.paramNames(endpoint.path).map((name) => ({
       name,
       in: "path",
       required: true,
