@@ -15,7 +15,7 @@ import { createLogger } from "./logger.js"
 import { createMetrics, type GatewayMetrics } from "./metrics.js"
 import { accessLog } from "./middleware/access-log/index.js"
 import { auth } from "./middleware/auth/index.js"
-import { bodyLimit } from "./middleware/body-limit/index.js"
+import { BODY_METHODS, bodyLimit } from "./middleware/body-limit/index.js"
 import { dedupe } from "./middleware/dedupe/index.js"
 import { forwardUpstream } from "./middleware/forward-upstream/index.js"
 import { idempotency } from "./middleware/idempotency/index.js"
@@ -116,7 +116,7 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
     auth({ keys: config.apiKeys }),
     ...(perSecond > 0 ? [rateLimit({ perSecond, burst, metrics, shared: deps.sharedRateLimit })] : []),
     // Admission after the body: it is read (under its own timeout) before a shed slot is taken.
-    forMethods(["POST", "PUT", "PATCH"], bodyLimit({ maxBytes: config.bodyLimitBytes, timeoutMs: config.bodyTimeoutMs })),
+    forMethods(BODY_METHODS, bodyLimit({ maxBytes: config.bodyLimitBytes, timeoutMs: config.bodyTimeoutMs })),
     longRequestCap({
       streams: { max: config.maxEventStreams, maxPerKey: config.maxEventStreamsPerKey },
       waits: { max: config.maxWaits, maxPerKey: config.maxWaitsPerKey },

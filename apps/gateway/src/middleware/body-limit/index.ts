@@ -13,6 +13,9 @@ import type { GatewayEnv } from "../../env.js"
 import { GatewayProblem } from "../../problem.js"
 import { header, incomingOf } from "../../request-context.js"
 
+/** The methods whose body the gateway reads (createGateway runs bodyLimit for these; load-shed starts their wait when it is read). */
+export const BODY_METHODS: ReadonlyArray<string> = ["POST", "PUT", "PATCH"]
+
 export interface BodyLimitOptions {
   readonly maxBytes: number
   /** How long the whole body may take to arrive (default: no limit). */

@@ -30,6 +30,7 @@ import type { GatewayEnv } from "../../env.js"
 import type { GatewayMetrics } from "../../metrics.js"
 import { GatewayProblem, retryAfterHeader } from "../../problem.js"
 import { incomingOf } from "../../request-context.js"
+import { BODY_METHODS } from "../body-limit/index.js"
 import { watchLoopLateness, type LoopLateness } from "./loop-lateness.js"
 
 /**
@@ -68,7 +69,7 @@ interface Waiter {
 }
 
 /** Requests whose body body-limit read before this middleware: their wait starts when it is complete. */
-const hasBody = (method: string) => method === "POST" || method === "PUT" || method === "PATCH"
+const hasBody = (method: string) => BODY_METHODS.includes(method)
 
 export const loadShed = (options: LoadShedOptions): LoadShed => {
   if (!(options.max >= 1)) throw new Error("loadShed: max must be ≥ 1")
