@@ -120,6 +120,14 @@ describe("loadShed with a queue deadline", () => {
   })
 })
 
+/** Keep the event loop busy for `ms` (a saturated process): no timer runs meanwhile. */
+const holdEventLoop = (ms: number): void => {
+  const heldUntil = performance.now() + ms
+  while (performance.now() < heldUntil) {
+    // busy
+  }
+}
+
 describe("loadShed while the event loop is behind", () => {
   it("counts the time a request sat unread: past a backlog, what is read after the loop was held past the deadline is 503 + Retry-After", async () => {
     const shed = loadShed({ max: 100, queueDeadlineMs: 100, retryAfterSeconds: 2 })
@@ -129,10 +137,7 @@ describe("loadShed while the event loop is behind", () => {
     expect((await app.request("/first")).status).toBe(200)
     await new Promise((r) => setTimeout(r, 50))
     // The loop held for 300 ms (a saturated process), then a burst is read in one turn, as sockets read after a stall are.
-    const heldUntil = performance.now() + 300
-    while (performance.now() < heldUntil) {
-      // busy: no timer runs
-    }
+    holdEventLoop(300)
     // Read from a socket (Node's request is bound): in-process calls are never taken as waiting unread.
     const fromSocket = { incoming: {} as never }
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => app.request(`/burst/${i}`, undefined, fromSocket)))
@@ -155,10 +160,7 @@ describe("loadShed while the event loop is behind", () => {
     app.use("*", shed)
     app.get("*", (c) => c.text("ok"))
     expect((await app.request("/first")).status).toBe(200)
-    const heldUntil = performance.now() + 300
-    while (performance.now() < heldUntil) {
-      // busy
-    }
+    holdEventLoop(300)
     const answers = await Promise.all(Array.from({ length: 20 }, () => app.request("/burst")))
     expect(answers.every((a) => a.status === 200)).toBe(true)
   })
@@ -169,10 +171,7 @@ describe("loadShed while the event loop is behind", () => {
     app.use("*", shed)
     app.get("*", (c) => c.text("ok"))
     expect((await app.request("/first")).status).toBe(200)
-    const heldUntil = performance.now() + 150
-    while (performance.now() < heldUntil) {
-      // busy
-    }
+    holdEventLoop(150)
     const answers = await Promise.all(Array.from({ length: 20 }, () => app.request("/burst", undefined, { incoming: {} as never })))
     expect(answers.every((a) => a.status === 200)).toBe(true)
   })
