@@ -200,10 +200,10 @@ export const makeApi = (ctx: LocalContext, workers: WorkerControl): LocalApi => 
   const app = new Hono()
   app.all("*", async (c) => {
     const raw = c.req.raw
-    const url = new URL(raw.url)
     const answered = await respond({
       method: c.req.method,
-      url: parseTarget(url.pathname + url.search),
+      // Already absolute: only its path and query are read, as from parseTarget's.
+      url: new URL(raw.url),
       header: (name) => c.req.header(name),
       text: () => raw.text()
     })
