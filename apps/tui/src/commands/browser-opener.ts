@@ -5,8 +5,8 @@
  * agent mode, or when stdout is not a terminal; there the URL is printed only.
  */
 import { accessSync, constants } from "node:fs"
-import { createRequire } from "node:module"
 import { delimiter, join } from "node:path"
+import { loadBuiltin } from "./on-demand-builtin.js"
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -29,9 +29,8 @@ export const findBrowserOpener = (env: Env): string | undefined => {
 
 /** Start the opener and do not wait for it; false when it could not be started. */
 export const openInBrowser = (opener: string, url: string): Promise<boolean> => {
-  // Loaded here, not at the top: child_process (with net and dgram) was ~3 ms of every command's start. Through
-  // require, not import(): the bundle's commands script runs in a vm.Script, which has no dynamic import of its own.
-  const { spawn } = createRequire(import.meta.url)("node:child_process") as typeof import("node:child_process")
+  // Loaded here, not at the top: most commands never open a browser.
+  const { spawn } = loadBuiltin<typeof import("node:child_process")>("node:child_process")
   return new Promise((resolve) => {
     const child = spawn(opener, [url], { detached: true, stdio: "ignore" })
     child.once("error", () => resolve(false))

@@ -7,8 +7,8 @@
  * written. Every command that asks goes through here, so the flag, the
  * question and the refusal read the same everywhere.
  */
-import { createRequire } from "node:module"
 import { CommandFailure, type CommandContext } from "./command.js"
+import { loadBuiltin } from "./on-demand-builtin.js"
 
 /** The `--yes` flag of a command that asks first; `question` names what it answers ("the --force question"). */
 export const yesFlag = (question: string) =>
@@ -27,9 +27,8 @@ export const requireAnswerable = (context: CommandContext, message: string, hint
 export const confirm = async (context: CommandContext, question: string): Promise<boolean> => {
   requireAnswerable(context, `${question} There is no terminal to ask on; nothing was written.`)
   if (context.values.yes === true) return true
-  // Loaded only to ask: every command imports this module, few of them ask. Through require, not import(): the
-  // bundle's commands script runs in a vm.Script, where a dynamic import fails ("no dynamic import callback").
-  const readline = createRequire(import.meta.url)("node:readline/promises") as typeof import("node:readline/promises")
+  // Loaded only to ask: every command imports this module, few of them ask.
+  const readline = loadBuiltin<typeof import("node:readline/promises")>("node:readline/promises")
   const prompt = readline.createInterface({ input: process.stdin, output: context.stderr })
   try {
     const answer = await prompt.question(`${question} [y/N] `)
