@@ -2,6 +2,13 @@
  * The benchmarks' fake external agent: answers every call after a fixed delay. It
  * runs in its own process: sharing a backend's event loop would charge the
  * agent's own work to the backend.
+ *
+ * "A 20 ms agent" means 20 ms from a call's arrival to its answer. A plain
+ * `setTimeout(20)` holds each call ≈ 21.5 ms here (the timer fires late, and
+ * reading the body takes a little), which the benches would count as the
+ * backend's overhead. So the agent learns how late its timer fires (a moving
+ * average) and sets it that much earlier: its mean hold is the delay. The
+ * mean hold is reported by /calls, so a reader sees what the agent did.
  */
 import { spawn } from "node:child_process"
 
@@ -14,6 +21,11 @@ const calls = new Map()
 // Calls being answered now, and the most at once since the last read: how many agent calls were in flight.
 let inFlight = 0
 let maxInFlight = 0
+// How late the timer fires, on average (ms): the next timer is set that much earlier.
+let timerLateness = 1
+// Arrival → answer of each call since the last read (ms): what the agent's latency really was.
+let heldMs = 0
+let held = 0
 const server = http.createServer((req, res) => {
   if (req.method === "GET" && req.url === "/calls") {
     // Calls per distinct question since the last read, then reset: how many samples were judged more than once.
@@ -21,20 +33,29 @@ const server = http.createServer((req, res) => {
     calls.clear()
     const most = maxInFlight
     maxInFlight = inFlight
+    const meanHoldMs = held === 0 ? 0 : heldMs / held
+    heldMs = 0
+    held = 0
     res.writeHead(200, { "content-type": "application/json" })
-    return res.end(JSON.stringify({ calls: counts.reduce((a, b) => a + b, 0), distinct: counts.length, repeated: counts.filter((n) => n > 2).length, maxInFlight: most }))
+    return res.end(JSON.stringify({ calls: counts.reduce((a, b) => a + b, 0), distinct: counts.length, repeated: counts.filter((n) => n > 2).length, maxInFlight: most, meanHoldMs }))
   }
+  const arrived = performance.now()
   const chunks = []
   req.on("data", (c) => chunks.push(c))
   req.on("end", () => {
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8"))
     calls.set(body.parameters.question, (calls.get(body.parameters.question) ?? 0) + 1)
     maxInFlight = Math.max(maxInFlight, ++inFlight)
+    const wait = Math.max(0, arrived + Number(process.env.AGENT_DELAY_MS) - performance.now() - timerLateness)
+    const intended = performance.now() + wait
     setTimeout(() => {
+      timerLateness += 0.1 * (performance.now() - intended - timerLateness)
       inFlight--
       res.writeHead(200, { "content-type": "application/json" })
       res.end(JSON.stringify({ response: "answer to " + body.parameters.question }))
-    }, Number(process.env.AGENT_DELAY_MS))
+      heldMs += performance.now() - arrived
+      held++
+    }, wait)
   })
 })
 server.keepAliveTimeout = 60000
@@ -48,6 +69,8 @@ export interface AgentCalls {
   readonly repeated: number
   /** The most calls the agent was answering at once (a call counts from its arrival to its answer). */
   readonly maxInFlight: number
+  /** The agent's own mean latency: a call's arrival to its answer (ms). */
+  readonly meanHoldMs: number
 }
 
 /** Since the last read, then reset. Base and candidate both call the agent: a sample judged once makes 2 calls with its question. */

@@ -15,8 +15,9 @@
  *    samples × 2 calls × 20 ms ÷ 8 = 1,000 ms; IDEAL_RUNS (3) runs each on SQLite (in this process) and on
  *    one PostgreSQL worker: wall (POST :evaluate → COMPLETED seen, polled every 5 ms) ÷ ideal, and the
  *    most agent calls in flight at once as the agent counted them (C = 8 must never be exceeded). The
- *    agent's own delay on a loaded machine shows in wall ÷ ideal; "÷ measured calls" divides by the call
- *    time the run itself measured instead (the backend's own share).
+ *    agent holds each call 20 ms from its arrival on average (loopback-agent.ts corrects for its timer
+ *    firing late, and prints its own mean hold); "÷ measured calls" divides by the call time the run
+ *    itself measured instead (the client side of each call and the backend's own share).
  *
  * Each worker set (and the SQLite backend) first runs a 48-sample warm-up run that is not measured
  * (BENCH_WARMUP=0: cold processes). BENCH_PHASES=cpu,scale,ideal picks phases; BENCH_SAMPLES,
@@ -324,7 +325,7 @@ try {
         overhead.push((timed.wallMs / ((IDEAL_SAMPLES * timed.callMs) / CONCURRENCY)).toFixed(2))
         console.log(
           `ideal: ${label}, run ${i + 1}: wall ${fmt(timed.wallMs)} ms (server ${fmt(timed.serverMs)} ms), ideal ${fmt(idealMs)} ms; ` +
-            `mean call ${(timed.callMs / 2).toFixed(1)} ms; most calls in flight ${calls.maxInFlight}; ${judgedTwice(calls)}`
+            `mean call ${(timed.callMs / 2).toFixed(1)} ms (the agent's own hold ${calls.meanHoldMs.toFixed(1)} ms); most calls in flight ${calls.maxInFlight}; ${judgedTwice(calls)}`
         )
       }
       rows.push(`${label}: wall ÷ ideal ${ratios.join(" / ")} (÷ measured calls ${overhead.join(" / ")}); most agent calls in flight ${mostInFlight} (C ${CONCURRENCY})`)
