@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { LocalBackend } from "../src/index.js"
+import { DeadlineExceeded } from "../src/runtime/deadline.js"
 import { makeOutboundPolicy, OutboundRefused, type Resolver } from "../src/runtime/outbound-policy.js"
 import { AGENT_PATH, awaitRun, call, isProblem, sendJson, startServer, withBackend, type LoopbackServer } from "./support.js"
 
@@ -55,6 +56,8 @@ describe("outbound policy", () => {
         res.writeHead(307, { location: `${second.url}/` })
         return res.end()
       }
+      // Answers long after any deadline a test gives it (the server closes its connections at the end).
+      if (req.url === "/slow") return void setTimeout(() => sendJson(res, 200, { response: "late" }), 5_000).unref()
       sendJson(res, 200, { response: "first" })
     })
   })
@@ -69,7 +72,22 @@ describe("outbound policy", () => {
     const policy = makeOutboundPolicy()
     expect(await policy.check(`${first.url}/`)).toBeUndefined()
     const response = await policy.fetch(`${first.url}/`, post)
-    expect(JSON.parse(await response.text())).toEqual({ response: "first" })
+    expect(JSON.parse(response.text)).toEqual({ response: "first" })
+    await policy.close()
+  })
+
+  it("a call ends at its deadline (DeadlineExceeded) or when its signal aborts (the signal's reason), not when the answer comes", async () => {
+    const policy = makeOutboundPolicy()
+    const started = Date.now()
+    await expect(policy.fetch(`${first.url}/slow`, { ...post, timeoutMs: 100 })).rejects.toBeInstanceOf(DeadlineExceeded)
+    const controller = new AbortController()
+    const cancelled = policy.fetch(`${first.url}/slow`, { ...post, signal: controller.signal, timeoutMs: 60_000 })
+    setTimeout(() => controller.abort(new Error("run cancelled")), 50)
+    await expect(cancelled).rejects.toThrow("run cancelled")
+    // Both ended well before the slow answer (5 s): neither waited for it.
+    expect(Date.now() - started).toBeLessThan(4_500)
+    // The endpoint still answers the next call (its address was admitted once, the policy holds).
+    expect(JSON.parse((await policy.fetch(`${first.url}/`, post)).text)).toEqual({ response: "first" })
     await policy.close()
   })
 
@@ -90,7 +108,6 @@ describe("outbound policy", () => {
     expect(await policy.check(`${second.url}/`)).toMatch(/loopback or private/)
     const direct = await policy.fetch(`${first.url}/`, post)
     expect(direct.status).toBe(200)
-    await direct.cancel()
     await expect(policy.fetch(`${first.url}/redirect`, post)).rejects.toThrow(/redirect/)
     await expect(policy.fetch(`${second.url}/`, post)).rejects.toThrow(/loopback or private/)
     expect(second.hits()).toBe(0)
@@ -115,7 +132,7 @@ describe("outbound policy", () => {
     const resolver = stubResolver((name) => (name === "agents.corp.test" ? "127.0.0.1" : undefined))
     const policy = makeOutboundPolicy({ restrictPrivate: true, allow: ["agents.corp.test"], resolver })
     const response = await policy.fetch(`http://agents.corp.test:${first.port}/`, post)
-    expect(JSON.parse(await response.text())).toEqual({ response: "first" })
+    expect(JSON.parse(response.text)).toEqual({ response: "first" })
     await policy.close()
   })
 })

@@ -7,7 +7,7 @@
  * `{input_tokens, output_tokens}` or a `cost` number.
  */
 import { Secrets } from "@fruxkit/core"
-import { DeadlineExceeded, withDeadline } from "./deadline.js"
+import { DeadlineExceeded } from "./deadline.js"
 import { OutboundRefused, type OutboundPolicy } from "./outbound-policy.js"
 import { shownParameters, shownText } from "./shown-text.js"
 
@@ -30,11 +30,23 @@ export interface ExternalReply {
 }
 
 /**
+ * A step's parameters are one object for the whole run (its plan's flow), traced in every sample's two
+ * calls: redacted once, and the frozen result shared by those traces.
+ */
+const redacted = new WeakMap<ExternalParameters, Readonly<Record<string, unknown>>>()
+
+/**
  * The connection parameters as a trace may show them: core's one secret rule
  * (any casing, `*_token`, credentials in the endpoint's URL) and bounded length.
  */
-export const redactExternalParameters = (parameters: ExternalParameters): Record<string, unknown> =>
-  shownParameters(Object.fromEntries(Object.entries(parameters).filter(([key]) => !Secrets.isSecretKey(key))))
+export const redactExternalParameters = (parameters: ExternalParameters): Readonly<Record<string, unknown>> => {
+  let shown = redacted.get(parameters)
+  if (shown === undefined) {
+    shown = Object.freeze(shownParameters(Object.fromEntries(Object.entries(parameters).filter(([key]) => !Secrets.isSecretKey(key)))))
+    redacted.set(parameters, shown)
+  }
+  return shown
+}
 
 export const callExternalAgent = async (
   parameters: ExternalParameters,
@@ -57,20 +69,13 @@ export const callExternalAgent = async (
   if (typeof parameters.assistant_id === "string") body.assistantId = parameters.assistant_id
   let reply: any
   try {
-    await outbound.ready()
-    reply = await withDeadline(signal, timeoutMs, async (deadlineSignal) => {
-      const response = await outbound.fetch(endpoint, { method: "POST", headers, body: JSON.stringify(body), signal: deadlineSignal })
-      if (!response.ok) {
-        await response.cancel()
-        throw new ExternalAgentError(`external agent answered HTTP ${response.status}`)
-      }
-      const text = await response.text()
-      try {
-        return JSON.parse(text)
-      } catch {
-        throw new ExternalAgentError("external agent reply is not JSON")
-      }
-    })
+    const response = await outbound.fetch(endpoint, { method: "POST", headers, body: JSON.stringify(body), signal, timeoutMs })
+    if (!response.ok) throw new ExternalAgentError(`external agent answered HTTP ${response.status}`)
+    try {
+      reply = JSON.parse(response.text)
+    } catch {
+      throw new ExternalAgentError("external agent reply is not JSON")
+    }
   } catch (error) {
     if (signal?.aborted || error instanceof ExternalAgentError) throw error
     if (error instanceof OutboundRefused) throw new ExternalAgentError(`external agent not called: ${error.message}`)

@@ -5,7 +5,7 @@
  */
 import type { ExecutionTrace, StepResult, StepTrace } from "@fruxkit/core"
 import type { ChatMessage, ChatModel } from "./ChatModel.js"
-import { DeadlineExceeded, withDeadline } from "./deadline.js"
+import { DeadlineExceeded } from "./deadline.js"
 import { callExternalAgent, redactExternalParameters } from "./external-agent.js"
 import { OutboundRefused, type OutboundPolicy } from "./outbound-policy.js"
 import { shownText } from "./shown-text.js"
@@ -116,18 +116,15 @@ const runStep = async (
       const timeoutMs = step.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS
       let text: string
       try {
-        await input.outbound.ready()
-        text = await withDeadline(input.signal, timeoutMs, async (signal) => {
-          const response = await input.outbound.fetch(interpolate(url, scope), {
-            method,
-            headers: body === undefined ? {} : { "content-type": "application/json" },
-            ...(body === undefined ? {} : { body }),
-            signal
-          })
-          const replyText = await response.text()
-          if (!response.ok) throw new StepError(`http tool answered HTTP ${response.status}`)
-          return replyText
+        const response = await input.outbound.fetch(interpolate(url, scope), {
+          method,
+          headers: body === undefined ? {} : { "content-type": "application/json" },
+          ...(body === undefined ? {} : { body }),
+          signal: input.signal,
+          timeoutMs
         })
+        if (!response.ok) throw new StepError(`http tool answered HTTP ${response.status}`)
+        text = response.text
       } catch (error) {
         if (input.signal?.aborted || error instanceof StepError) throw error
         if (error instanceof OutboundRefused) throw new StepError(`http tool not called: ${error.message}`)
