@@ -3,17 +3,9 @@
  * Repositories and migrations are written once over `@effect/sql`; where the
  * two engines need different text, they ask here.
  *
- * - Claiming queue rows: PostgreSQL locks the chosen rows and lets
- *   concurrent claimers skip them (`FOR UPDATE SKIP LOCKED`); SQLite has one
- *   writer at a time, so a single `UPDATE … RETURNING` is already atomic.
- * - Queue bookkeeping without a disk flush (`withoutFlush`): claims and
- *   heartbeats. Losing one of those commits in a machine or server crash is
- *   harmless (a lost claim or heartbeat is a lease that lapses sooner), and
- *   on SQLite each flush is an fsync on the event loop.
- *   SQLite: `synchronous = NORMAL` for those statements only; PostgreSQL:
- *   the RelaxedSql pool (PgDatabase.ts), whose sessions commit with
- *   `synchronous_commit = off`. Results, runs and every API write keep
- *   their flush.
+ * - The evaluation queue's hot statements (claims, group commits,
+ *   heartbeats) are written per engine, on the driver itself: PgQueue.ts
+ *   and SqliteQueue.ts (QueueDriver.ts says why).
  * - Waking workers: on PostgreSQL a new persisted run is announced with
  *   `pg_notify` (delivered at commit), so idle workers in other processes
  *   start at once instead of at their next poll (PgDatabase listens).
@@ -27,59 +19,18 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { Fragment } from "@effect/sql/Statement"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 
 /**
  * The first words of a statement PostgreSQL should prepare once per connection and then only bind and
- * execute (PgDatabase.ts names such statements): the evaluation queue's statements, run for every judged
- * sample, whose parse and plan cost the server more than their execution. A comment, so SQLite (whose
+ * execute (PgDatabase.ts names such statements): statements run for every judged sample or commit, whose
+ * parse and plan cost the server more than their execution. A comment, so SQLite (whose
  * driver keeps its prepared statements anyway) runs the same text. Only for statements that never select
  * `*` (a prepared `*` breaks when a migration adds a column) and whose text takes few shapes.
  */
 export const PREPARE_ONCE = "/* fruxkit:prepared */ "
 
 export const prepareOnce = (sql: SqlClient.SqlClient): Fragment => sql.literal(PREPARE_ONCE)
-
-/** Appended to the sub-select that picks queue rows to claim. */
-export const skipLockedRows = (sql: SqlClient.SqlClient): Fragment =>
-  sql.onDialectOrElse({ pg: () => sql.literal("FOR UPDATE SKIP LOCKED"), orElse: () => sql.literal("") })
-
-/**
- * PostgreSQL: a second, small pool whose sessions commit without waiting for
- * the WAL flush (`synchronous_commit = off`), for `withoutFlush`. Absent (the
- * gateway's shared store, tests' bare clients): those statements flush.
- */
-export class RelaxedSql extends Context.Tag("@fruxkit/local/store/Dialect/RelaxedSql")<RelaxedSql, SqlClient.SqlClient>() {}
-
-/**
- * Runs `effect` — autocommit statements only, no transaction inside — so
- * that its commits do not wait for the disk. SQLite (WAL): the process's one
- * connection is held, set to `synchronous = NORMAL` for the effect and back
- * to FULL after; such a commit is in the WAL, so it survives the process
- * being killed, and only an OS crash or power loss can undo it — never
- * corrupting the file, and the next FULL commit flushes it too. (SQLite
- * refuses to change the setting inside a transaction, hence no transaction.)
- */
-export const withoutFlush = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R | SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql.onDialectOrElse({
-      sqlite: () =>
-        Effect.scoped(
-          Effect.flatMap(sql.reserve, (connection) =>
-            connection.executeRaw("PRAGMA synchronous = NORMAL", []).pipe(
-              Effect.zipRight(Effect.provideService(effect, SqlClient.TransactionConnection, [connection, 0] as const)),
-              Effect.ensuring(Effect.orDie(connection.executeRaw("PRAGMA synchronous = FULL", [])))
-            )
-          )
-        ),
-      pg: () =>
-        Effect.flatMap(Effect.serviceOption(RelaxedSql), (relaxed) =>
-          relaxed._tag === "Some" ? Effect.provideService(effect, SqlClient.SqlClient, relaxed.value) : effect
-        ),
-      orElse: () => effect
-    })
-  )
 
 export const RUN_ENQUEUED_CHANNEL = "fruxkit_run_enqueued"
 

@@ -1,13 +1,12 @@
 /** Persisted evaluation runs (those with a `candidateRevision`, and `draft:evaluate`'s), their leases and per-sample results. */
 import * as SqlClient from "@effect/sql/SqlClient"
-import type { SqlError } from "@effect/sql/SqlError"
 import type { Fragment } from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { EvaluationRunSampleResult, EvaluationRunSummary, Field, type PageOf } from "@fruxkit/core"
 import { encodeCursor, toPage, type PageRequest } from "./page-token.js"
 import { summarise } from "../evaluation/summary.js"
-import { announceRunEnqueued, prepareOnce, RUN_CHANGED_CHANNEL, skipLockedRows, withoutFlush } from "./Dialect.js"
+import { announceRunEnqueued, RUN_CHANGED_CHANNEL } from "./Dialect.js"
 import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
 import { LEASE_DONE } from "./migrations.js"
 import * as Row from "./Row.js"
@@ -147,109 +146,6 @@ const completeRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
     })
   )
 
-/**
- * A group commit: the results of runs still active, durably, their samples marked DONE, and each run's
- * progress moved by the results this commit stored (a replayed sample stores nothing, so it cannot count
- * twice; the counters move in the transaction that stores the rows, so they never drift from them and no
- * commit has to count a run's results again). The commit that stores a run's last result sees the count
- * reach the total and completes the run (`completeRun`: exactly one worker summarises). Resolves with the
- * runs it completed.
- * - PostgreSQL: one statement (data-modifying CTEs, one round trip). It locks the runs' rows first (in id
- *   order, so two workers' commits never deadlock); another worker's commit for the same run waits for
- *   this one's WAL flush — a wait for its acknowledgement only, its samples' slots are already free.
- * - SQLite: one transaction (one writer at a time, no round trips in-process).
- */
-const storeResults = (
-  sql: SqlClient.SqlClient,
-  entries: ReadonlyArray<{ readonly runId: string; readonly row: RunSampleRow }>,
-  now: number,
-  changeOrigin: string | undefined
-): Effect.Effect<Array<string>, SqlError, SqlClient.SqlClient> => {
-  const rows = entries.map(({ runId, row }) => ({
-    run_id: runId,
-    sample_index: row.sampleIndex,
-    sample_id: row.sampleId,
-    failed: row.failed ? 1 : 0,
-    result: toJson(row.result)
-  }))
-  const runIds = [...new Set(rows.map((row) => row.run_id))].sort()
-  const completeFinished = (progress: ReadonlyArray<{ readonly id: string; readonly completed_samples: number; readonly total_samples: number }>) =>
-    Effect.gen(function* () {
-      const completed: Array<string> = []
-      for (const run of progress) {
-        if (Number(run.completed_samples) >= Number(run.total_samples) && (yield* completeRun(sql, run.id, now))) completed.push(run.id)
-      }
-      return completed
-    })
-  return sql.onDialectOrElse({
-    pg: () => {
-      const incoming = sql.join(", ", false)(
-        rows.map(
-          (row) => sql`(CAST(${row.run_id} AS TEXT), CAST(${row.sample_index} AS BIGINT), CAST(${row.sample_id} AS TEXT),
-            CAST(${row.failed} AS INTEGER), CAST(${row.result} AS TEXT))`
-        )
-      )
-      return Effect.flatMap(
-        sql<{ id: string; completed_samples: number; total_samples: number }>`${prepareOnce(sql)}WITH
-          incoming (run_id, sample_index, sample_id, failed, result) AS (VALUES ${incoming}),
-          active AS (
-            SELECT r.id FROM evaluation_runs r
-            WHERE r.id IN (SELECT run_id FROM incoming) AND ${sql.in("r.status", ACTIVE)}
-            ORDER BY r.id FOR UPDATE
-          ),
-          stored AS (
-            INSERT INTO evaluation_run_samples (run_id, sample_index, sample_id, failed, result)
-            SELECT i.run_id, i.sample_index, i.sample_id, i.failed, i.result FROM incoming i WHERE i.run_id IN (SELECT id FROM active)
-            ON CONFLICT (run_id, sample_index) DO NOTHING
-            RETURNING run_id, failed
-          ),
-          done AS (
-            UPDATE evaluation_sample_leases l SET lease_expires_at = ${DONE}
-            FROM incoming i WHERE l.run_id = i.run_id AND l.sample_index = i.sample_index AND i.run_id IN (SELECT id FROM active)
-          ),
-          counted AS (SELECT run_id, COUNT(*) AS stored, SUM(failed) AS failed FROM stored GROUP BY run_id),
-          progressed AS (
-            UPDATE evaluation_runs r SET completed_samples = r.completed_samples + COALESCE(c.stored, 0),
-              failed_samples = r.failed_samples + COALESCE(c.failed, 0), modified_at = ${now}
-            FROM active a LEFT JOIN counted c ON c.run_id = a.id
-            WHERE r.id = a.id
-            RETURNING r.id, r.completed_samples, r.total_samples
-          )
-          SELECT p.id, p.completed_samples, p.total_samples${
-            changeOrigin === undefined ? sql.literal("") : sql`, pg_notify(${RUN_CHANGED_CHANNEL}, ${`${changeOrigin} `} || p.id) AS announced`
-          }
-          FROM progressed p`,
-        completeFinished
-      )
-    },
-    orElse: () =>
-      sql.withTransaction(
-        Effect.gen(function* () {
-          const active = yield* sql<{ id: string }>`SELECT id FROM evaluation_runs
-            WHERE ${sql.in("id", runIds)} AND ${sql.in("status", ACTIVE)}`
-          const open = active.map((run) => run.id).sort()
-          const toStore = rows.filter((row) => open.includes(row.run_id))
-          if (toStore.length === 0) return []
-          const stored = yield* sql<{ run_id: string; failed: number }>`INSERT INTO evaluation_run_samples ${sql.insert(toStore)}
-            ON CONFLICT (run_id, sample_index) DO NOTHING RETURNING run_id, failed`
-          const progress: Array<{ id: string; completed_samples: number; total_samples: number }> = []
-          for (const runId of open) {
-            const indexes = toStore.filter((row) => row.run_id === runId).map((row) => row.sample_index)
-            yield* sql`UPDATE evaluation_sample_leases SET lease_expires_at = ${DONE}
-              WHERE run_id = ${runId} AND ${sql.in("sample_index", indexes)}`
-            const mine = stored.filter((row) => row.run_id === runId)
-            const [run] = yield* sql<{ id: string; completed_samples: number; total_samples: number }>`UPDATE evaluation_runs SET
-                completed_samples = completed_samples + ${mine.length},
-                failed_samples = failed_samples + ${mine.filter((row) => Number(row.failed) === 1).length}, modified_at = ${now}
-              WHERE id = ${runId} RETURNING id, completed_samples, total_samples`
-            if (run) progress.push(run)
-          }
-          return yield* completeFinished(progress)
-        })
-      )
-  })
-}
-
 /** Samples of active runs waiting for a worker, and leased (for `/metrics`). */
 export const queueDepth = (now: number): SqlEffect<{ readonly waiting: number; readonly leased: number }> =>
   Effect.gen(function* () {
@@ -263,10 +159,12 @@ export const queueDepth = (now: number): SqlEffect<{ readonly waiting: number; r
   })
 
 /**
- * Persisted runs on SQLite or PostgreSQL (the same statements; see
- * Dialect.ts for the one clause that differs). The queue is per sample:
- * `evaluation_sample_leases` holds a row per sample, leased by workers for
- * `leaseMs` and renewed by their heartbeat; a stored result ends a sample.
+ * Persisted runs on SQLite or PostgreSQL (the same statements over
+ * `@effect/sql`, except the queue's hot ones: claims, group commits and
+ * heartbeats run on the driver itself, `store.queue`, see QueueDriver.ts).
+ * The queue is per sample: `evaluation_sample_leases` holds a row per
+ * sample, leased by workers for `leaseMs` and renewed by their heartbeat; a
+ * stored result ends a sample.
  */
 export interface SqlRunStoreOptions {
   /**
@@ -339,50 +237,12 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
       })
     ),
 
-  claimSamples: (runId, owner, now, leaseMs, limit) =>
-    store.run(
-      // Without a flush: a claim lost in a crash is a lease that lapsed at once (see Dialect.withoutFlush).
-      withoutFlush(Effect.gen(function* () {
-        const sql = yield* SqlClient.SqlClient
-        // One statement: atomic on SQLite (one writer); on PostgreSQL the CTE locks the rows it picks
-        // and skips rows another worker is claiming at this moment, so no two workers get one sample.
-        // The pick is a CTE, not an `IN (SELECT … LIMIT)` sub-select: PostgreSQL re-runs such a
-        // sub-select when the UPDATE meets a row a concurrent claim changed (EvalPlanQual), and then
-        // leases more rows than the limit — one worker took 381 of 400 samples that way.
-        const rows = yield* sql<{ sample_index: number; previous_owner: string | null }>`${prepareOnce(sql)}WITH picked AS (
-            SELECT l.sample_index, l.lease_owner AS previous_owner FROM evaluation_sample_leases l
-            WHERE l.run_id = ${runId} AND ${leaseLapsed(sql, now)} AND ${hasNoResult(sql)}
-            ORDER BY l.lease_expires_at, l.sample_index LIMIT ${limit}
-            ${skipLockedRows(sql)}
-          )
-          UPDATE evaluation_sample_leases
-          SET lease_owner = ${owner}, lease_expires_at = ${now + leaseMs}
-          WHERE run_id = ${runId} AND sample_index IN (SELECT sample_index FROM picked)
-          RETURNING sample_index,
-            (SELECT p.previous_owner FROM picked p WHERE p.sample_index = evaluation_sample_leases.sample_index) AS previous_owner`
-        // A released lease (clean shutdown) has no owner; a claimable one with an owner lapsed.
-        return {
-          indexes: rows.map((row) => Number(row.sample_index)).sort((a, b) => a - b),
-          takenOver: rows.filter((row) => row.previous_owner !== null).length
-        }
-      }))
-    ),
+  claimSamples: (runId, owner, now, leaseMs, limit) => store.queue.claimSamples(runId, owner, now, leaseMs, limit),
 
-  renew: (id, owner, now, leaseMs) =>
-    store.run(
-      withoutFlush(
-        Effect.gen(function* () {
-          const sql = yield* SqlClient.SqlClient
-          // Only samples still without a result: a heartbeat's cost stays with what is in flight,
-          // not with everything this worker has judged in a long run.
-          yield* sql`${prepareOnce(sql)}UPDATE evaluation_sample_leases AS l SET lease_expires_at = ${now + leaseMs}
-            WHERE l.run_id = ${id} AND l.lease_owner = ${owner} AND ${notDone(sql)}`
-          const [run] = yield* sql<{ status: string; cancel_requested: number }>`${prepareOnce(sql)}SELECT status, cancel_requested
-            FROM evaluation_runs WHERE id = ${id}`
-          return { held: run !== undefined && ACTIVE.includes(run.status), cancelRequested: Number(run?.cancel_requested ?? 0) === 1 }
-        })
-      )
-    ),
+  renew: async (id, owner, now, leaseMs) => {
+    const { active, cancelRequested } = await store.queue.renew(id, owner, now, leaseMs)
+    return { held: active, cancelRequested }
+  },
 
   release: (runId, owner) =>
     store.transaction(
@@ -427,13 +287,22 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
       })
     ),
 
-  saveSampleResults: (entries, now) =>
-    store.run(
-      Effect.gen(function* () {
-        const sql = yield* SqlClient.SqlClient
-        return yield* storeResults(sql, entries, now, options.changeOrigin)
-      })
-    ),
+  saveSampleResults: async (entries, now) => {
+    const progress = await store.queue.storeResults(
+      entries,
+      now,
+      options.changeOrigin === undefined ? undefined : { channel: RUN_CHANGED_CHANNEL, origin: options.changeOrigin }
+    )
+    // The commit that stored a run's last result sees the count reach the total and completes the run
+    // (completeRun: exactly one worker summarises).
+    const completed: Array<string> = []
+    for (const run of progress) {
+      if (run.completedSamples >= run.totalSamples && (await store.run(Effect.flatMap(SqlClient.SqlClient, (sql) => completeRun(sql, run.id, now))))) {
+        completed.push(run.id)
+      }
+    }
+    return completed
+  },
 
   settle: (runId, now) => store.run(Effect.flatMap(SqlClient.SqlClient, (sql) => settleRun(sql, runId, now))),
 

@@ -18,7 +18,9 @@ import * as Stream from "effect/Stream"
 import * as Reactivity from "@effect/experimental/Reactivity"
 import { SqlError } from "@effect/sql/SqlError"
 import pg from "pg"
-import { PREPARE_ONCE, RelaxedSql, RUN_ENQUEUED_CHANNEL } from "./Dialect.js"
+import { PREPARE_ONCE, RUN_ENQUEUED_CHANNEL } from "./Dialect.js"
+import { makePgQueue } from "./PgQueue.js"
+import { QueueDriver } from "./QueueDriver.js"
 
 /**
  * Result parsing by type OID, so rows look as they do from SQLite: numbers
@@ -39,7 +41,7 @@ export const isDatabaseUrl = (url: string): boolean => /^postgres(ql)?:\/\//.tes
 export interface PgOptions {
   /** Connections this process may open (default 10). */
   readonly maxConnections?: number | undefined
-  /** Connections of the RelaxedSql pool, for a process with evaluation workers (default 2; 0: none). */
+  /** Connections of the queue's relaxed pool (claims, heartbeats) for a process with evaluation workers (default 2; 0: none, they use the store's pool). */
   readonly relaxedConnections?: number | undefined
 }
 
@@ -86,41 +88,38 @@ class PreparingClient extends pg.Client {
   }
 }
 
-/** A PgClient over a pool of PreparingClient connections (what PgClient.make does, with that connection class). */
-const makeClient = (options: {
+/** A pool of PreparingClient connections, ended with the scope. */
+const acquirePool = (options: {
   readonly url: string
   readonly maxConnections: number
   readonly applicationName: string
-}): Effect.Effect<PgClient.PgClient, SqlError, Scope.Scope | Reactivity.Reactivity> =>
-  PgClient.fromPool({
-    acquire: Effect.acquireRelease(
-      Effect.tryPromise({
-        try: async () => {
-          const pool = new pg.Pool({
-            connectionString: options.url,
-            max: options.maxConnections,
-            application_name: options.applicationName,
-            types: { getTypeParser: parseResultValue as never },
-            Client: PreparingClient
-          })
-          // Idle connections that fail are dropped by the pool; a query on them fails on its own.
-          pool.on("error", () => undefined)
-          try {
-            await pool.query("SELECT 1")
-          } catch (error) {
-            await pool.end()
-            throw error
-          }
-          return pool
-        },
-        catch: (cause) => new SqlError({ cause, message: "PgClient: Failed to connect" })
-      }).pipe(
-        Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new SqlError({ cause: new Error("Connection timed out"), message: "PgClient: Connection timed out" }) })
-      ),
-      (pool) => Effect.promise(() => pool.end()).pipe(Effect.interruptible, Effect.timeoutOption(1000))
+}): Effect.Effect<pg.Pool, SqlError, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: async () => {
+        const pool = new pg.Pool({
+          connectionString: options.url,
+          max: options.maxConnections,
+          application_name: options.applicationName,
+          types: { getTypeParser: parseResultValue as never },
+          Client: PreparingClient
+        })
+        // Idle connections that fail are dropped by the pool; a query on them fails on its own.
+        pool.on("error", () => undefined)
+        try {
+          await pool.query("SELECT 1")
+        } catch (error) {
+          await pool.end()
+          throw error
+        }
+        return pool
+      },
+      catch: (cause) => new SqlError({ cause, message: "PgClient: Failed to connect" })
+    }).pipe(
+      Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new SqlError({ cause: new Error("Connection timed out"), message: "PgClient: Connection timed out" }) })
     ),
-    applicationName: options.applicationName
-  })
+    (pool) => Effect.promise(() => pool.end()).pipe(Effect.interruptible, Effect.timeoutOption(1000))
+  )
 
 /** The same URL, its sessions committing without waiting for the WAL flush (libpq's `options`). */
 const withoutSynchronousCommit = (url: string): string => {
@@ -130,24 +129,23 @@ const withoutSynchronousCommit = (url: string): string => {
 }
 
 /**
- * The store's pool, plus (unless `relaxedConnections: 0`) the RelaxedSql pool for the queue's bookkeeping
- * (Dialect.withoutFlush: claims, heartbeats), whose sessions commit without waiting for the
- * WAL flush.
+ * The store's pool as `SqlClient` (a PgClient over it), and the queue's hot statements (QueueDriver, PgQueue.ts)
+ * on that pool and, unless `relaxedConnections: 0`, on a second small pool whose sessions commit without waiting
+ * for the WAL flush (claims and heartbeats).
  */
-export const layer = (url: string, options: PgOptions = {}): Layer.Layer<SqlClient.SqlClient> => {
-  const main = Layer.scopedContext(
-    Effect.map(makeClient({ url, maxConnections: options.maxConnections ?? 10, applicationName: "fruxkit-local" }), (client) =>
-      Context.make(PgClient.PgClient, client).pipe(Context.add(SqlClient.SqlClient, client))
-    )
-  ).pipe(Layer.provide(Reactivity.layer))
-  const relaxedConnections = options.relaxedConnections ?? 2
-  if (relaxedConnections === 0) return main.pipe(Layer.orDie)
-  const relaxed = Layer.scoped(
-    RelaxedSql,
-    makeClient({ url: withoutSynchronousCommit(url), maxConnections: relaxedConnections, applicationName: "fruxkit-local-queue" })
-  ).pipe(Layer.provide(Reactivity.layer))
-  return Layer.merge(main, relaxed).pipe(Layer.orDie)
-}
+export const layer = (url: string, options: PgOptions = {}): Layer.Layer<SqlClient.SqlClient | QueueDriver> =>
+  Layer.scopedContext(
+    Effect.gen(function* () {
+      const pool = yield* acquirePool({ url, maxConnections: options.maxConnections ?? 10, applicationName: "fruxkit-local" })
+      const client = yield* PgClient.fromPool({ acquire: Effect.succeed(pool), applicationName: "fruxkit-local" })
+      const relaxedConnections = options.relaxedConnections ?? 2
+      const relaxed =
+        relaxedConnections === 0
+          ? pool
+          : yield* acquirePool({ url: withoutSynchronousCommit(url), maxConnections: relaxedConnections, applicationName: "fruxkit-local-queue" })
+      return Context.make(PgClient.PgClient, client).pipe(Context.add(SqlClient.SqlClient, client), Context.add(QueueDriver, makePgQueue(pool, relaxed)))
+    })
+  ).pipe(Layer.provide(Reactivity.layer), Layer.orDie)
 
 /**
  * Calls `onEnqueued` whenever any process stores a persisted run on this

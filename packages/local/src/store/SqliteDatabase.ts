@@ -27,13 +27,19 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import { SqlError } from "@effect/sql/SqlError"
 import * as Statement from "@effect/sql/Statement"
-import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import type Database from "better-sqlite3"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { QueueDriver } from "./QueueDriver.js"
+import { BUSY_RETRY_BOUND_MS, isBusyCode, SqliteConnection } from "./SqliteConnection.js"
+import { makeSqliteQueue } from "./SqliteQueue.js"
 
 export const DATABASE_FILE = "fruxkit-local.sqlite"
 
@@ -41,16 +47,12 @@ export const DATABASE_FILE = "fruxkit-local.sqlite"
 const BUSY_TIMEOUT_MS = 100
 
 /** How long a busy statement is retried, in all, before its SqlError is the caller's. */
-export const BUSY_RETRY_BOUND = Duration.seconds(30)
+export const BUSY_RETRY_BOUND = Duration.millis(BUSY_RETRY_BOUND_MS)
 
 export const databasePath = (dataDir: string): string => path.join(dataDir, DATABASE_FILE)
 
 /** SQLITE_BUSY and SQLITE_LOCKED, with their extended codes (SQLITE_BUSY_SNAPSHOT, …): another connection holds the lock. */
-export const isBusy = (error: unknown): boolean => {
-  if (!(error instanceof SqlError)) return false
-  const code = (error.cause as { code?: unknown } | undefined)?.code
-  return typeof code === "string" && /^SQLITE_(BUSY|LOCKED)/.test(code)
-}
+export const isBusy = (error: unknown): boolean => error instanceof SqlError && isBusyCode(error.cause)
 
 const busyRetry = Schedule.exponential("5 millis", 1.6).pipe(
   Schedule.union(Schedule.spaced("200 millis")),
@@ -61,33 +63,91 @@ const busyRetry = Schedule.exponential("5 millis", 1.6).pipe(
 const retryWhileBusy = <A>(statement: Effect.Effect<A, SqlError>): Effect.Effect<A, SqlError> =>
   Effect.retry(statement, { schedule: busyRetry, while: isBusy })
 
-/** The driver's connection, each statement retried while busy. */
-const retryingBusy = (connection: Connection): Connection => ({
-  execute: (sql, params, transformRows) => retryWhileBusy(connection.execute(sql, params, transformRows)),
-  executeRaw: (sql, params) => retryWhileBusy(connection.executeRaw(sql, params)),
-  executeValues: (sql, params) => retryWhileBusy(connection.executeValues(sql, params)),
-  executeUnprepared: (sql, params, transformRows) => retryWhileBusy(connection.executeUnprepared(sql, params, transformRows)),
-  executeStream: (sql, params, transformRows) => connection.executeStream(sql, params, transformRows)
-})
+/** @effect/sql's connection over ours: each statement prepared once (SqliteConnection.prepare) and retried while busy. */
+const effectConnection = (sqlite: SqliteConnection): Connection => {
+  const prepare = (sql: string) =>
+    Effect.try({ try: () => sqlite.prepare(sql), catch: (cause) => new SqlError({ cause, message: "Failed to prepare statement " }) })
+  const execute = (statement: Database.Statement, params: ReadonlyArray<unknown>, raw: boolean) =>
+    Effect.try({
+      try: (): unknown => {
+        if (statement.reader) return statement.all(...params)
+        const result = statement.run(...params)
+        return raw ? result : []
+      },
+      catch: (cause) => new SqlError({ cause, message: "Failed to execute statement" })
+    })
+  const rows = (sql: string, params: ReadonlyArray<unknown>) =>
+    Effect.flatMap(prepare(sql), (statement) => execute(statement, params, false)) as Effect.Effect<ReadonlyArray<any>, SqlError>
+  return {
+    execute: (sql, params, transformRows) => retryWhileBusy(transformRows ? Effect.map(rows(sql, params), transformRows) : rows(sql, params)),
+    executeRaw: (sql, params) => retryWhileBusy(Effect.flatMap(prepare(sql), (statement) => execute(statement, params, true))),
+    executeValues: (sql, params) =>
+      retryWhileBusy(
+        Effect.flatMap(prepare(sql), (statement) =>
+          Effect.try({
+            try: () => {
+              if (!statement.reader) {
+                statement.run(...params)
+                return []
+              }
+              statement.raw(true)
+              try {
+                return statement.all(...params) as Array<ReadonlyArray<unknown>>
+              } finally {
+                statement.raw(false)
+              }
+            },
+            catch: (cause) => new SqlError({ cause, message: "Failed to execute statement" })
+          })
+        )
+      ),
+    executeUnprepared: (sql, params, transformRows) => {
+      const once = Effect.flatMap(
+        Effect.try({ try: () => sqlite.db.prepare(sql), catch: (cause) => new SqlError({ cause, message: "Failed to prepare statement " }) }),
+        (statement) => execute(statement, params ?? [], false)
+      ) as Effect.Effect<ReadonlyArray<any>, SqlError>
+      return retryWhileBusy(transformRows ? Effect.map(once, transformRows) : once)
+    },
+    executeStream: () => Stream.dieMessage("executeStream not implemented")
+  }
+}
+
+/** Holds the connection's lock for the scope (a statement, or a whole transaction). */
+const lockFor = (sqlite: SqliteConnection): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.async<void>((resume) => {
+      const stop = sqlite.lock(() => resume(Effect.void))
+      return Effect.sync(stop)
+    }),
+    () => Effect.sync(() => sqlite.unlock())
+  )
 
 /**
- * A client on the driver's one connection: the driver's client lends it
- * (`reserve` holds its lock for a statement or a whole transaction); this
- * one adds `BEGIN IMMEDIATE` and the busy retry.
+ * The process's connection (SqliteConnection.ts) as @effect/sql's client — its lock lent to a statement
+ * or a whole transaction, `BEGIN IMMEDIATE`, the busy retry — and as the queue's driver (SqliteQueue.ts).
  */
-const makeClient = (filename: string) =>
-  Effect.gen(function* () {
-    const driver = yield* SqliteClient.make({ filename })
-    const connection = retryingBusy(yield* Effect.scoped(driver.reserve))
-    const acquirer = Effect.as(driver.reserve, connection)
-    return yield* SqlClient.make({
-      acquirer,
-      transactionAcquirer: acquirer,
-      compiler: Statement.makeCompilerSqlite(),
-      spanAttributes: [["db.system.name", "sqlite"]],
-      beginTransaction: "BEGIN IMMEDIATE"
-    })
+const makeConnection = (filename: string) =>
+  Effect.map(
+    Effect.acquireRelease(
+      Effect.try({ try: () => new SqliteConnection(filename), catch: (cause) => new SqlError({ cause, message: "Failed to open the database" }) }),
+      (sqlite) => Effect.sync(() => sqlite.close())
+    ),
+    (sqlite) => {
+      sqlite.prepare("PRAGMA journal_mode = WAL").run()
+      return sqlite
+    }
+  )
+
+const makeClient = (sqlite: SqliteConnection) => {
+  const acquirer = Effect.as(lockFor(sqlite), effectConnection(sqlite))
+  return SqlClient.make({
+    acquirer,
+    transactionAcquirer: acquirer,
+    compiler: Statement.makeCompilerSqlite(),
+    spanAttributes: [["db.system.name", "sqlite"]],
+    beginTransaction: "BEGIN IMMEDIATE"
   })
+}
 
 /**
  * Makes `<dataDir>/fruxkit-local.sqlite` a copy of `template` (a database
@@ -123,8 +183,14 @@ export const createFrom = (template: string, dataDir: string): boolean => {
 }
 
 /** A SQLite client on `<dataDir>/fruxkit-local.sqlite`, set up for several processes (see above). */
-export const layer = (dataDir: string): Layer.Layer<SqlClient.SqlClient> => {
-  const client = Layer.scoped(SqlClient.SqlClient, makeClient(databasePath(dataDir))).pipe(Layer.provide(Reactivity.layer))
+export const layer = (dataDir: string): Layer.Layer<SqlClient.SqlClient | QueueDriver> => {
+  const client = Layer.scopedContext(
+    Effect.gen(function* () {
+      const sqlite = yield* makeConnection(databasePath(dataDir))
+      const sql = yield* makeClient(sqlite)
+      return Context.make(SqlClient.SqlClient, sql).pipe(Context.add(QueueDriver, makeSqliteQueue(sqlite)))
+    })
+  ).pipe(Layer.provide(Reactivity.layer))
   const pragmas = Layer.effectDiscard(
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient

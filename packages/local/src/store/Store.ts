@@ -12,17 +12,20 @@ import type * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { withMigrationLock } from "./Dialect.js"
 import { migrate, MIGRATIONS_TABLE } from "./migrations.js"
+import { QueueDriver, type QueueStatements } from "./QueueDriver.js"
 
 export interface Store {
   readonly run: <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) => Promise<A>
   /** Run in one transaction: every statement commits, or none does. */
   readonly transaction: <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) => Promise<A>
+  /** The evaluation queue's hot statements, on the driver itself (QueueDriver.ts). */
+  readonly queue: QueueStatements
   readonly close: () => Promise<void>
   /** This start created the schema (the database was empty): the place to seed a new database. */
   readonly createdSchema: boolean
 }
 
-export const open = async (layer: Layer.Layer<SqlClient.SqlClient>): Promise<Store> => {
+export const open = async (layer: Layer.Layer<SqlClient.SqlClient | QueueDriver>): Promise<Store> => {
   const runtime = ManagedRuntime.make(layer)
   // Reject with the failure itself (an HttpProblem from inside a transaction,
   // a SqlError), not a FiberFailure wrapper, so onError can map it.
@@ -32,8 +35,10 @@ export const open = async (layer: Layer.Layer<SqlClient.SqlClient>): Promise<Sto
     throw Cause.squash(exit.cause)
   }
   let applied
+  let queue: QueueStatements
   try {
     applied = await run(withMigrationLock(MIGRATIONS_TABLE, migrate))
+    queue = await runtime.runPromise(QueueDriver)
   } catch (error) {
     await runtime.dispose()
     throw error
@@ -41,6 +46,7 @@ export const open = async (layer: Layer.Layer<SqlClient.SqlClient>): Promise<Sto
   return {
     createdSchema: applied.some(([id]) => id === 1),
     run,
+    queue,
     transaction: (effect) =>
       run(Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(effect))),
     close: () => runtime.dispose()
