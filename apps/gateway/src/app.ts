@@ -151,7 +151,7 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
     accessLog({ metrics, logger }),
     shutdown({ state, refuse: isApiCall }),
     onlyWhen(isApiCall, api)
-  ], onError))
+  ], onError, { runsLater: true }))
   app.route("/", operations({ upstream, metrics, shutdown: state }))
   // The web viewer reads through this same app's /v1 pipeline (auth, limits, upstream), in-process.
   const viewer = createViewer({ api: (request) => app.fetch(request), keysRequired: config.apiKeys.length > 0, defaultTenant: deps.viewerTenant, logger })

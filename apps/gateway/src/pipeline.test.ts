@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from "hono"
 import { describe, expect, it } from "vitest"
 import type { GatewayEnv } from "./env.js"
-import { forMethods, onlyWhen, pipeline } from "./pipeline.js"
+import { afterAnswer, forMethods, onlyWhen, pipeline } from "./pipeline.js"
 import { GatewayProblem, toGatewayProblem } from "./problem.js"
 
 type Step = MiddlewareHandler<GatewayEnv>
@@ -100,5 +100,52 @@ describe("pipeline", () => {
       "post-only out: 503 (Overloaded: last)",
       "outer out: 503 (Overloaded: last)"
     ])
+  })
+})
+
+describe("afterAnswer", () => {
+  /** Middleware that keep work for after the answer, around ones that fail or answer early. */
+  const keeping = (trace: Array<string>): Array<Step> => {
+    const later = (name: string): Step =>
+      function later(c, next) {
+        trace.push(`${name} in`)
+        return afterAnswer(c, next, () => {
+          trace.push(`${name} later: ${c.res.status}${c.error ? ` (${c.error.message})` : ""}`)
+        })
+      }
+    const [, first, , , answering, last, handler] = steps(trace)
+    return [later("outer"), first!, later("middle"), answering!, last!, handler!]
+  }
+  const cases: Array<string> = ["/x", "/x?fail=first-sync", "/x?fail=last-async", "/x?fail=last-sync", "/x?answer=early"]
+
+  it.each(cases)("%s: kept by a pipeline that runs them, the same answer and order as next().then(...) one by one", async (path) => {
+    const traceOne: Array<string> = []
+    const traceKept: Array<string> = []
+    const one = new Hono<GatewayEnv>()
+    one.onError(onError)
+    const [outer, first, middle, answering, last, handler] = keeping(traceOne)
+    one.use("*", outer!, first!, middle!, answering!, last!)
+    one.all("*", handler!)
+    const kept = new Hono<GatewayEnv>()
+    kept.onError(onError)
+    // Nested as createGateway nests its API pipeline inside the outer one: the outer one runs what the inner one's steps keep.
+    const [kOuter, kFirst, ...inner] = keeping(traceKept)
+    kept.all("*", pipeline([kOuter!, kFirst!, pipeline(inner, onError)], onError, { runsLater: true }))
+    const viaHono = await one.request(path)
+    const viaPipeline = await kept.request(path)
+    expect(viaPipeline.status).toBe(viaHono.status)
+    expect(await viaPipeline.text()).toBe(await viaHono.text())
+    expect(traceKept).toEqual(traceOne)
+    expect(traceOne.at(-1)).toMatch(/^outer later: \d{3}/)
+  })
+
+  it("runs kept work once the request is answered, the last kept first, and none of it before", async () => {
+    const trace: Array<string> = []
+    const app = new Hono<GatewayEnv>()
+    app.onError(onError)
+    app.all("*", pipeline(keeping(trace), onError, { runsLater: true }))
+    const response = await app.request("/x?fail=last-async")
+    expect(response.status).toBe(503)
+    expect(trace).toEqual(["outer in", "first", "middle in", "middle later: 503 (Overloaded: last)", "outer later: 503 (Overloaded: last)"])
   })
 })

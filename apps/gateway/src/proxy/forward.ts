@@ -25,11 +25,17 @@ export interface ForwarderOptions {
   readonly maxRetryWaitMs?: number
 }
 
-export type Forwarder = (
+/**
+ * Forward `request`, and hand the answer kept (after any retries) to
+ * `answered`: the caller's work on it runs in the same promise reaction as
+ * the answer's arrival, not one more. `log`: the request's logger, for a retry's line.
+ */
+export type Forwarder = <T>(
   endpoint: Endpoint.Any,
   request: UpstreamRequest,
-  context: { readonly log?: (() => Logger) | undefined }
-) => Promise<UpstreamResponse>
+  log: (() => Logger) | undefined,
+  answered: (response: UpstreamResponse) => T
+) => Promise<Awaited<T>>
 
 const textDecoder = new TextDecoder()
 
@@ -99,7 +105,7 @@ export const createForwarder = (options: ForwarderOptions): Forwarder => {
   const retrying = async (
     endpoint: Endpoint.Any,
     request: UpstreamRequest,
-    context: { readonly log?: (() => Logger) | undefined },
+    log: (() => Logger) | undefined,
     failedAttempt: number,
     failedResponse: UpstreamResponse | undefined,
     failedError: FruxonError.FruxonError
@@ -122,7 +128,7 @@ export const createForwarder = (options: ForwarderOptions): Forwarder => {
         throw error
       }
       metrics.upstreamRetries.inc({ route: endpoint.name, reason: response ? String(response.status) : retryReasonLabel((error as FruxonError.TransportError).code ?? "transport") })
-      context.log?.().info({ route: endpoint.name, attempt, delayMs: Math.round(delay), reason: error._tag }, "retrying upstream call")
+      log?.().info({ route: endpoint.name, attempt, delayMs: Math.round(delay), reason: error._tag }, "retrying upstream call")
       await sleep(delay, request.signal)
       const started = performance.now()
       try {
@@ -140,11 +146,19 @@ export const createForwarder = (options: ForwarderOptions): Forwarder => {
 
   // The first attempt as promise callbacks, not an async function: most
   // calls succeed at once, and this is on every proxied request.
-  return function forward(endpoint, request, context) {
+  return function forward<T>(
+    endpoint: Endpoint.Any,
+    request: UpstreamRequest,
+    log: (() => Logger) | undefined,
+    answered: (response: UpstreamResponse) => T
+  ): Promise<Awaited<T>> {
     const started = performance.now()
     return upstream.send(request).then(
-      (answer) => settled(endpoint, started, answer) ?? retrying(endpoint, request, context, 1, answer, errorOf(endpoint, request, answer)),
-      (caught: unknown) => retrying(endpoint, request, context, 1, undefined, transportError(endpoint, request, started, caught))
-    )
+      (answer) => {
+        const ok = settled(endpoint, started, answer)
+        return ok !== undefined ? answered(ok) : retrying(endpoint, request, log, 1, answer, errorOf(endpoint, request, answer)).then(answered)
+      },
+      (caught: unknown) => retrying(endpoint, request, log, 1, undefined, transportError(endpoint, request, started, caught)).then(answered)
+    ) as Promise<Awaited<T>>
   }
 }

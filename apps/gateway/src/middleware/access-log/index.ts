@@ -6,6 +6,7 @@ import type { MiddlewareHandler } from "hono"
 import type { Logger } from "pino"
 import type { GatewayEnv } from "../../env.js"
 import { accessLineWriter, type AccessLine } from "../../logger.js"
+import { afterAnswer } from "../../pipeline.js"
 import type { GatewayMetrics } from "../../metrics.js"
 
 export interface AccessLogOptions {
@@ -19,7 +20,7 @@ export const accessLog = (options: AccessLogOptions): MiddlewareHandler<GatewayE
   const write = accessLineWriter(logger)
   return function accessLog(c, next) {
     const started = performance.now()
-    return next().then(() => {
+    return afterAnswer(c, next, () => {
       const status = c.res.status
       const route = c.get("routeName") ?? "unmatched"
       const method = c.req.method

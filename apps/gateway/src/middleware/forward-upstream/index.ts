@@ -10,6 +10,7 @@ import type { Handler } from "hono"
 import { Secrets } from "@fruxkit/core"
 import type { GatewayEnv } from "../../env.js"
 import type { StoredResponse } from "../../idempotency/store.js"
+import { requestSecrets } from "../../proxy/body-secrets.js"
 import { clientAnswer, toResponse, upstreamRequest } from "../../proxy/exchange.js"
 import type { Forwarder } from "../../proxy/forward.js"
 import { headerReader, requestLog } from "../../request-context.js"
@@ -42,9 +43,9 @@ export const forwardUpstream = (options: ForwardUpstreamOptions): Handler<Gatewa
       signal: c.get("signal"),
       idempotencyKey: c.get("upstreamIdempotencyKey")
     })
-    return options.forward(match.endpoint, request, { log: () => requestLog(c) }).then((response) => {
+    return options.forward(match.endpoint, request, () => requestLog(c), (response) => {
       // A secret the request carried (an external candidate's key, a flow's token) never comes back, even if the upstream echoed it.
-      const secrets = Secrets.secretValuesIn(c.get("decoded").body)
+      const secrets = requestSecrets(match.endpoint, c.get("decoded").body)
       const answer = secrets.length === 0 ? clientAnswer(response, requestId) : scrubbed(clientAnswer(response, requestId), secrets)
       c.set("upstreamAnswer", answer)
       return toResponse(answer)

@@ -29,6 +29,7 @@ import type { Context, MiddlewareHandler } from "hono"
 import type { GatewayEnv } from "../../env.js"
 import type { GatewayMetrics } from "../../metrics.js"
 import { GatewayProblem, retryAfterHeader } from "../../problem.js"
+import { afterAnswer } from "../../pipeline.js"
 import { incomingOf } from "../../request-context.js"
 import { BODY_METHODS } from "../body-limit/index.js"
 import { watchLoopLateness, type LoopLateness } from "./loop-lateness.js"
@@ -168,17 +169,10 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
     }
     byKey.set(key, held + 1)
     const run = () =>
-      next().then(
-        () => {
-          leaveKey(key)
-          release()
-        },
-        (error: unknown) => {
-          leaveKey(key)
-          release()
-          throw error
-        }
-      )
+      afterAnswer(c, next, () => {
+        leaveKey(key)
+        release()
+      })
     if (free) {
       inFlight++
       return run()

@@ -6,6 +6,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono"
 import type { GatewayEnv } from "../../env.js"
+import { afterAnswer } from "../../pipeline.js"
 import { GatewayProblem } from "../../problem.js"
 
 export class ShutdownState {
@@ -22,9 +23,6 @@ export interface ShutdownOptions {
 
 export const shutdown = (options: ShutdownOptions): MiddlewareHandler<GatewayEnv> => {
   const { state } = options
-  const done = () => {
-    state.inFlight--
-  }
   return function shutdown(c, next) {
     if (state.shuttingDown && options.refuse(c)) {
       throw new GatewayProblem(503, "shutting-down", "Shutting down", "the gateway is shutting down; retry on another instance", undefined, {
@@ -32,12 +30,9 @@ export const shutdown = (options: ShutdownOptions): MiddlewareHandler<GatewayEnv
       })
     }
     state.inFlight++
-    return next().then(() => {
-      done()
+    return afterAnswer(c, next, () => {
+      state.inFlight--
       if (state.shuttingDown) c.res.headers.set("connection", "close")
-    }, (error: unknown) => {
-      done()
-      throw error
     })
   }
 }

@@ -11,7 +11,9 @@ import * as Schema from "effect/Schema"
 import type { Context, MiddlewareHandler, Next } from "hono"
 import { EvaluationRun, Endpoints, Route, Secrets } from "@fruxkit/core"
 import type { GatewayEnv } from "../../env.js"
+import { requestSecrets } from "../../proxy/body-secrets.js"
 import { header } from "../../request-context.js"
+import type { MatchedRoute } from "../../routes.js"
 import { keyString, type RunKey, type RunWatchers } from "../../waiting/run-watchers.js"
 import type { UpstreamRunBodies } from "../../waiting/upstream-run-bodies.js"
 import { waitForRun } from "../../waiting/wait-for-run.js"
@@ -66,7 +68,7 @@ export const wait = (options: WaitOptions): MiddlewareHandler<GatewayEnv> => {
     const started = c.get("upstreamAnswer")
     if (started === undefined || started.status !== 200) return
     // An external candidate's secrets must not come back in any answer, even if the upstream echoed them.
-    const scrub = Secrets.jsonValueRedactor(Secrets.secretValuesIn(c.get("decoded").body))
+    const scrub = Secrets.jsonValueRedactor(requestSecrets((c.get("match") as MatchedRoute).endpoint, c.get("decoded").body))
     let run: EvaluationRun
     let body: unknown
     try {
