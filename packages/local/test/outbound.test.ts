@@ -57,6 +57,7 @@ describe("outbound policy", () => {
         return res.end()
       }
       // Answers long after any deadline a test gives it (the server closes its connections at the end).
+      if (req.url === "/error") return sendJson(res, 500, { error: "x".repeat(100_000) })
       if (req.url === "/slow") return void setTimeout(() => sendJson(res, 200, { response: "late" }), 5_000).unref()
       sendJson(res, 200, { response: "first" })
     })
@@ -76,7 +77,7 @@ describe("outbound policy", () => {
     await policy.close()
   })
 
-  it("a call ends at its deadline (DeadlineExceeded) or when its signal aborts (the signal's reason), not when the answer comes", async () => {
+  it("a call ends at its deadline (DeadlineExceeded) or when its signal aborts (the signal's reason), not when the answer comes; an error's body is not kept", async () => {
     const policy = makeOutboundPolicy()
     const started = Date.now()
     await expect(policy.fetch(`${first.url}/slow`, { ...post, timeoutMs: 100 })).rejects.toBeInstanceOf(DeadlineExceeded)
@@ -86,6 +87,8 @@ describe("outbound policy", () => {
     await expect(cancelled).rejects.toThrow("run cancelled")
     // Both ended well before the slow answer (5 s): neither waited for it.
     expect(Date.now() - started).toBeLessThan(4_500)
+    // An error's status is told, its body not kept (no caller reads it).
+    expect(await policy.fetch(`${first.url}/error`, post)).toEqual({ status: 500, ok: false, text: "" })
     // The endpoint still answers the next call (its address was admitted once, the policy holds).
     expect(JSON.parse((await policy.fetch(`${first.url}/`, post)).text)).toEqual({ response: "first" })
     await policy.close()

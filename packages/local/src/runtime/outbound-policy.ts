@@ -62,6 +62,7 @@ export interface OutboundInit {
 export interface OutboundResponse {
   readonly status: number
   readonly ok: boolean
+  /** The reply's body when `ok`; "" otherwise (no caller reads an error's body, so none is kept). */
   readonly text: string
 }
 
@@ -108,8 +109,8 @@ interface Target {
  * Not WHATWG fetch (Request/Response objects and web streams per call were ≈ half of a judged sample's
  * CPU), and not `agent.request` either: its async resource, Readable body stream, parsed headers and abort
  * listener per call, and the caller's AbortController for the deadline, were ≈ a sixth of what an agent
- * call costs the worker. A redirect is never followed (the dispatcher does not by itself): its body is
- * dropped and the call fails.
+ * call costs the worker. Only a 2xx reply's body is kept: an error's is read and dropped (the deadline bounds
+ * how long). A redirect is never followed (the dispatcher does not by itself): the call fails.
  */
 const dispatch = (agent: Agent, target: Target, init: OutboundInit, startedAt: number): Promise<OutboundResponse> =>
   new Promise((resolve, reject) => {
@@ -159,7 +160,7 @@ const dispatch = (agent: Agent, target: Target, init: OutboundInit, startedAt: n
           return true
         },
         onData: (chunk: Buffer) => {
-          if (status < 300 || status >= 400) chunks.push(chunk)
+          if (status >= 200 && status < 300) chunks.push(chunk)
           return true
         },
         onComplete: () => {
