@@ -20,7 +20,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress } from "node:dns"
 import { BlockList, isIP } from "node:net"
-import type { Agent } from "undici"
+import type { Agent, Dispatcher } from "undici"
 import { DeadlineExceeded } from "./deadline.js"
 
 export class OutboundRefused extends Error {
@@ -142,40 +142,39 @@ const dispatch = (agent: Agent, target: Target, init: OutboundInit, startedAt: n
       timer = setTimeout(() => fail(new DeadlineExceeded(init.timeoutMs!)), left)
     }
     signal?.addEventListener("abort", onAbort, { once: true })
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart: (controller) => {
+        if (failed !== undefined) controller.abort(failed as Error)
+        else abortCall = (reason) => controller.abort(reason as Error)
+      },
+      onResponseStart: (_controller, statusCode) => {
+        status = statusCode
+      },
+      onResponseData: (_controller, chunk) => {
+        if (status >= 200 && status < 300) chunks.push(chunk)
+      },
+      onResponseEnd: () => {
+        if (failed !== undefined) return
+        done()
+        if (status >= 300 && status < 400) {
+          failed = new OutboundRefused(`the endpoint answered a redirect (HTTP ${status}); redirects are not followed`)
+          return reject(failed)
+        }
+        const body = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")
+        chunks = []
+        resolve({ status, ok: status >= 200 && status < 300, text: body })
+      },
+      onResponseError: (_controller, error) => fail(error)
+    }
     agent.dispatch(
       {
         origin: target.origin,
         path: target.path,
-        method: init.method as never,
+        method: init.method as Dispatcher.HttpMethod,
         headers: init.headers,
         ...(init.body !== undefined ? { body: init.body } : {})
       },
-      {
-        onConnect: (abort: (reason: unknown) => void) => {
-          if (failed !== undefined) abort(failed)
-          else abortCall = abort
-        },
-        onHeaders: (statusCode: number) => {
-          status = statusCode
-          return true
-        },
-        onData: (chunk: Buffer) => {
-          if (status >= 200 && status < 300) chunks.push(chunk)
-          return true
-        },
-        onComplete: () => {
-          if (failed !== undefined) return
-          done()
-          if (status >= 300 && status < 400) {
-            failed = new OutboundRefused(`the endpoint answered a redirect (HTTP ${status}); redirects are not followed`)
-            return reject(failed)
-          }
-          const body = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")
-          chunks = []
-          resolve({ status, ok: status >= 200 && status < 300, text: body })
-        },
-        onError: (error: Error) => fail(error)
-      } as never
+      handler
     )
   })
 
