@@ -40,6 +40,7 @@ import type { Upstream } from "./upstream/index.js"
 import { EventStreams } from "./waiting/run-events.js"
 import { RunWatchers, pollRunsWith, readRunWith } from "./waiting/run-watchers.js"
 import { UpstreamRunBodies } from "./waiting/upstream-run-bodies.js"
+import { requestState } from "./request-context.js"
 
 export interface GatewayDeps {
   readonly upstream: Upstream
@@ -99,7 +100,7 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   const state = new ShutdownState()
 
   // Which requests hold no upstream call (a shared poller does the polling), and which have no deadline.
-  const isEventStream = (c: Context<GatewayEnv>) => (c.get("match") as { endpoint?: unknown }).endpoint === evaluationRunEvents
+  const isEventStream = (c: Context<GatewayEnv>) => (requestState(c).match as { endpoint?: unknown }).endpoint === evaluationRunEvents
   const isWaiting = (c: Context<GatewayEnv>) => c.req.method === "GET" && hasQuery(c.req.url, "wait")
   // --upstream-honours-idempotency-keys, else what the upstream says of itself (embedded: it does).
   const upstreamHonoursKeys = config.upstreamHonoursIdempotencyKeys ?? upstream.honoursIdempotencyKeys ?? false

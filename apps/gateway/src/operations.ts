@@ -17,6 +17,7 @@ import { requestIdHeader } from "./middleware/request-id/index.js"
 import { ShutdownState } from "./middleware/shutdown/index.js"
 import { gatewayOpenApi } from "./openapi.js"
 import type { Upstream } from "./upstream/index.js"
+import { requestState } from "./request-context.js"
 
 export interface OperationsOptions {
   readonly upstream: Upstream
@@ -32,13 +33,13 @@ export const operations = (options: OperationsOptions): Hono<GatewayEnv> => {
   const app = new Hono<GatewayEnv>()
 
   app.get("/healthz", (c) => {
-    c.set("routeName", "healthz")
+    requestState(c).routeName = "healthz"
     return c.json({ status: "ok" }, 200, requestIdHeader(c))
   })
 
   let readiness: { at: number; ok: boolean; detail: string } | undefined
   app.get("/readyz", async (c) => {
-    c.set("routeName", "readyz")
+    requestState(c).routeName = "readyz"
     if (shutdown.shuttingDown) return c.json({ status: "shutting down" }, 503, requestIdHeader(c))
     if (readiness === undefined || Date.now() - readiness.at > READINESS_TTL_MS) {
       try {
@@ -46,7 +47,7 @@ export const operations = (options: OperationsOptions): Hono<GatewayEnv> => {
         const answer = await upstream.send({
           method: "GET",
           path: "/v1/tenants/readiness-probe/agents",
-          headers: { "x-request-id": c.get("requestId") },
+          headers: { "x-request-id": requestState(c).requestId },
           signal: AbortSignal.timeout(2000)
         })
         readiness = { at: Date.now(), ok: answer.status < 500, detail: `upstream answered ${answer.status}` }
@@ -62,7 +63,7 @@ export const operations = (options: OperationsOptions): Hono<GatewayEnv> => {
   })
 
   app.get("/metrics", async (c) => {
-    c.set("routeName", "metrics")
+    requestState(c).routeName = "metrics"
     // Embedded: the local backend's evaluation queue and workers follow the gateway's own series.
     const own = await metrics.registry.metrics()
     const backend = upstream.metrics ? await upstream.metrics() : ""
@@ -71,7 +72,7 @@ export const operations = (options: OperationsOptions): Hono<GatewayEnv> => {
 
   let openapi: string | undefined
   app.get("/openapi.json", (c) => {
-    c.set("routeName", "openapi")
+    requestState(c).routeName = "openapi"
     openapi ??= JSON.stringify(gatewayOpenApi())
     return c.body(openapi, 200, { "content-type": "application/json", ...requestIdHeader(c) })
   })
@@ -80,13 +81,13 @@ export const operations = (options: OperationsOptions): Hono<GatewayEnv> => {
   app.get(
     "/docs",
     (c, next) => {
-      c.set("routeName", "docs")
+      requestState(c).routeName = "docs"
       return next()
     },
     swaggerUI({ url: "/openapi.json", baseUrl: DOCS_ASSETS, title: "fruxkit gateway API", validatorUrl: "none" })
   )
   app.get(`${DOCS_ASSETS}/swagger-ui-dist/:file`, (c) => {
-    c.set("routeName", "docs")
+    requestState(c).routeName = "docs"
     const asset = docsAsset(c.req.param("file"))
     if (asset === undefined) return c.body(null, 404, requestIdHeader(c))
     return c.body(asset.bytes, 200, { "content-type": asset.type, "cache-control": "public, max-age=86400", ...requestIdHeader(c) })

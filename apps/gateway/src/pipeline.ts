@@ -16,6 +16,7 @@
  */
 import type { Context, ErrorHandler, MiddlewareHandler } from "hono"
 import type { GatewayEnv } from "./env.js"
+import { requestState } from "./request-context.js"
 
 type Step = MiddlewareHandler<GatewayEnv>
 
@@ -36,12 +37,7 @@ export const onlyWhen = (when: (c: Context<GatewayEnv>) => boolean, step: Step):
     return when(c) ? step(c, next) : next()
   }
 
-/** Where a pipeline that runs them keeps what its middleware asked to run once the request is answered (`afterAnswer`). */
-const LATER = Symbol("after the answer")
 type Later = () => void
-interface WithLater {
-  [LATER]?: Array<Later>
-}
 
 /**
  * What a middleware does once the rest of the request is answered, whichever
@@ -55,7 +51,7 @@ interface WithLater {
  * with `app.use`), it is `next()` then `later`, on failure too.
  */
 export const afterAnswer = (c: Context<GatewayEnv>, next: () => Promise<void>, later: Later): Promise<void> => {
-  const kept = (c as unknown as WithLater)[LATER]
+  const kept = requestState(c).later
   if (kept === undefined) {
     return next().then(later, (error: unknown) => {
       later()
@@ -108,7 +104,7 @@ export const pipeline = (steps: ReadonlyArray<Step>, onError: ErrorHandler<Gatew
     }
     if (!runsLater) return run(0)
     const kept: Array<Later> = []
-    ;(c as unknown as WithLater)[LATER] = kept
+    requestState(c).later = kept
     /** The kept work, the last kept first; one that throws is answered in place, as a middleware's error is. */
     const runKept = (from: number): void | Promise<void> => {
       for (let i = from; i >= 0; i--) {

@@ -8,7 +8,7 @@ import { HTTPException } from "hono/http-exception"
 import type { Logger } from "pino"
 import { ErrorProblem, makeProblem, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, type FieldError, type ProblemDetails } from "@fruxkit/core"
 import type { GatewayEnv } from "./env.js"
-import { requestLog } from "./request-context.js"
+import { requestLog, requestState } from "./request-context.js"
 
 export class GatewayProblem extends Error {
   override readonly name = "GatewayProblem"
@@ -81,7 +81,7 @@ export const problemHandler =
   (error, c) => {
     const problem =
       error instanceof HTTPException ? new GatewayProblem(error.status, "http-error", error.message || "HTTP error") : toGatewayProblem(error)
-    const requestId = c.get("requestId")
+    const requestId = requestState(c).requestId
     if (problem.status >= 500) {
       const log = requestId ? requestLog(c) : logger
       log.error({ err: { message: error.message, type: error.name, tag: (error as { _tag?: string })._tag } }, "request error")
@@ -91,4 +91,4 @@ export const problemHandler =
 
 /** What the gateway answers for a path nothing serves. */
 export const notFoundHandler: NotFoundHandler<GatewayEnv> = (c) =>
-  notFound(`no route ${c.req.method} ${c.req.path}`).toResponse(c.req.path, { "x-request-id": c.get("requestId") })
+  notFound(`no route ${c.req.method} ${c.req.path}`).toResponse(c.req.path, { "x-request-id": requestState(c).requestId })

@@ -5,6 +5,7 @@ import { createMetrics } from "../../metrics.js"
 import { GatewayProblem } from "../../problem.js"
 import { requestId } from "../request-id/index.js"
 import { accessLog } from "./index.js"
+import { requestState } from "../../request-context.js"
 
 describe("accessLog", () => {
   it("writes one line and counts one request per answer, errors included, with the status the client got", async () => {
@@ -15,7 +16,7 @@ describe("accessLog", () => {
     app.use(requestId({ logger }))
     app.use(accessLog({ metrics, logger }))
     app.get("/ok", (c) => {
-      c.set("routeName", "ok")
+      requestState(c).routeName = "ok"
       return c.text("fine")
     })
     app.get("/broken", () => {

@@ -8,6 +8,7 @@ import type { GatewayEnv } from "../../env.js"
 import { accessLineWriter, type AccessLine } from "../../logger.js"
 import { afterAnswer } from "../../pipeline.js"
 import type { GatewayMetrics } from "../../metrics.js"
+import { requestState } from "../../request-context.js"
 
 export interface AccessLogOptions {
   readonly metrics: GatewayMetrics
@@ -22,21 +23,22 @@ export const accessLog = (options: AccessLogOptions): MiddlewareHandler<GatewayE
     const started = performance.now()
     return afterAnswer(c, next, () => {
       const status = c.res.status
-      const route = c.get("routeName") ?? "unmatched"
+      const state = requestState(c)
+      const route = state.routeName ?? "unmatched"
       const method = c.req.method
       metrics.countRequest(route, method, status)
       const level = status >= 500 ? "warn" : "info"
       // Below the logger's level, no line is built at all.
       if (!logger.isLevelEnabled(level)) return
       const line: AccessLine = {
-        requestId: c.get("requestId"),
+        requestId: state.requestId,
         method,
         // Path only: query strings may carry anything.
         path: c.req.path,
         route,
         status,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
-        principal: c.get("principal")?.id
+        principal: state.principal?.id
       }
       write(level, line, status >= 500 ? "request failed" : "request")
     })

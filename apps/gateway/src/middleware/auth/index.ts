@@ -10,7 +10,7 @@ import type { Context, MiddlewareHandler } from "hono"
 import type { ApiKeyGrant } from "../../config.js"
 import type { GatewayEnv, Principal } from "../../env.js"
 import { GatewayProblem } from "../../problem.js"
-import { header, incomingOf } from "../../request-context.js"
+import { header, incomingOf, requestState } from "../../request-context.js"
 
 export interface AuthOptions {
   /** Empty: no authentication (the gateway then binds loopback only; see config). */
@@ -60,9 +60,9 @@ export const auth = (options: AuthOptions): MiddlewareHandler<GatewayEnv> => {
       if (found === undefined) throw unauthorized("the API key is not valid")
       principal = found
     }
-    c.set("principal", principal)
+    requestState(c).principal = principal
 
-    const match = c.get("match")
+    const match = requestState(c).match
     if (match?._tag === "Matched" && principal.tenants !== "*") {
       const tenant = match.params.tenant
       if (tenant !== undefined && !principal.tenants.includes(tenant)) {

@@ -4,10 +4,11 @@ import { connect, type AddressInfo } from "node:net"
 import { describe, expect, it } from "vitest"
 import { middlewareApp } from "../../../test/support/middleware-app.js"
 import { bodyLimit } from "./index.js"
+import { requestState } from "../../request-context.js"
 
 const app = middlewareApp()
 app.use("*", bodyLimit({ maxBytes: 16 }))
-app.post("*", (c) => c.json({ size: c.get("rawBody")?.byteLength ?? 0 }))
+app.post("*", (c) => c.json({ size: requestState(c).rawBody?.byteLength ?? 0 }))
 
 const chunked = (text: string) =>
   new ReadableStream<Uint8Array>({
@@ -38,7 +39,7 @@ describe("bodyLimit", () => {
   it("over a socket, reads the same bytes whether the body came with the headers (taken at once) or after them (read as it arrives)", async () => {
     const served = middlewareApp()
     served.use("*", bodyLimit({ maxBytes: 64, timeoutMs: 5_000 }))
-    served.post("*", (c) => c.text(new TextDecoder().decode(c.get("rawBody") ?? new Uint8Array())))
+    served.post("*", (c) => c.text(new TextDecoder().decode(requestState(c).rawBody ?? new Uint8Array())))
     const server = createServer(getRequestListener(served.fetch))
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
     const { port } = server.address() as AddressInfo

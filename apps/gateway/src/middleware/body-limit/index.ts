@@ -11,7 +11,7 @@ import type { Context, MiddlewareHandler } from "hono"
 import type { IncomingMessage } from "node:http"
 import type { GatewayEnv } from "../../env.js"
 import { GatewayProblem } from "../../problem.js"
-import { header, incomingOf } from "../../request-context.js"
+import { header, incomingOf, requestState } from "../../request-context.js"
 
 /** The methods whose body the gateway reads (createGateway runs bodyLimit for these; load-shed starts their wait when it is read). */
 export const BODY_METHODS: ReadonlyArray<string> = ["POST", "PUT", "PATCH"]
@@ -174,7 +174,7 @@ export const bodyLimit = (options: BodyLimitOptions): MiddlewareHandler<GatewayE
       reader.releaseLock()
     }
     const joinedBody = joined(parts, size)
-    if (joinedBody !== undefined) c.set("rawBody", joinedBody)
+    if (joinedBody !== undefined) requestState(c).rawBody = joinedBody
   }
 
   return function bodyLimit(c, next) {
@@ -196,8 +196,8 @@ export const bodyLimit = (options: BodyLimitOptions): MiddlewareHandler<GatewayE
     const length = declared === undefined ? undefined : Number(declared)
     return AFTER_THIS_EVENT.then(() => {
       const body = length === undefined ? undefined : takeArrived(incoming, length)
-      if (body === undefined) return readIncoming(incoming, maxBytes, tooLarge, (bytes) => c.set("rawBody", bytes), timeoutMs, tooSlow).then(next)
-      if (body.byteLength > 0) c.set("rawBody", body)
+      if (body === undefined) return readIncoming(incoming, maxBytes, tooLarge, (bytes) => (requestState(c).rawBody = bytes), timeoutMs, tooSlow).then(next)
+      if (body.byteLength > 0) requestState(c).rawBody = body
       return next()
     })
   }

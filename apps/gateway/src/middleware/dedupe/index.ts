@@ -16,6 +16,7 @@ import type { GatewayEnv } from "../../env.js"
 import type { StoredResponse } from "../../idempotency/store.js"
 import { toResponse } from "../../proxy/exchange.js"
 import { jsonBytes } from "../../upstream/index.js"
+import { requestState } from "../../request-context.js"
 
 export const SKIPPED_HEADER = "fruxkit-dedupe-skipped"
 
@@ -35,10 +36,10 @@ const encodeSamples = Schema.encodeSync(AddToDatasetsResponse)
 
 export const dedupe = (options: DedupeOptions): MiddlewareHandler<GatewayEnv> => {
   const deduped = async (c: Context<GatewayEnv>): Promise<Response> => {
-    const { path, body } = c.get("decoded")
-    const signal = c.get("signal")
+    const { path, body } = requestState(c).decoded
+    const signal = requestState(c).signal
     // The caller's Idempotency-Key scoped to the caller (idempotency middleware), as every forwarded create sends it.
-    const idempotencyKey = c.get("upstreamIdempotencyKey")
+    const idempotencyKey = requestState(c).upstreamIdempotencyKey
     const result = await options.client.addToDatasets(
       {
         tenant: String(path.tenant),
@@ -57,16 +58,16 @@ export const dedupe = (options: DedupeOptions): MiddlewareHandler<GatewayEnv> =>
       status: 200,
       headers: {
         "content-type": "application/json",
-        "x-request-id": c.get("requestId"),
+        "x-request-id": requestState(c).requestId,
         [SKIPPED_HEADER]: result.skipped.map((s) => s.datasetId).join(",")
       },
       body: jsonBytes(encodeSamples(result.created))
     }
-    c.set("upstreamAnswer", answer)
+    requestState(c).upstreamAnswer = answer
     return toResponse(answer)
   }
   return function dedupe(c, next) {
-    if (!c.get("dedupe")) return next()
+    if (!requestState(c).dedupe) return next()
     return deduped(c)
   }
 }

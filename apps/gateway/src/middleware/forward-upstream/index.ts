@@ -13,7 +13,7 @@ import type { StoredResponse } from "../../idempotency/store.js"
 import { requestSecrets } from "../../proxy/body-secrets.js"
 import { clientAnswer, toResponse, upstreamRequest } from "../../proxy/exchange.js"
 import type { Forwarder } from "../../proxy/forward.js"
-import { headerReader, requestLog } from "../../request-context.js"
+import { headerReader, requestLog, requestState } from "../../request-context.js"
 import type { MatchedRoute } from "../../routes.js"
 
 export interface ForwardUpstreamOptions {
@@ -32,22 +32,23 @@ const scrubbed = (answer: StoredResponse, secrets: ReadonlyArray<string>): Store
 
 export const forwardUpstream = (options: ForwardUpstreamOptions): Handler<GatewayEnv> =>
   function forwardUpstream(c) {
-    const match = c.get("match") as MatchedRoute
-    const requestId = c.get("requestId")
+    const state = requestState(c)
+    const match = state.match as MatchedRoute
+    const requestId = state.requestId
     const request = upstreamRequest({
       match,
       url: c.req.url,
       header: headerReader(c),
       requestId,
-      body: c.get("rawBody"),
-      signal: c.get("signal"),
-      idempotencyKey: c.get("upstreamIdempotencyKey")
+      body: state.rawBody,
+      signal: state.signal,
+      idempotencyKey: state.upstreamIdempotencyKey
     })
     return options.forward(match.endpoint, request, () => requestLog(c), (response) => {
       // A secret the request carried (an external candidate's key, a flow's token) never comes back, even if the upstream echoed it.
-      const secrets = requestSecrets(match.endpoint, c.get("decoded").body)
+      const secrets = requestSecrets(match.endpoint, state.decoded.body)
       const answer = secrets.length === 0 ? clientAnswer(response, requestId) : scrubbed(clientAnswer(response, requestId), secrets)
-      c.set("upstreamAnswer", answer)
+      state.upstreamAnswer = answer
       return toResponse(answer)
     })
   }

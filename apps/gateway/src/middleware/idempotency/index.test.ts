@@ -8,6 +8,7 @@ import { bodyLimit } from "../body-limit/index.js"
 import { requestId } from "../request-id/index.js"
 import { routeMatch } from "../route-match/index.js"
 import { idempotency, outcomeOfError, outcomeOfStatus } from "./index.js"
+import { requestState } from "../../request-context.js"
 
 const ADD = "/v1/tenants/demo/agents/a1/executionRecords/r1:addToDatasets"
 const GET = "/v1/tenants/demo/agents/a1"
@@ -19,7 +20,7 @@ const make = (upstreamHonoursKeys = false) => {
   app.use(requestId({ logger: silentLogger }))
   app.use(routeMatch({ router: Route.makeRouter() }))
   app.use(async (c, next) => {
-    c.set("principal", { id: c.req.header("x-who") ?? "key#1", tenants: "*" })
+    requestState(c).principal = { id: c.req.header("x-who") ?? "key#1", tenants: "*" }
     await next()
   })
   app.use(bodyLimit({ maxBytes: 10_000 }))
@@ -29,8 +30,8 @@ const make = (upstreamHonoursKeys = false) => {
     await new Promise((r) => setTimeout(r, 20))
     if (calls.fail === "unknown") throw new GatewayProblem(502, "upstream-unreachable", "Bad gateway")
     if (calls.fail === "not-sent") throw new FruxonError.TransportError({ request: { method: "POST", url: ADD, endpoint: "addToDatasets" }, reachedServer: false, code: "ECONNREFUSED" })
-    const answer = { status: 200, headers: { "content-type": "application/json", "x-request-id": c.get("requestId") }, body: new TextEncoder().encode(`{"call":${calls.count}}`) }
-    c.set("upstreamAnswer", answer)
+    const answer = { status: 200, headers: { "content-type": "application/json", "x-request-id": requestState(c).requestId }, body: new TextEncoder().encode(`{"call":${calls.count}}`) }
+    requestState(c).upstreamAnswer = answer
     return toResponse(answer)
   })
   return { app, calls }

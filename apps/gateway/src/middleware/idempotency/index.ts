@@ -30,7 +30,7 @@ import { fingerprintOf, upstreamKeyOf, type IdempotencyStore, type StoredRespons
 import type { GatewayMetrics } from "../../metrics.js"
 import { invalidRequest } from "../../problem.js"
 import { toResponse } from "../../proxy/exchange.js"
-import { header } from "../../request-context.js"
+import { header, requestState } from "../../request-context.js"
 import type { MatchedRoute } from "../../routes.js"
 
 export interface IdempotencyOptions {
@@ -88,20 +88,20 @@ export const idempotency = (options: IdempotencyOptions): MiddlewareHandler<Gate
     if (!IdempotencyKey.isValid(key)) {
       throw invalidRequest([{ path: "header.Idempotency-Key", message: IdempotencyKey.INVALID_KEY_MESSAGE }])
     }
-    const raw = c.get("rawBody")
+    const raw = requestState(c).rawBody
     const body = raw === undefined ? undefined : JSON.parse(textDecoder.decode(raw))
     const url = new URL(c.req.url)
     // The same call with another wait is the same request.
     url.searchParams.delete("wait")
     // Scoped by caller: two API keys never see each other's stored answers.
-    const scope = c.get("principal").id
-    const match = c.get("match") as MatchedRoute
-    c.set("upstreamIdempotencyKey", upstreamKeyOf(scope, key))
+    const scope = requestState(c).principal.id
+    const match = requestState(c).match as MatchedRoute
+    requestState(c).upstreamIdempotencyKey = upstreamKeyOf(scope, key)
     let result: { readonly response: StoredResponse; readonly replayed: boolean }
     try {
       result = await options.store.run(`${scope}\n${key}`, fingerprintOf(c.req.method, url.pathname + url.search, body), async () => {
         await next()
-        const answer = c.get("upstreamAnswer")
+        const answer = requestState(c).upstreamAnswer
         const outcome = answer !== undefined ? outcomeOfStatus(answer.status) : outcomeOfError(c.error)
         if (outcome === "unknown" && !honours) return unknownOutcomeAnswer(match, answer?.status ?? c.res.status)
         // Final: stored. Not acted, or unknown where a repeat may ask again: the store keeps nothing (not final, or thrown).
@@ -118,12 +118,12 @@ export const idempotency = (options: IdempotencyOptions): MiddlewareHandler<Gate
     }
     if (!result.replayed) return
     options.metrics?.idempotentReplays.inc()
-    c.set("upstreamAnswer", result.response)
-    c.res = toResponse(result.response, { "x-request-id": c.get("requestId"), [IDEMPOTENT_REPLAY_HEADER]: "true" })
+    requestState(c).upstreamAnswer = result.response
+    c.res = toResponse(result.response, { "x-request-id": requestState(c).requestId, [IDEMPOTENT_REPLAY_HEADER]: "true" })
   }
 
   return function idempotency(c, next) {
-    if ((c.get("match") as MatchedRoute).endpoint.retry !== "creating") return next()
+    if ((requestState(c).match as MatchedRoute).endpoint.retry !== "creating") return next()
     const key = header(c, IdempotencyKey.HEADER)
     if (key === undefined) return next()
     return once(c, key, next)

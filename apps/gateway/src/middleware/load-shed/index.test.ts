@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { middlewareApp } from "../../../test/support/middleware-app.js"
 import { loadShed } from "./index.js"
+import { requestState } from "../../request-context.js"
 
 describe("loadShed", () => {
   it("refuses past the cap with 503 + Retry-After, and recovers when calls finish", async () => {
@@ -44,7 +45,7 @@ describe("loadShed per key", () => {
     const gate = new Promise<void>((r) => (release = r))
     const app = middlewareApp()
     app.use("*", async (c, next) => {
-      c.set("principal", { id: c.req.header("x-key") ?? "anon", tenants: "*" })
+      requestState(c).principal = { id: c.req.header("x-key") ?? "anon", tenants: "*" }
       await next()
     })
     app.use("*", shed)

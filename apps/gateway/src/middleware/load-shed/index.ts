@@ -30,7 +30,7 @@ import type { GatewayEnv } from "../../env.js"
 import type { GatewayMetrics } from "../../metrics.js"
 import { GatewayProblem, retryAfterHeader } from "../../problem.js"
 import { afterAnswer } from "../../pipeline.js"
-import { incomingOf } from "../../request-context.js"
+import { incomingOf, requestState } from "../../request-context.js"
 import { BODY_METHODS } from "../body-limit/index.js"
 import { watchLoopLateness, type LoopLateness } from "./loop-lateness.js"
 
@@ -138,7 +138,7 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
     let arrivedAt = now
     if (deadlineMs > 0) {
       lateness ??= watchLoopLateness()
-      const read = hasBody(c.req.method) ? now : ((c.get("arrivedAt") as number | undefined) ?? now)
+      const read = hasBody(c.req.method) ? now : ((requestState(c).arrivedAt as number | undefined) ?? now)
       // Only a request read from a socket can have waited unread; an in-process one (the viewer's calls through
       // `app.fetch`, which never yield to the event loop) is not late because the loop is busy with its caller.
       arrivedAt = incomingOf(c) === undefined ? read : Math.min(read, lateness.behindSince(now))
@@ -154,7 +154,7 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
           : `the gateway is at its upstream concurrency cap (${options.max}); retry shortly`
       )
     }
-    const key = (c.get("principal") as { id: string } | undefined)?.id ?? ""
+    const key = (requestState(c).principal as { id: string } | undefined)?.id ?? ""
     const held = byKey.get(key) ?? 0
     if (held >= maxPerKey) {
       options.metrics?.shed.inc()

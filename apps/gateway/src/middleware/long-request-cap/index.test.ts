@@ -7,13 +7,14 @@ import type { Context } from "hono"
 import type { GatewayEnv } from "../../env.js"
 import { middlewareApp } from "../../../test/support/middleware-app.js"
 import { longRequestCap, type LongRequestCap } from "./index.js"
+import { requestState } from "../../request-context.js"
 
 /** An app whose caller is named by `x-key`, with the cap in front of a held `?wait` route, an endless event stream, and a plain route. */
 const appWith = (cap: LongRequestCap) => {
   const gates: Array<() => void> = []
   const app = middlewareApp()
   app.use("*", async (c, next) => {
-    c.set("principal", { id: c.req.header("x-key") ?? "anon", tenants: "*" })
+    requestState(c).principal = { id: c.req.header("x-key") ?? "anon", tenants: "*" }
     await next()
   })
   app.use("*", cap)

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest"
 import { middlewareApp } from "../../../test/support/middleware-app.js"
 import { rateLimit } from "./index.js"
+import { requestState } from "../../request-context.js"
 
 const make = (perSecond: number, burst: number, now: () => number, shared?: (id: string) => Promise<number>) => {
   const app = middlewareApp()
   app.use("*", async (c, next) => {
-    c.set("principal", { id: c.req.header("x-who") ?? "a", tenants: "*" })
+    requestState(c).principal = { id: c.req.header("x-who") ?? "a", tenants: "*" }
     await next()
   })
   app.use("*", rateLimit({ perSecond, burst, now, shared }))

@@ -10,6 +10,7 @@ import type { MiddlewareHandler } from "hono"
 import type { GatewayEnv } from "../../env.js"
 import type { GatewayMetrics } from "../../metrics.js"
 import { GatewayProblem, retryAfterHeader } from "../../problem.js"
+import { requestState } from "../../request-context.js"
 
 export interface RateLimitOptions {
   /** 0 turns the limit off. */
@@ -71,7 +72,7 @@ export const rateLimit = (options: RateLimitOptions): MiddlewareHandler<GatewayE
 
   return function rateLimit(c, next) {
     if (options.perSecond === 0) return next()
-    const id = c.get("principal")?.id ?? "anonymous"
+    const id = requestState(c).principal?.id ?? "anonymous"
     if (options.shared === undefined) {
       admit(take(id))
       return next()

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest"
 import { middlewareApp, silentLogger } from "../../../test/support/middleware-app.js"
 import { requestId, requestIdHeader } from "./index.js"
+import { requestState } from "../../request-context.js"
 
 const app = middlewareApp()
 app.use("*", requestId({ logger: silentLogger }))
-app.get("/", (c) => c.text(c.get("requestId"), 200, requestIdHeader(c)))
+app.get("/", (c) => c.text(requestState(c).requestId, 200, requestIdHeader(c)))
 
 describe("requestId", () => {
   it("keeps a well-formed client id and returns it", async () => {

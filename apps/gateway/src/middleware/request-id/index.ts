@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto"
 import type { Context, MiddlewareHandler } from "hono"
 import type { Logger } from "pino"
 import type { GatewayEnv } from "../../env.js"
-import { header as requestHeader } from "../../request-context.js"
+import { header as requestHeader, requestState } from "../../request-context.js"
 
 export interface RequestIdOptions {
   readonly logger: Logger
@@ -24,14 +24,15 @@ export const requestId = (options: RequestIdOptions): MiddlewareHandler<GatewayE
   const header = (options.header ?? "x-request-id").toLowerCase()
   return function requestId(c, next) {
     const given = requestHeader(c, header)
-    c.set("requestId", given !== undefined && ACCEPTABLE.test(given) ? given : randomUUID())
+    const state = requestState(c)
+    state.requestId = given !== undefined && ACCEPTABLE.test(given) ? given : randomUUID()
     // The base logger; `requestLog(c)` makes the per-request child when something logs.
-    c.set("log", options.logger)
+    state.log = options.logger
     // When the request reached the gateway: the load shedder's queue deadline counts from here.
-    c.set("arrivedAt", performance.now())
+    state.arrivedAt = performance.now()
     return next()
   }
 }
 
 /** The header every gateway response carries. */
-export const requestIdHeader = (c: Context<GatewayEnv>): Record<string, string> => ({ "x-request-id": c.get("requestId") })
+export const requestIdHeader = (c: Context<GatewayEnv>): Record<string, string> => ({ "x-request-id": requestState(c).requestId })

@@ -11,6 +11,7 @@ import type { GatewayEnv } from "../../env.js"
 import { KeyedMemo } from "../../keyed-memo.js"
 import { GatewayProblem } from "../../problem.js"
 import type { MatchedRoute } from "../../routes.js"
+import { requestState } from "../../request-context.js"
 
 export interface RouteMatchOptions {
   readonly router: Route.Router
@@ -37,15 +38,16 @@ export const routeMatch = (options: RouteMatchOptions): MiddlewareHandler<Gatewa
   }
   return function routeMatch(c, next) {
     const match = matchOf(c.req.method, c.req.path)
-    c.set("match", match)
-    c.set("routeName", match._tag === "Matched" ? match.endpoint.name : "unmatched")
+    const state = requestState(c)
+    state.match = match
+    state.routeName = match._tag === "Matched" ? match.endpoint.name : "unmatched"
     return next()
   }
 }
 
 /** Throw the problem for a request that did not match an endpoint. */
 export const requireMatched = (c: Context<GatewayEnv>): MatchedRoute => {
-  const match = c.get("match")
+  const match = requestState(c).match
   switch (match._tag) {
     case "Matched":
       return match

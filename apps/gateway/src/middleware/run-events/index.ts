@@ -6,7 +6,7 @@
 import type { Handler } from "hono"
 import type { GatewayEnv } from "../../env.js"
 import type { GatewayMetrics } from "../../metrics.js"
-import { header, requestLog } from "../../request-context.js"
+import { header, requestLog, requestState } from "../../request-context.js"
 import { streamRunEvents, type EventStreams } from "../../waiting/run-events.js"
 import type { RunWatchers } from "../../waiting/run-watchers.js"
 
@@ -22,9 +22,9 @@ export interface RunEventsOptions {
 
 export const runEvents = (options: RunEventsOptions): Handler<GatewayEnv> =>
   function runEvents(c) {
-    const path = c.get("decoded").path
+    const path = requestState(c).decoded.path
     // streamSSE builds its response through the context, which applies headers set here.
-    c.header("x-request-id", c.get("requestId"))
+    c.header("x-request-id", requestState(c).requestId)
     return streamRunEvents(c, {
       watchers: options.watchers,
       streams: options.streams,

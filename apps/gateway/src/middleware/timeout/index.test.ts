@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { middlewareApp } from "../../../test/support/middleware-app.js"
 import { timeout } from "./index.js"
+import { requestState } from "../../request-context.js"
 
 describe("timeout", () => {
   it("answers 504 problem and aborts the handler's signal when the deadline passes", async () => {
@@ -8,7 +9,7 @@ describe("timeout", () => {
     const app = middlewareApp()
     app.use("*", timeout({ ms: 50 }))
     app.get("/", async (c) => {
-      c.get("signal")!.addEventListener("abort", () => (aborted = true))
+      requestState(c).signal!.addEventListener("abort", () => (aborted = true))
       await new Promise((r) => setTimeout(r, 300))
       return c.text("late")
     })
@@ -23,7 +24,7 @@ describe("timeout", () => {
     app.use("*", timeout({ ms: 20, extend: (c) => (c.req.path === "/stream" ? null : 200) }))
     app.get("*", async (c) => {
       await new Promise((r) => setTimeout(r, 80))
-      return c.text(String(c.get("signal") === undefined))
+      return c.text(String(requestState(c).signal === undefined))
     })
     expect((await app.request("/wait")).status).toBe(200)
     expect(await (await app.request("/stream")).text()).toBe("true")

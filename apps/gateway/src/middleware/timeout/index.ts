@@ -2,7 +2,7 @@
  * A per-request deadline. When it passes, the request's signal aborts: the
  * upstream call (and any wait) the handler is in is aborted, and the client
  * gets a 504 problem.
- * Handlers pass `c.var.signal` to everything that can take long. Waiting
+ * Handlers pass `requestState(c).signal` to everything that can take long. Waiting
  * requests get their wait added to the budget; event streams have none
  * (they end with the run, or at shutdown).
  */
@@ -10,6 +10,7 @@ import type { Context, MiddlewareHandler } from "hono"
 import { DeadlineSweeper } from "../../deadline.js"
 import type { GatewayEnv } from "../../env.js"
 import { GatewayProblem } from "../../problem.js"
+import { requestState } from "../../request-context.js"
 
 export interface TimeoutOptions {
   readonly ms: number
@@ -29,7 +30,7 @@ export const timeout = (options: TimeoutOptions): MiddlewareHandler<GatewayEnv> 
     // No deadline: signal stays unset (undefined).
     if (extra === null) return next()
     const deadline = sweeper.start(options.ms + extra)
-    c.set("signal", deadline)
+    requestState(c).signal = deadline
     // The rest of the request, rejected with the deadline's reason (the 504 problem) if the deadline
     // passes first: the client gets its 504 at the deadline even from a handler that ignores the signal.
     return new Promise<void>((resolve, reject) => {

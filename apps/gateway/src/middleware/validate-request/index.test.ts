@@ -4,12 +4,13 @@ import { middlewareApp } from "../../../test/support/middleware-app.js"
 import { bodyLimit } from "../body-limit/index.js"
 import { routeMatch } from "../route-match/index.js"
 import { validateRequest } from "./index.js"
+import { requestState } from "../../request-context.js"
 
 const app = middlewareApp()
 app.use("*", routeMatch({ router: Route.makeRouter() }))
 app.use("*", bodyLimit({ maxBytes: 10_000 }))
 app.use("*", validateRequest({ waitEndpoints: [Endpoints.getEvaluationRun], dedupeEndpoints: [Endpoints.addToDatasets], maxWaitMs: 5000 }))
-app.all("*", (c) => c.json({ decoded: c.get("decoded"), wait: c.get("waitMs") ?? null, dedupe: c.get("dedupe") ?? false }))
+app.all("*", (c) => c.json({ decoded: requestState(c).decoded, wait: requestState(c).waitMs ?? null, dedupe: requestState(c).dedupe ?? false }))
 
 const T = "/v1/tenants/demo/agents/support_bot"
 type Problem = { status: number; type: string; errors: Array<{ path: string; message: string }> }

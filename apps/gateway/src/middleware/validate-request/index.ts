@@ -12,7 +12,7 @@ import type { GatewayEnv } from "../../env.js"
 import { KeyedMemo } from "../../keyed-memo.js"
 import { GatewayProblem, invalidRequest } from "../../problem.js"
 import { requireMatched } from "../route-match/index.js"
-import { header } from "../../request-context.js"
+import { header, requestState } from "../../request-context.js"
 
 export interface ValidateRequestOptions {
   /** Endpoints that accept `?wait=`. */
@@ -78,17 +78,18 @@ export const validateRequest = (options: ValidateRequestOptions): MiddlewareHand
     const rawUrl = c.req.url
     const q = rawUrl.indexOf("?")
     const ifMatch = header(c, "if-match")
-    const plain = c.get("rawBody") === undefined && q < 0 && ifMatch === undefined
+    const state = requestState(c)
+    const plain = state.rawBody === undefined && q < 0 && ifMatch === undefined
     const remembered = memo.get(match.endpoint.name, c.req.path)
     if (plain && remembered?.plain !== undefined && match.endpoint.ifMatch !== "required") {
       // waitMs and dedupe stay unset: undefined and false (every variable set
       // on a Hono context is a Map entry; fewer keep its table from growing).
-      c.set("decoded", remembered.plain)
+      state.decoded = remembered.plain
       return next()
     }
     const issues: Array<FieldError> = []
 
-    const raw = c.get("rawBody")
+    const raw = state.rawBody
     let body: unknown = undefined
     if (raw !== undefined) {
       const contentType = header(c, "content-type")
@@ -133,7 +134,7 @@ export const validateRequest = (options: ValidateRequestOptions): MiddlewareHand
       })
       if (Either.isLeft(decoded)) issues.push(...decoded.left)
       else {
-        c.set("decoded", decoded.right)
+        state.decoded = decoded.right
         if (remembered === undefined) memo.set(match.endpoint.name, c.req.path, { path: decoded.right.path, plain: plain ? decoded.right : undefined })
         else if (plain) remembered.plain = decoded.right
       }
@@ -147,8 +148,8 @@ export const validateRequest = (options: ValidateRequestOptions): MiddlewareHand
     }
     if (issues.length > 0) throw invalidRequest(withoutSecretValues(issues))
 
-    if (waitMs !== undefined) c.set("waitMs", waitMs)
-    if (dedupe) c.set("dedupe", dedupe)
+    if (waitMs !== undefined) state.waitMs = waitMs
+    if (dedupe) state.dedupe = dedupe
     return next()
   }
 }

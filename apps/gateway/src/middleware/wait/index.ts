@@ -12,7 +12,7 @@ import type { Context, MiddlewareHandler, Next } from "hono"
 import { EvaluationRun, Endpoints, Route, Secrets } from "@fruxkit/core"
 import type { GatewayEnv } from "../../env.js"
 import { requestSecrets } from "../../proxy/body-secrets.js"
-import { header } from "../../request-context.js"
+import { header, requestState } from "../../request-context.js"
 import type { MatchedRoute } from "../../routes.js"
 import { keyString, type RunKey, type RunWatchers } from "../../waiting/run-watchers.js"
 import type { UpstreamRunBodies } from "../../waiting/upstream-run-bodies.js"
@@ -36,7 +36,7 @@ const entityTag = (value: string | undefined): string | undefined =>
   value === undefined ? undefined : value.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1") || undefined
 
 const runKey = (c: Context<GatewayEnv>, evaluationRun: string): RunKey => {
-  const path = c.get("decoded").path
+  const path = requestState(c).decoded.path
   return { tenant: String(path.tenant), agent: String(path.agent), evaluationRun }
 }
 
@@ -48,12 +48,12 @@ export const wait = (options: WaitOptions): MiddlewareHandler<GatewayEnv> => {
 
   /** A run's GET: until it differs from the state the client has. */
   const untilChanged = async (c: Context<GatewayEnv>, waitMs: number): Promise<Response> => {
-    const key = runKey(c, String(c.get("decoded").path.evaluationRun))
+    const key = runKey(c, String(requestState(c).decoded.path.evaluationRun))
     const result = await waitForRun(watchers, key, {
       until: "change",
       baseline: entityTag(header(c, "if-none-match")),
       waitMs,
-      signal: c.get("signal")
+      signal: requestState(c).signal
     })
     return json(result.snapshot.json, 200, {
       ...requestIdHeader(c),
@@ -65,10 +65,10 @@ export const wait = (options: WaitOptions): MiddlewareHandler<GatewayEnv> => {
   /** A call that starts a run: the call, then until the run ends. */
   const untilFinished = async (c: Context<GatewayEnv>, waitMs: number, next: Next): Promise<void> => {
     await next()
-    const started = c.get("upstreamAnswer")
+    const started = requestState(c).upstreamAnswer
     if (started === undefined || started.status !== 200) return
     // An external candidate's secrets must not come back in any answer, even if the upstream echoed them.
-    const scrub = Secrets.jsonValueRedactor(requestSecrets((c.get("match") as MatchedRoute).endpoint, c.get("decoded").body))
+    const scrub = Secrets.jsonValueRedactor(requestSecrets((requestState(c).match as MatchedRoute).endpoint, requestState(c).decoded.body))
     let run: EvaluationRun
     let body: unknown
     try {
@@ -80,7 +80,7 @@ export const wait = (options: WaitOptions): MiddlewareHandler<GatewayEnv> => {
     const key = runKey(c, run.id)
     // Kept for the run's snapshots (these answers, streams and long-polls on it), scrubbed as above.
     options.upstreamBodies?.record(keyString(key), body)
-    const result = await waitForRun(watchers, key, { until: "terminal", waitMs, initial: run, signal: c.get("signal") })
+    const result = await waitForRun(watchers, key, { until: "terminal", waitMs, initial: run, signal: requestState(c).signal })
     const headers: Record<string, string> = {
       ...requestIdHeader(c),
       location: Route.buildPath(Endpoints.getEvaluationRun.path, { ...key }),
@@ -94,7 +94,7 @@ export const wait = (options: WaitOptions): MiddlewareHandler<GatewayEnv> => {
   }
 
   return function wait(c, next) {
-    const waitMs = c.get("waitMs")
+    const waitMs = requestState(c).waitMs
     if (waitMs === undefined || waitMs <= 0) return next()
     return c.req.method === "GET" ? untilChanged(c, waitMs) : untilFinished(c, waitMs, next)
   }
