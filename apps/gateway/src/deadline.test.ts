@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { DeadlineSweeper } from "./deadline.js"
+import { Deadline, DeadlineSweeper } from "./deadline.js"
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -57,5 +57,26 @@ describe("DeadlineSweeper", () => {
     deadline.abort("again")
     expect(heard).toEqual([1, 2, 3])
     expect(deadline.reason).toBe("late")
+  })
+})
+
+describe("Deadline.race", () => {
+  it("settles as the work does while the deadline has not passed", async () => {
+    const deadline = new Deadline()
+    await expect(deadline.race(Promise.resolve())).resolves.toBeUndefined()
+    await expect(new Deadline().race(Promise.reject(new Error("failed")))).rejects.toThrow("failed")
+  })
+
+  it("rejects with the reason when the deadline passes first (its listeners are told too), and ignores the work's late end", async () => {
+    const deadline = new Deadline()
+    const order: Array<string> = []
+    let finish!: () => void
+    const raced = deadline.race(new Promise<void>((resolve) => (finish = resolve))).catch((reason: unknown) => void order.push(`raced: ${String(reason)}`))
+    deadline.addEventListener("abort", () => order.push("listener"))
+    deadline.abort("late")
+    finish()
+    await raced
+    expect(order).toEqual(["listener", "raced: late"])
+    expect(deadline.aborted).toBe(true)
   })
 })

@@ -52,10 +52,26 @@ export class Deadline implements AbortSignalLike {
     if (index >= 0) this.listeners!.splice(index, 1)
   }
 
+  /**
+   * Settles as `work` does, or rejects with the reason when this deadline
+   * passes first (before any listener is told). One promise, no closure of
+   * its own: the request's answer at the deadline, even from a handler that
+   * ignores the signal (the timeout middleware).
+   */
+  race(work: Promise<void>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.rejectRace = reject
+      work.then(resolve, reject)
+    })
+  }
+
+  private rejectRace: ((reason: unknown) => void) | undefined = undefined
+
   abort(reason: unknown): void {
     if (this.aborted) return
     this.aborted = true
     this.reason = reason
+    this.rejectRace?.(reason)
     const first = this.listener
     const more = this.listeners ?? []
     this.listener = this.listeners = undefined

@@ -30,6 +30,17 @@ describe("access lines", () => {
     expect(Math.abs((direct!.time as number) - (viaPino!.time as number))).toBeLessThan(1000)
   })
 
+  it("write an id the gateway generated as is, the same JSON pino writes for it, with no field for the flag", () => {
+    const { lines, destination } = capture()
+    const logger = createLogger({ level: "info", secrets: [], destination })
+    const generated = { ...line, requestId: "0b5e2c4a-8f1d-4e3b-9a7c-1d2e3f4a5b6c", requestIdGenerated: true }
+    accessLineWriter(logger)("info", generated, "request")
+    logger.info({ ...line, requestId: generated.requestId }, "request")
+    const [direct, viaPino] = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(direct!.requestId).toBe("0b5e2c4a-8f1d-4e3b-9a7c-1d2e3f4a5b6c")
+    expect({ ...direct, time: 0 }).toEqual({ ...viaPino, time: 0 })
+  })
+
   it("escape exactly as pino does, whatever the strings hold", () => {
     const strings = ["plain", 'quote"d', "back\\slash", "tab\there", "nul\u0000", "\u007f", "é ü ß", "emoji 😀", ""]
     for (const value of strings) {

@@ -66,6 +66,8 @@ const shownPath = (path: string): string => {
 /** The fields of one access line (request-id, method, path, route, status, duration, caller). */
 export interface AccessLine {
   readonly requestId: string
+  /** The gateway made the id (a UUID from randomUUID): written as is, with no search for secrets in it. */
+  readonly requestIdGenerated?: boolean
   readonly method: string
   readonly path: string
   readonly route: string
@@ -88,7 +90,11 @@ const LINE_START = { info: `{"level":${LEVELS.info},"time":`, warn: `{"level":${
 export const accessLineWriter = (logger: Logger): ((level: keyof typeof LEVELS, line: AccessLine, msg: string) => void) => {
   const direct = directLines.get(logger)
   if (direct === undefined) {
-    return (level, line, msg) => logger[level](line, msg)
+    return (level, line, msg) => {
+      // The flag says how to write the id; it is not a field of the line.
+      const { requestIdGenerated: _generated, ...fields } = line
+      logger[level](fields, msg)
+    }
   }
   const { destination, scrub } = direct
   // One timestamp text per millisecond: under load, many lines share it.
@@ -113,7 +119,7 @@ export const accessLineWriter = (logger: Logger): ((level: keyof typeof LEVELS, 
     }
     const text =
       `${LINE_START[level]}${nowText},"service":"fruxkit-gateway"` +
-      `,"requestId":${jsonString(scrub(Secrets.redactFreeText(line.requestId)))},"method":${methodJson(line.method)},"path":${pathJson(line.path)}` +
+      `,"requestId":${line.requestIdGenerated === true ? `"${line.requestId}"` : jsonString(scrub(Secrets.redactFreeText(line.requestId)))},"method":${methodJson(line.method)},"path":${pathJson(line.path)}` +
       `,"route":${routeJson(line.route)},"status":${line.status},"durationMs":${hundredthsText(line.durationMs)}` +
       (line.principal === undefined ? "" : `,"principal":${principalJson(line.principal)}`) +
       `,"msg":${msgJson(msg)}}\n`

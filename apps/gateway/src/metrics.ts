@@ -60,6 +60,11 @@ class TalliedCounter<Label extends string> {
     }
   }
 
+  /** The tally under three label values when it exists (a known series costs no keys array and no closure). */
+  known3(a: unknown, b: unknown, c: unknown): { count: number } | undefined {
+    return ((this.tallies.get(a) as Map<unknown, Map<unknown, unknown>> | undefined)?.get(b)?.get(c)) as { count: number } | undefined
+  }
+
   /** Count one for these label values (`keys`, in a fixed order); `labels` names them the first time. */
   inc(keys: ReadonlyArray<unknown>, labels: () => Record<Label, string>): void {
     tallyAt(this.tallies, keys, () => {
@@ -70,7 +75,7 @@ class TalliedCounter<Label extends string> {
   }
 }
 
-interface HistogramTally {
+export interface HistogramTally {
   readonly labels: Record<string, string>
   /** Per bucket (not cumulative), then the +Inf overflow. */
   readonly counts: Array<number>
@@ -96,6 +101,11 @@ export class TalliedHistogram<Label extends string> {
     registry.registerMetric(this as unknown as Parameters<Registry["registerMetric"]>[0])
   }
 
+  /** The tally under two label values when it exists (a known series costs no keys array and no closure). */
+  known2(a: unknown, b: unknown): HistogramTally | undefined {
+    return (this.tallies.get(a) as Map<unknown, unknown> | undefined)?.get(b) as HistogramTally | undefined
+  }
+
   /** Observe a value for these label values (`keys`, in a fixed order); `labels` names them the first time. */
   observe(keys: ReadonlyArray<unknown>, labels: () => Record<Label, string>, value: number): void {
     const tally = tallyAt(this.tallies, keys, () => {
@@ -103,6 +113,11 @@ export class TalliedHistogram<Label extends string> {
       this.all.push(created)
       return created
     })
+    this.add(tally, value)
+  }
+
+  /** Add a value to a tally of this histogram. */
+  add(tally: HistogramTally, value: number): void {
     let bucket = 0
     while (bucket < this.buckets.length && value > this.buckets[bucket]!) bucket++
     tally.counts[bucket]!++
@@ -170,10 +185,15 @@ export const createMetrics = (options: { readonly defaultMetrics?: boolean } = {
     countRequest: (route, method, status) => {
       // Keyed by the label, not the raw method: a stream of invented methods is one series, not one tally each.
       const label = methodLabel(method)
-      requestTallies.inc([route, label, status], () => ({ route, method: label, status: String(status) }))
+      const known = requestTallies.known3(route, label, status)
+      if (known !== undefined) known.count++
+      else requestTallies.inc([route, label, status], () => ({ route, method: label, status: String(status) }))
     },
-    observeUpstream: (route, status, seconds) =>
-      upstreamLatency.observe([route, status], () => ({ route, status: String(status) }), seconds),
+    observeUpstream: (route, status, seconds) => {
+      const known = upstreamLatency.known2(route, status)
+      if (known !== undefined) upstreamLatency.add(known, seconds)
+      else upstreamLatency.observe([route, status], () => ({ route, status: String(status) }), seconds)
+    },
     upstreamRetries: new Counter({
       name: "fruxkit_gateway_upstream_retries_total",
       help: "Upstream calls retried under core's retry policy, by route and reason",

@@ -45,6 +45,8 @@ export const headerReader = (c: Context<GatewayEnv>): ((name: string) => string 
  */
 export class RequestState {
   requestId!: string
+  /** The gateway made the id (randomUUID): nothing in it came from the client, so a log line needs no search of it. */
+  requestIdGenerated = false
   /** `performance.now()` when the request reached the gateway (request-id middleware). */
   arrivedAt!: number
   log!: Logger

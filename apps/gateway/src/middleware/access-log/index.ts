@@ -32,6 +32,7 @@ export const accessLog = (options: AccessLogOptions): MiddlewareHandler<GatewayE
       if (!logger.isLevelEnabled(level)) return
       const line: AccessLine = {
         requestId: state.requestId,
+        requestIdGenerated: state.requestIdGenerated,
         method,
         // Path only: query strings may carry anything.
         path: c.req.path,

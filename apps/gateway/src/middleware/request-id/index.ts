@@ -25,7 +25,11 @@ export const requestId = (options: RequestIdOptions): MiddlewareHandler<GatewayE
   return function requestId(c, next) {
     const given = requestHeader(c, header)
     const state = requestState(c)
-    state.requestId = given !== undefined && ACCEPTABLE.test(given) ? given : randomUUID()
+    if (given !== undefined && ACCEPTABLE.test(given)) state.requestId = given
+    else {
+      state.requestId = randomUUID()
+      state.requestIdGenerated = true
+    }
     // The base logger; `requestLog(c)` makes the per-request child when something logs.
     state.log = options.logger
     // When the request reached the gateway: the load shedder's queue deadline counts from here.

@@ -9,6 +9,7 @@
 import type { Context, MiddlewareHandler } from "hono"
 import { DeadlineSweeper } from "../../deadline.js"
 import type { GatewayEnv } from "../../env.js"
+import { afterAnswer } from "../../pipeline.js"
 import { GatewayProblem } from "../../problem.js"
 import { requestState } from "../../request-context.js"
 
@@ -33,18 +34,7 @@ export const timeout = (options: TimeoutOptions): MiddlewareHandler<GatewayEnv> 
     requestState(c).signal = deadline
     // The rest of the request, rejected with the deadline's reason (the 504 problem) if the deadline
     // passes first: the client gets its 504 at the deadline even from a handler that ignores the signal.
-    return new Promise<void>((resolve, reject) => {
-      deadline.addEventListener("abort", () => reject(deadline.reason))
-      next().then(
-        () => {
-          deadline.done()
-          resolve()
-        },
-        (error: unknown) => {
-          deadline.done()
-          reject(error)
-        }
-      )
-    })
+    // The sweeper forgets the deadline once the request is answered.
+    return afterAnswer(c, () => deadline.race(next()), () => deadline.done())
   }
 }
