@@ -236,8 +236,8 @@ export class EvaluationWorkerPool {
         await finish({ status: "CANCELLED" })
         return this.leave(run)
       }
-      const plan = await resolvePlan(this.ctx, run.record)
-      const samples = await this.ctx.store.run(SampleRepository.findSamples(run.record.sampleIds))
+      // Independent reads, at once: on PostgreSQL each is a few round trips before the run's first claim.
+      const [plan, samples] = await Promise.all([resolvePlan(this.ctx, run.record), this.ctx.store.run(SampleRepository.findSamples(run.record.sampleIds))])
       run.prepared = { plan, samples: new Map(samples.map((s) => [s.id, s])) }
       // Stopped while it was being prepared: end it now; else it takes part in the next round.
       this.settleIfIdle(run)
@@ -404,7 +404,9 @@ export class EvaluationWorkerPool {
     const timing = row.result.systemEvaluation
     if (timing) this.metrics.executed(timing.baseRuntimeMs, timing.candidateRuntimeMs)
     // The slot is free while the result waits for its group commit; the sample counts as done only after it.
-    await this.storeResult(run.store, run.record.id, row, signal)
+    // No slot busy (none evaluating, none being claimed: freeing this one claimed nothing more): no result
+    // will join this one soon, so it does not wait for company (a run's last samples).
+    await this.storeResult(run.store, run.record.id, row, signal, this.busy === 0)
   }
 
   /** Ends the run here once nothing of it is in flight and nothing more will be claimed. */
@@ -463,11 +465,11 @@ export class EvaluationWorkerPool {
    * a commit could not get the lock. Throws the store's error past
    * STORE_ATTEMPTS, and the run's stop reason once it is stopped.
    */
-  private async storeResult(store: RunStore, runId: string, row: RunSampleRow, signal: AbortSignal): Promise<void> {
+  private async storeResult(store: RunStore, runId: string, row: RunSampleRow, signal: AbortSignal, commitNow: boolean): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       if (signal.aborted) throw signal.reason
       try {
-        await this.results.save(store, runId, row)
+        await this.results.save(store, runId, row, commitNow)
         return
       } catch (error) {
         if (!isStoreFailure(error) || attempt >= STORE_ATTEMPTS) throw error

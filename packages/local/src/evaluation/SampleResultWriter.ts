@@ -7,7 +7,9 @@
  * disk makes batches larger instead of piling up transactions (and, on
  * PostgreSQL, pooled connections the heartbeat needs). A sample's task
  * resolves only after its result is committed, so "judged" still means "on
- * disk" for crash recovery.
+ * disk" for crash recovery. A result saved with `commitNow` (no other sample
+ * is being evaluated, so none would join it: a run's last ones) does not wait
+ * for company.
  */
 import type { RunSampleRow, RunStore } from "../store/RunStore.js"
 
@@ -27,19 +29,22 @@ export class SampleResultWriter {
   private pending: Array<Pending> = []
   private timer: NodeJS.Timeout | undefined
   private readonly committing = new Set<RunStore>()
+  /** A result waiting was saved with `commitNow`: commit as soon as its store is free. */
+  private now = false
 
   /** `onCommitted(n)`: n results were just committed together (metrics). */
   constructor(private readonly onCommitted: (samples: number) => void = () => {}) {}
 
-  save(store: RunStore, runId: string, row: RunSampleRow): Promise<void> {
+  save(store: RunStore, runId: string, row: RunSampleRow, commitNow = false): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ store, runId, row, resolve, reject })
+      if (commitNow) this.now = true
       this.schedule()
     })
   }
 
   private schedule(): void {
-    if (this.pending.length >= MAX_BATCH) this.flush()
+    if (this.pending.length >= MAX_BATCH || (this.now && this.pending.length > 0)) this.flush()
     else if (this.pending.length > 0) this.timer ??= setTimeout(() => this.flush(), BATCH_WINDOW_MS)
   }
 
@@ -53,6 +58,8 @@ export class SampleResultWriter {
       else byStore.set(item.store, [...(byStore.get(item.store) ?? []), item])
     }
     this.pending = waiting
+    // What waits on its store's commit in flight keeps its urgency for when that commit ends.
+    this.now &&= waiting.length > 0
     for (const [store, items] of byStore) {
       this.committing.add(store)
       store
