@@ -9,8 +9,15 @@
  * backend's overhead. So the agent learns how late its timer fires (a moving
  * average) and sets it that much earlier: its mean hold is the delay. The
  * mean hold is reported by /calls, so a reader sees what the agent did.
+ *
+ * Even so, a bare client sees more than the hold: loopback, and this one
+ * event loop reading and answering concurrent calls one after another.
+ * `calibrateAgent` measures that with a bare client at the run's concurrency
+ * and shortens the hold by it, so that "a 20 ms agent" is 20 ms as a client
+ * sees it — what the issue's ideal (samples × 2 × 20 ms ÷ C) assumes.
  */
 import { spawn } from "node:child_process"
+import { Agent, request } from "undici"
 
 /** BENCH_AGENT_MS: 20 by default (CPU-bound backends show); 200 makes the agent, not the CPU, the limit. */
 export const AGENT_DELAY_MS = Number(process.env.BENCH_AGENT_MS ?? 20)
@@ -26,7 +33,18 @@ let timerLateness = 1
 // Arrival → answer of each call since the last read (ms): what the agent's latency really was.
 let heldMs = 0
 let held = 0
+// Arrival → answer (ms); PUT /hold sets it (calibrateAgent).
+let holdMs = Number(process.env.AGENT_DELAY_MS)
 const server = http.createServer((req, res) => {
+  if (req.method === "PUT" && req.url === "/hold") {
+    const chunks = []
+    req.on("data", (c) => chunks.push(c))
+    return req.on("end", () => {
+      holdMs = Number(Buffer.concat(chunks).toString("utf8"))
+      res.writeHead(204)
+      res.end()
+    })
+  }
   if (req.method === "GET" && req.url === "/calls") {
     // Calls per distinct question since the last read, then reset: how many samples were judged more than once.
     const counts = [...calls.values()]
@@ -46,7 +64,7 @@ const server = http.createServer((req, res) => {
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8"))
     calls.set(body.parameters.question, (calls.get(body.parameters.question) ?? 0) + 1)
     maxInFlight = Math.max(maxInFlight, ++inFlight)
-    const wait = Math.max(0, arrived + Number(process.env.AGENT_DELAY_MS) - performance.now() - timerLateness)
+    const wait = Math.max(0, arrived + holdMs - performance.now() - timerLateness)
     const intended = performance.now() + wait
     setTimeout(() => {
       timerLateness += 0.1 * (performance.now() - intended - timerLateness)
@@ -90,3 +108,67 @@ export const startAgent = async (delayMs = AGENT_DELAY_MS) => {
     }
   }
 }
+
+/** Sets how long the agent holds each call, from its arrival to its answer (ms). */
+const setHold = async (agentUrl: string, holdMs: number): Promise<void> => {
+  const response = await fetch(`${agentUrl}/hold`, { method: "PUT", body: String(holdMs) })
+  await response.arrayBuffer()
+}
+
+/** The mean time (ms) a bare client (one keep-alive undici agent, nothing else) sees per call, `concurrency` calls at a time. */
+const bareClientMeanMs = async (agentUrl: string, concurrency: number, calls: number): Promise<number> => {
+  const dispatcher = new Agent({ connections: concurrency })
+  let total = 0
+  let next = 0
+  const loop = async () => {
+    while (next < calls) {
+      const i = next++
+      // A body like the worker's: the sample's parameters and a session id.
+      const body = JSON.stringify({ parameters: { question: `calibration question ${i}` }, sessionId: `calibration-${i}` })
+      const started = performance.now()
+      const response = await request(agentUrl, { method: "POST", dispatcher, body, headers: { "content-type": "application/json", accept: "application/json" } })
+      await response.body.text()
+      total += performance.now() - started
+    }
+  }
+  try {
+    await Promise.all(Array.from({ length: concurrency }, loop))
+  } finally {
+    await dispatcher.close()
+  }
+  return total / calls
+}
+
+export interface Calibration {
+  /** What a bare client saw per call with the hold at the delay. */
+  readonly bareMsAtDelay: number
+  /** The hold set: the delay less what the bare client saw above it. */
+  readonly holdMs: number
+  /** What a bare client sees per call with that hold: ≈ the delay. */
+  readonly bareMs: number
+}
+
+/**
+ * Makes the agent's latency, as a bare client at `concurrency` sees it, `delayMs`: measures the bare
+ * client at a hold of `delayMs`, shortens the hold by what it saw above, measures again and corrects
+ * once more (all printed by the bench). Its calls are forgotten (the agent's counters are read and reset).
+ */
+export const calibrateAgent = async (agentUrl: string, delayMs: number, concurrency: number, calls = 400): Promise<Calibration> => {
+  await setHold(agentUrl, delayMs)
+  // A warm-up: connections, and both processes' code compiled.
+  await bareClientMeanMs(agentUrl, concurrency, Math.min(calls, 2 * concurrency))
+  const bareMsAtDelay = await bareClientMeanMs(agentUrl, concurrency, calls)
+  // Twice: what the client sees above the hold shifts a little with the hold itself.
+  let holdMs = delayMs
+  let bareMs = bareMsAtDelay
+  for (let step = 0; step < 2; step++) {
+    holdMs = Math.max(0, holdMs - (bareMs - delayMs))
+    await setHold(agentUrl, holdMs)
+    bareMs = await bareClientMeanMs(agentUrl, concurrency, calls)
+  }
+  await readAgentCalls(agentUrl)
+  return { bareMsAtDelay, holdMs, bareMs }
+}
+
+/** Back to holding each call `delayMs` from its arrival. */
+export const resetAgentHold = (agentUrl: string, delayMs: number): Promise<void> => setHold(agentUrl, delayMs)
