@@ -1,4 +1,3 @@
-/// <reference path="./better-sqlite3.d.ts" />
 /**
  * The process's one connection to the SQLite file (better-sqlite3, synchronous), and the lock that lends it
  * to one user at a time: a statement or a whole transaction of @effect/sql's client (SqliteDatabase.ts), or an
@@ -27,7 +26,7 @@ export const busyPause = (attempt: number): number => Math.min(200, 5 * 1.6 ** a
 export const BUSY_RETRY_BOUND_MS = 30_000
 
 export class SqliteConnection {
-  readonly db: Database
+  readonly db: Database.Database
   private readonly statements = new Map<string, Database.Statement>()
   private held = false
   private readonly waiting: Array<() => void> = []
