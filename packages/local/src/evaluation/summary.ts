@@ -14,8 +14,20 @@
  * - runtime / cost: over samples where both sides ran; stdev is the
  *   population standard deviation of candidate runtimes.
  */
-import type { EvaluationRunSummary } from "@fruxkit/core"
-import type { RunSampleRow } from "../store/RunStore.js"
+import type { EvaluationRunSummary, LlmEvaluation, SystemEvaluation } from "@fruxkit/core"
+
+/**
+ * What the summary reads of a sample's result: whether it failed, its verdict and its timings (a stored run
+ * reads only these to complete, not every execution and trace: EvaluationRunRepository.ts). A full
+ * `RunSampleRow` is one.
+ */
+export interface SummarisedSample {
+  readonly failed: boolean
+  readonly result: {
+    readonly llmEvaluation: Pick<LlmEvaluation, "score" | "overallAssessment" | "keyImprovements" | "concernsRisks"> | null
+    readonly systemEvaluation: SystemEvaluation | null
+  }
+}
 
 export const SCORE_BUCKETS = ["0-2", "2-4", "4-6", "6-8", "8-10"] as const
 
@@ -46,7 +58,7 @@ export interface RunVerdict {
   readonly deploymentRecommendation: DeploymentRecommendation
 }
 
-export const summarise = (rows: ReadonlyArray<RunSampleRow>, totalSamples: number): RunVerdict => {
+export const summarise = (rows: ReadonlyArray<SummarisedSample>, totalSamples: number): RunVerdict => {
   const judged = rows.filter((row) => !row.failed && row.result.llmEvaluation !== null)
   const scores = judged.map((row) => row.result.llmEvaluation!.score)
   const scoreDistribution: Record<string, number> = Object.fromEntries(SCORE_BUCKETS.map((b) => [b, 0]))

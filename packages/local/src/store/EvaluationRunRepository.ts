@@ -3,9 +3,9 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { Fragment } from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { EvaluationRunSampleResult, EvaluationRunSummary, Field, type PageOf } from "@fruxkit/core"
+import { EvaluationRunSampleResult, EvaluationRunSummary, Field, SystemEvaluation, type PageOf } from "@fruxkit/core"
 import { encodeCursor, toPage, type PageRequest } from "./page-token.js"
-import { summarise } from "../evaluation/summary.js"
+import { summarise, type SummarisedSample } from "../evaluation/summary.js"
 import { announceRunEnqueued, RUN_CHANGED_CHANNEL } from "./Dialect.js"
 import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
 import { LEASE_DONE } from "./migrations.js"
@@ -106,6 +106,27 @@ const SampleResultRow = Schema.Struct({
 
 const toSampleRow: (row: unknown) => RunSampleRow = Row.decoder("evaluation_run_samples", SampleResultRow)
 
+/**
+ * A result as the summary reads it (summary.ts's SummarisedSample): the verdict's scored fields and the
+ * timings, with the same field defaults as the full result's schema, so the summary is the one the full rows
+ * give. Completing a run reads every result: decoding each execution and trace too cost the commit that
+ * completes a 200-sample run most of its time.
+ */
+const toSummarisedSample: (row: unknown) => SummarisedSample = Row.decoder(
+  "evaluation_run_samples",
+  Schema.Struct({
+    failed: Row.Flag,
+    result: Row.Json(
+      Schema.Struct({
+        llmEvaluation: Field.nullable(
+          Schema.Struct({ score: Field.number, overallAssessment: Field.string, keyImprovements: Field.stringArray, concernsRisks: Field.stringArray })
+        ),
+        systemEvaluation: Field.nullable(SystemEvaluation)
+      })
+    )
+  })
+)
+
 /** The listing's read: the result as the stored wire text, checked, not rebuilt (Row.WireJson). */
 const toWireResultRow = Row.decoder(
   "evaluation_run_samples",
@@ -133,9 +154,9 @@ const completeRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
       const [locked] = yield* sql<{ total_samples: number }>`UPDATE evaluation_runs SET modified_at = ${now}
         WHERE id = ${runId} AND ${sql.in("status", ACTIVE)} RETURNING total_samples`
       if (!locked) return false
-      const rows = yield* sql`SELECT *
+      const rows = yield* sql`SELECT failed, result
         FROM evaluation_run_samples WHERE run_id = ${runId} ORDER BY sample_index`
-      const results = rows.map(toSampleRow)
+      const results = rows.map(toSummarisedSample)
       const verdict = summarise(results, Number(locked.total_samples))
       yield* sql`UPDATE evaluation_runs SET status = ${"COMPLETED"}, completed_samples = ${results.length},
           failed_samples = ${results.filter((row) => row.failed).length}, score = ${verdict.score},
