@@ -36,7 +36,15 @@ export const inlineCandidateFlow = (agent: Readonly<Record<string, unknown>>) =>
 
 export const resolvePlan = async (ctx: LocalContext, run: RunRecord): Promise<RunPlan> => {
   if (run.deployedRevision === null) throw new RunPlanError("the agent had no deployed revision")
-  const base = { revision: run.deployedRevision, flow: await revisionFlow(ctx, run, run.deployedRevision) }
+  // Both revisions are read at once (on PostgreSQL each read is a round trip before the run's first claim);
+  // when both fail, the base's error is the one told, as when they were read in turn.
+  const [base, candidate] = await Promise.allSettled([revisionFlow(ctx, run, run.deployedRevision), resolveCandidate(ctx, run)])
+  if (base.status === "rejected") throw base.reason
+  if (candidate.status === "rejected") throw candidate.reason
+  return { agentId: run.agentId, base: { revision: run.deployedRevision, flow: base.value }, candidate: candidate.value }
+}
+
+const resolveCandidate = async (ctx: LocalContext, run: RunRecord): Promise<RunPlan["candidate"]> => {
   const candidateRevision = run.candidateRevision ?? 0
   if (run.candidateExternalSealed !== null) {
     let parameters: ExternalStep["parameters"]
@@ -45,13 +53,13 @@ export const resolvePlan = async (ctx: LocalContext, run: RunRecord): Promise<Ru
     } catch {
       throw new RunPlanError("the candidate's external configuration cannot be decrypted with this data dir's key")
     }
-    return { agentId: run.agentId, base, candidate: { revision: candidateRevision, flow: externalAgentFlow(parameters) } }
+    return { revision: candidateRevision, flow: externalAgentFlow(parameters) }
   }
   if (run.candidateAgent !== null) {
     const flow = inlineCandidateFlow(openFlow(ctx, run.candidateAgent))
     if (Either.isLeft(flow)) throw new RunPlanError("the inline candidate configuration has an invalid flow")
-    return { agentId: run.agentId, base, candidate: { revision: candidateRevision, flow: flow.right } }
+    return { revision: candidateRevision, flow: flow.right }
   }
   if (run.candidateRevision === null) throw new RunPlanError("the run names no candidate")
-  return { agentId: run.agentId, base, candidate: { revision: run.candidateRevision, flow: await revisionFlow(ctx, run, run.candidateRevision) } }
+  return { revision: run.candidateRevision, flow: await revisionFlow(ctx, run, run.candidateRevision) }
 }
