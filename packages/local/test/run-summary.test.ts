@@ -120,6 +120,9 @@ describe("completing a stored run", () => {
     expect(stored!.score).toBe(expected.score)
     expect(stored!.deployment_recommendation).toBe(expected.deploymentRecommendation)
     expect([stored!.completed_samples, stored!.failed_samples]).toEqual([samples, rows.filter((row) => row.failed).length])
+    // Completed once: a later settle (a worker that also saw every result stored) changes nothing.
+    expect(await runs.settle("r1", 9)).toBe(false)
+    expect((await runs.find("t", "a", "r1"))!.completedAt).toBe(3)
     // The fixture reaches every part of the summary.
     expect(expected.summary.runtime).not.toBeNull()
     expect(expected.summary.topConcerns.length).toBeGreaterThan(0)

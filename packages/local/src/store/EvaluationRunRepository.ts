@@ -144,28 +144,28 @@ const settleRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
         (SELECT COUNT(*) FROM evaluation_run_samples s WHERE s.run_id = r.id) AS completed, r.total_samples, r.status
       FROM evaluation_runs r WHERE r.id = ${runId}`
     if (!run || !ACTIVE.includes(run.status) || Number(run.completed) < Number(run.total_samples)) return false
-    return yield* completeRun(sql, runId, now)
+    return yield* completeRun(sql, runId, Number(run.total_samples), now)
   })
 
-/** Every sample has a result: lock the run's row, then end it only if nobody else has, summarised from every result. */
-const completeRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
-  sql.withTransaction(
-    Effect.gen(function* () {
-      const [locked] = yield* sql<{ total_samples: number }>`UPDATE evaluation_runs SET modified_at = ${now}
-        WHERE id = ${runId} AND ${sql.in("status", ACTIVE)} RETURNING total_samples`
-      if (!locked) return false
-      const rows = yield* sql`SELECT failed, result
-        FROM evaluation_run_samples WHERE run_id = ${runId} ORDER BY sample_index`
-      const results = rows.map(toSummarisedSample)
-      const verdict = summarise(results, Number(locked.total_samples))
-      yield* sql`UPDATE evaluation_runs SET status = ${"COMPLETED"}, completed_samples = ${results.length},
-          failed_samples = ${results.filter((row) => row.failed).length}, score = ${verdict.score},
-          deployment_recommendation = ${verdict.deploymentRecommendation},
-          summary = ${toJson(verdict.summary)}, completed_at = ${now}, lease_owner = NULL, lease_expires_at = 0
-        WHERE id = ${runId}`
-      return true
-    })
-  )
+/**
+ * Every sample has a result (a stored result row never changes): summarise them, then end the run with one
+ * conditional UPDATE, which only the first of two completers (the last result's worker, a settle) or none (a
+ * cancel got there first) gets to make. Two round trips, not a transaction of five that locked the run's row
+ * first: on PostgreSQL the run's end is on the path from its last result to COMPLETED.
+ */
+const completeRun = (sql: SqlClient.SqlClient, runId: string, totalSamples: number, now: number) =>
+  Effect.gen(function* () {
+    const rows = yield* sql`SELECT failed, result
+      FROM evaluation_run_samples WHERE run_id = ${runId} ORDER BY sample_index`
+    const results = rows.map(toSummarisedSample)
+    const verdict = summarise(results, totalSamples)
+    const ended = yield* sql<{ id: string }>`UPDATE evaluation_runs SET status = ${"COMPLETED"}, completed_samples = ${results.length},
+        failed_samples = ${results.filter((row) => row.failed).length}, score = ${verdict.score},
+        deployment_recommendation = ${verdict.deploymentRecommendation},
+        summary = ${toJson(verdict.summary)}, completed_at = ${now}, modified_at = ${now}, lease_owner = NULL, lease_expires_at = 0
+      WHERE id = ${runId} AND ${sql.in("status", ACTIVE)} RETURNING id`
+    return ended.length > 0
+  })
 
 /** Samples of active runs waiting for a worker, and leased (for `/metrics`). */
 export const queueDepth = (now: number): SqlEffect<{ readonly waiting: number; readonly leased: number }> =>
@@ -318,7 +318,7 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
     // (completeRun: exactly one worker summarises).
     const completed: Array<string> = []
     for (const run of progress) {
-      if (run.completedSamples >= run.totalSamples && (await store.run(Effect.flatMap(SqlClient.SqlClient, (sql) => completeRun(sql, run.id, now))))) {
+      if (run.completedSamples >= run.totalSamples && (await store.run(Effect.flatMap(SqlClient.SqlClient, (sql) => completeRun(sql, run.id, run.totalSamples, now))))) {
         completed.push(run.id)
       }
     }

@@ -98,16 +98,21 @@ const withTags = (rows: ReadonlyArray<unknown>): SqlEffect<Array<StoredSample>> 
     if (rows.length === 0) return []
     const sql = yield* SqlClient.SqlClient
     const samples = rows.map(decodeSample)
-    const tagRows = yield* sql`SELECT * FROM sample_tags WHERE ${sql.in("sample_id", samples.map((s) => s.id))}
-      ORDER BY sample_id, position`
-    const bySample = new Map<string, Array<SampleTag>>()
-    for (const tag of tagRows.map(decodeTag)) {
-      const list = bySample.get(tag.sampleId) ?? []
-      list.push(tag)
-      bySample.set(tag.sampleId, list)
-    }
-    return samples.map((sample) => ({ ...sample, tags: bySample.get(sample.id) ?? [] }))
+    return joinTags(samples, yield* tagsOf(sql, samples.map((s) => s.id)))
   })
+
+const tagsOf = (sql: SqlClient.SqlClient, sampleIds: ReadonlyArray<string>) =>
+  sql`SELECT * FROM sample_tags WHERE ${sql.in("sample_id", sampleIds)} ORDER BY sample_id, position`
+
+const joinTags = (samples: ReadonlyArray<Omit<StoredSample, "tags">>, tagRows: ReadonlyArray<unknown>): Array<StoredSample> => {
+  const bySample = new Map<string, Array<SampleTag>>()
+  for (const tag of tagRows.map(decodeTag)) {
+    const list = bySample.get(tag.sampleId) ?? []
+    list.push(tag)
+    bySample.set(tag.sampleId, list)
+  }
+  return samples.map((sample) => ({ ...sample, tags: bySample.get(sample.id) ?? [] }))
+}
 
 export const listSamplesOfExecution = (tenant: string, executionId: string): SqlEffect<Array<StoredSample>> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
@@ -162,5 +167,10 @@ export const findSamples = (ids: ReadonlyArray<string>): SqlEffect<Array<StoredS
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     ids.length === 0
       ? Effect.succeed([])
-      : Effect.flatMap(sql`SELECT * FROM samples WHERE ${sql.in("id", ids)}`, withTags)
+      : // The ids are known: the samples and their tags are read at once (on PostgreSQL, two connections; a
+        // run's start waits on this read).
+        Effect.map(
+          Effect.all([sql`SELECT * FROM samples WHERE ${sql.in("id", ids)}`, tagsOf(sql, ids)], { concurrency: 2 }),
+          ([rows, tagRows]) => joinTags(rows.map(decodeSample), tagRows)
+        )
   )
