@@ -20,7 +20,9 @@
  *    own event loop add; both printed); "÷ measured calls" divides by the call time the run itself
  *    measured instead (the backend's own share).
  *
- * Each worker set (and the SQLite backend) first runs a 48-sample warm-up run that is not measured
+ * Workers are the built `fruxkit-worker` (bin/ → dist/, as users run them): build first (`pnpm turbo run
+ * build`; the bench refuses a dist/ older than src/). Each worker set (and the SQLite backend) first runs a
+ * 48-sample warm-up run that is not measured
  * (BENCH_WARMUP=0: cold processes). BENCH_PHASES=cpu,scale,ideal picks phases; BENCH_SAMPLES,
  * BENCH_ROUNDS, BENCH_IDEAL_SAMPLES, BENCH_IDEAL_RUNS, BENCH_SCALE_AGENT_MS (200) and BENCH_WORKERS (the
  * scale phase's worker counts, "1,4") change the shape. BENCH_CPU_PROF_DIR=<dir>: the CPU phase's workers
@@ -128,11 +130,30 @@ const startInProcessProfile = async () => {
   }
 }
 
+/**
+ * The workers are the `fruxkit-worker` users run (bin/ → dist/), not the sources through tsx: tsx
+ * transpiles each module on first use, which a run's first stretch would count. So dist/ must be built from
+ * the sources as they are now.
+ */
+const workerBin = path.join(packageDir, "bin", "fruxkit-worker.js")
+const assertWorkerBuilt = (): void => {
+  const built = path.join(packageDir, "dist", "worker-main.js")
+  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0
+  const newest = (dir: string): number =>
+    Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((entry) => {
+      const at = path.join(dir, entry.name)
+      return entry.isDirectory() ? newest(at) : fs.statSync(at).mtimeMs
+    }))
+  if (builtAt < newest(path.join(packageDir, "src"))) {
+    throw new Error("bench:workers runs the built fruxkit-worker: dist/ is missing or older than src/ — run `pnpm turbo run build` first")
+  }
+}
+
 const startWorker = (databaseUrl: string, secretKey: string, profile = false): Promise<ChildProcess> =>
   new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [...(profile ? profileArgs : []), "--conditions=development", "--import", "tsx", "src/worker-main.ts", "--concurrency", String(CONCURRENCY), "--lease-ms", "10000"],
+      [...(profile ? profileArgs : []), workerBin, "--concurrency", String(CONCURRENCY), "--lease-ms", "10000"],
       {
         cwd: packageDir,
         env: { ...process.env, FRUXKIT_DATABASE_URL: databaseUrl, FRUXKIT_SECRET_KEY: secretKey, FRUXKIT_LOCAL_DATA_DIR: scratchDir },
@@ -207,6 +228,7 @@ const median = (values: ReadonlyArray<number>) => {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
+assertWorkerBuilt()
 const fastAgent = await startAgent(FAST_AGENT_MS)
 const slowAgent = await startAgent(SCALE_AGENT_MS)
 const flowOf = (agent: { readonly url: string }) => ({ steps: [{ type: "external", parameters: { endpoint: `${agent.url}/agent`, timeout_seconds: 10 } }] })
