@@ -8,47 +8,17 @@
 import { randomBytes, randomUUID } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { LocalBackend } from "../src/index.js"
-import type { RunRecord, RunSampleRow } from "../src/store/RunStore.js"
+import type { RunSampleRow } from "../src/store/RunStore.js"
 import { makeSqlRunStore } from "../src/store/EvaluationRunRepository.js"
 import * as PgDatabase from "../src/store/PgDatabase.js"
 import * as Store from "../src/store/Store.js"
 import { createDatabase, openClient, query } from "./postgres.js"
 import { waitFor } from "@fruxkit/testkit"
 import { killHard, spawnLocal, type LocalProcess } from "./processes.js"
-import { AGENT_PATH, awaitRun, call, createDatasetOfDistinctSamples, sendJson, startServer, tempDir, withBackend, type LoopbackServer } from "./support.js"
+import { AGENT_PATH, awaitRun, call, createDatasetOfDistinctSamples, type LoopbackServer, runRecord, sendJson, startServer, tempDir, withBackend } from "./support.js"
 
 const SAMPLES = 48
 
-const runRecord = (id: string, samples: number): RunRecord => ({
-  id,
-  tenantId: "t",
-  agentId: "a",
-  datasetId: null,
-  candidateRevision: 2,
-  candidateBaseRevision: null,
-  candidateSnapshotSeqNo: null,
-  deployedRevision: 1,
-  status: "PENDING",
-  score: null,
-  deploymentRecommendation: null,
-  summary: null,
-  errorMessage: null,
-  createdAt: Date.now(),
-  modifiedAt: Date.now(),
-  startedAt: 0,
-  completedAt: 0,
-  createdBy: "test",
-  totalSamples: samples,
-  completedSamples: 0,
-  failedSamples: 0,
-  sampleIds: Array.from({ length: samples }, (_, i) => `s${i}`),
-  candidateAgent: null,
-  candidateExternalSealed: null,
-  cancelRequested: false,
-  leaseOwner: null,
-  leaseExpiresAt: 0,
-  transient: false
-})
 
 const judgedRow = (index: number): RunSampleRow => ({
   sampleIndex: index,

@@ -10,38 +10,10 @@ import { makeSqlRunStore } from "../src/store/EvaluationRunRepository.js"
 import type { RunRecord } from "../src/store/RunStore.js"
 import * as SqliteDatabase from "../src/store/SqliteDatabase.js"
 import * as Store from "../src/store/Store.js"
-import { tempDir } from "./support.js"
+import { runRecord, tempDir } from "./support.js"
 
-const run = (id: string, samples: number): RunRecord => ({
-  id,
-  tenantId: "t",
-  agentId: "a",
-  datasetId: null,
-  candidateRevision: 2,
-  candidateBaseRevision: null,
-  candidateSnapshotSeqNo: null,
-  deployedRevision: null,
-  status: "IN_PROGRESS",
-  score: null,
-  deploymentRecommendation: null,
-  summary: null,
-  errorMessage: null,
-  createdAt: 1,
-  modifiedAt: 1,
-  startedAt: 1,
-  completedAt: 0,
-  createdBy: "test",
-  totalSamples: samples,
-  completedSamples: 0,
-  failedSamples: 0,
-  sampleIds: Array.from({ length: samples }, (_, i) => `s${i}`),
-  candidateAgent: null,
-  candidateExternalSealed: null,
-  cancelRequested: false,
-  leaseOwner: null,
-  leaseExpiresAt: 0,
-  transient: false
-})
+const run = (id: string, samples: number): RunRecord =>
+  runRecord(id, samples, { deployedRevision: null, status: "IN_PROGRESS", createdAt: 1, modifiedAt: 1, startedAt: 1 })
 
 describe("the SQLite queue beside @effect/sql on one connection", () => {
   let store: Store.Store

@@ -12,6 +12,7 @@ import { createDatabase } from "./postgres.js"
 import * as PgDatabase from "../src/store/PgDatabase.js"
 import * as SqliteDatabase from "../src/store/SqliteDatabase.js"
 import * as Store from "../src/store/Store.js"
+import type { RunRecord } from "../src/store/RunStore.js"
 
 export const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-local-"))
 
@@ -193,3 +194,37 @@ export const createDatasetOfDistinctSamples = async (backend: Pick<LocalBackend,
   }
   return datasetId
 }
+
+/** A stored run's record for tests that drive the run store directly: tenant t, agent a, samples s0…s(n-1), pending. */
+export const runRecord = (id: string, samples: number, overrides: Partial<RunRecord> = {}): RunRecord => ({
+  id,
+  tenantId: "t",
+  agentId: "a",
+  datasetId: null,
+  candidateRevision: 2,
+  candidateBaseRevision: null,
+  candidateSnapshotSeqNo: null,
+  deployedRevision: 1,
+  status: "PENDING",
+  score: null,
+  deploymentRecommendation: null,
+  summary: null,
+  errorMessage: null,
+  createdAt: Date.now(),
+  modifiedAt: Date.now(),
+  startedAt: 0,
+  completedAt: 0,
+  createdBy: "test",
+  totalSamples: samples,
+  completedSamples: 0,
+  failedSamples: 0,
+  sampleIds: Array.from({ length: samples }, (_, i) => `s${i}`),
+  candidateAgent: null,
+  candidateExternalSealed: null,
+  cancelRequested: false,
+  leaseOwner: null,
+  leaseExpiresAt: 0,
+  transient: false,
+  ...overrides
+})
+
