@@ -7,7 +7,7 @@ import { EvaluationRunSampleResult, EvaluationRunSummary, Field, SystemEvaluatio
 import { encodeCursor, toPage, type PageRequest } from "./page-token.js"
 import { summarise, type SummarisedSample } from "../evaluation/summary.js"
 import { announceRunEnqueued, RUN_CHANGED_CHANNEL } from "./Dialect.js"
-import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
+import { ACTIVE_STATUSES, isActiveStatus, type RunRecord, type RunSampleRow, type RunStore } from "./RunStore.js"
 import { LEASE_DONE } from "./migrations.js"
 import * as Row from "./Row.js"
 import { toJson, type SqlEffect, type Store } from "./Store.js"
@@ -47,7 +47,6 @@ const decodeRun = Row.decoder("evaluation_runs", RunRow)
 /** Runs in SQL are the persisted ones (transient runs live in memory: TransientRunStore). */
 const toRecord = (row: unknown): RunRecord => ({ ...decodeRun(row), transient: false })
 
-const ACTIVE = ["PENDING", "IN_PROGRESS"]
 
 export interface RunFilter {
   readonly candidateRevision?: number | undefined
@@ -143,7 +142,7 @@ const settleRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
     const [run] = yield* sql<{ completed: number; total_samples: number; status: string }>`SELECT
         (SELECT COUNT(*) FROM evaluation_run_samples s WHERE s.run_id = r.id) AS completed, r.total_samples, r.status
       FROM evaluation_runs r WHERE r.id = ${runId}`
-    if (!run || !ACTIVE.includes(run.status) || Number(run.completed) < Number(run.total_samples)) return false
+    if (!run || !isActiveStatus(run.status) || Number(run.completed) < Number(run.total_samples)) return false
     return yield* completeRun(sql, runId, Number(run.total_samples), now)
   })
 
@@ -163,7 +162,7 @@ const completeRun = (sql: SqlClient.SqlClient, runId: string, totalSamples: numb
         failed_samples = ${results.filter((row) => row.failed).length}, score = ${verdict.score},
         deployment_recommendation = ${verdict.deploymentRecommendation},
         summary = ${toJson(verdict.summary)}, completed_at = ${now}, modified_at = ${now}, lease_owner = NULL, lease_expires_at = 0
-      WHERE id = ${runId} AND ${sql.in("status", ACTIVE)} RETURNING id`
+      WHERE id = ${runId} AND ${sql.in("status", ACTIVE_STATUSES)} RETURNING id`
     return ended.length > 0
   })
 
@@ -175,7 +174,7 @@ export const queueDepth = (now: number): SqlEffect<{ readonly waiting: number; r
         SUM(CASE WHEN ${leaseLapsed(sql, now)} THEN 1 ELSE 0 END) AS waiting,
         SUM(CASE WHEN ${leaseLapsed(sql, now)} THEN 0 ELSE 1 END) AS leased
       FROM evaluation_sample_leases l JOIN evaluation_runs r ON r.id = l.run_id
-      WHERE ${sql.in("r.status", ACTIVE)} AND ${notDone(sql)} AND ${hasNoResult(sql)}`
+      WHERE ${sql.in("r.status", ACTIVE_STATUSES)} AND ${notDone(sql)} AND ${hasNoResult(sql)}`
     return { waiting: Number(row?.waiting ?? 0), leased: Number(row?.leased ?? 0) }
   })
 
@@ -237,7 +236,7 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
         const sql = yield* SqlClient.SqlClient
         // Runs with a sample to lease, or with none left at all (every result stored, but the run
         // was never settled: the worker that stored the last one died before it could).
-        const open = yield* sql<{ readonly id: string; readonly status: string }>`SELECT * FROM evaluation_runs r WHERE ${sql.in("status", ACTIVE)}
+        const open = yield* sql<{ readonly id: string; readonly status: string }>`SELECT * FROM evaluation_runs r WHERE ${sql.in("status", ACTIVE_STATUSES)}
             AND (EXISTS (SELECT 1 FROM evaluation_sample_leases l
                   WHERE l.run_id = r.id AND ${leaseLapsed(sql, now)} AND ${hasNoResult(sql)})
               OR NOT EXISTS (SELECT 1 FROM evaluation_sample_leases l WHERE l.run_id = r.id AND ${notDone(sql)} AND ${hasNoResult(sql)}))
@@ -260,10 +259,7 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
 
   claimSamples: (runId, owner, now, leaseMs, limit) => store.queue.claimSamples(runId, owner, now, leaseMs, limit),
 
-  renew: async (id, owner, now, leaseMs) => {
-    const { active, cancelRequested } = await store.queue.renew(id, owner, now, leaseMs)
-    return { held: active, cancelRequested }
-  },
+  renew: (id, owner, now, leaseMs) => store.queue.renew(id, owner, now, leaseMs),
 
   release: (runId, owner) =>
     store.transaction(
@@ -336,7 +332,7 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
               summary = ${outcome.summary ? toJson(outcome.summary) : null},
               error_message = ${outcome.errorMessage ?? null}, completed_at = ${now}, modified_at = ${now},
               lease_owner = NULL, lease_expires_at = 0
-            WHERE id = ${id} AND ${sql.in("status", ACTIVE)}
+            WHERE id = ${id} AND ${sql.in("status", ACTIVE_STATUSES)}
             RETURNING id`,
           (rows) => rows.length > 0
         )
@@ -353,7 +349,7 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
         // each stops at its next heartbeat (at once in this process, through "requested").
         const [ended] = yield* sql<{ id: string }>`UPDATE evaluation_runs SET status = ${"CANCELLED"}, cancel_requested = 1,
             completed_at = ${now}, modified_at = ${now}, lease_owner = NULL, lease_expires_at = 0
-          WHERE id = ${id} AND ${sql.in("status", ACTIVE)} RETURNING id`
+          WHERE id = ${id} AND ${sql.in("status", ACTIVE_STATUSES)} RETURNING id`
         return ended ? ("requested" as const) : ("terminal" as const)
       })
     )

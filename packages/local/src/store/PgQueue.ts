@@ -9,6 +9,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import type pg from "pg"
 import { LEASE_DONE } from "./migrations.js"
 import type { QueueStatements, RunProgress } from "./QueueDriver.js"
+import { isActiveStatus } from "./RunStore.js"
 
 const query = async <Row>(pool: pg.Pool, name: string, text: string, values: ReadonlyArray<unknown>): Promise<Array<Row>> => {
   try {
@@ -106,7 +107,7 @@ export const makePgQueue = (pool: pg.Pool, relaxed: pg.Pool): QueueStatements =>
 
   renew: async (runId, owner, now, leaseMs) => {
     const [run] = await query<{ status: string; cancel_requested: number }>(relaxed, "fruxkit_queue_renew", RENEW, [runId, owner, now + leaseMs])
-    return { active: run !== undefined && (run.status === "PENDING" || run.status === "IN_PROGRESS"), cancelRequested: Number(run?.cancel_requested ?? 0) === 1 }
+    return { held: run !== undefined && isActiveStatus(run.status), cancelRequested: Number(run?.cancel_requested ?? 0) === 1 }
   },
 
   storeResults: async (entries, now, announce) => {

@@ -28,14 +28,15 @@ export interface QueueStatements {
   readonly claimSamples: (runId: string, owner: string, now: number, leaseMs: number, limit: number) => Promise<ClaimedSamples>
   /**
    * The heartbeat: extends `owner`'s leases on the run's samples still without a result (without a flush, as
-   * a claim), and reads whether the run is still active and whether a cancel was asked for.
+   * a claim), and reads whether the run is still active (`held`, as RunStore.renew says it) and whether a
+   * cancel was asked for.
    */
   readonly renew: (
     runId: string,
     owner: string,
     now: number,
     leaseMs: number
-  ) => Promise<{ readonly active: boolean; readonly cancelRequested: boolean }>
+  ) => Promise<{ readonly held: boolean; readonly cancelRequested: boolean }>
   /**
    * A group commit's storing part, durably, in one transaction: the results of runs still active (a sample
    * stored already stores nothing), their samples marked done, each run's progress moved by what this call
@@ -50,6 +51,3 @@ export interface QueueStatements {
 }
 
 export class QueueDriver extends Context.Tag("@fruxkit/local/store/QueueDriver")<QueueDriver, QueueStatements>() {}
-
-/** Runs that still take samples and results. */
-export const ACTIVE_STATUSES = ["PENDING", "IN_PROGRESS"] as const

@@ -77,6 +77,11 @@ export interface RunOutcome {
 
 export type CancelResult = "cancelled" | "requested" | "terminal" | "missing"
 
+/** Statuses of a run that still takes samples and results (every store, and the queue's own statements, go by these). */
+export const ACTIVE_STATUSES: ReadonlyArray<string> = ["PENDING", "IN_PROGRESS"]
+
+export const isActiveStatus = (status: unknown): boolean => ACTIVE_STATUSES.includes(status as string)
+
 export interface RunStore {
   /**
    * Stores a new run and its sample work, in one transaction, with the

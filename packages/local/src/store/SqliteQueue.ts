@@ -12,6 +12,7 @@
  */
 import { LEASE_DONE } from "./migrations.js"
 import type { QueueStatements, RunProgress } from "./QueueDriver.js"
+import { isActiveStatus } from "./RunStore.js"
 import type { SqliteConnection } from "./SqliteConnection.js"
 
 /**
@@ -33,8 +34,6 @@ const STORE = `INSERT INTO evaluation_run_samples (run_id, sample_index, sample_
 const MARK_DONE = `UPDATE evaluation_sample_leases SET lease_expires_at = ${LEASE_DONE} WHERE run_id = ? AND sample_index = ?`
 const PROGRESS = `UPDATE evaluation_runs SET completed_samples = completed_samples + ?, failed_samples = failed_samples + ?, modified_at = ?
   WHERE id = ? RETURNING completed_samples, total_samples`
-
-const isActive = (status: unknown) => status === "PENDING" || status === "IN_PROGRESS"
 
 /** `work` in one transaction (the write lock taken up front); rolled back when it throws. */
 const transaction = <A>(connection: SqliteConnection, work: () => A): A => {
@@ -81,7 +80,7 @@ export const makeSqliteQueue = (connection: SqliteConnection): QueueStatements =
       withoutFlush(c, () => {
         c.prepare(RENEW).run(now + leaseMs, runId, owner)
         const run = c.prepare(RUN_STATE).get(runId) as { status: string; cancel_requested: number } | undefined
-        return { active: run !== undefined && isActive(run.status), cancelRequested: Number(run?.cancel_requested ?? 0) === 1 }
+        return { held: run !== undefined && isActiveStatus(run.status), cancelRequested: Number(run?.cancel_requested ?? 0) === 1 }
       })
     ),
 
@@ -99,7 +98,7 @@ export const makeSqliteQueue = (connection: SqliteConnection): QueueStatements =
           if (count === undefined) {
             if (closed.has(runId)) continue
             const run = state.get(runId) as { status: string } | undefined
-            if (run === undefined || !isActive(run.status)) {
+            if (run === undefined || !isActiveStatus(run.status)) {
               closed.add(runId)
               continue
             }

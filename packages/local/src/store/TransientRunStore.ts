@@ -6,7 +6,7 @@
 import { EvaluationRunSampleResult, ResponseDecoding } from "@fruxkit/core"
 import { encodeCursor } from "./page-token.js"
 import { summarise } from "../evaluation/summary.js"
-import type { RunRecord, RunSampleRow, RunStore } from "./RunStore.js"
+import { isActiveStatus, type RunRecord, type RunSampleRow, type RunStore } from "./RunStore.js"
 
 /** Results held in memory are values: the listing sends them encoded by the result schema. */
 const encodeResult = ResponseDecoding.encodeSync(EvaluationRunSampleResult)
@@ -19,8 +19,6 @@ interface Held {
   /** The size of its stored sample results, as JSON (what reading them back would answer). */
   bytes: number
 }
-
-const ACTIVE = new Set(["PENDING", "IN_PROGRESS"])
 
 /**
  * Ended transient runs kept for reading back; past this the oldest ended
@@ -42,7 +40,7 @@ export const makeTransientRunStore = (
   const runs = new Map<string, Held>()
   /** Drop the oldest ended runs until both bounds hold (Map order is insertion order: oldest first). */
   const prune = () => {
-    const ended = [...runs.values()].filter((held) => !ACTIVE.has(held.run.status))
+    const ended = [...runs.values()].filter((held) => !isActiveStatus(held.run.status))
     let count = ended.length
     let bytes = ended.reduce((sum, held) => sum + held.bytes, 0)
     for (const held of ended) {
@@ -72,7 +70,7 @@ export const makeTransientRunStore = (
       for (const held of runs.values()) {
         if (claimed.length >= limit) break
         const run = held.run
-        if (!ACTIVE.has(run.status) || (run.leaseOwner !== null && run.leaseExpiresAt >= now)) continue
+        if (!isActiveStatus(run.status) || (run.leaseOwner !== null && run.leaseExpiresAt >= now)) continue
         update(run.id, {
           leaseOwner: owner,
           leaseExpiresAt: now + leaseMs,
@@ -86,7 +84,7 @@ export const makeTransientRunStore = (
     },
     claimSamples: async (runId, _owner, _now, _leaseMs, limit) => {
       const held = runs.get(runId)
-      if (!held || !ACTIVE.has(held.run.status)) return { indexes: [], takenOver: 0 }
+      if (!held || !isActiveStatus(held.run.status)) return { indexes: [], takenOver: 0 }
       const indexes: Array<number> = []
       for (let index = 0; index < held.run.sampleIds.length && indexes.length < limit; index++) {
         if (held.samples.has(index) || held.leased.has(index)) continue
@@ -123,7 +121,7 @@ export const makeTransientRunStore = (
       const completedRuns: Array<string> = []
       for (const { runId, row } of entries) {
         const held = runs.get(runId)
-        if (!held || !ACTIVE.has(held.run.status) || held.samples.has(row.sampleIndex)) continue
+        if (!held || !isActiveStatus(held.run.status) || held.samples.has(row.sampleIndex)) continue
         held.samples.set(row.sampleIndex, row)
         held.bytes += JSON.stringify(row.result).length
         held.leased.delete(row.sampleIndex)
@@ -157,7 +155,7 @@ export const makeTransientRunStore = (
     requestCancel: async (id, now) => {
       const run = runs.get(id)?.run
       if (!run) return "missing"
-      if (!ACTIVE.has(run.status)) return "terminal"
+      if (!isActiveStatus(run.status)) return "terminal"
       if (run.leaseOwner !== null && run.leaseExpiresAt >= now) {
         update(id, { cancelRequested: true, modifiedAt: now })
         return "requested"
