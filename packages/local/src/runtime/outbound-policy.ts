@@ -195,8 +195,8 @@ const defaultResolver: Resolver = (hostname) =>
     dnsLookup(hostname, { all: true }, (error, addresses: Array<LookupAddress>) => (error ? reject(error) : resolve(addresses)))
   )
 
-/** The host of a URL without IPv6 brackets. */
-const hostOf = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase()
+/** A URL's host name as the policy compares it: lower case, an IPv6 address without its brackets. */
+const bareHost = (hostname: string): string => hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase()
 
 export const makeOutboundPolicy = (options: OutboundPolicyOptions = {}): OutboundPolicy => {
   const restrictPrivate = options.restrictPrivate ?? false
@@ -240,7 +240,7 @@ export const makeOutboundPolicy = (options: OutboundPolicyOptions = {}): Outboun
       return "the endpoint is not a URL"
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") return "the endpoint must be an http(s) URL"
-    return { origin: url.origin, path: `${url.pathname}${url.search}`, host: hostOf(url) }
+    return { origin: url.origin, path: `${url.pathname}${url.search}`, host: bareHost(url.hostname) }
   }
 
   /** Why this host may not be connected to (resolving its name), or undefined when it may. */
@@ -285,7 +285,7 @@ export const makeOutboundPolicy = (options: OutboundPolicyOptions = {}): Outboun
   // undici is loaded on the first outbound request, not at start: most processes (a CLI command
   // listing runs) never make one, and loading it is a third of the backend's start-up.
   const lookup = (hostname: string, lookupOptions: { all?: boolean }, callback: (...args: Array<any>) => void) => {
-    const host = hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase()
+    const host = bareHost(hostname)
     resolve(host).then(
       (addresses) => {
         for (const { address } of addresses) {
