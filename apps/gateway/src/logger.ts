@@ -66,7 +66,7 @@ const shownPath = (path: string): string => {
 /** The fields of one access line (request-id, method, path, route, status, duration, caller). */
 export interface AccessLine {
   readonly requestId: string
-  /** The gateway made the id (a UUID from randomUUID): written as is, with no search for secrets in it. */
+  /** The gateway made the id (request-id's generator: base64url, digits, `-`): written as is, with no search for secrets in it. */
   readonly requestIdGenerated?: boolean
   readonly method: string
   readonly path: string

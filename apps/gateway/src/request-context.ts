@@ -9,7 +9,7 @@ import type { IncomingMessage } from "node:http"
 import type { Context } from "hono"
 import type { Logger } from "pino"
 import type { RequestDecoding, Route } from "@fruxkit/core"
-import type { AbortSignalLike } from "./deadline.js"
+import type { Deadline } from "./deadline.js"
 import type { GatewayEnv, Principal } from "./env.js"
 import type { StoredResponse } from "./idempotency/store.js"
 
@@ -45,16 +45,17 @@ export const headerReader = (c: Context<GatewayEnv>): ((name: string) => string 
  */
 export class RequestState {
   requestId!: string
-  /** The gateway made the id (randomUUID): nothing in it came from the client, so a log line needs no search of it. */
+  /** The gateway made the id (request-id's generator): nothing in it came from the client, so a log line needs no search of it. */
   requestIdGenerated = false
-  /** `performance.now()` when the request reached the gateway (request-id middleware). */
-  arrivedAt!: number
+  /** `performance.now()` when the request reached the gateway: the state is made by its first middleware (request-id). */
+  arrivedAt: number = performance.now()
   log!: Logger
   /** Set by route-match for /v1 requests. */
   match!: Route.RouteMatch
   /** Metrics label: the endpoint name, or an ops route. */
   routeName: string | undefined = undefined
-  principal!: Principal
+  /** Set by auth for /v1 requests (unset on the operations routes, and before auth). */
+  principal: Principal | undefined = undefined
   /** The request body as sent (read once, within the body limit). */
   rawBody: Uint8Array | undefined = undefined
   decoded!: RequestDecoding.DecodedRequest
@@ -62,7 +63,7 @@ export class RequestState {
   waitMs: number | undefined = undefined
   dedupe: boolean | undefined = undefined
   /** Aborted when the request's deadline passes (timeout middleware). */
-  signal: AbortSignalLike | undefined = undefined
+  signal: Deadline | undefined = undefined
   /**
    * The upstream's answer as it goes to the client (set by the upstream
    * route and by dedupe; replaced by a stored one on an idempotent replay),
@@ -73,7 +74,7 @@ export class RequestState {
   /** The `Idempotency-Key` the upstream is sent: the caller's key scoped to the caller (idempotency middleware); unset, none is sent. */
   upstreamIdempotencyKey: string | undefined = undefined
   /** Work kept for after the answer (pipeline.ts, `afterAnswer`), when a pipeline runs it. */
-  later: Array<() => void> | undefined = undefined
+  later: Array<(c: Context<GatewayEnv>) => void> | undefined = undefined
   /** The request's own logger, once something logs (`requestLog`). */
   childLog: Logger | undefined = undefined
 }

@@ -11,7 +11,7 @@ const ALL = "all-tenants-key-0123456789"
 const app = middlewareApp()
 app.use("*", routeMatch({ router: Route.makeRouter() }))
 app.use("*", auth({ keys: [{ key: KEY, tenants: ["demo"] }, { key: ALL, tenants: "*" }] }))
-app.all("*", (c) => c.json({ principal: requestState(c).principal.id, authorization: c.req.header("authorization") ?? null }))
+app.all("*", (c) => c.json({ principal: requestState(c).principal?.id, authorization: c.req.header("authorization") ?? null }))
 
 const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers })
 
@@ -43,7 +43,7 @@ describe("auth", () => {
   it("without keys configured, lets every request through as the client address", async () => {
     const open = middlewareApp()
     open.use("*", auth({ keys: [] }))
-    open.get("*", (c) => c.text(requestState(c).principal.id))
+    open.get("*", (c) => c.text(requestState(c).principal?.id ?? "(none)"))
     expect(await (await open.request("/v1/tenants/x/agents")).text()).toBe("local")
   })
 })

@@ -94,7 +94,9 @@ export const idempotency = (options: IdempotencyOptions): MiddlewareHandler<Gate
     // The same call with another wait is the same request.
     url.searchParams.delete("wait")
     // Scoped by caller: two API keys never see each other's stored answers.
-    const scope = requestState(c).principal.id
+    const principal = requestState(c).principal
+    if (principal === undefined) throw new Error("idempotency runs after auth: a key is scoped by its caller")
+    const scope = principal.id
     const match = requestState(c).match as MatchedRoute
     requestState(c).upstreamIdempotencyKey = upstreamKeyOf(scope, key)
     let result: { readonly response: StoredResponse; readonly replayed: boolean }

@@ -69,6 +69,9 @@ interface Waiter {
   readonly refuse: () => void
 }
 
+/** Whose share of the slots a request takes: its caller's (auth's principal; none before auth, as in a test of this alone). */
+const keyOf = (c: Context<GatewayEnv>): string => requestState(c).principal?.id ?? ""
+
 /** Requests whose body body-limit read before this middleware: their wait starts when it is complete. */
 const hasBody = (method: string) => BODY_METHODS.includes(method)
 
@@ -129,6 +132,11 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
     if (now === 0) byKey.delete(key)
     else byKey.set(key, now)
   }
+  /** After an admitted request's answer: its slot and its key's share are free (made once: no closure per request). */
+  const answered = (c: Context<GatewayEnv>): void => {
+    leaveKey(keyOf(c))
+    release()
+  }
 
   const middleware: MiddlewareHandler<GatewayEnv> = function loadShed(c, next) {
     if (options.exempt?.(c)) return next()
@@ -138,7 +146,7 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
     let arrivedAt = now
     if (deadlineMs > 0) {
       lateness ??= watchLoopLateness()
-      const read = hasBody(c.req.method) ? now : ((requestState(c).arrivedAt as number | undefined) ?? now)
+      const read = hasBody(c.req.method) ? now : requestState(c).arrivedAt
       // Only a request read from a socket can have waited unread; an in-process one (the viewer's calls through
       // `app.fetch`, which never yield to the event loop) is not late because the loop is busy with its caller.
       arrivedAt = incomingOf(c) === undefined ? read : Math.min(read, lateness.behindSince(now))
@@ -154,7 +162,7 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
           : `the gateway is at its upstream concurrency cap (${options.max}); retry shortly`
       )
     }
-    const key = (requestState(c).principal as { id: string } | undefined)?.id ?? ""
+    const key = keyOf(c)
     const held = byKey.get(key) ?? 0
     if (held >= maxPerKey) {
       options.metrics?.shed.inc()
@@ -168,14 +176,9 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
       )
     }
     byKey.set(key, held + 1)
-    const run = () =>
-      afterAnswer(c, next, () => {
-        leaveKey(key)
-        release()
-      })
     if (free) {
       inFlight++
-      return run()
+      return afterAnswer(c, next, answered)
     }
     if (sweeper === undefined) {
       sweeper = setInterval(() => expire(performance.now()), Math.max(5, Math.floor(deadlineMs / 4)))
@@ -190,7 +193,7 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
           refuse(overloaded(`no upstream slot freed within the queue deadline (${deadlineMs} ms); retry shortly`))
         }
       })
-    }).then(run)
+    }).then(() => afterAnswer(c, next, answered))
   }
   return Object.assign(middleware, { inFlight: () => inFlight, queued: queueLength })
 }

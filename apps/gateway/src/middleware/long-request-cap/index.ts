@@ -71,7 +71,7 @@ export const longRequestCap = (options: LongRequestCapOptions): LongRequestCap =
     return counted(c, next, stream, counter)
   }
   const counted = async (c: Context<GatewayEnv>, next: Next, stream: boolean, counter: Counter): Promise<void> => {
-    const key = (requestState(c).principal as { id: string } | undefined)?.id ?? ""
+    const key = requestState(c).principal?.id ?? ""
     const refused = counter.enter(key)
     if (refused !== undefined) {
       throw new GatewayProblem(429, "too-many-long-requests", "Too many open requests", `${refused}; retry after one ends`, undefined, retryAfter)

@@ -23,6 +23,10 @@ export interface ShutdownOptions {
 
 export const shutdown = (options: ShutdownOptions): MiddlewareHandler<GatewayEnv> => {
   const { state } = options
+  const answered = (c: Context<GatewayEnv>): void => {
+    state.inFlight--
+    if (state.shuttingDown) c.res.headers.set("connection", "close")
+  }
   return function shutdown(c, next) {
     if (state.shuttingDown && options.refuse(c)) {
       throw new GatewayProblem(503, "shutting-down", "Shutting down", "the gateway is shutting down; retry on another instance", undefined, {
@@ -30,9 +34,6 @@ export const shutdown = (options: ShutdownOptions): MiddlewareHandler<GatewayEnv
       })
     }
     state.inFlight++
-    return afterAnswer(c, next, () => {
-      state.inFlight--
-      if (state.shuttingDown) c.res.headers.set("connection", "close")
-    })
+    return afterAnswer(c, next, answered)
   }
 }

@@ -19,6 +19,9 @@ export interface TimeoutOptions {
   readonly extend?: (c: Context<GatewayEnv>) => number | null
 }
 
+/** After the answer: the sweeper forgets the request's deadline (made once: no closure per request). */
+const forgetDeadline = (c: Context<GatewayEnv>): void => requestState(c).signal?.done()
+
 export const timeout = (options: TimeoutOptions): MiddlewareHandler<GatewayEnv> => {
   if (!(options.ms > 0)) throw new Error("timeout: ms must be > 0")
   // Deadlines fire within a tenth of the timeout (10–250 ms) of when they are due.
@@ -35,6 +38,6 @@ export const timeout = (options: TimeoutOptions): MiddlewareHandler<GatewayEnv> 
     // The rest of the request, rejected with the deadline's reason (the 504 problem) if the deadline
     // passes first: the client gets its 504 at the deadline even from a handler that ignores the signal.
     // The sweeper forgets the deadline once the request is answered.
-    return afterAnswer(c, () => deadline.race(next()), () => deadline.done())
+    return deadline.race(afterAnswer(c, next, forgetDeadline))
   }
 }
