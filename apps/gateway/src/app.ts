@@ -110,6 +110,15 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   app.onError(onError)
   app.notFound(notFoundHandler)
 
+  const admission = loadShed({
+    // Unset: the mode's default (embedded: cap 32, queue deadline 250 ms — the backend shares this event loop).
+    max: config.maxUpstreamConcurrency ?? ADMISSION_DEFAULTS[upstream.mode].max,
+    queueDeadlineMs: config.queueDeadlineMs ?? ADMISSION_DEFAULTS[upstream.mode].queueDeadlineMs,
+    maxPerKey: config.maxConcurrencyPerKey,
+    metrics,
+    exempt: (c) => isEventStream(c) || isWaiting(c)
+  })
+
   // Every /v1 request, in this order.
   const { rateLimitPerSecond: perSecond, rateLimitBurst: burst } = config
   const api = pipeline([
@@ -124,14 +133,7 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
       isStream: isEventStream,
       isWait: (c) => hasQuery(c.req.url, "wait")
     }),
-    loadShed({
-      // Unset: the mode's default (embedded: cap 32, queue deadline 250 ms — the backend shares this event loop).
-      max: config.maxUpstreamConcurrency ?? ADMISSION_DEFAULTS[upstream.mode].max,
-      queueDeadlineMs: config.queueDeadlineMs ?? ADMISSION_DEFAULTS[upstream.mode].queueDeadlineMs,
-      maxPerKey: config.maxConcurrencyPerKey,
-      metrics,
-      exempt: (c) => isEventStream(c) || isWaiting(c)
-    }),
+    admission, // load-shed, made above: close() stops its timer
     timeout({ ms: config.requestTimeoutMs, extend: (c) => (isEventStream(c) ? null : hasQuery(c.req.url, "wait") ? config.maxWaitMs : 0) }),
     validateRequest({ waitEndpoints: WAIT_ENDPOINTS, dedupeEndpoints: DEDUPE_ENDPOINTS, maxWaitMs: config.maxWaitMs }),
     onlyWhen(isEventStream, runEvents({ watchers, streams, firstSnapshotTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.streamIdleTimeoutMs, metrics })),
@@ -171,6 +173,7 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
     close: async () => {
       stopRunChanges?.()
       watchers.close()
+      admission.close()
       await Promise.all([client.close(), viewer.close()])
     }
   }

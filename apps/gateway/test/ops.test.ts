@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest"
 import { createGateway } from "../src/app.js"
 import { defaultConfig } from "../src/config.js"
 import { createMetrics } from "../src/metrics.js"
+import { runningLatenessWatches } from "../src/middleware/load-shed/loop-lateness.js"
 import { createRemoteUpstream } from "../src/upstream/remote.js"
 import { startLocalBackend } from "../src/upstream/embedded.js"
 import * as fs from "node:fs"
@@ -11,8 +12,8 @@ import * as path from "node:path"
 import { silentLogger } from "./support/middleware-app.js"
 import { startFakeFruxon, waitFor } from "@fruxkit/testkit"
 
-const gatewayFor = (url: string) =>
-  createGateway(defaultConfig({ rateLimitPerSecond: 0 }), {
+const gatewayFor = (url: string, config: Parameters<typeof defaultConfig>[0] = {}) =>
+  createGateway(defaultConfig({ rateLimitPerSecond: 0, ...config }), {
     upstream: createRemoteUpstream({ url, token: "upstream-token-ops-0123456789", connectTimeoutMs: 500 }),
     logger: silentLogger,
     metrics: createMetrics({ defaultMetrics: false })
@@ -39,6 +40,18 @@ describe("operations endpoints", () => {
     expect(notReady.status).toBe(503)
     expect(await notReady.json()).toMatchObject({ status: "not ready" })
     await down.close()
+  })
+
+  it("close() stops the admission's loop-lateness timer, which its first request started (a queue deadline)", async () => {
+    const fake = await startFakeFruxon()
+    const before = runningLatenessWatches()
+    const gateway = gatewayFor(fake.url, { queueDeadlineMs: 250 })
+    expect(runningLatenessWatches()).toBe(before)
+    expect((await gateway.app.request("/v1/tenants/demo/agents")).status).toBe(200)
+    expect(runningLatenessWatches()).toBe(before + 1)
+    await gateway.close()
+    expect(runningLatenessWatches()).toBe(before)
+    await fake.close()
   })
 
   it("metrics count requests by route and status, in Prometheus text", async () => {

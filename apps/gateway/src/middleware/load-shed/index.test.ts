@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { middlewareApp } from "../../../test/support/middleware-app.js"
 import { loadShed } from "./index.js"
+import { runningLatenessWatches } from "./loop-lateness.js"
 import { requestState } from "../../request-context.js"
 
 describe("loadShed", () => {
@@ -26,6 +27,25 @@ describe("loadShed", () => {
     expect((await Promise.all(slow)).map((r) => r.status)).toEqual([200, 200])
     expect(shed.inFlight()).toBe(0)
     expect((await app.request("/fast")).status).toBe(200)
+  })
+
+  it("close() stops the loop-lateness watch a queue deadline starts with the first request; a later request starts it again", async () => {
+    const before = runningLatenessWatches()
+    const shed = loadShed({ max: 2, queueDeadlineMs: 100 })
+    const app = middlewareApp()
+    app.use("*", shed)
+    app.get("*", (c) => c.text("ok"))
+    expect(runningLatenessWatches()).toBe(before)
+    expect((await app.request("/a")).status).toBe(200)
+    expect((await app.request("/b")).status).toBe(200)
+    expect(runningLatenessWatches()).toBe(before + 1)
+    shed.close()
+    shed.close()
+    expect(runningLatenessWatches()).toBe(before)
+    expect((await app.request("/c")).status).toBe(200)
+    expect(runningLatenessWatches()).toBe(before + 1)
+    shed.close()
+    expect(runningLatenessWatches()).toBe(before)
   })
 
   it("does not count exempt requests", async () => {

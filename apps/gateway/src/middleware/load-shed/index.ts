@@ -60,8 +60,8 @@ export interface LoadShedOptions {
   readonly exempt?: (c: Context<GatewayEnv>) => boolean
 }
 
-/** The middleware, how many requests it counts now, and how many wait for a slot. */
-export type LoadShed = MiddlewareHandler<GatewayEnv> & { readonly inFlight: () => number; readonly queued: () => number }
+/** The middleware, how many requests it counts now, how many wait for a slot, and `close` (its timers stop; the gateway's close). */
+export type LoadShed = MiddlewareHandler<GatewayEnv> & { readonly inFlight: () => number; readonly queued: () => number; readonly close: () => void }
 
 interface Waiter {
   readonly since: number
@@ -195,5 +195,10 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
       })
     }).then(() => afterAnswer(c, next, answered))
   }
-  return Object.assign(middleware, { inFlight: () => inFlight, queued: queueLength })
+  /** The lateness watch stops (a request after this starts it again); the queue's sweeper stops on its own once the queue is empty. */
+  const close = () => {
+    lateness?.stop()
+    lateness = undefined
+  }
+  return Object.assign(middleware, { inFlight: () => inFlight, queued: queueLength, close })
 }

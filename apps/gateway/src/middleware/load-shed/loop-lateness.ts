@@ -22,6 +22,10 @@ export interface LoopLateness {
   readonly stop: () => void
 }
 
+/** Watches running now in this process (started and not stopped): what a test of `stop` reads. */
+let running = 0
+export const runningLatenessWatches = (): number => running
+
 export const watchLoopLateness = (options: { readonly tickMs?: number; readonly minBacklog?: number } = {}): LoopLateness => {
   const tickMs = options.tickMs ?? 10
   const minBacklog = options.minBacklog ?? 8
@@ -42,6 +46,8 @@ export const watchLoopLateness = (options: { readonly tickMs?: number; readonly 
     lastTick = now
   }, tickMs)
   timer.unref?.()
+  running++
+  let stopped = false
   return {
     behindSince: (now) => {
       const due = lastTick + tickMs
@@ -50,6 +56,11 @@ export const watchLoopLateness = (options: { readonly tickMs?: number; readonly 
       readWhileBehind = (readWhileBehind ?? 0) + 1
       return readWhileBehind > minBacklog ? since : now
     },
-    stop: () => clearInterval(timer)
+    stop: () => {
+      if (stopped) return
+      stopped = true
+      running--
+      clearInterval(timer)
+    }
   }
 }
