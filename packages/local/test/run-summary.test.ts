@@ -1,7 +1,8 @@
 /**
- * A stored run is completed from a light read of its results (only what the summary uses: EvaluationRunRepository's
- * toSummarisedSample), not from every full result. The summary it stores is byte for byte the one the full
- * results give.
+ * A stored run is completed from the results the completing process stored itself, when that is every one of them
+ * (StoredSummaries), else from a light read of its results (only what the summary uses: EvaluationRunRepository's
+ * toSummarisedSample), not from every full result. Either way the summary it stores is byte for byte the one the
+ * full stored results give. On both engines.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
@@ -9,8 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { summarise } from "../src/evaluation/summary.js"
 import { makeSqlRunStore } from "../src/store/EvaluationRunRepository.js"
 import type { RunRecord, RunSampleRow } from "../src/store/RunStore.js"
+import * as PgDatabase from "../src/store/PgDatabase.js"
 import * as SqliteDatabase from "../src/store/SqliteDatabase.js"
 import * as Store from "../src/store/Store.js"
+import { createDatabase } from "./postgres.js"
 import { runRecord, tempDir } from "./support.js"
 
 const run = (id: string, samples: number): RunRecord =>
@@ -61,37 +64,68 @@ const sample = (index: number): RunSampleRow => {
   }
 }
 
-describe("completing a stored run", () => {
-  let store: Store.Store
+/** Two stores on one database: two processes, as far as a store can tell. */
+const ENGINES = [
+  {
+    name: "SQLite",
+    open: async () => {
+      const dir = tempDir()
+      return [await Store.open(SqliteDatabase.layer(dir)), await Store.open(SqliteDatabase.layer(dir))] as const
+    }
+  },
+  {
+    name: "PostgreSQL",
+    open: async () => {
+      const url = await createDatabase()
+      return [await Store.open(PgDatabase.layer(url, { maxConnections: 3 })), await Store.open(PgDatabase.layer(url, { maxConnections: 3 }))] as const
+    }
+  }
+]
+
+const SAMPLES = 40
+
+describe.each(ENGINES)("completing a stored run ($name)", (engine) => {
+  let here: Store.Store
+  let elsewhere: Store.Store
 
   beforeAll(async () => {
-    store = await Store.open(SqliteDatabase.layer(tempDir()))
+    ;[here, elsewhere] = await engine.open()
   })
-  afterAll(() => store.close())
+  afterAll(() => Promise.all([here.close(), elsewhere.close()]))
 
-  it("stores the summary the full results give, byte for byte", async () => {
-    const runs = makeSqlRunStore(store)
-    const samples = 40
-    await runs.insert(run("r1", samples))
-    const rows = Array.from({ length: samples }, (_, i) => sample(i))
-    // Two group commits, the results out of order: the second completes the run.
-    expect(await runs.saveSampleResults(rows.filter((_, i) => i % 2 === 1).map((row) => ({ runId: "r1", row })), 2)).toEqual([])
-    expect(await runs.saveSampleResults(rows.filter((_, i) => i % 2 === 0).map((row) => ({ runId: "r1", row })), 3)).toEqual(["r1"])
-
-    const expected = summarise(await runs.sampleResults("r1"), samples)
-    const [stored] = await store.run(
+  const storedRun = (store: Store.Store, id: string) =>
+    store.run(
       Effect.flatMap(
         SqlClient.SqlClient,
         (sql) =>
           sql<{ status: string; summary: string; score: number; deployment_recommendation: string; completed_samples: number; failed_samples: number }>`SELECT
-            status, summary, score, deployment_recommendation, completed_samples, failed_samples FROM evaluation_runs WHERE id = ${"r1"}`
+            status, summary, score, deployment_recommendation, completed_samples, failed_samples FROM evaluation_runs WHERE id = ${id}`
       )
-    )
-    expect(stored!.status).toBe("COMPLETED")
-    expect(stored!.summary).toBe(JSON.stringify(expected.summary))
-    expect(stored!.score).toBe(expected.score)
-    expect(stored!.deployment_recommendation).toBe(expected.deploymentRecommendation)
-    expect([stored!.completed_samples, stored!.failed_samples]).toEqual([samples, rows.filter((row) => row.failed).length])
+    ).then((rows) => rows[0]!)
+
+  /** The run ended COMPLETED with the summary, score and counts `summarise` gives for `rows`. */
+  const expectSummaryOf = async (store: Store.Store, id: string, rows: ReadonlyArray<RunSampleRow>) => {
+    const expected = summarise(rows, SAMPLES)
+    const stored = await storedRun(store, id)
+    expect(stored.status).toBe("COMPLETED")
+    expect(stored.summary).toBe(JSON.stringify(expected.summary))
+    expect(stored.score).toBe(expected.score)
+    expect(stored.deployment_recommendation).toBe(expected.deploymentRecommendation)
+    expect([stored.completed_samples, stored.failed_samples]).toEqual([SAMPLES, rows.filter((row) => row.failed).length])
+    return expected
+  }
+
+  it("stores the summary the full results give, byte for byte, from what it stored itself: it reads none of them back", async () => {
+    const runs = makeSqlRunStore(here)
+    await runs.insert(run("r1", SAMPLES))
+    const rows = Array.from({ length: SAMPLES }, (_, i) => sample(i))
+    // Two group commits, the results out of order: the second completes the run.
+    expect(await runs.saveSampleResults(rows.filter((_, i) => i % 2 === 1).map((row) => ({ runId: "r1", row })), 2)).toEqual([])
+    // A stored result garbled behind the store's back: a read of the results would fail to decode it.
+    await here.run(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`UPDATE evaluation_run_samples SET result = ${"{"} WHERE run_id = ${"r1"} AND sample_index = ${1}`))
+    expect(await runs.saveSampleResults(rows.filter((_, i) => i % 2 === 0).map((row) => ({ runId: "r1", row })), 3)).toEqual(["r1"])
+
+    const expected = await expectSummaryOf(here, "r1", rows)
     // Completed once: a later settle (a worker that also saw every result stored) changes nothing.
     expect(await runs.settle("r1", 9)).toBe(false)
     expect((await runs.find("t", "a", "r1"))!.completedAt).toBe(3)
@@ -100,5 +134,25 @@ describe("completing a stored run", () => {
     expect(expected.summary.topConcerns.length).toBeGreaterThan(0)
     expect(expected.summary.keyImprovements.length).toBeGreaterThan(0)
     expect(expected.summary.failedEvaluations).toBeGreaterThan(0)
+  })
+
+  it("reads the results back when another process stored some of them, and summarises the stored ones, not a replayed sample's second verdict", async () => {
+    const runs = makeSqlRunStore(here)
+    const other = makeSqlRunStore(elsewhere)
+    await runs.insert(run("r2", SAMPLES))
+    const rows = Array.from({ length: SAMPLES }, (_, i) => sample(i))
+    // Another process stores a third of them; then this one judges every sample again (a lapsed lease taken
+    // over): its second verdicts differ, and only those of samples nobody stored yet are stored.
+    const first = rows.filter((_, i) => i % 3 === 0)
+    expect(await other.saveSampleResults(first.map((row) => ({ runId: "r2", row })), 2)).toEqual([])
+    const again = rows.map((row) => ({ ...row, result: { ...row.result, llmEvaluation: { ...row.result.llmEvaluation!, score: 10, overallAssessment: "IMPROVED" } } }))
+    expect(await runs.saveSampleResults(again.map((row) => ({ runId: "r2", row })), 3)).toEqual(["r2"])
+
+    const storedRows = await runs.sampleResults("r2")
+    const verdict = (row: RunSampleRow) => [row.sampleIndex, row.result.llmEvaluation?.score, row.result.llmEvaluation?.overallAssessment]
+    expect(storedRows.filter((row) => row.sampleIndex % 3 === 0).map(verdict)).toEqual(first.map(verdict))
+    await expectSummaryOf(here, "r2", storedRows)
+    // Not the summary of this process's own verdicts.
+    expect((await storedRun(here, "r2")).summary).not.toBe(JSON.stringify(summarise(again, SAMPLES).summary))
   })
 })

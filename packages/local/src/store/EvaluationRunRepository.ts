@@ -11,6 +11,8 @@ import { ACTIVE_STATUSES, isActiveStatus, type RunRecord, type RunSampleRow, typ
 import { LEASE_DONE } from "./migrations.js"
 import * as Row from "./Row.js"
 import { toJson, type SqlEffect, type Store } from "./Store.js"
+import { StoredSummaries } from "./StoredSummaries.js"
+import type { ResultToStore } from "./QueueDriver.js"
 
 const RunRow = Schema.Struct({
   id: Schema.String,
@@ -126,6 +128,18 @@ const toSummarisedSample: (row: unknown) => SummarisedSample = Row.decoder(
   })
 )
 
+/**
+ * A result just stored, as the read of it would decode it (StoredSummaries); none when it would not decode (the
+ * run is then read back, and fails to complete there as it did before).
+ */
+const summarisedAsStored = (entry: ResultToStore): Array<readonly [number, SummarisedSample]> => {
+  try {
+    return [[entry.row.sampleIndex, toSummarisedSample({ failed: entry.row.failed ? 1 : 0, result: entry.resultJson })]]
+  } catch {
+    return []
+  }
+}
+
 /** The listing's read: the result as the stored wire text, checked, not rebuilt (Row.WireJson). */
 const toWireResultRow = Row.decoder(
   "evaluation_run_samples",
@@ -150,13 +164,13 @@ const settleRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
  * Every sample has a result (a stored result row never changes): summarise them, then end the run with one
  * conditional UPDATE, which only the first of two completers (the last result's worker, a settle) or none (a
  * cancel got there first) gets to make. Two round trips, not a transaction of five that locked the run's row
- * first: on PostgreSQL the run's end is on the path from its last result to COMPLETED.
+ * first: on PostgreSQL the run's end is on the path from its last result to COMPLETED. `stored`: every result,
+ * in sample order, as this process stored them (StoredSummaries): then only the UPDATE.
  */
-const completeRun = (sql: SqlClient.SqlClient, runId: string, totalSamples: number, now: number) =>
+const completeRun = (sql: SqlClient.SqlClient, runId: string, totalSamples: number, now: number, stored?: ReadonlyArray<SummarisedSample>) =>
   Effect.gen(function* () {
-    const rows = yield* sql`SELECT failed, result
-      FROM evaluation_run_samples WHERE run_id = ${runId} ORDER BY sample_index`
-    const results = rows.map(toSummarisedSample)
+    const results =
+      stored ?? (yield* sql`SELECT failed, result FROM evaluation_run_samples WHERE run_id = ${runId} ORDER BY sample_index`).map(toSummarisedSample)
     const verdict = summarise(results, totalSamples)
     const ended = yield* sql<{ id: string }>`UPDATE evaluation_runs SET status = ${"COMPLETED"}, completed_samples = ${results.length},
         failed_samples = ${results.filter((row) => row.failed).length}, score = ${verdict.score},
@@ -177,6 +191,14 @@ export const queueDepth = (now: number): SqlEffect<{ readonly waiting: number; r
       WHERE ${sql.in("r.status", ACTIVE_STATUSES)} AND ${notDone(sql)} AND ${hasNoResult(sql)}`
     return { waiting: Number(row?.waiting ?? 0), leased: Number(row?.leased ?? 0) }
   })
+
+/** What each store (one per process) stored of its runs' results (StoredSummaries). */
+const storedSummaries = new WeakMap<Store, StoredSummaries>()
+const storedSummariesOf = (store: Store): StoredSummaries => {
+  let summaries = storedSummaries.get(store)
+  if (summaries === undefined) storedSummaries.set(store, (summaries = new StoredSummaries()))
+  return summaries
+}
 
 /**
  * Persisted runs on SQLite or PostgreSQL (the same statements over
@@ -305,16 +327,23 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
     ),
 
   saveSampleResults: async (entries, now) => {
+    const toStore = entries.map(({ runId, row }) => ({ runId, row, resultJson: JSON.stringify(row.result) }))
     const progress = await store.queue.storeResults(
-      entries,
+      toStore,
       now,
       options.changeOrigin === undefined ? undefined : { channel: RUN_CHANGED_CHANNEL, origin: options.changeOrigin }
     )
     // The commit that stored a run's last result sees the count reach the total and completes the run
-    // (completeRun: exactly one worker summarises).
+    // (completeRun: exactly one worker summarises), from what this process stored when that is all of it.
+    const storedHere = storedSummariesOf(store)
     const completed: Array<string> = []
     for (const run of progress) {
-      if (run.completedSamples >= run.totalSamples && (await store.run(Effect.flatMap(SqlClient.SqlClient, (sql) => completeRun(sql, run.id, run.totalSamples, now))))) {
+      const stored = new Set(run.storedIndexes)
+      storedHere.add(run.id, toStore.filter((entry) => entry.runId === run.id && stored.has(entry.row.sampleIndex)).flatMap(summarisedAsStored))
+      if (run.completedSamples < run.totalSamples) continue
+      const results = storedHere.all(run.id, run.totalSamples)
+      storedHere.forget(run.id)
+      if (await store.run(Effect.flatMap(SqlClient.SqlClient, (sql) => completeRun(sql, run.id, run.totalSamples, now, results)))) {
         completed.push(run.id)
       }
     }
@@ -323,8 +352,9 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
 
   settle: (runId, now) => store.run(Effect.flatMap(SqlClient.SqlClient, (sql) => settleRun(sql, runId, now))),
 
-  finish: (id, _owner, outcome, now) =>
-    store.run(
+  finish: (id, _owner, outcome, now) => {
+    storedSummariesOf(store).forget(id)
+    return store.run(
       Effect.flatMap(SqlClient.SqlClient, (sql) =>
         Effect.map(
           sql<{ id: string }>`UPDATE evaluation_runs SET status = ${outcome.status}, score = ${outcome.score ?? null},
@@ -337,7 +367,8 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
           (rows) => rows.length > 0
         )
       )
-    ),
+    )
+  },
 
   requestCancel: (id, now) =>
     store.transaction(

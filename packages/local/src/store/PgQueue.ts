@@ -68,7 +68,7 @@ const storeResults = (announce: boolean) => `WITH
     INSERT INTO evaluation_run_samples (run_id, sample_index, sample_id, failed, result)
     SELECT i.run_id, i.sample_index, i.sample_id, i.failed, i.result FROM incoming i WHERE i.run_id IN (SELECT id FROM active)
     ON CONFLICT (run_id, sample_index) DO NOTHING
-    RETURNING run_id, failed
+    RETURNING run_id, sample_index, failed
   ),
   done AS (
     UPDATE evaluation_sample_leases l SET lease_expires_at = ${LEASE_DONE}
@@ -82,7 +82,8 @@ const storeResults = (announce: boolean) => `WITH
     WHERE r.id = a.id
     RETURNING r.id, r.completed_samples, r.total_samples
   )
-  SELECT p.id, p.completed_samples, p.total_samples${announce ? ", pg_notify($7, $8 || p.id) AS announced" : ""}
+  SELECT p.id, p.completed_samples, p.total_samples,
+    array_to_string(ARRAY(SELECT s.sample_index FROM stored s WHERE s.run_id = p.id), ',') AS stored_indexes${announce ? ", pg_notify($7, $8 || p.id) AS announced" : ""}
   FROM progressed p`
 
 const STORE_RESULTS = storeResults(false)
@@ -112,21 +113,29 @@ export const makePgQueue = (pool: pg.Pool, relaxed: pg.Pool): QueueStatements =>
 
   storeResults: async (entries, now, announce) => {
     const columns: [Array<string>, Array<number>, Array<string>, Array<number>, Array<string>] = [[], [], [], [], []]
-    for (const { runId, row } of entries) {
+    for (const { runId, row, resultJson } of entries) {
       columns[0].push(runId)
       columns[1].push(row.sampleIndex)
       columns[2].push(row.sampleId)
       columns[3].push(row.failed ? 1 : 0)
-      columns[4].push(JSON.stringify(row.result))
+      columns[4].push(resultJson)
     }
+    type Progressed = { id: string; completed_samples: number; total_samples: number; stored_indexes: string }
     const rows = announce
-      ? await query<{ id: string; completed_samples: number; total_samples: number }>(pool, "fruxkit_queue_store_announced", STORE_RESULTS_ANNOUNCED, [
+      ? await query<Progressed>(pool, "fruxkit_queue_store_announced", STORE_RESULTS_ANNOUNCED, [
           ...columns,
           now,
           announce.channel,
           `${announce.origin} `
         ])
-      : await query<{ id: string; completed_samples: number; total_samples: number }>(pool, "fruxkit_queue_store", STORE_RESULTS, [...columns, now])
-    return rows.map((row): RunProgress => ({ id: row.id, completedSamples: Number(row.completed_samples), totalSamples: Number(row.total_samples) }))
+      : await query<Progressed>(pool, "fruxkit_queue_store", STORE_RESULTS, [...columns, now])
+    return rows.map(
+      (row): RunProgress => ({
+        id: row.id,
+        completedSamples: Number(row.completed_samples),
+        totalSamples: Number(row.total_samples),
+        storedIndexes: row.stored_indexes === "" ? [] : row.stored_indexes.split(",").map(Number)
+      })
+    )
   }
 })

@@ -18,6 +18,15 @@ export interface RunProgress {
   readonly id: string
   readonly completedSamples: number
   readonly totalSamples: number
+  /** The sample indexes whose results this commit stored (not those stored already: a replayed sample). */
+  readonly storedIndexes: ReadonlyArray<number>
+}
+
+/** A result to store, with its JSON text (made once by the caller, which also reads it: EvaluationRunRepository). */
+export interface ResultToStore {
+  readonly runId: string
+  readonly row: RunSampleRow
+  readonly resultJson: string
 }
 
 export interface QueueStatements {
@@ -44,7 +53,7 @@ export interface QueueStatements {
    * `announce`: PostgreSQL tells `pg_notify(channel, origin + " " + run id)` for each of them at commit.
    */
   readonly storeResults: (
-    entries: ReadonlyArray<{ readonly runId: string; readonly row: RunSampleRow }>,
+    entries: ReadonlyArray<ResultToStore>,
     now: number,
     announce?: { readonly channel: string; readonly origin: string } | undefined
   ) => Promise<ReadonlyArray<RunProgress>>

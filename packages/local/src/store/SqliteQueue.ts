@@ -91,9 +91,9 @@ export const makeSqliteQueue = (connection: SqliteConnection): QueueStatements =
         const store = c.prepare(STORE)
         const markDone = c.prepare(MARK_DONE)
         // Per active run: results this commit stored, and how many of them failed. A replayed sample stores nothing.
-        const counts = new Map<string, { stored: number; failed: number }>()
+        const counts = new Map<string, { stored: number; failed: number; indexes: Array<number> }>()
         const closed = new Set<string>()
-        for (const { runId, row } of entries) {
+        for (const { runId, row, resultJson } of entries) {
           let count = counts.get(runId)
           if (count === undefined) {
             if (closed.has(runId)) continue
@@ -102,12 +102,13 @@ export const makeSqliteQueue = (connection: SqliteConnection): QueueStatements =
               closed.add(runId)
               continue
             }
-            counts.set(runId, (count = { stored: 0, failed: 0 }))
+            counts.set(runId, (count = { stored: 0, failed: 0, indexes: [] }))
           }
           const failed = row.failed ? 1 : 0
-          if (store.run(runId, row.sampleIndex, row.sampleId, failed, JSON.stringify(row.result)).changes > 0) {
+          if (store.run(runId, row.sampleIndex, row.sampleId, failed, resultJson).changes > 0) {
             count.stored++
             count.failed += failed
+            count.indexes.push(row.sampleIndex)
           }
           markDone.run(runId, row.sampleIndex)
         }
@@ -115,7 +116,7 @@ export const makeSqliteQueue = (connection: SqliteConnection): QueueStatements =
         const progress: Array<RunProgress> = []
         for (const [id, count] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
           const [run] = progressed.all(count.stored, count.failed, now, id) as Array<{ completed_samples: number; total_samples: number }>
-          if (run) progress.push({ id, completedSamples: Number(run.completed_samples), totalSamples: Number(run.total_samples) })
+          if (run) progress.push({ id, completedSamples: Number(run.completed_samples), totalSamples: Number(run.total_samples), storedIndexes: count.indexes })
         }
         return progress
       })

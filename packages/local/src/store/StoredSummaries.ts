@@ -1,0 +1,42 @@
+/**
+ * What this process stored of each run's results, in the light form a run's summary reads (summary.ts's
+ * SummarisedSample): a run whose results were all stored here — one worker on it, the usual case — completes
+ * from them instead of reading every result back. On PostgreSQL that read (and decoding it) was most of the
+ * time from a run's last result to COMPLETED.
+ *
+ * Only results a commit actually stored go in (a replayed sample stores nothing: its stored result may be
+ * another worker's), each decoded from the very text that was stored, by the decoder the read uses, so the
+ * summary is byte for byte the one the read gives. It holds the MAX_RUNS runs stored into last, each until it
+ * completes or this process ends it; a run it no longer holds, or holds only part of (several workers shared
+ * it), is read back as before. Per sample it holds about what the worker holds of the sample itself.
+ */
+import type { SummarisedSample } from "../evaluation/summary.js"
+
+/** As many as the runs one worker pool works on at once (EvaluationWorkerPool's MAX_ACTIVE_RUNS). */
+const MAX_RUNS = 32
+
+export class StoredSummaries {
+  private readonly runs = new Map<string, Map<number, SummarisedSample>>()
+
+  /** `samples`: the results a commit stored for the run, by sample index. */
+  add(runId: string, samples: Iterable<readonly [number, SummarisedSample]>): void {
+    let run = this.runs.get(runId)
+    if (run === undefined) {
+      this.runs.set(runId, (run = new Map()))
+      // Map keeps insertion order: the first key is the run added longest ago.
+      if (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value!)
+    }
+    for (const [index, sample] of samples) run.set(index, sample)
+  }
+
+  /** Every one of the run's `totalSamples` results in sample order, when this process stored them all; else undefined. */
+  all(runId: string, totalSamples: number): Array<SummarisedSample> | undefined {
+    const run = this.runs.get(runId)
+    if (run === undefined || run.size < totalSamples) return undefined
+    return [...run.keys()].sort((a, b) => a - b).map((index) => run.get(index)!)
+  }
+
+  forget(runId: string): void {
+    this.runs.delete(runId)
+  }
+}
