@@ -27,9 +27,15 @@ const steps = (trace: Array<string>): Array<Step> => {
     if (c.req.query("answer") === "early") return Promise.resolve(c.text("early", 202))
     return next()
   }
+  // Goes on only after a turn of its own (as body-limit does): the steps after it run from a later microtask.
+  const awaiting: Step = async function awaiting(_c, next) {
+    await null
+    await next()
+  }
   return [
     around("outer"),
     failing("first"),
+    awaiting,
     forMethods(["POST"], around("post-only")),
     onlyWhen((c) => c.req.query("inner") !== undefined, around("inner")),
     answering,
@@ -44,8 +50,8 @@ const onError = (error: Error) => toGatewayProblem(error).toResponse()
 const oneByOne = (trace: Array<string>) => {
   const app = new Hono<GatewayEnv>()
   app.onError(onError)
-  const [outer, first, postOnly, inner, answering, last, handler] = steps(trace)
-  app.use("*", outer!, first!)
+  const [outer, first, awaiting, postOnly, inner, answering, last, handler] = steps(trace)
+  app.use("*", outer!, first!, awaiting!)
   app.on("POST", "*", postOnly!)
   app.use("*", inner!, answering!, last!)
   app.all("*", handler!)
@@ -113,8 +119,8 @@ describe("afterAnswer", () => {
           trace.push(`${name} later: ${c.res.status}${c.error ? ` (${c.error.message})` : ""}`)
         })
       }
-    const [, first, , , answering, last, handler] = steps(trace)
-    return [later("outer"), first!, later("middle"), answering!, last!, handler!]
+    const [, first, awaiting, , , answering, last, handler] = steps(trace)
+    return [later("outer"), first!, awaiting!, later("middle"), answering!, last!, handler!]
   }
   const cases: Array<string> = ["/x", "/x?fail=first-sync", "/x?fail=last-async", "/x?fail=last-sync", "/x?answer=early"]
 
@@ -123,8 +129,8 @@ describe("afterAnswer", () => {
     const traceKept: Array<string> = []
     const one = new Hono<GatewayEnv>()
     one.onError(onError)
-    const [outer, first, middle, answering, last, handler] = keeping(traceOne)
-    one.use("*", outer!, first!, middle!, answering!, last!)
+    const [outer, first, awaiting, middle, answering, last, handler] = keeping(traceOne)
+    one.use("*", outer!, first!, awaiting!, middle!, answering!, last!)
     one.all("*", handler!)
     const kept = new Hono<GatewayEnv>()
     kept.onError(onError)
