@@ -40,7 +40,7 @@ import type { Upstream } from "./upstream/index.js"
 import { EventStreams } from "./waiting/run-events.js"
 import { RunWatchers, pollRunsWith, readRunWith } from "./waiting/run-watchers.js"
 import { UpstreamRunBodies } from "./waiting/upstream-run-bodies.js"
-import { requestState } from "./request-context.js"
+import { requestState, type RequestKind } from "./request-context.js"
 
 export interface GatewayDeps {
   readonly upstream: Upstream
@@ -99,9 +99,10 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
   const streams = new EventStreams()
   const state = new ShutdownState()
 
-  // Which requests hold no upstream call (a shared poller does the polling), and which have no deadline.
-  const isEventStream = (c: Context<GatewayEnv>) => (requestState(c).match as { endpoint?: unknown }).endpoint === evaluationRunEvents
-  const isWaiting = (c: Context<GatewayEnv>) => c.req.method === "GET" && hasQuery(c.req.url, "wait")
+  // Which requests hold no upstream call (a shared poller does the polling: event streams, a run's GET with
+  // ?wait=), and which have no deadline (event streams); the kind is decided once per request (requestKind).
+  const isEventStream = (c: Context<GatewayEnv>) => requestKind(c) === "stream"
+  const isWait = (c: Context<GatewayEnv>) => requestKind(c) === "wait"
   // --upstream-honours-idempotency-keys, else what the upstream says of itself (embedded: it does).
   const upstreamHonoursKeys = config.upstreamHonoursIdempotencyKeys ?? upstream.honoursIdempotencyKeys ?? false
 
@@ -116,7 +117,7 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
     queueDeadlineMs: config.queueDeadlineMs ?? ADMISSION_DEFAULTS[upstream.mode].queueDeadlineMs,
     maxPerKey: config.maxConcurrencyPerKey,
     metrics,
-    exempt: (c) => isEventStream(c) || isWaiting(c)
+    exempt: (c) => isEventStream(c) || (isWait(c) && c.req.method === "GET")
   })
 
   // Every /v1 request, in this order.
@@ -131,10 +132,10 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
       streams: { max: config.maxEventStreams, maxPerKey: config.maxEventStreamsPerKey },
       waits: { max: config.maxWaits, maxPerKey: config.maxWaitsPerKey },
       isStream: isEventStream,
-      isWait: (c) => hasQuery(c.req.url, "wait")
+      isWait
     }),
     admission, // load-shed, made above: close() stops its timer
-    timeout({ ms: config.requestTimeoutMs, extend: (c) => (isEventStream(c) ? null : hasQuery(c.req.url, "wait") ? config.maxWaitMs : 0) }),
+    timeout({ ms: config.requestTimeoutMs, extend: (c) => (isEventStream(c) ? null : isWait(c) ? config.maxWaitMs : 0) }),
     validateRequest({ waitEndpoints: WAIT_ENDPOINTS, dedupeEndpoints: DEDUPE_ENDPOINTS, maxWaitMs: config.maxWaitMs }),
     onlyWhen(isEventStream, runEvents({ watchers, streams, firstSnapshotTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.streamIdleTimeoutMs, metrics })),
     forMethods(["GET", "POST"], wait({ watchers, upstreamBodies })),
@@ -183,6 +184,20 @@ export const createGateway = (config: GatewayConfig, deps: GatewayDeps): Gateway
 const isApiCall = (c: Context<GatewayEnv>): boolean => {
   const path = c.req.path
   return path.startsWith("/v1/") || path === "/v1"
+}
+
+/**
+ * A /v1 request's kind (after route-match), decided on first use and kept on
+ * the request: the long-request cap, admission, the deadline and the event
+ * stream step each ask. An event stream is one whatever its query.
+ */
+const requestKind = (c: Context<GatewayEnv>): RequestKind => {
+  const state = requestState(c)
+  if (state.kind === undefined) {
+    const match = state.match
+    state.kind = match._tag === "Matched" && match.endpoint === evaluationRunEvents ? "stream" : hasQuery(c.req.url, "wait") ? "wait" : "plain"
+  }
+  return state.kind
 }
 
 /** Whether the URL's query has the parameter; a URL without `?` (most requests) is answered without parsing one. */

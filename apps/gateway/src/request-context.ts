@@ -36,6 +36,9 @@ export const headerReader = (c: Context<GatewayEnv>): ((name: string) => string 
   return (name) => joinedHeader(headers[name])
 }
 
+/** An event stream, a `?wait=` request, or neither. */
+export type RequestKind = "stream" | "wait" | "plain"
+
 /**
  * What the middleware record about one request, in one object of fixed
  * fields kept on the Hono context (made on first use). Hono's own
@@ -56,6 +59,8 @@ export class RequestState {
   routeName: string | undefined = undefined
   /** Set by auth for /v1 requests (unset on the operations routes, and before auth). */
   principal: Principal | undefined = undefined
+  /** What kind of /v1 request this is (createGateway's `requestKind`, decided once). */
+  kind: RequestKind | undefined = undefined
   /** The request body as sent (read once, within the body limit). */
   rawBody: Uint8Array | undefined = undefined
   decoded!: RequestDecoding.DecodedRequest
