@@ -142,9 +142,10 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
     if (options.exempt?.(c)) return next()
     // The deadline counts from arrival: a request the busy process took that long to reach here is refused at once
     // (refusing is cheaper than serving, so a saturated process catches up instead of serving ever older requests).
-    const now = performance.now()
-    let arrivedAt = now
+    // Without a queue deadline nothing waits (maxQueued 0): no clock is read.
+    let arrivedAt = 0
     if (deadlineMs > 0) {
+      const now = performance.now()
       lateness ??= watchLoopLateness()
       const read = hasBody(c.req.method) ? now : requestState(c).arrivedAt
       // Only a request read from a socket can have waited unread; an in-process one (the viewer's calls through
