@@ -10,6 +10,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as Endpoint from "./Endpoint.js"
 import { acceptorOf } from "./Acceptor.js"
+import { jsonTextAcceptorOf } from "./JsonTextAcceptor.js"
 import { encodeSync } from "./ResponseDecoding.js"
 import * as IfMatch from "./IfMatch.js"
 import * as JsonDepth from "./JsonDepth.js"
@@ -118,8 +119,15 @@ export const queryToObject = (params: URLSearchParams): Record<string, string | 
 export interface InboundRequest {
   readonly params: Readonly<Record<string, string>>
   readonly query: URLSearchParams
-  /** The parsed JSON body; `undefined` when none was sent. */
+  /** The parsed JSON body; `undefined` when none was sent (or when `acceptedBodyText` carries it). */
   readonly body: unknown
+  /**
+   * Instead of `body`: the body's JSON text as sent, which
+   * `acceptsBodyText(endpoint, text)` answered yes for. It is not checked
+   * again, and parsed only when the decoded request's `body` is first read
+   * (a proxy forwards the bytes, and most requests never need the value).
+   */
+  readonly acceptedBodyText?: string | undefined
   readonly ifMatch: string | null | undefined
   /**
    * The path parameters as an earlier call decoded them for this same
@@ -169,7 +177,10 @@ export const decodeRequest = (
   }
 
   let body: unknown = undefined
-  if (endpoint.body !== undefined) {
+  const bodyText = endpoint.body === undefined ? undefined : request.acceptedBodyText
+  if (bodyText !== undefined) {
+    // Accepted on its text (acceptsBodyText): the value is read when asked for.
+  } else if (endpoint.body !== undefined) {
     if (request.body === undefined && endpoint.bodyRequired) {
       issues.push({ path: "body", message: "a JSON body is required" })
     } else if (request.body !== undefined && !isObject(request.body)) {
@@ -199,7 +210,8 @@ export const decodeRequest = (
     }
   }
 
-  return issues.length > 0 ? Either.left(issues) : Either.right({ path, query, body, ifMatch })
+  if (issues.length > 0) return Either.left(issues)
+  return Either.right(bodyText === undefined ? { path, query, body, ifMatch } : new DecodedFromText(path, query, bodyText, ifMatch))
 }
 
 /**
@@ -228,6 +240,49 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 const isEmptyObject = (value: unknown): boolean =>
   typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0
+
+/**
+ * Whether a request body's JSON text, as sent, is one the endpoint's body
+ * schema takes unchanged — checked on the text, without parsing it
+ * (JsonTextAcceptor). Yes means `decodeRequest` with this text as
+ * `acceptedBodyText` decodes the body exactly as it would the parsed value;
+ * no means nothing: parse the text and give it as `body`, which produces the
+ * field errors (or accepts what the text check leaves to the decoder).
+ */
+export const acceptsBodyText = (endpoint: Endpoint.Any, text: string): boolean => {
+  if (endpoint.body === undefined) return false
+  const accept = jsonTextAcceptorOf(endpoint.body)
+  return accept !== undefined && accept(text)
+}
+
+/** A decoded request whose body was accepted on its text: parsed on the first read of `body`, once. */
+class DecodedFromText implements DecodedRequest {
+  #body: unknown = undefined
+  #text: string | undefined
+
+  constructor(
+    readonly path: Readonly<Record<string, string | number>>,
+    readonly query: unknown,
+    text: string,
+    readonly ifMatch: number | undefined
+  ) {
+    this.#text = text
+  }
+
+  get body(): unknown {
+    if (this.#text !== undefined) {
+      // The text check accepts only what decodes to itself: the parsed value is the decoded body.
+      this.#body = JSON.parse(this.#text)
+      this.#text = undefined
+    }
+    return this.#body
+  }
+
+  /** As a plain decoded request serialises (a getter is not an own property). */
+  toJSON(): DecodedRequest {
+    return { path: this.path, query: this.query, body: this.body, ifMatch: this.ifMatch }
+  }
+}
 
 /** One encoder per success schema, compiled on first use (ResponseDecoding.encodeSync). */
 const successEncoders = new WeakMap<Schema.Schema.Any, (value: unknown) => unknown>()

@@ -43,8 +43,22 @@ describe("bodyMayHoldSecrets", () => {
 describe("requestSecrets", () => {
   it("finds the secret values where a body may hold them, and finds none where it cannot", () => {
     const body = { candidateExternalConfig: { parameters: { endpoint: "http://127.0.0.1:9/", api_key: "sk-live-0123456789" } } }
-    expect(requestSecrets(Endpoints.evaluate, body)).toEqual(["sk-live-0123456789"])
-    expect(requestSecrets(Endpoints.evaluate, undefined)).toEqual([])
-    expect(requestSecrets(Endpoints.addToDatasets, { datasetIds: ["6f1c1a9e-7a53-4d7e-9a53-0a5e7c1d2b3f"], quality: "GOOD" })).toEqual([])
+    expect(requestSecrets(Endpoints.evaluate, { body })).toEqual(["sk-live-0123456789"])
+    expect(requestSecrets(Endpoints.evaluate, { body: undefined })).toEqual([])
+    expect(requestSecrets(Endpoints.addToDatasets, { body: { datasetIds: ["6f1c1a9e-7a53-4d7e-9a53-0a5e7c1d2b3f"], quality: "GOOD" } })).toEqual([])
+  })
+
+  it("does not read the body of a request whose body cannot hold a secret (one validated on its text stays unparsed)", () => {
+    const reads = { count: 0 }
+    const decoded = (body: unknown) => ({
+      get body() {
+        reads.count++
+        return body
+      }
+    })
+    expect(requestSecrets(Endpoints.addToDatasets, decoded({ quality: "GOOD" }))).toEqual([])
+    expect(reads.count).toBe(0)
+    expect(requestSecrets(Endpoints.evaluate, decoded({ candidateExternalConfig: { parameters: { api_key: "sk-live-0123456789" } } }))).toEqual(["sk-live-0123456789"])
+    expect(reads.count).toBe(1)
   })
 })

@@ -71,6 +71,13 @@ export const bodyMayHoldSecrets = (endpoint: Endpoint.Any): boolean => {
 
 const NONE: ReadonlyArray<string> = Object.freeze([])
 
-/** The secret values a request's validated body carries (`Secrets.secretValuesIn`), skipping the search where none can be. */
-export const requestSecrets = (endpoint: Endpoint.Any, body: unknown): ReadonlyArray<string> =>
-  body === undefined || !bodyMayHoldSecrets(endpoint) ? NONE : Secrets.secretValuesIn(body)
+/**
+ * The secret values a request's validated body carries (`Secrets.secretValuesIn`), skipping the search where none can be.
+ * Takes the decoded request, not its body: a body validated on its text is parsed when `body` is read, and where no secret
+ * can be it is not read at all.
+ */
+export const requestSecrets = (endpoint: Endpoint.Any, decoded: { readonly body: unknown }): ReadonlyArray<string> => {
+  if (!bodyMayHoldSecrets(endpoint)) return NONE
+  const body = decoded.body
+  return body === undefined ? NONE : Secrets.secretValuesIn(body)
+}

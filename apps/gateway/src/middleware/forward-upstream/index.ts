@@ -46,7 +46,7 @@ export const forwardUpstream = (options: ForwardUpstreamOptions): Handler<Gatewa
     })
     return options.forward(match.endpoint, request, () => requestLog(c), (response) => {
       // A secret the request carried (an external candidate's key, a flow's token) never comes back, even if the upstream echoed it.
-      const secrets = requestSecrets(match.endpoint, state.decoded.body)
+      const secrets = requestSecrets(match.endpoint, state.decoded)
       const answer = secrets.length === 0 ? clientAnswer(response, requestId) : scrubbed(clientAnswer(response, requestId), secrets)
       state.upstreamAnswer = answer
       return toResponse(answer)

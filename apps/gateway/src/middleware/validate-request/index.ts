@@ -91,15 +91,22 @@ export const validateRequest = (options: ValidateRequestOptions): MiddlewareHand
 
     const raw = state.rawBody
     let body: unknown = undefined
+    let acceptedBodyText: string | undefined
     if (raw !== undefined) {
       const contentType = header(c, "content-type")
       if (contentType !== undefined && !isJsonType(contentType)) {
         throw new GatewayProblem(415, "unsupported-media-type", "Unsupported media type", "send the body as application/json")
       }
-      try {
-        body = JSON.parse(textDecoder.decode(raw))
-      } catch {
-        issues.push({ path: "body", message: "is not valid JSON" })
+      const text = textDecoder.decode(raw)
+      // Checked on its text when the check can say yes (most bodies): the bytes are forwarded as sent, so
+      // nothing needs the parsed value yet. Otherwise parsed and decoded, which names every bad field.
+      if (RequestDecoding.acceptsBodyText(match.endpoint, text)) acceptedBodyText = text
+      else {
+        try {
+          body = JSON.parse(text)
+        } catch {
+          issues.push({ path: "body", message: "is not valid JSON" })
+        }
       }
     }
 
@@ -129,6 +136,7 @@ export const validateRequest = (options: ValidateRequestOptions): MiddlewareHand
         params: match.params,
         query,
         body,
+        acceptedBodyText,
         ifMatch,
         decodedPath: remembered?.path
       })

@@ -68,7 +68,7 @@ export const wait = (options: WaitOptions): MiddlewareHandler<GatewayEnv> => {
     const started = requestState(c).upstreamAnswer
     if (started === undefined || started.status !== 200) return
     // An external candidate's secrets must not come back in any answer, even if the upstream echoed them.
-    const scrub = Secrets.jsonValueRedactor(requestSecrets((requestState(c).match as MatchedRoute).endpoint, requestState(c).decoded.body))
+    const scrub = Secrets.jsonValueRedactor(requestSecrets((requestState(c).match as MatchedRoute).endpoint, requestState(c).decoded))
     let run: EvaluationRun
     let body: unknown
     try {
