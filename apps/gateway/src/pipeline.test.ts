@@ -66,6 +66,15 @@ const composed = (trace: Array<string>) => {
   return app
 }
 
+/** The same middleware nested as createGateway nests its API pipeline in the outer one (behind onlyWhen). */
+const nested = (trace: Array<string>) => {
+  const app = new Hono<GatewayEnv>()
+  app.onError(onError)
+  const [outer, first, ...rest] = steps(trace)
+  app.all("*", pipeline([outer!, first!, onlyWhen(() => true, pipeline(rest, onError))], onError))
+  return app
+}
+
 describe("pipeline", () => {
   const cases: Array<[string, RequestInit | undefined]> = [
     ["/x", undefined],
@@ -88,6 +97,12 @@ describe("pipeline", () => {
     expect(Object.fromEntries(viaPipeline.headers)).toEqual(Object.fromEntries(viaHono.headers))
     expect(await viaPipeline.text()).toBe(await viaHono.text())
     expect(traceComposed).toEqual(traceOne)
+    // Nested as createGateway nests its API pipeline in the outer one: the same outcome.
+    const traceNested: Array<string> = []
+    const viaNested = await nested(traceNested).request(path, init)
+    expect([viaNested.status, await viaNested.text()]).toEqual([viaHono.status, await (await oneByOne([]).request(path, init)).text()])
+    expect(Object.fromEntries(viaNested.headers)).toEqual(Object.fromEntries(viaHono.headers))
+    expect(traceNested).toEqual(traceOne)
     // Something ran: the comparison is not between two empty traces.
     expect(traceOne[0]).toBe("outer in")
   })
