@@ -105,6 +105,21 @@ const mergeMessages = (messages: ReadonlyArray<string>): string => {
 }
 
 const strict = { errors: "all", onExcessProperty: "error" } as const
+const lenient = { errors: "all", onExcessProperty: "ignore" } as const
+
+type Decoder = (value: unknown) => Either.Either<unknown, ParseResult.ParseError>
+
+/** Effect's decoder for a schema, made once per schema and options rather than on every call. */
+const decoders = { strict: new WeakMap<Schema.Schema.Any, Decoder>(), lenient: new WeakMap<Schema.Schema.Any, Decoder>(), plain: new WeakMap<Schema.Schema.Any, Decoder>() }
+const decoderOf = (schema: Schema.Schema.Any, mode: keyof typeof decoders): Decoder => {
+  let decode = decoders[mode].get(schema)
+  if (decode === undefined) {
+    const any = schema as Schema.Schema<unknown, unknown>
+    decode = mode === "strict" ? Schema.decodeUnknownEither(any, strict) : mode === "lenient" ? Schema.decodeUnknownEither(any, lenient) : Schema.decodeUnknownEither(any)
+    decoders[mode].set(schema, decode)
+  }
+  return decode
+}
 
 /** URLSearchParams → an object; a key given more than once becomes an array. */
 export const queryToObject = (params: URLSearchParams): Record<string, string | Array<string>> => {
@@ -147,8 +162,8 @@ const decodePath = (params: Readonly<Record<string, string>>, issues: Array<Fiel
       path[name] = raw
       continue
     }
-    const result = Schema.decodeUnknownEither(schema)(raw)
-    if (Either.isRight(result)) path[name] = result.right
+    const result = decoderOf(schema, "plain")(raw)
+    if (Either.isRight(result)) path[name] = result.right as string | number
     else {
       const messages = ParseResult.ArrayFormatter.formatErrorSync(result.left).map((issue) => withoutValue(issue.message))
       issues.push({ path: `path.${name}`, message: [...new Set(messages)].join("; ") })
@@ -193,7 +208,7 @@ export const decodeRequest = (
       const value = request.body ?? {}
       if (acceptorOf(endpoint.body)?.(value)) body = value
       else {
-        const result = Schema.decodeUnknownEither(endpoint.body, strict)(value)
+        const result = decoderOf(endpoint.body, "strict")(value)
         if (Either.isRight(result)) body = result.right
         else issues.push(...fieldErrorsOf("body", result.left))
       }
@@ -225,7 +240,7 @@ const decodeQuery = (
   schema: Schema.Schema.Any,
   params: URLSearchParams
 ): Either.Either<unknown, ParseResult.ParseError> => {
-  const decode = (value: unknown) => Schema.decodeUnknownEither(schema as Schema.Schema<unknown, unknown>, { errors: "all", onExcessProperty: "ignore" })(value)
+  const decode = decoderOf(schema, "lenient")
   if (params.size > 0) return decode(queryToObject(params))
   let decoded = emptyQueryDecoded.get(endpoint)
   if (decoded === undefined) {
