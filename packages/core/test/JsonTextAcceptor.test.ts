@@ -10,10 +10,10 @@
 import * as Arbitrary from "effect/Arbitrary"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
-import type * as Schema from "effect/Schema"
+import * as Schema from "effect/Schema"
 import { describe, expect, it } from "vitest"
 import { acceptorOf } from "../src/Acceptor.js"
-import { jsonTextAcceptorOf } from "../src/JsonTextAcceptor.js"
+import { jsonTextAcceptorOf, UUID_PATTERN } from "../src/JsonTextAcceptor.js"
 import { allEndpoints, Endpoints, type Endpoint, RequestDecoding } from "../src/index.js"
 
 const bodied = allEndpoints.filter((e) => e.body !== undefined)
@@ -158,6 +158,31 @@ describe("text acceptor", () => {
     // A key twice: each value must be accepted (JSON.parse keeps the last).
     expect(yes('{"quality":"GREAT","quality":"GOOD"}')).toBe(false)
     expect(yes('{"quality":"GOOD","quality":"BAD"}')).toBe(true)
+  })
+
+  it("reads Effect's UUID on the text exactly as Effect's pattern does", () => {
+    // The pattern readUuid implements is still Effect's.
+    const annotation = Schema.UUID.ast.annotations[Symbol.for("effect/SchemaId/Pattern")] as { regex: RegExp }
+    expect(annotation.regex.source).toBe(UUID_PATTERN)
+    const uuid = new RegExp(UUID_PATTERN)
+    const good = "6f1c1a9e-7a53-4d7e-9a53-0a5e7c1d2b3f"
+    const candidates = [good, good.toUpperCase(), "00000000-0000-0000-0000-000000000000", "", good.slice(1), `${good}0`, `${good}\n`]
+    for (let i = 0; i < good.length; i++) {
+      for (const c of ["-", "0", "f", "F", "g", "G", "x", " ", "é", "٣", "\u0000"]) candidates.push(good.slice(0, i) + c + good.slice(i + 1))
+    }
+    const next = random(3)
+    for (let n = 0; n < 300; n++) candidates.push(Array.from({ length: 36 }, () => "0123456789abcdefABCDEF-g"[Math.floor(next() * 24)]).join(""))
+    let accepted = 0
+    for (const candidate of candidates) {
+      const text = JSON.stringify({ datasetIds: [candidate] })
+      const yes = RequestDecoding.acceptsBodyText(Endpoints.addToDatasets, text)
+      expect([candidate, yes]).toEqual([candidate, uuid.test(candidate)])
+      if (yes) accepted++
+    }
+    expect(accepted).toBeGreaterThan(40)
+    // Written with escapes: declined (the decoder accepts it).
+    expect(RequestDecoding.acceptsBodyText(Endpoints.addToDatasets, `{"datasetIds":["\\u0036${good.slice(1)}"]}`)).toBe(false)
+    expect(expectSound(Endpoints.addToDatasets, `{"datasetIds":["${good}"]}`)).toBe(true)
   })
 
   it("holds the depth limit on free-form values, at exactly 64 levels", () => {
