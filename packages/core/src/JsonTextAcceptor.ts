@@ -315,8 +315,12 @@ const compileTuple = (ast: AST.TupleType, compile: (ast: AST.AST) => Reader): Re
   }
 }
 
+/** Schema nodes no JSON value can be. */
+const NO_JSON_VALUE: ReadonlySet<AST.AST["_tag"]> = new Set(["UniqueSymbol", "UndefinedKeyword", "VoidKeyword", "NeverKeyword", "BigIntKeyword", "SymbolKeyword"])
+
 /** The characters a JSON value of this schema can start with (all of them when not known). */
 const firstCharacters = (ast: AST.AST): ReadonlyArray<number> => {
+  if (NO_JSON_VALUE.has(ast._tag)) return []
   switch (ast._tag) {
     case "Literal":
       return ast.literal === null ? [0x6e] : typeof ast.literal === "bigint" ? [] : [JSON.stringify(ast.literal).charCodeAt(0)]
@@ -337,13 +341,6 @@ const firstCharacters = (ast: AST.AST): ReadonlyArray<number> => {
       return firstCharacters(ast.from)
     case "Union":
       return [...new Set(ast.types.flatMap(firstCharacters))]
-    case "UniqueSymbol":
-    case "UndefinedKeyword":
-    case "VoidKeyword":
-    case "NeverKeyword":
-    case "BigIntKeyword":
-    case "SymbolKeyword":
-      return []
     default:
       return ANY_START
   }
@@ -385,16 +382,10 @@ const compileUnion = (ast: AST.Union, compile: (ast: AST.AST) => Reader): Reader
 }
 
 const compileNode = (ast: AST.AST, compile: (ast: AST.AST) => Reader): Reader => {
+  if (NO_JSON_VALUE.has(ast._tag)) return never
   switch (ast._tag) {
     case "Literal":
       return compileLiteral(ast.literal)
-    case "UniqueSymbol":
-    case "UndefinedKeyword":
-    case "VoidKeyword":
-    case "NeverKeyword":
-    case "BigIntKeyword":
-    case "SymbolKeyword":
-      return never // no JSON value is one of these
     case "UnknownKeyword":
     case "AnyKeyword":
       return readAny
@@ -428,6 +419,8 @@ const compileNode = (ast: AST.AST, compile: (ast: AST.AST) => Reader): Reader =>
     case "TemplateLiteral":
     case "Transformation":
       throw new Unsupported()
+    default:
+      return never // NO_JSON_VALUE's nodes (read above); a no only declines: the caller decodes as before
   }
 }
 

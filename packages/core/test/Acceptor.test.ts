@@ -10,31 +10,11 @@ import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 import { describe, expect, it } from "vitest"
+import { breakings } from "./client-mistakes.js"
 import { acceptorOf } from "../src/Acceptor.js"
 import { allEndpoints, RequestDecoding } from "../src/index.js"
 
 const strict = { errors: "all", onExcessProperty: "error" } as const
-
-/** Ways a client gets a value wrong, applied at every depth. */
-const breakings = (value: unknown): Array<unknown> => {
-  const out: Array<unknown> = [null, 42, "text", [], {}, true]
-  if (Array.isArray(value)) {
-    out.push([...value, { unexpected: true }], value.slice(1), [null, ...value])
-    value.forEach((item, i) => breakings(item).forEach((broken) => out.push(value.map((v, j) => (i === j ? broken : v)))))
-  } else if (typeof value === "object" && value !== null) {
-    out.push({ ...value, unexpectedProperty: 1 })
-    for (const key of Object.keys(value)) {
-      const { [key]: _, ...without } = value as Record<string, unknown>
-      out.push(without)
-      for (const broken of breakings((value as Record<string, unknown>)[key])) out.push({ ...value, [key]: broken })
-    }
-  } else if (typeof value === "string") {
-    out.push(`${value}/..`, "", `${value}\u0000`, "x".repeat(300))
-  } else if (typeof value === "number") {
-    out.push(-1, 1.5, String(value))
-  }
-  return out
-}
 
 const schemas: Array<[string, Schema.Schema<any, any>]> = [
   ...allEndpoints.flatMap((e) => (e.body ? [[`${e.name} body`, e.body] as [string, Schema.Schema<any, any>]] : [])),

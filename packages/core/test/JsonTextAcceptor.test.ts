@@ -12,6 +12,7 @@ import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 import { describe, expect, it } from "vitest"
+import { breakings } from "./client-mistakes.js"
 import { acceptorOf } from "../src/Acceptor.js"
 import { jsonTextAcceptorOf, UUID_PATTERN } from "../src/JsonTextAcceptor.js"
 import { allEndpoints, Endpoints, type Endpoint, RequestDecoding } from "../src/index.js"
@@ -50,27 +51,6 @@ const expectSound = (endpoint: Endpoint.Any, text: string): boolean => {
 const keyNeedsEscape = (value: unknown): boolean =>
   typeof value === "object" && value !== null &&
   Object.entries(value).some(([key, inner]) => JSON.stringify(key).includes("\\") || keyNeedsEscape(inner))
-
-/** Ways a client gets a value wrong, applied at every depth (as in Acceptor.test.ts). */
-const breakings = (value: unknown): Array<unknown> => {
-  const out: Array<unknown> = [null, 42, "text", [], {}, true]
-  if (Array.isArray(value)) {
-    out.push([...value, { unexpected: true }], value.slice(1), [null, ...value])
-    value.forEach((item, i) => breakings(item).forEach((broken) => out.push(value.map((v, j) => (i === j ? broken : v)))))
-  } else if (typeof value === "object" && value !== null) {
-    out.push({ ...value, unexpectedProperty: 1 })
-    for (const key of Object.keys(value)) {
-      const { [key]: _, ...without } = value as Record<string, unknown>
-      out.push(without)
-      for (const broken of breakings((value as Record<string, unknown>)[key])) out.push({ ...value, [key]: broken })
-    }
-  } else if (typeof value === "string") {
-    out.push(`${value}/..`, "", `${value}\u0000`, "x".repeat(300), `${value}"\\é\ud800`)
-  } else if (typeof value === "number") {
-    out.push(-1, 1.5, -0, 1e400, String(value))
-  }
-  return out
-}
 
 /** A small deterministic generator (the same mutations every run). */
 const random = (seed: number) => () => {
