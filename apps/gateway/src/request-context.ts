@@ -92,6 +92,12 @@ export const requestState = (c: Context<GatewayEnv>): RequestState =>
   (c as unknown as WithState)[STATE] ?? ((c as unknown as WithState)[STATE] = new RequestState())
 
 /**
+ * Whose per-caller share a request counts against (admission's slots, the long-request cap): its caller's id
+ * (auth's principal); "" before auth, as in a test of one middleware alone.
+ */
+export const callerShareKey = (c: Context<GatewayEnv>): string => requestState(c).principal?.id ?? ""
+
+/**
  * The request's logger (a child carrying its request id), made on first use:
  * most requests log one access line, which carries the id itself, so a
  * child per request would be paid for nothing.

@@ -30,7 +30,7 @@ import type { GatewayEnv } from "../../env.js"
 import type { GatewayMetrics } from "../../metrics.js"
 import { GatewayProblem, retryAfterHeader } from "../../problem.js"
 import { afterAnswer } from "../../pipeline.js"
-import { incomingOf, requestState } from "../../request-context.js"
+import { callerShareKey, incomingOf, requestState } from "../../request-context.js"
 import { BODY_METHODS } from "../body-limit/index.js"
 import { watchLoopLateness, type LoopLateness } from "./loop-lateness.js"
 
@@ -68,9 +68,6 @@ interface Waiter {
   readonly admit: () => void
   readonly refuse: () => void
 }
-
-/** Whose share of the slots a request takes: its caller's (auth's principal; none before auth, as in a test of this alone). */
-const keyOf = (c: Context<GatewayEnv>): string => requestState(c).principal?.id ?? ""
 
 /** Requests whose body body-limit read before this middleware: their wait starts when it is complete. */
 const hasBody = (method: string) => BODY_METHODS.includes(method)
@@ -134,7 +131,7 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
   }
   /** After an admitted request's answer: its slot and its key's share are free (made once: no closure per request). */
   const answered = (c: Context<GatewayEnv>): void => {
-    leaveKey(keyOf(c))
+    leaveKey(callerShareKey(c))
     release()
   }
 
@@ -163,7 +160,7 @@ export const loadShed = (options: LoadShedOptions): LoadShed => {
           : `the gateway is at its upstream concurrency cap (${options.max}); retry shortly`
       )
     }
-    const key = keyOf(c)
+    const key = callerShareKey(c)
     const held = byKey.get(key) ?? 0
     if (held >= maxPerKey) {
       options.metrics?.shed.inc()

@@ -14,7 +14,7 @@
 import type { Context, MiddlewareHandler, Next } from "hono"
 import type { GatewayEnv } from "../../env.js"
 import { GatewayProblem, retryAfterHeader } from "../../problem.js"
-import { requestState } from "../../request-context.js"
+import { callerShareKey } from "../../request-context.js"
 
 export interface CapOptions {
   readonly max: number
@@ -71,7 +71,7 @@ export const longRequestCap = (options: LongRequestCapOptions): LongRequestCap =
     return counted(c, next, stream, counter)
   }
   const counted = async (c: Context<GatewayEnv>, next: Next, stream: boolean, counter: Counter): Promise<void> => {
-    const key = requestState(c).principal?.id ?? ""
+    const key = callerShareKey(c)
     const refused = counter.enter(key)
     if (refused !== undefined) {
       throw new GatewayProblem(429, "too-many-long-requests", "Too many open requests", `${refused}; retry after one ends`, undefined, retryAfter)
