@@ -192,14 +192,6 @@ export const queueDepth = (now: number): SqlEffect<{ readonly waiting: number; r
     return { waiting: Number(row?.waiting ?? 0), leased: Number(row?.leased ?? 0) }
   })
 
-/** What each store (one per process) stored of its runs' results (StoredSummaries). */
-const storedSummaries = new WeakMap<Store, StoredSummaries>()
-const storedSummariesOf = (store: Store): StoredSummaries => {
-  let summaries = storedSummaries.get(store)
-  if (summaries === undefined) storedSummaries.set(store, (summaries = new StoredSummaries()))
-  return summaries
-}
-
 /**
  * Persisted runs on SQLite or PostgreSQL (the same statements over
  * `@effect/sql`, except the queue's hot ones: claims, group commits and
@@ -216,172 +208,175 @@ export interface SqlRunStoreOptions {
   readonly changeOrigin?: string | undefined
 }
 
-export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}): RunStore => ({
-  insert: (run, alongside) =>
-    store.transaction(
-      Effect.gen(function* () {
-        const sql = yield* SqlClient.SqlClient
-        yield* sql`INSERT INTO evaluation_runs (id, tenant_id, agent_id, dataset_id, candidate_revision,
-          candidate_base_revision, candidate_snapshot_seq_no, deployed_revision, status, score, deployment_recommendation, summary, error_message,
-          created_at, modified_at, started_at, completed_at, created_by, total_samples, completed_samples,
-          failed_samples, sample_ids, candidate_agent, candidate_external_sealed, cancel_requested, lease_owner,
-          lease_expires_at)
-          VALUES (${run.id}, ${run.tenantId}, ${run.agentId}, ${run.datasetId}, ${run.candidateRevision},
-            ${run.candidateBaseRevision}, ${run.candidateSnapshotSeqNo}, ${run.deployedRevision}, ${run.status}, ${run.score},
-            ${run.deploymentRecommendation}, ${run.summary === null ? null : toJson(run.summary)}, ${run.errorMessage},
-            ${run.createdAt}, ${run.modifiedAt}, ${run.startedAt}, ${run.completedAt}, ${run.createdBy},
-            ${run.totalSamples}, ${run.completedSamples}, ${run.failedSamples}, ${toJson(run.sampleIds)},
-            ${run.candidateAgent === null ? null : toJson(run.candidateAgent)}, ${run.candidateExternalSealed},
-            ${run.cancelRequested ? 1 : 0}, ${run.leaseOwner}, ${run.leaseExpiresAt})`
-        const rows = run.sampleIds.map((_, index) => ({ run_id: run.id, sample_index: index, lease_owner: null, lease_expires_at: 0 }))
-        for (let at = 0; at < rows.length; at += LEASE_ROWS_PER_INSERT) {
-          yield* sql`INSERT INTO evaluation_sample_leases ${sql.insert(rows.slice(at, at + LEASE_ROWS_PER_INSERT))}`
-        }
-        if (alongside !== undefined) yield* alongside
-        yield* announceRunEnqueued(sql, run.id)
-      })
-    ),
-
-  find: (tenant, agentId, id) =>
-    store.run(
-      Effect.flatMap(SqlClient.SqlClient, (sql) =>
-        Effect.map(
-          sql`SELECT * FROM evaluation_runs WHERE tenant_id = ${tenant} AND agent_id = ${agentId} AND id = ${id}`,
-          (rows) => (rows[0] ? toRecord(rows[0]) : undefined)
-        )
-      )
-    ),
-
-  claim: (_owner, now, _leaseMs, limit) =>
-    store.run(
-      Effect.gen(function* () {
-        const sql = yield* SqlClient.SqlClient
-        // Runs with a sample to lease, or with none left at all (every result stored, but the run
-        // was never settled: the worker that stored the last one died before it could).
-        const open = yield* sql<{ readonly id: string; readonly status: string }>`SELECT * FROM evaluation_runs r WHERE ${sql.in("status", ACTIVE_STATUSES)}
-            AND (EXISTS (SELECT 1 FROM evaluation_sample_leases l
-                  WHERE l.run_id = r.id AND ${leaseLapsed(sql, now)} AND ${hasNoResult(sql)})
-              OR NOT EXISTS (SELECT 1 FROM evaluation_sample_leases l WHERE l.run_id = r.id AND ${notDone(sql)} AND ${hasNoResult(sql)}))
-          ORDER BY r.created_at, r.id LIMIT ${limit}`
-        const claimed: Array<RunRecord> = []
-        for (const row of open) {
-          if (row.status !== "PENDING") {
-            claimed.push(toRecord(row))
-            continue
+export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}): RunStore => {
+  /** What this run store stored of its runs' results (StoredSummaries; one run store per process in the backend). */
+  const storedHere = new StoredSummaries()
+  return {
+    insert: (run, alongside) =>
+      store.transaction(
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          yield* sql`INSERT INTO evaluation_runs (id, tenant_id, agent_id, dataset_id, candidate_revision,
+            candidate_base_revision, candidate_snapshot_seq_no, deployed_revision, status, score, deployment_recommendation, summary, error_message,
+            created_at, modified_at, started_at, completed_at, created_by, total_samples, completed_samples,
+            failed_samples, sample_ids, candidate_agent, candidate_external_sealed, cancel_requested, lease_owner,
+            lease_expires_at)
+            VALUES (${run.id}, ${run.tenantId}, ${run.agentId}, ${run.datasetId}, ${run.candidateRevision},
+              ${run.candidateBaseRevision}, ${run.candidateSnapshotSeqNo}, ${run.deployedRevision}, ${run.status}, ${run.score},
+              ${run.deploymentRecommendation}, ${run.summary === null ? null : toJson(run.summary)}, ${run.errorMessage},
+              ${run.createdAt}, ${run.modifiedAt}, ${run.startedAt}, ${run.completedAt}, ${run.createdBy},
+              ${run.totalSamples}, ${run.completedSamples}, ${run.failedSamples}, ${toJson(run.sampleIds)},
+              ${run.candidateAgent === null ? null : toJson(run.candidateAgent)}, ${run.candidateExternalSealed},
+              ${run.cancelRequested ? 1 : 0}, ${run.leaseOwner}, ${run.leaseExpiresAt})`
+          const rows = run.sampleIds.map((_, index) => ({ run_id: run.id, sample_index: index, lease_owner: null, lease_expires_at: 0 }))
+          for (let at = 0; at < rows.length; at += LEASE_ROWS_PER_INSERT) {
+            yield* sql`INSERT INTO evaluation_sample_leases ${sql.insert(rows.slice(at, at + LEASE_ROWS_PER_INSERT))}`
           }
-          // Conditional: when several workers see the same PENDING run, each still gets it; only the first stamps it.
-          const [started] = yield* sql`UPDATE evaluation_runs SET status = ${"IN_PROGRESS"}, started_at = ${now},
-              modified_at = ${now}
-            WHERE id = ${row.id} AND status = ${"PENDING"} RETURNING *`
-          claimed.push(toRecord(started ?? { ...row, status: "IN_PROGRESS" }))
-        }
-        return claimed
-      })
-    ),
+          if (alongside !== undefined) yield* alongside
+          yield* announceRunEnqueued(sql, run.id)
+        })
+      ),
 
-  claimSamples: (runId, owner, now, leaseMs, limit) => store.queue.claimSamples(runId, owner, now, leaseMs, limit),
-
-  renew: (id, owner, now, leaseMs) => store.queue.renew(id, owner, now, leaseMs),
-
-  release: (runId, owner) =>
-    store.transaction(
-      Effect.gen(function* () {
-        const sql = yield* SqlClient.SqlClient
-        const released = yield* sql`UPDATE evaluation_sample_leases AS l SET lease_owner = NULL, lease_expires_at = 0
-          WHERE l.run_id = ${runId} AND l.lease_owner = ${owner} AND ${notDone(sql)} RETURNING l.sample_index`
-        // Work is available again: idle workers in other processes take it now, not at their next poll.
-        if (released.length > 0) yield* announceRunEnqueued(sql, runId)
-      })
-    ),
-
-  sampleResults: (runId) =>
-    store.run(
-      Effect.flatMap(SqlClient.SqlClient, (sql) =>
-        Effect.map(
-          sql`SELECT * FROM
-            evaluation_run_samples WHERE run_id = ${runId} ORDER BY sample_index`,
-          (rows) => rows.map(toSampleRow)
+    find: (tenant, agentId, id) =>
+      store.run(
+        Effect.flatMap(SqlClient.SqlClient, (sql) =>
+          Effect.map(
+            sql`SELECT * FROM evaluation_runs WHERE tenant_id = ${tenant} AND agent_id = ${agentId} AND id = ${id}`,
+            (rows) => (rows[0] ? toRecord(rows[0]) : undefined)
+          )
         )
+      ),
+
+    claim: (_owner, now, _leaseMs, limit) =>
+      store.run(
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          // Runs with a sample to lease, or with none left at all (every result stored, but the run
+          // was never settled: the worker that stored the last one died before it could).
+          const open = yield* sql<{ readonly id: string; readonly status: string }>`SELECT * FROM evaluation_runs r WHERE ${sql.in("status", ACTIVE_STATUSES)}
+              AND (EXISTS (SELECT 1 FROM evaluation_sample_leases l
+                    WHERE l.run_id = r.id AND ${leaseLapsed(sql, now)} AND ${hasNoResult(sql)})
+                OR NOT EXISTS (SELECT 1 FROM evaluation_sample_leases l WHERE l.run_id = r.id AND ${notDone(sql)} AND ${hasNoResult(sql)}))
+            ORDER BY r.created_at, r.id LIMIT ${limit}`
+          const claimed: Array<RunRecord> = []
+          for (const row of open) {
+            if (row.status !== "PENDING") {
+              claimed.push(toRecord(row))
+              continue
+            }
+            // Conditional: when several workers see the same PENDING run, each still gets it; only the first stamps it.
+            const [started] = yield* sql`UPDATE evaluation_runs SET status = ${"IN_PROGRESS"}, started_at = ${now},
+                modified_at = ${now}
+              WHERE id = ${row.id} AND status = ${"PENDING"} RETURNING *`
+            claimed.push(toRecord(started ?? { ...row, status: "IN_PROGRESS" }))
+          }
+          return claimed
+        })
+      ),
+
+    claimSamples: (runId, owner, now, leaseMs, limit) => store.queue.claimSamples(runId, owner, now, leaseMs, limit),
+
+    renew: (id, owner, now, leaseMs) => store.queue.renew(id, owner, now, leaseMs),
+
+    release: (runId, owner) =>
+      store.transaction(
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          const released = yield* sql`UPDATE evaluation_sample_leases AS l SET lease_owner = NULL, lease_expires_at = 0
+            WHERE l.run_id = ${runId} AND l.lease_owner = ${owner} AND ${notDone(sql)} RETURNING l.sample_index`
+          // Work is available again: idle workers in other processes take it now, not at their next poll.
+          if (released.length > 0) yield* announceRunEnqueued(sql, runId)
+        })
+      ),
+
+    sampleResults: (runId) =>
+      store.run(
+        Effect.flatMap(SqlClient.SqlClient, (sql) =>
+          Effect.map(
+            sql`SELECT * FROM
+              evaluation_run_samples WHERE run_id = ${runId} ORDER BY sample_index`,
+            (rows) => rows.map(toSampleRow)
+          )
+        )
+      ),
+
+    pageSampleResults: (runId, page) =>
+      store.run(
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          const [count] = yield* sql<{ n: number }>`SELECT COUNT(*) AS n FROM evaluation_run_samples WHERE run_id = ${runId}`
+          // Results are listed by sampleIndex; the cursor carries the last index seen.
+          const afterIndex = page.cursor ? page.cursor.createdAt : -1
+          const rows = yield* sql`SELECT sample_index, result
+            FROM evaluation_run_samples WHERE run_id = ${runId} AND sample_index > ${afterIndex}
+            ORDER BY sample_index LIMIT ${page.size + 1} OFFSET ${page.skip}`
+          const hasMore = rows.length > page.size
+          const pageRows = (hasMore ? rows.slice(0, page.size) : rows).map(toWireResultRow)
+          const last = pageRows[pageRows.length - 1]
+          return {
+            itemsJson: pageRows.map((row) => row.result),
+            nextPageToken: hasMore && last ? encodeCursor({ createdAt: last.sampleIndex, id: runId }) : "",
+            totalCount: Number(count?.n ?? 0)
+          }
+        })
+      ),
+
+    saveSampleResults: async (entries, now) => {
+      const toStore = entries.map(({ runId, row }) => ({ runId, row, resultJson: JSON.stringify(row.result) }))
+      const progress = await store.queue.storeResults(
+        toStore,
+        now,
+        options.changeOrigin === undefined ? undefined : { channel: RUN_CHANGED_CHANNEL, origin: options.changeOrigin }
       )
-    ),
-
-  pageSampleResults: (runId, page) =>
-    store.run(
-      Effect.gen(function* () {
-        const sql = yield* SqlClient.SqlClient
-        const [count] = yield* sql<{ n: number }>`SELECT COUNT(*) AS n FROM evaluation_run_samples WHERE run_id = ${runId}`
-        // Results are listed by sampleIndex; the cursor carries the last index seen.
-        const afterIndex = page.cursor ? page.cursor.createdAt : -1
-        const rows = yield* sql`SELECT sample_index, result
-          FROM evaluation_run_samples WHERE run_id = ${runId} AND sample_index > ${afterIndex}
-          ORDER BY sample_index LIMIT ${page.size + 1} OFFSET ${page.skip}`
-        const hasMore = rows.length > page.size
-        const pageRows = (hasMore ? rows.slice(0, page.size) : rows).map(toWireResultRow)
-        const last = pageRows[pageRows.length - 1]
-        return {
-          itemsJson: pageRows.map((row) => row.result),
-          nextPageToken: hasMore && last ? encodeCursor({ createdAt: last.sampleIndex, id: runId }) : "",
-          totalCount: Number(count?.n ?? 0)
+      // The commit that stored a run's last result sees the count reach the total and completes the run
+      // (completeRun: exactly one worker summarises), from what this process stored when that is all of it.
+      const completed: Array<string> = []
+      for (const run of progress) {
+        const stored = new Set(run.storedIndexes)
+        storedHere.add(run.id, toStore.filter((entry) => entry.runId === run.id && stored.has(entry.row.sampleIndex)).flatMap(summarisedAsStored))
+        if (run.completedSamples < run.totalSamples) continue
+        const results = storedHere.all(run.id, run.totalSamples)
+        storedHere.forget(run.id)
+        if (await store.run(Effect.flatMap(SqlClient.SqlClient, (sql) => completeRun(sql, run.id, run.totalSamples, now, results)))) {
+          completed.push(run.id)
         }
-      })
-    ),
-
-  saveSampleResults: async (entries, now) => {
-    const toStore = entries.map(({ runId, row }) => ({ runId, row, resultJson: JSON.stringify(row.result) }))
-    const progress = await store.queue.storeResults(
-      toStore,
-      now,
-      options.changeOrigin === undefined ? undefined : { channel: RUN_CHANGED_CHANNEL, origin: options.changeOrigin }
-    )
-    // The commit that stored a run's last result sees the count reach the total and completes the run
-    // (completeRun: exactly one worker summarises), from what this process stored when that is all of it.
-    const storedHere = storedSummariesOf(store)
-    const completed: Array<string> = []
-    for (const run of progress) {
-      const stored = new Set(run.storedIndexes)
-      storedHere.add(run.id, toStore.filter((entry) => entry.runId === run.id && stored.has(entry.row.sampleIndex)).flatMap(summarisedAsStored))
-      if (run.completedSamples < run.totalSamples) continue
-      const results = storedHere.all(run.id, run.totalSamples)
-      storedHere.forget(run.id)
-      if (await store.run(Effect.flatMap(SqlClient.SqlClient, (sql) => completeRun(sql, run.id, run.totalSamples, now, results)))) {
-        completed.push(run.id)
       }
-    }
-    return completed
-  },
+      return completed
+    },
 
-  settle: (runId, now) => store.run(Effect.flatMap(SqlClient.SqlClient, (sql) => settleRun(sql, runId, now))),
+    settle: (runId, now) => store.run(Effect.flatMap(SqlClient.SqlClient, (sql) => settleRun(sql, runId, now))),
 
-  finish: (id, _owner, outcome, now) => {
-    storedSummariesOf(store).forget(id)
-    return store.run(
-      Effect.flatMap(SqlClient.SqlClient, (sql) =>
-        Effect.map(
-          sql<{ id: string }>`UPDATE evaluation_runs SET status = ${outcome.status}, score = ${outcome.score ?? null},
-              deployment_recommendation = ${outcome.deploymentRecommendation ?? null},
-              summary = ${outcome.summary ? toJson(outcome.summary) : null},
-              error_message = ${outcome.errorMessage ?? null}, completed_at = ${now}, modified_at = ${now},
-              lease_owner = NULL, lease_expires_at = 0
-            WHERE id = ${id} AND ${sql.in("status", ACTIVE_STATUSES)}
-            RETURNING id`,
-          (rows) => rows.length > 0
+    finish: (id, _owner, outcome, now) => {
+      storedHere.forget(id)
+      return store.run(
+        Effect.flatMap(SqlClient.SqlClient, (sql) =>
+          Effect.map(
+            sql<{ id: string }>`UPDATE evaluation_runs SET status = ${outcome.status}, score = ${outcome.score ?? null},
+                deployment_recommendation = ${outcome.deploymentRecommendation ?? null},
+                summary = ${outcome.summary ? toJson(outcome.summary) : null},
+                error_message = ${outcome.errorMessage ?? null}, completed_at = ${now}, modified_at = ${now},
+                lease_owner = NULL, lease_expires_at = 0
+              WHERE id = ${id} AND ${sql.in("status", ACTIVE_STATUSES)}
+              RETURNING id`,
+            (rows) => rows.length > 0
+          )
         )
       )
-    )
-  },
+    },
 
-  requestCancel: (id, now) =>
-    store.transaction(
-      Effect.gen(function* () {
-        const sql = yield* SqlClient.SqlClient
-        const [row] = yield* sql`SELECT * FROM evaluation_runs WHERE id = ${id}`
-        if (!row) return "missing" as const
-        // Ended at once, whoever is working on it: its samples may be spread over several workers, and
-        // each stops at its next heartbeat (at once in this process, through "requested").
-        const [ended] = yield* sql<{ id: string }>`UPDATE evaluation_runs SET status = ${"CANCELLED"}, cancel_requested = 1,
-            completed_at = ${now}, modified_at = ${now}, lease_owner = NULL, lease_expires_at = 0
-          WHERE id = ${id} AND ${sql.in("status", ACTIVE_STATUSES)} RETURNING id`
-        return ended ? ("requested" as const) : ("terminal" as const)
-      })
-    )
-})
+    requestCancel: (id, now) =>
+      store.transaction(
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          const [row] = yield* sql`SELECT * FROM evaluation_runs WHERE id = ${id}`
+          if (!row) return "missing" as const
+          // Ended at once, whoever is working on it: its samples may be spread over several workers, and
+          // each stops at its next heartbeat (at once in this process, through "requested").
+          const [ended] = yield* sql<{ id: string }>`UPDATE evaluation_runs SET status = ${"CANCELLED"}, cancel_requested = 1,
+              completed_at = ${now}, modified_at = ${now}, lease_owner = NULL, lease_expires_at = 0
+            WHERE id = ${id} AND ${sql.in("status", ACTIVE_STATUSES)} RETURNING id`
+          return ended ? ("requested" as const) : ("terminal" as const)
+        })
+      )
+  }
+}
