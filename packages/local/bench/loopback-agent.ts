@@ -33,6 +33,10 @@ let timerLateness = 1
 // Arrival → answer of each call since the last read (ms): what the agent's latency really was.
 let heldMs = 0
 let held = 0
+// The first call's arrival and the last answer since the last read (ms since the epoch, fractional): where a
+// run's agent calls began and ended on the bench's clock, so the bench can tell its start and end from its samples.
+let firstArrivalAt = 0
+let lastAnswerAt = 0
 // Arrival → answer (ms); PUT /hold sets it (calibrateAgent).
 let holdMs = Number(process.env.AGENT_DELAY_MS)
 const server = http.createServer((req, res) => {
@@ -52,12 +56,16 @@ const server = http.createServer((req, res) => {
     const most = maxInFlight
     maxInFlight = inFlight
     const meanHoldMs = held === 0 ? 0 : heldMs / held
+    const span = { firstArrivalAt, lastAnswerAt }
     heldMs = 0
     held = 0
+    firstArrivalAt = 0
+    lastAnswerAt = 0
     res.writeHead(200, { "content-type": "application/json" })
-    return res.end(JSON.stringify({ calls: counts.reduce((a, b) => a + b, 0), distinct: counts.length, repeated: counts.filter((n) => n > 2).length, maxInFlight: most, meanHoldMs }))
+    return res.end(JSON.stringify({ calls: counts.reduce((a, b) => a + b, 0), distinct: counts.length, repeated: counts.filter((n) => n > 2).length, maxInFlight: most, meanHoldMs, ...span }))
   }
   const arrived = performance.now()
+  if (firstArrivalAt === 0) firstArrivalAt = performance.timeOrigin + arrived
   const chunks = []
   req.on("data", (c) => chunks.push(c))
   req.on("end", () => {
@@ -73,6 +81,7 @@ const server = http.createServer((req, res) => {
       res.end(JSON.stringify({ response: "answer to " + body.parameters.question }))
       heldMs += performance.now() - arrived
       held++
+      lastAnswerAt = performance.timeOrigin + performance.now()
     }, wait)
   })
 })
@@ -89,6 +98,9 @@ export interface AgentCalls {
   readonly maxInFlight: number
   /** The agent's own mean latency: a call's arrival to its answer (ms). */
   readonly meanHoldMs: number
+  /** The first call's arrival and the last call's answer (ms since the epoch, `performance.timeOrigin + now()`). */
+  readonly firstArrivalAt: number
+  readonly lastAnswerAt: number
 }
 
 /** Since the last read, then reset. Base and candidate both call the agent: a sample judged once makes 2 calls with its question. */

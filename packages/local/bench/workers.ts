@@ -96,6 +96,8 @@ type Observe = { readonly pollMs: number } | "changes"
 const evaluateOnce = async (backend: LocalBackend, agentId: string, datasetId: string, observe: Observe = { pollMs: 100 }) => {
   const base = `${TENANT}/${agentId}`
   const started = performance.now()
+  /** On the epoch clock the agent stamps its calls with (loopback-agent.ts), to split the wall into start, calls and end. */
+  const postedAt = performance.timeOrigin + started
   let reads = 0
   let runId: string | undefined
   let wake: (() => void) | undefined
@@ -111,6 +113,7 @@ const evaluateOnce = async (backend: LocalBackend, agentId: string, datasetId: s
       : undefined
   try {
     const run = await json(backend, "POST", `${base}:evaluate`, { candidateRevision: 2, datasetId })
+    const answeredAt = performance.timeOrigin + performance.now()
     runId = run.id as string
     for (;;) {
       changedSinceRead = false
@@ -122,7 +125,10 @@ const evaluateOnce = async (backend: LocalBackend, agentId: string, datasetId: s
           serverMs: now.completedAt - now.startedAt,
           wallMs: performance.now() - started,
           callMs: (now.summary.runtime.averageBaseMs + now.summary.runtime.averageCandidateMs) as number,
-          reads
+          reads,
+          postedAt,
+          answeredAt,
+          seenAt: performance.timeOrigin + performance.now()
         }
       }
       if (now.status !== "PENDING" && now.status !== "IN_PROGRESS") throw new Error(`run ended ${now.status}`)
@@ -391,9 +397,13 @@ try {
         mostInFlight = Math.max(mostInFlight, calls.maxInFlight)
         ratios.push((timed.wallMs / idealMs).toFixed(2))
         overhead.push((timed.wallMs / ((IDEAL_SAMPLES * timed.callMs) / CONCURRENCY)).toFixed(2))
+        // Where the wall went: POST → the agent's first call, its first call → its last answer, that → COMPLETED seen.
+        const span =
+          `POST answered in ${(timed.answeredAt - timed.postedAt).toFixed(1)} ms, ${(calls.firstArrivalAt - timed.postedAt).toFixed(1)} ms to the first agent call, ` +
+          `${fmt(calls.lastAnswerAt - calls.firstArrivalAt)} ms of agent calls, ${(timed.seenAt - calls.lastAnswerAt).toFixed(1)} ms from the last answer to COMPLETED seen`
         console.log(
           `ideal: ${label}, run ${i + 1}: wall ${fmt(timed.wallMs)} ms (server ${fmt(timed.serverMs)} ms), ideal ${fmt(idealMs)} ms; ` +
-            `mean call ${(timed.callMs / 2).toFixed(1)} ms (the agent's own hold ${calls.meanHoldMs.toFixed(1)} ms); most calls in flight ${calls.maxInFlight}; ${timed.reads} reads of the run; ${judgedTwice(calls)}`
+            `mean call ${(timed.callMs / 2).toFixed(1)} ms (the agent's own hold ${calls.meanHoldMs.toFixed(1)} ms); most calls in flight ${calls.maxInFlight}; ${timed.reads} reads of the run; ${judgedTwice(calls)}; ${span}`
         )
       }
       rows.push(`${label}: wall ÷ ideal ${ratios.join(" / ")} (÷ measured calls ${overhead.join(" / ")}); most agent calls in flight ${mostInFlight} (C ${CONCURRENCY})`)

@@ -3,7 +3,7 @@ import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { waitFor } from "@fruxkit/testkit"
 import type { LocalBackend } from "../src/index.js"
-import { AGENT_PATH, DATABASES, awaitRun, call, isProblem, sendJson, startServer, withBackend, type LoopbackServer } from "./support.js"
+import { AGENT_PATH, DATABASES, awaitRun, call, createDatasetOfDistinctSamples, isProblem, sendJson, startServer, withBackend, type LoopbackServer } from "./support.js"
 import { query } from "./postgres.js"
 
 const SECRET_HEADER_VALUE = "hdr-secret-7f3a9c"
@@ -74,6 +74,39 @@ describe.each(DATABASES)("evaluation with the offline model and the heuristic ju
     expect(item.candidateRevisionResult.trace.agentRevision).toBe(2)
     expect(item.llmEvaluation.overallAssessment).toBe("IMPROVED")
     expect(item.systemEvaluation.candidateCost).toBeGreaterThan(0)
+  })
+
+  it("judges a sample deleted after its run was enqueued as failed ('Sample missing'), and the others as usual", async () => {
+    // Enqueued where no worker runs, so the sample is gone before any worker reads the run's samples.
+    const options = await database.options()
+    const { backend: front, dataDir } = await withBackend({ ...options, workers: false })
+    let workers: LocalBackend | undefined
+    try {
+      const datasetId = await createDatasetOfDistinctSamples(front, 3)
+      const started = await call(front, "POST", `${AGENT_PATH}:evaluate`, { body: { candidateRevision: 2, datasetId } })
+      expect(started.json.progress.totalSamples).toBe(3)
+      const [deleted] = (await call(front, "GET", `${AGENT_PATH}/datasets/${datasetId}/samples`)).json.items
+      expect((await call(front, "DELETE", `${AGENT_PATH}/executionRecords/${deleted.executionId}/samples`)).status).toBe(204)
+      ;({ backend: workers } = await withBackend({ ...options, dataDir }))
+      const run = await awaitRun(workers, started.json.id)
+      expect(run.status).toBe("COMPLETED")
+      expect(run.progress).toEqual({ totalSamples: 3, completedSamples: 3, failedSamples: 1 })
+      const items = (await call(workers, "GET", `${AGENT_PATH}/evaluationRuns/${run.id}/samples`)).json.items
+      const missing = items.filter((item: any) => item.llmEvaluation.errorCategory === "JUDGE_ERROR")
+      expect(missing.map((item: any) => item.sampleId)).toEqual([deleted.id])
+      expect(missing[0].llmEvaluation.summary).toMatch(/^Sample missing: /)
+      // The others were run over their own input and judged.
+      const judged = items.filter((item: any) => item.sampleId !== deleted.id)
+      expect(judged.length).toBe(2)
+      for (const item of judged) {
+        expect(item.parameters.question).toMatch(/^question \d: /)
+        expect(item.candidateRevisionResult.trace.agentRevision).toBe(2)
+        expect(item.llmEvaluation.errorCategory ?? null).toBeNull()
+      }
+    } finally {
+      await workers?.close()
+      await front.close()
+    }
   })
 
   it("persists runs with a candidateRevision in the history and keeps runs without one transient", async () => {

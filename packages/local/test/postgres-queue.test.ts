@@ -65,8 +65,30 @@ describe("the sample queue's statements under concurrency (three connection pool
       })
     )
     expect(oversized).toEqual([])
-    expect(leased.length).toBe(200)
-    expect(new Set(leased).size).toBe(200)
+    // The insert made one lease row per sample index, 0 to 199 (on PostgreSQL the server makes them from the count).
+    expect([...leased].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i))
+  })
+
+  it("starts a PENDING run once when several workers claim it at the same moment, and each of them gets it", async () => {
+    const runId = randomUUID()
+    await makeSqlRunStore(stores[0]!).insert(runRecord(runId, 5))
+    const base = Date.now()
+    // Three workers on three pools, each with its own clock reading: whose `now` is stored tells who stamped it.
+    const claimed = await Promise.all(stores.map((store, i) => makeSqlRunStore(store).claim(`w${i}`, base + i, 60_000, 32)))
+    const mine = claimed.map((runs) => runs.find((run) => run.id === runId))
+    expect(mine.every((run) => run?.status === "IN_PROGRESS")).toBe(true)
+    // Exactly one stamped it (its record carries its own `now`: the run-change announcement goes out once).
+    const stampers = mine.flatMap((run, i) => (run?.modifiedAt === base + i ? [i] : []))
+    expect(stampers.length).toBe(1)
+    const stored = await makeSqlRunStore(stores[0]!).find("t", "a", runId)
+    expect(stored?.status).toBe("IN_PROGRESS")
+    expect(stored?.startedAt).toBe(base + stampers[0]!)
+    expect(mine[stampers[0]!]?.startedAt).toBe(base + stampers[0]!)
+    // Claimed again (running, samples left): the run as stored, stamped by nobody.
+    const again = (await makeSqlRunStore(stores[1]!).claim("w1", base + 10, 60_000, 32)).find((run) => run.id === runId)
+    expect(again?.status).toBe("IN_PROGRESS")
+    expect(again?.startedAt).toBe(base + stampers[0]!)
+    expect(again?.modifiedAt).not.toBe(base + 10)
   })
 
   it("counts a claim of samples whose lease lapsed as a takeover (the lease-expiry metric), not one of released samples", async () => {

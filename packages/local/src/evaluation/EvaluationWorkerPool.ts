@@ -24,7 +24,7 @@ import { randomUUID } from "node:crypto"
 import { setMaxListeners } from "node:events"
 import type { LocalContext } from "../LocalContext.js"
 import * as SampleRepository from "../store/SampleRepository.js"
-import type { StoredSample } from "../store/SampleRepository.js"
+import type { SampleToEvaluate } from "../store/SampleRepository.js"
 import type { RunRecord, RunSampleRow, RunStore } from "../store/RunStore.js"
 import { isStoreFailure } from "../store/Store.js"
 import { resolvePlan, RunPlanError } from "./run-plan.js"
@@ -92,7 +92,7 @@ interface ActiveRun {
   readonly controller: AbortController
   readonly heartbeat: NodeJS.Timeout
   /** Set once the plan and samples are loaded; until then the run gets no slots. */
-  prepared: { readonly plan: RunPlan; readonly samples: ReadonlyMap<string, StoredSample> } | undefined
+  prepared: { readonly plan: RunPlan; readonly samples: ReadonlyMap<string, SampleToEvaluate> } | undefined
   /** The last claim found nothing (more) to lease; the run ends here once its samples are committed. */
   exhausted: boolean
   /** Samples claimed here and not yet committed (evaluating, or waiting for their group commit). */
@@ -237,7 +237,10 @@ export class EvaluationWorkerPool {
         return this.leave(run)
       }
       // Independent reads, at once: on PostgreSQL each is a few round trips before the run's first claim.
-      const [plan, samples] = await Promise.all([resolvePlan(this.ctx, run.record), this.ctx.store.run(SampleRepository.findSamples(run.record.sampleIds))])
+      const [plan, samples] = await Promise.all([
+        resolvePlan(this.ctx, run.record),
+        this.ctx.store.run(SampleRepository.findSamplesToEvaluate(run.record.sampleIds))
+      ])
       run.prepared = { plan, samples: new Map(samples.map((s) => [s.id, s])) }
       // Stopped while it was being prepared: end it now; else it takes part in the next round.
       this.settleIfIdle(run)
@@ -333,6 +336,9 @@ export class EvaluationWorkerPool {
       }
     }
     this.give(run, want - indexes.length)
+    // A result stored while this claim held the slots did not commit at once (a sample might have joined
+    // it); nothing was claimed and none is evaluating, so none will: a run's last results commit now.
+    if (this.busy === 0) this.results.commitWaitingNow()
     if (indexes.length < want && run.claimFailures === 0) run.exhausted = true
     for (const index of indexes) this.startSample(run, index)
     this.settleIfIdle(run)

@@ -75,9 +75,8 @@ export class RunChanges {
 
 /**
  * The store, telling `changed(runId)` after each of its calls that committed a visible change. A store whose
- * group commits announce their progress to other processes themselves (`makeSqlRunStore`'s `changeOrigin`)
- * gives `toldByCommit`: what to tell for those (this process's listeners only); a run such a commit completed
- * is still told through `changed`, since its completion is a later transaction.
+ * group commits announce their progress to other processes themselves (`makeSqlRunStore`'s `changeOrigin`),
+ * and the completions they lead to, gives `toldByCommit`: what to tell for those (this process's listeners only).
  */
 export const notifyingRunStore = (
   store: RunStore,
@@ -97,7 +96,7 @@ export const notifyingRunStore = (
   },
   saveSampleResults: async (entries, now) => {
     const completed = await store.saveSampleResults(entries, now)
-    for (const runId of new Set(entries.map((entry) => entry.runId))) (completed.includes(runId) ? changed : toldByCommit)(runId)
+    for (const runId of new Set(entries.map((entry) => entry.runId))) toldByCommit(runId)
     return completed
   },
   settle: async (runId, now) => {

@@ -43,6 +43,16 @@ export class SampleResultWriter {
     })
   }
 
+  /**
+   * Nothing more will join the results waiting now (the caller knows no sample is being evaluated): commit
+   * them as soon as their store is free instead of at the end of the window.
+   */
+  commitWaitingNow(): void {
+    if (this.pending.length === 0) return
+    this.now = true
+    this.schedule()
+  }
+
   private schedule(): void {
     if (this.pending.length >= MAX_BATCH || (this.now && this.pending.length > 0)) this.flush()
     else if (this.pending.length > 0) this.timer ??= setTimeout(() => this.flush(), BATCH_WINDOW_MS)

@@ -9,7 +9,7 @@ import type { ChatModel } from "../runtime/ChatModel.js"
 import type { FlowDefinition } from "../runtime/flow-definition.js"
 import type { OutboundPolicy } from "../runtime/outbound-policy.js"
 import { runFlow, type FlowRunOutcome } from "../runtime/flow-runner.js"
-import type { StoredSample } from "../store/SampleRepository.js"
+import type { SampleToEvaluate } from "../store/SampleRepository.js"
 import type { RunSampleRow } from "../store/RunStore.js"
 import { JudgeError, type Judge, type JudgedExecution } from "./Judge.js"
 
@@ -40,7 +40,7 @@ const judged = (outcome: FlowRunOutcome): JudgedExecution => ({
 
 export const evaluateSample = async (
   plan: RunPlan,
-  sample: StoredSample,
+  sample: SampleToEvaluate,
   sampleIndex: number,
   deps: { readonly chatModel: ChatModel; readonly judge: Judge; readonly outbound: OutboundPolicy },
   signal: AbortSignal

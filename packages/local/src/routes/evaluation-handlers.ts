@@ -43,26 +43,37 @@ export const evaluationHandlers = (ctx: LocalContext, workers: WorkerControl): H
   }
 
   /**
-   * A PENDING run over the samples of one dataset, or of every dataset of
-   * the agent when `datasetId` is empty (whose published revision is the base).
+   * The sample ids a run over one dataset, or over every dataset of the agent when `datasetId` is empty (whose
+   * published revision is the base), would evaluate. A named dataset's check and its samples are read at once:
+   * a request's reads are round trips before its run is enqueued (on PostgreSQL, before a worker can start it).
+   */
+  const readSampleIds = async (agent: Agent, datasetId: string): Promise<ReadonlyArray<string>> => {
+    if (datasetId === "") {
+      const datasetIds = (await ctx.store.run(DatasetRepository.listDatasets(agent.tenantId, agent.id))).map((d) => d.id)
+      return ctx.store.run(SampleRepository.listSampleIdsOfDatasets(datasetIds))
+    }
+    const [dataset, sampleIds] = await Promise.all([
+      ctx.store.run(DatasetRepository.findDataset(agent.tenantId, agent.id, datasetId)),
+      ctx.store.run(SampleRepository.listSampleIdsOfDatasets([datasetId]))
+    ])
+    if (!dataset) throw HttpProblem.notFound("Dataset", `dataset "${datasetId}" does not exist for agent "${agent.id}"`)
+    return sampleIds
+  }
+
+  /**
+   * A PENDING run over the samples `sampleIdsRead` gives (readSampleIds: started early by the caller, so the
+   * read overlaps the request's other checks; its failure is told here, after theirs).
    */
   const newRun = async (
     agent: Agent,
     datasetId: string,
+    sampleIdsRead: Promise<ReadonlyArray<string>>,
     candidate: Pick<
       RunRecord,
       "candidateRevision" | "candidateBaseRevision" | "candidateSnapshotSeqNo" | "candidateAgent" | "candidateExternalSealed" | "transient"
     >
   ): Promise<RunRecord> => {
-    let datasetIds: Array<string>
-    if (datasetId !== "") {
-      const dataset = await ctx.store.run(DatasetRepository.findDataset(agent.tenantId, agent.id, datasetId))
-      if (!dataset) throw HttpProblem.notFound("Dataset", `dataset "${datasetId}" does not exist for agent "${agent.id}"`)
-      datasetIds = [dataset.id]
-    } else {
-      datasetIds = (await ctx.store.run(DatasetRepository.listDatasets(agent.tenantId, agent.id))).map((d) => d.id)
-    }
-    const sampleIds = await ctx.store.run(SampleRepository.listSampleIdsOfDatasets(datasetIds))
+    const sampleIds = await sampleIdsRead
     if (sampleIds.length === 0) {
       throw HttpProblem.invalid([{ path: "body.datasetId", message: "the selected datasets hold no samples to evaluate" }])
     }
@@ -104,6 +115,9 @@ export const evaluationHandlers = (ctx: LocalContext, workers: WorkerControl): H
     evaluate: async ({ path, body, key }) => {
       const agent = await loadAgent(ctx, path.tenant, path.agent)
       requireDeployedRevision(agent)
+      const sampleIdsRead = readSampleIds(agent, body.datasetId ?? "")
+      // Told in newRun, after the checks below; until then, not an unhandled rejection.
+      sampleIdsRead.catch(() => undefined)
       const candidateRevision = body.candidateRevision ?? null
       if (candidateRevision !== null) {
         const found = await ctx.store.run(AgentRepository.findRevision(agent.tenantId, agent.id, candidateRevision, agent.currentRevision))
@@ -145,7 +159,7 @@ export const evaluationHandlers = (ctx: LocalContext, workers: WorkerControl): H
           { path: "body", message: "name a candidate: candidateRevision, agent or candidateExternalConfig" }
         ])
       }
-      const run = await newRun(agent, body.datasetId ?? "", {
+      const run = await newRun(agent, body.datasetId ?? "", sampleIdsRead, {
         candidateRevision,
         candidateBaseRevision: agent.currentRevision,
         candidateSnapshotSeqNo: null,
@@ -175,7 +189,7 @@ export const evaluationHandlers = (ctx: LocalContext, workers: WorkerControl): H
       requireDeployedRevision(agent)
       const head = await loadDraftHead(ctx, agent, revision, ifMatch, "nothing was enqueued")
       // The head is pinned by copying its flow into the run: later saves make a new version, never touch this copy.
-      const run = await newRun(agent, body?.datasetId ?? "", {
+      const run = await newRun(agent, body?.datasetId ?? "", readSampleIds(agent, body?.datasetId ?? ""), {
         candidateRevision: null,
         candidateBaseRevision: revision.agentRevision,
         candidateSnapshotSeqNo: head.draft.version,

@@ -6,7 +6,7 @@ import * as Schema from "effect/Schema"
 import { EvaluationRunSampleResult, EvaluationRunSummary, Field, SystemEvaluation, type PageOf } from "@fruxkit/core"
 import { encodeCursor, toPage, type PageRequest } from "./page-token.js"
 import { summarise, type SummarisedSample } from "../evaluation/summary.js"
-import { announceRunEnqueued, RUN_CHANGED_CHANNEL } from "./Dialect.js"
+import { announceRunEnqueued, RUN_CHANGED_CHANNEL, RUN_ENQUEUED_CHANNEL } from "./Dialect.js"
 import { ACTIVE_STATUSES, isActiveStatus, type RunRecord, type RunSampleRow, type RunStore } from "./RunStore.js"
 import { LEASE_DONE } from "./migrations.js"
 import * as Row from "./Row.js"
@@ -165,18 +165,30 @@ const settleRun = (sql: SqlClient.SqlClient, runId: string, now: number) =>
  * conditional UPDATE, which only the first of two completers (the last result's worker, a settle) or none (a
  * cancel got there first) gets to make. Two round trips, not a transaction of five that locked the run's row
  * first: on PostgreSQL the run's end is on the path from its last result to COMPLETED. `stored`: every result,
- * in sample order, as this process stored them (StoredSummaries): then only the UPDATE.
+ * in sample order, as this process stored them (StoredSummaries): then only the UPDATE. `announce`
+ * (PostgreSQL): the UPDATE also tells `pg_notify(channel, payload)` when it ends the run — delivered at its
+ * commit, with no round trip of its own after it.
  */
-const completeRun = (sql: SqlClient.SqlClient, runId: string, totalSamples: number, now: number, stored?: ReadonlyArray<SummarisedSample>) =>
+const completeRun = (
+  sql: SqlClient.SqlClient,
+  runId: string,
+  totalSamples: number,
+  now: number,
+  stored?: ReadonlyArray<SummarisedSample>,
+  announce?: { readonly channel: string; readonly payload: string }
+) =>
   Effect.gen(function* () {
     const results =
       stored ?? (yield* sql`SELECT failed, result FROM evaluation_run_samples WHERE run_id = ${runId} ORDER BY sample_index`).map(toSummarisedSample)
     const verdict = summarise(results, totalSamples)
-    const ended = yield* sql<{ id: string }>`UPDATE evaluation_runs SET status = ${"COMPLETED"}, completed_samples = ${results.length},
+    const end = sql`UPDATE evaluation_runs SET status = ${"COMPLETED"}, completed_samples = ${results.length},
         failed_samples = ${results.filter((row) => row.failed).length}, score = ${verdict.score},
         deployment_recommendation = ${verdict.deploymentRecommendation},
         summary = ${toJson(verdict.summary)}, completed_at = ${now}, modified_at = ${now}, lease_owner = NULL, lease_expires_at = 0
       WHERE id = ${runId} AND ${sql.in("status", ACTIVE_STATUSES)} RETURNING id`
+    const ended = yield* (announce === undefined
+      ? end
+      : sql`WITH ended AS (${end}) SELECT id, pg_notify(${announce.channel}, ${announce.payload}) AS announced FROM ended`)
     return ended.length > 0
   })
 
@@ -203,7 +215,8 @@ export const queueDepth = (now: number): SqlEffect<{ readonly waiting: number; r
 export interface SqlRunStoreOptions {
   /**
    * PostgreSQL: a group commit announces its runs' progress itself (`pg_notify` on RUN_CHANGED_CHANNEL, payload
-   * `<origin> <run id>`, delivered at its commit) — in its own statement, not one more round trip per commit.
+   * `<origin> <run id>`, delivered at its commit) — in its own statement, not one more round trip per commit —
+   * and so does the statement that completes a run after it.
    */
   readonly changeOrigin?: string | undefined
 }
@@ -213,10 +226,9 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
   const storedHere = new StoredSummaries()
   return {
     insert: (run, alongside) =>
-      store.transaction(
-        Effect.gen(function* () {
-          const sql = yield* SqlClient.SqlClient
-          yield* sql`INSERT INTO evaluation_runs (id, tenant_id, agent_id, dataset_id, candidate_revision,
+      store.run(
+        Effect.flatMap(SqlClient.SqlClient, (sql) => {
+          const runRow = sql`INSERT INTO evaluation_runs (id, tenant_id, agent_id, dataset_id, candidate_revision,
             candidate_base_revision, candidate_snapshot_seq_no, deployed_revision, status, score, deployment_recommendation, summary, error_message,
             created_at, modified_at, started_at, completed_at, created_by, total_samples, completed_samples,
             failed_samples, sample_ids, candidate_agent, candidate_external_sealed, cancel_requested, lease_owner,
@@ -228,12 +240,31 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
               ${run.totalSamples}, ${run.completedSamples}, ${run.failedSamples}, ${toJson(run.sampleIds)},
               ${run.candidateAgent === null ? null : toJson(run.candidateAgent)}, ${run.candidateExternalSealed},
               ${run.cancelRequested ? 1 : 0}, ${run.leaseOwner}, ${run.leaseExpiresAt})`
-          const rows = run.sampleIds.map((_, index) => ({ run_id: run.id, sample_index: index, lease_owner: null, lease_expires_at: 0 }))
-          for (let at = 0; at < rows.length; at += LEASE_ROWS_PER_INSERT) {
-            yield* sql`INSERT INTO evaluation_sample_leases ${sql.insert(rows.slice(at, at + LEASE_ROWS_PER_INSERT))}`
-          }
-          if (alongside !== undefined) yield* alongside
-          yield* announceRunEnqueued(sql, run.id)
+          return sql.onDialectOrElse({
+            // One statement (data-modifying CTEs; the lease rows made by the server from the count, not sent
+            // as parameters; the announcement delivered at its commit): on its own, its own transaction, one
+            // round trip where there were five — before the run is enqueued, on the path to its first sample.
+            pg: () => {
+              const enqueue = sql`WITH run AS (${runRow} RETURNING id),
+                leases AS (
+                  INSERT INTO evaluation_sample_leases (run_id, sample_index, lease_owner, lease_expires_at)
+                  SELECT run.id, g, NULL, 0 FROM run, generate_series(0, ${run.sampleIds.length - 1}::integer) AS g
+                )
+                SELECT pg_notify(${RUN_ENQUEUED_CHANNEL}, id) FROM run`
+              return alongside === undefined ? Effect.asVoid(enqueue) : sql.withTransaction(Effect.zipRight(enqueue, alongside))
+            },
+            orElse: () =>
+              sql.withTransaction(
+                Effect.gen(function* () {
+                  yield* runRow
+                  const rows = run.sampleIds.map((_, index) => ({ run_id: run.id, sample_index: index, lease_owner: null, lease_expires_at: 0 }))
+                  for (let at = 0; at < rows.length; at += LEASE_ROWS_PER_INSERT) {
+                    yield* sql`INSERT INTO evaluation_sample_leases ${sql.insert(rows.slice(at, at + LEASE_ROWS_PER_INSERT))}`
+                  }
+                  if (alongside !== undefined) yield* alongside
+                })
+              )
+          })
         })
       ),
 
@@ -253,24 +284,47 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
           const sql = yield* SqlClient.SqlClient
           // Runs with a sample to lease, or with none left at all (every result stored, but the run
           // was never settled: the worker that stored the last one died before it could).
-          const open = yield* sql<{ readonly id: string; readonly status: string }>`SELECT * FROM evaluation_runs r WHERE ${sql.in("status", ACTIVE_STATUSES)}
+          const isOpen = sql`${sql.in("r.status", ACTIVE_STATUSES)}
               AND (EXISTS (SELECT 1 FROM evaluation_sample_leases l
                     WHERE l.run_id = r.id AND ${leaseLapsed(sql, now)} AND ${hasNoResult(sql)})
-                OR NOT EXISTS (SELECT 1 FROM evaluation_sample_leases l WHERE l.run_id = r.id AND ${notDone(sql)} AND ${hasNoResult(sql)}))
-            ORDER BY r.created_at, r.id LIMIT ${limit}`
-          const claimed: Array<RunRecord> = []
-          for (const row of open) {
-            if (row.status !== "PENDING") {
-              claimed.push(toRecord(row))
-              continue
-            }
-            // Conditional: when several workers see the same PENDING run, each still gets it; only the first stamps it.
-            const [started] = yield* sql`UPDATE evaluation_runs SET status = ${"IN_PROGRESS"}, started_at = ${now},
-                modified_at = ${now}
-              WHERE id = ${row.id} AND status = ${"PENDING"} RETURNING *`
-            claimed.push(toRecord(started ?? { ...row, status: "IN_PROGRESS" }))
-          }
-          return claimed
+                OR NOT EXISTS (SELECT 1 FROM evaluation_sample_leases l WHERE l.run_id = r.id AND ${notDone(sql)} AND ${hasNoResult(sql)}))`
+          // A PENDING run becomes IN_PROGRESS, conditionally: when several workers see the same PENDING run,
+          // each still gets it; only the first stamps it. On PostgreSQL the pick and the stamp are one
+          // statement (a data-modifying CTE): a worker woken for a new run reaches its first claim one round
+          // trip sooner. Rows the CTE did not stamp are read as they were before it.
+          const rows = yield* sql.onDialectOrElse({
+            pg: () => sql<{ readonly id: string; readonly status: string }>`WITH open AS (
+                SELECT r.id FROM evaluation_runs r WHERE ${isOpen} ORDER BY r.created_at, r.id LIMIT ${limit}
+              ),
+              stamped AS (
+                UPDATE evaluation_runs SET status = ${"IN_PROGRESS"}, started_at = ${now}, modified_at = ${now}
+                WHERE id IN (SELECT id FROM open) AND status = ${"PENDING"} RETURNING *
+              )
+              SELECT * FROM stamped
+              UNION ALL
+              SELECT r.* FROM evaluation_runs r WHERE r.id IN (SELECT id FROM open) AND r.id NOT IN (SELECT id FROM stamped)`,
+            orElse: () =>
+              Effect.gen(function* () {
+                const open = yield* sql<{ readonly id: string; readonly status: string }>`SELECT * FROM evaluation_runs r WHERE ${isOpen}
+                  ORDER BY r.created_at, r.id LIMIT ${limit}`
+                const read: Array<{ readonly id: string; readonly status: string }> = []
+                for (const row of open) {
+                  if (row.status !== "PENDING") {
+                    read.push(row)
+                    continue
+                  }
+                  const [started] = yield* sql<{ readonly id: string; readonly status: string }>`UPDATE evaluation_runs
+                    SET status = ${"IN_PROGRESS"}, started_at = ${now}, modified_at = ${now}
+                    WHERE id = ${row.id} AND status = ${"PENDING"} RETURNING *`
+                  read.push(started ?? row)
+                }
+                return read
+              })
+          })
+          // Another worker stamped it between our read and our stamp: it is IN_PROGRESS all the same.
+          return rows
+            .map((row) => toRecord(row.status === "PENDING" ? { ...row, status: "IN_PROGRESS" } : row))
+            .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
         })
       ),
 
@@ -337,7 +391,9 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
         if (run.completedSamples < run.totalSamples) continue
         const results = storedHere.all(run.id, run.totalSamples)
         storedHere.forget(run.id)
-        if (await store.run(Effect.flatMap(SqlClient.SqlClient, (sql) => completeRun(sql, run.id, run.totalSamples, now, results)))) {
+        // Announced by the completing statement itself, as the group commit announces its progress.
+        const announce = options.changeOrigin === undefined ? undefined : { channel: RUN_CHANGED_CHANNEL, payload: `${options.changeOrigin} ${run.id}` }
+        if (await store.run(Effect.flatMap(SqlClient.SqlClient, (sql) => completeRun(sql, run.id, run.totalSamples, now, results, announce)))) {
           completed.push(run.id)
         }
       }
