@@ -23,7 +23,7 @@
  * Workers are the built `fruxkit-worker` (bin/ → dist/, as users run them): build first (`pnpm turbo run
  * build`; the bench refuses a dist/ older than src/). Each worker set (and the SQLite backend) first runs a
  * 48-sample warm-up run that is not measured
- * (BENCH_WARMUP=0: cold processes). BENCH_PHASES=cpu,scale,ideal picks phases; BENCH_SAMPLES,
+ * (BENCH_WARMUP=<samples>, 0: cold processes). BENCH_PHASES=cpu,scale,ideal picks phases; BENCH_SAMPLES,
  * BENCH_ROUNDS, BENCH_IDEAL_SAMPLES, BENCH_IDEAL_RUNS, BENCH_SCALE_AGENT_MS (200) and BENCH_WORKERS (the
  * scale phase's worker counts, "1,4") change the shape. BENCH_CPU_PROF_DIR=<dir>: the CPU phase's workers
  * write `node --cpu-prof` profiles there (their whole life: the measured run is the last busy stretch),
@@ -58,8 +58,11 @@ const packageDir = path.resolve(import.meta.dirname, "..")
  */
 const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-bench-workers-"))
 
-/** BENCH_WARMUP=0 measures cold processes (else the first requests' JIT compiling and tsx transpiling count). */
-const WARMUP_SAMPLES = process.env.BENCH_WARMUP === "0" ? 0 : 48
+/**
+ * The warm-up run's samples (BENCH_WARMUP, default 48); 0 measures cold processes (else the first requests'
+ * JIT compiling and tsx transpiling count).
+ */
+const WARMUP_SAMPLES = Number(process.env.BENCH_WARMUP ?? 48)
 
 /** Agents whose candidate (revision 2, the same flow) exists, per backend. */
 const candidates = new WeakMap<LocalBackend, Set<string>>()

@@ -136,6 +136,46 @@ describe.each(ENGINES)("completing a stored run ($name)", (engine) => {
     expect(expected.summary.failedEvaluations).toBeGreaterThan(0)
   })
 
+  it("completes the run in the commit that stores its last results: no transaction after it, even when that commit is its first", async () => {
+    // The store as the run store sees it, counting the transactions it runs besides the queue's own statements.
+    let others = 0
+    const counted: Store.Store = { ...here, run: (effect) => (others++, here.run(effect)) }
+    const runs = makeSqlRunStore(counted)
+    const rows = Array.from({ length: SAMPLES }, (_, i) => sample(i))
+    await runs.insert(run("r3", SAMPLES))
+    expect(await runs.saveSampleResults(rows.slice(0, 25).map((row) => ({ runId: "r3", row })), 2)).toEqual([])
+    others = 0
+    expect(await runs.saveSampleResults(rows.slice(25).map((row) => ({ runId: "r3", row })), 3)).toEqual(["r3"])
+    expect(others).toBe(0)
+    await expectSummaryOf(here, "r3", rows)
+    expect((await runs.find("t", "a", "r3"))!.completedAt).toBe(3)
+
+    // A run claimed here (its size known) whose every result goes in one commit.
+    await runs.insert(run("r4", SAMPLES))
+    expect((await runs.claim("w", 4, 60_000, 32)).some((claimed) => claimed.id === "r4")).toBe(true)
+    others = 0
+    expect(await runs.saveSampleResults(rows.map((row) => ({ runId: "r4", row })), 5)).toEqual(["r4"])
+    expect(others).toBe(0)
+    await expectSummaryOf(here, "r4", rows)
+  })
+
+  it("does not complete the run in its last commit when another process stored results this one also holds: reads them back instead", async () => {
+    const runs = makeSqlRunStore(here)
+    const other = makeSqlRunStore(elsewhere)
+    await runs.insert(run("r5", SAMPLES))
+    const rows = Array.from({ length: SAMPLES }, (_, i) => sample(i))
+    expect(await runs.saveSampleResults(rows.slice(0, 20).map((row) => ({ runId: "r5", row })), 2)).toEqual([])
+    // Another process stores 20–29 with verdicts of its own; this one then commits 20–39 as if it held them all:
+    // its summary would count its own verdicts for 20–29, which the run does not hold.
+    const theirs = rows.slice(20, 30).map((row) => ({ ...row, result: { ...row.result, llmEvaluation: { ...row.result.llmEvaluation!, score: 1, overallAssessment: "REGRESSED" } } }))
+    expect(await other.saveSampleResults(theirs.map((row) => ({ runId: "r5", row })), 3)).toEqual([])
+    expect(await runs.saveSampleResults(rows.slice(20).map((row) => ({ runId: "r5", row })), 4)).toEqual(["r5"])
+    const storedRows = await runs.sampleResults("r5")
+    expect(storedRows.slice(20, 30).map((row) => row.result.llmEvaluation?.score)).toEqual(theirs.map(() => 1))
+    await expectSummaryOf(here, "r5", storedRows)
+    expect((await storedRun(here, "r5")).summary).not.toBe(JSON.stringify(summarise(rows, SAMPLES).summary))
+  })
+
   it("reads the results back when another process stored some of them, and summarises the stored ones, not a replayed sample's second verdict", async () => {
     const runs = makeSqlRunStore(here)
     const other = makeSqlRunStore(elsewhere)

@@ -12,7 +12,7 @@ import { LEASE_DONE } from "./migrations.js"
 import * as Row from "./Row.js"
 import { toJson, type SqlEffect, type Store } from "./Store.js"
 import { StoredSummaries } from "./StoredSummaries.js"
-import type { ResultToStore } from "./QueueDriver.js"
+import type { ResultToStore, RunCompletion } from "./QueueDriver.js"
 
 const RunRow = Schema.Struct({
   id: Schema.String,
@@ -224,6 +224,32 @@ export interface SqlRunStoreOptions {
 export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}): RunStore => {
   /** What this run store stored of its runs' results (StoredSummaries; one run store per process in the backend). */
   const storedHere = new StoredSummaries()
+  /**
+   * The runs a group commit of `toStore` would complete, if everything stored of them so far was stored here:
+   * each with the summary of those results and this commit's (QueueDriver's RunCompletion says when the commit
+   * uses it). The run's last results and its end then commit together — one transaction, not two in turn, on
+   * the path from its last answer to COMPLETED — and a reader never sees it at its total still in progress.
+   */
+  const completionsOf = (toStore: ReadonlyArray<ResultToStore>): Array<RunCompletion> => {
+    const completions: Array<RunCompletion> = []
+    for (const runId of new Set(toStore.map((entry) => entry.runId))) {
+      const batch = toStore.filter((entry) => entry.runId === runId)
+      const summarised = batch.flatMap(summarisedAsStored)
+      // A result that would not decode as read: the run is read back to complete, and fails there as before.
+      if (summarised.length !== batch.length) continue
+      const every = storedHere.allWith(runId, summarised)
+      if (every === undefined) continue
+      const verdict = summarise(every.samples, every.samples.length)
+      completions.push({
+        runId,
+        storedBefore: every.storedBefore,
+        score: verdict.score,
+        deploymentRecommendation: verdict.deploymentRecommendation,
+        summaryJson: toJson(verdict.summary)
+      })
+    }
+    return completions
+  }
   return {
     insert: (run, alongside) =>
       store.run(
@@ -322,9 +348,12 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
               })
           })
           // Another worker stamped it between our read and our stamp: it is IN_PROGRESS all the same.
-          return rows
+          const claimed = rows
             .map((row) => toRecord(row.status === "PENDING" ? { ...row, status: "IN_PROGRESS" } : row))
             .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+          // Its size known, the commit of a run's last results can complete it too, even its first commit.
+          for (const run of claimed) storedHere.noteTotal(run.id, run.totalSamples)
+          return claimed
         })
       ),
 
@@ -380,12 +409,20 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
       const progress = await store.queue.storeResults(
         toStore,
         now,
-        options.changeOrigin === undefined ? undefined : { channel: RUN_CHANGED_CHANNEL, origin: options.changeOrigin }
+        options.changeOrigin === undefined ? undefined : { channel: RUN_CHANGED_CHANNEL, origin: options.changeOrigin },
+        completionsOf(toStore)
       )
-      // The commit that stored a run's last result sees the count reach the total and completes the run
-      // (completeRun: exactly one worker summarises), from what this process stored when that is all of it.
+      // The commit that stored a run's last result sees the count reach the total. Usually it completed the run
+      // itself (completionsOf); else the run is completed here (completeRun: exactly one worker summarises),
+      // from what this process stored when that is all of it.
       const completed: Array<string> = []
       for (const run of progress) {
+        if (run.completed) {
+          storedHere.forget(run.id)
+          completed.push(run.id)
+          continue
+        }
+        storedHere.noteTotal(run.id, run.totalSamples)
         const stored = new Set(run.storedIndexes)
         storedHere.add(run.id, toStore.filter((entry) => entry.runId === run.id && stored.has(entry.row.sampleIndex)).flatMap(summarisedAsStored))
         if (run.completedSamples < run.totalSamples) continue

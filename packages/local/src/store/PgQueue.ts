@@ -53,14 +53,20 @@ const RENEW = `WITH renewed AS (
  * order, so two workers' commits never deadlock); another worker's commit for the same run waits for this
  * one's WAL flush — a wait for its acknowledgement only, its samples' slots are already free. The counters
  * move by the rows this statement stored (ON CONFLICT: a replayed sample counts nothing), in the transaction
- * that stores them, so they never drift from the rows.
+ * that stores them, so they never drift from the rows. A run given in the completions ($7–$11, RunCompletion)
+ * is completed by the same UPDATE when it held exactly `stored_before` results (read under the lock), every
+ * result sent for it was stored, and that makes its total: its last results and its end are one commit.
  */
 const storeResults = (announce: boolean) => `WITH
   incoming AS (
     SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::integer[], $5::text[]) AS i (run_id, sample_index, sample_id, failed, result)
   ),
+  completions AS (
+    SELECT * FROM unnest($7::text[], $8::bigint[], $9::double precision[], $10::text[], $11::text[])
+      AS x (run_id, stored_before, score, recommendation, summary)
+  ),
   active AS (
-    SELECT r.id FROM evaluation_runs r
+    SELECT r.id, r.completed_samples, r.total_samples FROM evaluation_runs r
     WHERE r.id IN (SELECT run_id FROM incoming) AND r.status IN ('PENDING', 'IN_PROGRESS')
     ORDER BY r.id FOR UPDATE
   ),
@@ -75,15 +81,28 @@ const storeResults = (announce: boolean) => `WITH
     FROM incoming i WHERE l.run_id = i.run_id AND l.sample_index = i.sample_index AND i.run_id IN (SELECT id FROM active)
   ),
   counted AS (SELECT run_id, COUNT(*) AS stored, SUM(failed) AS failed FROM stored GROUP BY run_id),
+  sent AS (SELECT run_id, COUNT(*) AS n FROM incoming GROUP BY run_id),
+  finishing AS (
+    SELECT x.* FROM completions x
+      JOIN active a ON a.id = x.run_id JOIN sent s ON s.run_id = x.run_id JOIN counted c ON c.run_id = x.run_id
+    WHERE a.completed_samples = x.stored_before AND c.stored = s.n AND a.completed_samples + c.stored = a.total_samples
+  ),
   progressed AS (
     UPDATE evaluation_runs r SET completed_samples = r.completed_samples + COALESCE(c.stored, 0),
-      failed_samples = r.failed_samples + COALESCE(c.failed, 0), modified_at = $6
-    FROM active a LEFT JOIN counted c ON c.run_id = a.id
+      failed_samples = r.failed_samples + COALESCE(c.failed, 0), modified_at = $6,
+      status = CASE WHEN f.run_id IS NULL THEN r.status ELSE 'COMPLETED' END,
+      score = CASE WHEN f.run_id IS NULL THEN r.score ELSE f.score END,
+      deployment_recommendation = CASE WHEN f.run_id IS NULL THEN r.deployment_recommendation ELSE f.recommendation END,
+      summary = CASE WHEN f.run_id IS NULL THEN r.summary ELSE f.summary END,
+      completed_at = CASE WHEN f.run_id IS NULL THEN r.completed_at ELSE $6 END,
+      lease_owner = CASE WHEN f.run_id IS NULL THEN r.lease_owner ELSE NULL END,
+      lease_expires_at = CASE WHEN f.run_id IS NULL THEN r.lease_expires_at ELSE 0 END
+    FROM active a LEFT JOIN counted c ON c.run_id = a.id LEFT JOIN finishing f ON f.run_id = a.id
     WHERE r.id = a.id
-    RETURNING r.id, r.completed_samples, r.total_samples
+    RETURNING r.id, r.completed_samples, r.total_samples, r.status
   )
-  SELECT p.id, p.completed_samples, p.total_samples,
-    array_to_string(ARRAY(SELECT s.sample_index FROM stored s WHERE s.run_id = p.id), ',') AS stored_indexes${announce ? ", pg_notify($7, $8 || p.id) AS announced" : ""}
+  SELECT p.id, p.completed_samples, p.total_samples, p.status,
+    array_to_string(ARRAY(SELECT s.sample_index FROM stored s WHERE s.run_id = p.id), ',') AS stored_indexes${announce ? ", pg_notify($12, $13 || p.id) AS announced" : ""}
   FROM progressed p`
 
 const STORE_RESULTS = storeResults(false)
@@ -111,7 +130,7 @@ export const makePgQueue = (pool: pg.Pool, relaxed: pg.Pool): QueueStatements =>
     return { held: run !== undefined && isActiveStatus(run.status), cancelRequested: Number(run?.cancel_requested ?? 0) === 1 }
   },
 
-  storeResults: async (entries, now, announce) => {
+  storeResults: async (entries, now, announce, completions = []) => {
     const columns: [Array<string>, Array<number>, Array<string>, Array<number>, Array<string>] = [[], [], [], [], []]
     for (const { runId, row, resultJson } of entries) {
       columns[0].push(runId)
@@ -120,21 +139,30 @@ export const makePgQueue = (pool: pg.Pool, relaxed: pg.Pool): QueueStatements =>
       columns[3].push(row.failed ? 1 : 0)
       columns[4].push(resultJson)
     }
-    type Progressed = { id: string; completed_samples: number; total_samples: number; stored_indexes: string }
+    const completing = [
+      completions.map((c) => c.runId),
+      completions.map((c) => c.storedBefore),
+      completions.map((c) => c.score),
+      completions.map((c) => c.deploymentRecommendation),
+      completions.map((c) => c.summaryJson)
+    ]
+    type Progressed = { id: string; completed_samples: number; total_samples: number; status: string; stored_indexes: string }
     const rows = announce
       ? await query<Progressed>(pool, "fruxkit_queue_store_announced", STORE_RESULTS_ANNOUNCED, [
           ...columns,
           now,
+          ...completing,
           announce.channel,
           `${announce.origin} `
         ])
-      : await query<Progressed>(pool, "fruxkit_queue_store", STORE_RESULTS, [...columns, now])
+      : await query<Progressed>(pool, "fruxkit_queue_store", STORE_RESULTS, [...columns, now, ...completing])
     return rows.map(
       (row): RunProgress => ({
         id: row.id,
         completedSamples: Number(row.completed_samples),
         totalSamples: Number(row.total_samples),
-        storedIndexes: row.stored_indexes === "" ? [] : row.stored_indexes.split(",").map(Number)
+        storedIndexes: row.stored_indexes === "" ? [] : row.stored_indexes.split(",").map(Number),
+        completed: row.status === "COMPLETED"
       })
     )
   }

@@ -20,6 +20,24 @@ export interface RunProgress {
   readonly totalSamples: number
   /** The sample indexes whose results this commit stored (not those stored already: a replayed sample). */
   readonly storedIndexes: ReadonlyArray<number>
+  /** This commit also completed the run, with the `RunCompletion` given for it. */
+  readonly completed: boolean
+}
+
+/**
+ * A run a group commit may complete in its own transaction, with a summary the caller made from every result
+ * of the run: those it stored before (StoredSummaries) and those of this commit. The commit completes the run
+ * only when that is exactly what the run holds once it has stored them: the run is active, it held exactly
+ * `storedBefore` results before the commit (so all of them were the caller's), the commit stored every one of
+ * its results for the run (none was a replay) and the run's count reaches its total. Otherwise the progress
+ * moves as usual and completing the run is left to the caller, as without it.
+ */
+export interface RunCompletion {
+  readonly runId: string
+  readonly storedBefore: number
+  readonly score: number | null
+  readonly deploymentRecommendation: string | null
+  readonly summaryJson: string
 }
 
 /** A result to store, with its JSON text (made once by the caller, which also reads it: EvaluationRunRepository). */
@@ -49,13 +67,15 @@ export interface QueueStatements {
   /**
    * A group commit's storing part, durably, in one transaction: the results of runs still active (a sample
    * stored already stores nothing), their samples marked done, each run's progress moved by what this call
-   * stored. Resolves with the progress of every active run it touched (completing a run is the caller's).
+   * stored, and the runs of `completions` completed where RunCompletion says. Resolves with the progress of
+   * every active run it touched (completing the others is the caller's).
    * `announce`: PostgreSQL tells `pg_notify(channel, origin + " " + run id)` for each of them at commit.
    */
   readonly storeResults: (
     entries: ReadonlyArray<ResultToStore>,
     now: number,
-    announce?: { readonly channel: string; readonly origin: string } | undefined
+    announce?: { readonly channel: string; readonly origin: string } | undefined,
+    completions?: ReadonlyArray<RunCompletion>
   ) => Promise<ReadonlyArray<RunProgress>>
 }
 

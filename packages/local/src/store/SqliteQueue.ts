@@ -34,6 +34,9 @@ const STORE = `INSERT INTO evaluation_run_samples (run_id, sample_index, sample_
 const MARK_DONE = `UPDATE evaluation_sample_leases SET lease_expires_at = ${LEASE_DONE} WHERE run_id = ? AND sample_index = ?`
 const PROGRESS = `UPDATE evaluation_runs SET completed_samples = completed_samples + ?, failed_samples = failed_samples + ?, modified_at = ?
   WHERE id = ? RETURNING completed_samples, total_samples`
+/** A run this commit completes (RunCompletion), in its transaction. */
+const COMPLETE = `UPDATE evaluation_runs SET status = 'COMPLETED', score = ?, deployment_recommendation = ?, summary = ?,
+  completed_at = ?, modified_at = ?, lease_owner = NULL, lease_expires_at = 0 WHERE id = ?`
 
 /** `work` in one transaction (the write lock taken up front); rolled back when it throws. */
 const transaction = <A>(connection: SqliteConnection, work: () => A): A => {
@@ -84,14 +87,14 @@ export const makeSqliteQueue = (connection: SqliteConnection): QueueStatements =
       })
     ),
 
-  storeResults: (entries, now) =>
+  storeResults: (entries, now, _announce, completions = []) =>
     connection.use((c) =>
       transaction(c, () => {
         const state = c.prepare(RUN_STATE)
         const store = c.prepare(STORE)
         const markDone = c.prepare(MARK_DONE)
         // Per active run: results this commit stored, and how many of them failed. A replayed sample stores nothing.
-        const counts = new Map<string, { stored: number; failed: number; indexes: Array<number> }>()
+        const counts = new Map<string, { sent: number; stored: number; failed: number; indexes: Array<number> }>()
         const closed = new Set<string>()
         for (const { runId, row, resultJson } of entries) {
           let count = counts.get(runId)
@@ -102,8 +105,9 @@ export const makeSqliteQueue = (connection: SqliteConnection): QueueStatements =
               closed.add(runId)
               continue
             }
-            counts.set(runId, (count = { stored: 0, failed: 0, indexes: [] }))
+            counts.set(runId, (count = { sent: 0, stored: 0, failed: 0, indexes: [] }))
           }
+          count.sent++
           const failed = row.failed ? 1 : 0
           if (store.run(runId, row.sampleIndex, row.sampleId, failed, resultJson).changes > 0) {
             count.stored++
@@ -116,7 +120,20 @@ export const makeSqliteQueue = (connection: SqliteConnection): QueueStatements =
         const progress: Array<RunProgress> = []
         for (const [id, count] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
           const [run] = progressed.all(count.stored, count.failed, now, id) as Array<{ completed_samples: number; total_samples: number }>
-          if (run) progress.push({ id, completedSamples: Number(run.completed_samples), totalSamples: Number(run.total_samples), storedIndexes: count.indexes })
+          if (!run) continue
+          const completedSamples = Number(run.completed_samples)
+          const totalSamples = Number(run.total_samples)
+          // RunCompletion's conditions: the run held exactly `storedBefore`, every result sent for it was stored, and that makes its total.
+          const completion = completions.find((candidate) => candidate.runId === id)
+          const completes =
+            completion !== undefined &&
+            completedSamples - count.stored === completion.storedBefore &&
+            count.stored === count.sent &&
+            completedSamples === totalSamples
+          if (completes) {
+            c.prepare(COMPLETE).run(completion.score, completion.deploymentRecommendation, completion.summaryJson, now, now, id)
+          }
+          progress.push({ id, completedSamples, totalSamples, storedIndexes: count.indexes, completed: completes })
         }
         return progress
       })

@@ -17,6 +17,8 @@ const MAX_RUNS = 32
 
 export class StoredSummaries {
   private readonly runs = new Map<string, Map<number, SummarisedSample>>()
+  /** Each run's sample count, once known (a claim or a commit told it): a commit that makes it can complete the run. */
+  private readonly totals = new Map<string, number>()
 
   /** `samples`: the results a commit stored for the run, by sample index. */
   add(runId: string, samples: Iterable<readonly [number, SummarisedSample]>): void {
@@ -24,9 +26,16 @@ export class StoredSummaries {
     if (run === undefined) {
       this.runs.set(runId, (run = new Map()))
       // Map keeps insertion order: the first key is the run added longest ago.
-      if (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value!)
+      if (this.runs.size > MAX_RUNS) this.forget(this.runs.keys().next().value!)
     }
     for (const [index, sample] of samples) run.set(index, sample)
+  }
+
+  /** The run has `totalSamples` samples (kept for the MAX_RUNS runs told last; a run whose total is gone completes after its commit). */
+  noteTotal(runId: string, totalSamples: number): void {
+    if (this.totals.has(runId)) return
+    this.totals.set(runId, totalSamples)
+    if (this.totals.size > MAX_RUNS) this.totals.delete(this.totals.keys().next().value!)
   }
 
   /** Every one of the run's `totalSamples` results in sample order, when this process stored them all; else undefined. */
@@ -36,7 +45,25 @@ export class StoredSummaries {
     return [...run.keys()].sort((a, b) => a - b).map((index) => run.get(index)!)
   }
 
+  /**
+   * Every result of the run in sample order — those stored here and `batch` (results about to be stored) —
+   * when together they are exactly its samples (the total known, no index twice); with how many were stored
+   * here before. Else undefined: the run completes after its commit, as without this.
+   */
+  allWith(runId: string, batch: ReadonlyArray<readonly [number, SummarisedSample]>): { readonly samples: Array<SummarisedSample>; readonly storedBefore: number } | undefined {
+    const total = this.totals.get(runId)
+    const stored = this.runs.get(runId) ?? new Map<number, SummarisedSample>()
+    if (total === undefined || stored.size + batch.length !== total) return undefined
+    const every = new Map(stored)
+    for (const [index, sample] of batch) {
+      if (every.has(index)) return undefined
+      every.set(index, sample)
+    }
+    return { samples: [...every.keys()].sort((a, b) => a - b).map((index) => every.get(index)!), storedBefore: stored.size }
+  }
+
   forget(runId: string): void {
     this.runs.delete(runId)
+    this.totals.delete(runId)
   }
 }
