@@ -98,6 +98,10 @@ describe("a run that cannot be prepared", () => {
       expect(run.errorMessage).toBe("the candidate's external configuration cannot be decrypted with this data dir's key")
       expect(run.summary).toBeNull()
       expect(run.completedAt).toBeGreaterThan(0)
+      // Its first samples were leased while it was being prepared: their slots are free again, so the
+      // next run is claimed and completes (every slot would stay taken otherwise, and it would wait forever).
+      const next = await call(backend, "POST", `${AGENT_PATH}:evaluate`, { body: { candidateRevision: 2 } })
+      expect((await awaitRun(backend, next.json.id)).status).toBe("COMPLETED")
     } finally {
       await backend.close()
     }

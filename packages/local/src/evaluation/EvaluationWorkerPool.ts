@@ -10,7 +10,9 @@
  * - A process leases only what it can start now: at most its free slots
  *   (`concurrency` minus the samples it is evaluating). It never holds a
  *   batch it cannot run, so idle workers in other processes get the rest,
- *   and the work splits by how fast each worker actually goes.
+ *   and the work splits by how fast each worker actually goes. (A new
+ *   run's first samples are leased while its plan and samples are read,
+ *   for slots reserved for them, and start as soon as those are.)
  * - Free slots go round robin over the active runs, a fair share per run per
  *   round, so a 10-sample run started behind a 10,000-sample one still gets
  *   its share of slots at once.
@@ -231,21 +233,30 @@ export class EvaluationWorkerPool {
 
   private async prepare(run: ActiveRun): Promise<void> {
     const finish = (outcome: Parameters<RunStore["finish"]>[2]) => run.store.finish(run.record.id, this.owner, outcome, Date.now())
+    let first: Promise<Array<number>> = Promise.resolve([])
     try {
       if (run.record.cancelRequested) {
         await finish({ status: "CANCELLED" })
         return this.leave(run)
       }
+      // Its first samples are leased while the run is prepared: else that claim is one more round trip
+      // before its first agent call. As any claim, only what free slots can start now; they start once
+      // the plan and samples are read.
+      first = this.leaseFirstSamples(run)
       // Independent reads, at once: on PostgreSQL each is a few round trips before the run's first claim.
       const [plan, samples] = await Promise.all([
         resolvePlan(this.ctx, run.record),
         this.ctx.store.run(SampleRepository.findSamplesToEvaluate(run.record.sampleIds))
       ])
       run.prepared = { plan, samples: new Map(samples.map((s) => [s.id, s])) }
+      for (const index of await first) this.startSample(run, index)
       // Stopped while it was being prepared: end it now; else it takes part in the next round.
       this.settleIfIdle(run)
       this.fill()
     } catch (error) {
+      // The samples leased for it will not start here: their slots are free again (their leases go with
+      // the run's, below: handed back, or the run ended).
+      this.give(run, (await first).length)
       // The database failing is no verdict on the run: leave it to be claimed again.
       if (isStoreFailure(error)) await this.giveBack(run)
       else {
@@ -255,6 +266,15 @@ export class EvaluationWorkerPool {
       }
       this.leave(run)
     }
+  }
+
+  /** A new run's first claim: its share of the free slots, as a round of `fill` would give it once it is prepared. */
+  private leaseFirstSamples(run: ActiveRun): Promise<Array<number>> {
+    const free = this.options.concurrency - this.busy
+    const now = Date.now()
+    const others = this.order.filter((id) => id !== run.record.id && this.claimable(this.runs.get(id)!, now)).length
+    const want = Math.min(free, this.tenantRoom(run), Math.max(1, Math.floor(free / (others + 1))))
+    return want > 0 && !this.closed ? this.lease(run, want) : Promise.resolve([])
   }
 
   /** The run may take slots: prepared, not stopped, something left to claim, not paused after a failed claim. */
@@ -317,7 +337,16 @@ export class EvaluationWorkerPool {
   }
 
   private async claimInto(run: ActiveRun, want: number): Promise<void> {
-    // The slots are taken before the claim, so a concurrent round cannot hand them out twice.
+    for (const index of await this.lease(run, want)) this.startSample(run, index)
+    this.settleIfIdle(run)
+  }
+
+  /**
+   * Leases up to `want` of the run's samples for as many free slots, taken before the claim (so a concurrent
+   * round cannot hand them out twice); the slots of those it did not get are given back. Never rejects: a
+   * failed claim pauses the run's claims, or stops it (STORE_ATTEMPTS), or marks it failed.
+   */
+  private async lease(run: ActiveRun, want: number): Promise<Array<number>> {
     this.take(run, want)
     let indexes: Array<number> = []
     try {
@@ -340,8 +369,7 @@ export class EvaluationWorkerPool {
     // it); nothing was claimed and none is evaluating, so none will: a run's last results commit now.
     if (this.busy === 0) this.results.commitWaitingNow()
     if (indexes.length < want && run.claimFailures === 0) run.exhausted = true
-    for (const index of indexes) this.startSample(run, index)
-    this.settleIfIdle(run)
+    return indexes
   }
 
   private take(run: ActiveRun, slots: number): void {

@@ -6,7 +6,7 @@ import * as Schema from "effect/Schema"
 import { EvaluationRunSampleResult, EvaluationRunSummary, Field, SystemEvaluation, type PageOf } from "@fruxkit/core"
 import { encodeCursor, toPage, type PageRequest } from "./page-token.js"
 import { summarise, type SummarisedSample } from "../evaluation/summary.js"
-import { announceRunEnqueued, RUN_CHANGED_CHANNEL, RUN_ENQUEUED_CHANNEL } from "./Dialect.js"
+import { announceRunEnqueued, prepareOnce, RUN_CHANGED_CHANNEL, RUN_ENQUEUED_CHANNEL } from "./Dialect.js"
 import { ACTIVE_STATUSES, isActiveStatus, type RunRecord, type RunSampleRow, type RunStore } from "./RunStore.js"
 import { LEASE_DONE } from "./migrations.js"
 import * as Row from "./Row.js"
@@ -45,6 +45,13 @@ const RunRow = Schema.Struct({
 })
 
 const decodeRun = Row.decoder("evaluation_runs", RunRow)
+
+/** RunRow's columns, named (a statement prepared once must not select `*`: Dialect.PREPARE_ONCE). */
+const RUN_COLUMNS = (sql: SqlClient.SqlClient) =>
+  sql.literal(`id, tenant_id, agent_id, dataset_id, candidate_revision, candidate_base_revision, candidate_snapshot_seq_no,
+    deployed_revision, status, score, deployment_recommendation, summary, error_message, created_at, modified_at, started_at,
+    completed_at, created_by, total_samples, completed_samples, failed_samples, sample_ids, candidate_agent,
+    candidate_external_sealed, cancel_requested, lease_owner, lease_expires_at`)
 
 /** Runs in SQL are the persisted ones (transient runs live in memory: TransientRunStore). */
 const toRecord = (row: unknown): RunRecord => ({ ...decodeRun(row), transient: false })
@@ -319,16 +326,18 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
           // statement (a data-modifying CTE): a worker woken for a new run reaches its first claim one round
           // trip sooner. Rows the CTE did not stamp are read as they were before it.
           const rows = yield* sql.onDialectOrElse({
-            pg: () => sql<{ readonly id: string; readonly status: string }>`WITH open AS (
+            // One fixed text, prepared once per connection (PREPARE_ONCE: hence the columns named, not `*`):
+            // every worker runs it at each poll and at each new run.
+            pg: () => sql<{ readonly id: string; readonly status: string }>`${prepareOnce(sql)}WITH open AS (
                 SELECT r.id FROM evaluation_runs r WHERE ${isOpen} ORDER BY r.created_at, r.id LIMIT ${limit}
               ),
               stamped AS (
                 UPDATE evaluation_runs SET status = ${"IN_PROGRESS"}, started_at = ${now}, modified_at = ${now}
-                WHERE id IN (SELECT id FROM open) AND status = ${"PENDING"} RETURNING *
+                WHERE id IN (SELECT id FROM open) AND status = ${"PENDING"} RETURNING ${RUN_COLUMNS(sql)}
               )
               SELECT * FROM stamped
               UNION ALL
-              SELECT r.* FROM evaluation_runs r WHERE r.id IN (SELECT id FROM open) AND r.id NOT IN (SELECT id FROM stamped)`,
+              SELECT ${RUN_COLUMNS(sql)} FROM evaluation_runs WHERE id IN (SELECT id FROM open) AND id NOT IN (SELECT id FROM stamped)`,
             orElse: () =>
               Effect.gen(function* () {
                 const open = yield* sql<{ readonly id: string; readonly status: string }>`SELECT * FROM evaluation_runs r WHERE ${isOpen}
