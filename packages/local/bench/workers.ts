@@ -12,8 +12,10 @@
  *    cores, are the limit), 1 worker and then 4 workers on one PostgreSQL; time = the run's `startedAt`
  *    (first claim) → `completedAt`. Also the samples each worker judged and whether any was judged twice.
  * 4. Close to ideal: one worker, IDEAL_SAMPLES (200) samples, 20 ms agent, concurrency 8, ideal =
- *    samples × 2 calls × 20 ms ÷ 8 = 1,000 ms; IDEAL_RUNS (3) runs each on SQLite (in this process) and on
- *    one PostgreSQL worker: wall (POST :evaluate → COMPLETED seen, polled every 5 ms) ÷ ideal, and the
+ *    samples × 2 calls × 20 ms ÷ 8 = 1,000 ms; IDEAL_RUNS (10: the goal holds for every run) runs each on
+ *    SQLite (in this process) and on one PostgreSQL worker: wall (POST :evaluate → COMPLETED seen, on the
+ *    backend's run changes) ÷ ideal, split into the start (POST → the agent's first call), the agent calls
+ *    and the end (the agent's last answer → COMPLETED seen), and the
  *    most agent calls in flight at once as the agent counted them (C = 8 must never be exceeded). The
  *    agent is calibrated first so that a bare client, 8 calls at a time, sees 20 ms per call
  *    (loopback-agent.ts: its timer corrected for firing late, its hold shortened by what loopback and its
@@ -42,7 +44,7 @@ import { json } from "./backend-json.js"
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 400)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 const IDEAL_SAMPLES = Number(process.env.BENCH_IDEAL_SAMPLES ?? 200)
-const IDEAL_RUNS = Number(process.env.BENCH_IDEAL_RUNS ?? 3)
+const IDEAL_RUNS = Number(process.env.BENCH_IDEAL_RUNS ?? 10)
 /** How the ideal runs see their end (Observe): BENCH_IDEAL_OBSERVE=poll — a GET every 5 ms; default: on run changes. */
 const IDEAL_OBSERVE: Observe = process.env.BENCH_IDEAL_OBSERVE === "poll" ? { pollMs: 5 } : "changes"
 const CONCURRENCY = 8
