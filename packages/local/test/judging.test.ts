@@ -4,6 +4,7 @@ import type { JudgedExecution } from "../src/evaluation/Judge.js"
 import { bucketOf, recommend, summarise } from "../src/evaluation/summary.js"
 import { similarity, tokenOverlap } from "../src/evaluation/similarity.js"
 import type { RunSampleRow } from "../src/store/RunStore.js"
+import { sampleRow } from "./support.js"
 
 const ok = (response: string, durationMs = 100, cost = 0.001): JudgedExecution => ({ status: "COMPLETED", response, error: undefined, durationMs, cost })
 
@@ -46,32 +47,27 @@ describe("heuristic judge", () => {
   })
 })
 
-const row = (index: number, score: number, assessment: string, ms: number, opts: { failed?: boolean; concerns?: Array<string> } = {}): RunSampleRow => ({
-  sampleIndex: index,
-  sampleId: `s${index}`,
-  failed: opts.failed ?? false,
-  result: {
-    sampleId: `s${index}`,
-    sampleIndex: index,
-    parameters: {},
-    baseRevisionResult: null,
-    candidateRevisionResult: null,
-    llmEvaluation: {
-      score,
-      overallAssessment: assessment,
-      summary: "",
-      analysis: "",
-      keyImprovements: [],
-      concernsRisks: opts.concerns ?? [],
-      deploymentRecommendations: [],
-      monitoringPriorities: [],
-      errorCategory: null,
-      errorTitle: null,
-      errorRecommendation: null
+const row = (index: number, score: number, assessment: string, ms: number, opts: { failed?: boolean; concerns?: Array<string> } = {}): RunSampleRow =>
+  sampleRow(
+    index,
+    {
+      llmEvaluation: {
+        score,
+        overallAssessment: assessment,
+        summary: "",
+        analysis: "",
+        keyImprovements: [],
+        concernsRisks: opts.concerns ?? [],
+        deploymentRecommendations: [],
+        monitoringPriorities: [],
+        errorCategory: null,
+        errorTitle: null,
+        errorRecommendation: null
+      },
+      systemEvaluation: { baseRuntimeMs: 10, candidateRuntimeMs: ms, baseCost: 0.5, candidateCost: 1 }
     },
-    systemEvaluation: { baseRuntimeMs: 10, candidateRuntimeMs: ms, baseCost: 0.5, candidateCost: 1 }
-  }
-})
+    opts.failed ?? false
+  )
 
 describe("summary", () => {
   it("fills every field as the contract defines it", () => {

@@ -15,25 +15,12 @@ import * as Store from "../src/store/Store.js"
 import { createDatabase, openClient, query } from "./postgres.js"
 import { waitFor } from "@fruxkit/testkit"
 import { killHard, spawnLocal, type LocalProcess } from "./processes.js"
-import { AGENT_PATH, awaitRun, call, createDatasetOfDistinctSamples, type LoopbackServer, runRecord, sendJson, startServer, tempDir, withBackend } from "./support.js"
+import { AGENT_PATH, awaitRun, call, createDatasetOfDistinctSamples, type LoopbackServer, runRecord, sampleRow, sendJson, startServer, tempDir, withBackend } from "./support.js"
 
 const SAMPLES = 48
 
 
-const judgedRow = (index: number): RunSampleRow => ({
-  sampleIndex: index,
-  sampleId: `s${index}`,
-  failed: false,
-  result: {
-    sampleId: `s${index}`,
-    sampleIndex: index,
-    parameters: {},
-    baseRevisionResult: null,
-    candidateRevisionResult: null,
-    llmEvaluation: { score: 7, overallAssessment: "IMPROVED" } as never,
-    systemEvaluation: null
-  }
-})
+const judgedRow = (index: number): RunSampleRow => sampleRow(index, { llmEvaluation: { score: 7, overallAssessment: "IMPROVED" } as never })
 
 describe("the sample queue's statements under concurrency (three connection pools, one database)", () => {
   let stores: Array<Store.Store>

@@ -7,21 +7,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import { SampleResultWriter } from "../src/evaluation/SampleResultWriter.js"
 import type { RunSampleRow, RunStore } from "../src/store/RunStore.js"
+import { sampleRow } from "./support.js"
 
-const row = (index: number): RunSampleRow => ({
-  sampleIndex: index,
-  sampleId: `s${index}`,
-  failed: false,
-  result: {
-    sampleId: `s${index}`,
-    sampleIndex: index,
-    parameters: {},
-    baseRevisionResult: null,
-    candidateRevisionResult: null,
-    llmEvaluation: null,
-    systemEvaluation: null
-  }
-})
+const row = (index: number): RunSampleRow => sampleRow(index)
 
 /** A store whose commits are recorded (their sample indexes) and end only when `finish()` is called. */
 const recordingStore = () => {

@@ -12,7 +12,7 @@ import { createDatabase } from "./postgres.js"
 import * as PgDatabase from "../src/store/PgDatabase.js"
 import * as SqliteDatabase from "../src/store/SqliteDatabase.js"
 import * as Store from "../src/store/Store.js"
-import type { RunRecord } from "../src/store/RunStore.js"
+import type { RunRecord, RunSampleRow } from "../src/store/RunStore.js"
 
 export const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-local-"))
 
@@ -228,3 +228,23 @@ export const runRecord = (id: string, samples: number, overrides: Partial<RunRec
   ...overrides
 })
 
+
+/**
+ * A sample's stored result for tests that drive the run store or the result writer directly: sample `s<index>`,
+ * nothing run and no verdict unless `result` says otherwise.
+ */
+export const sampleRow = (index: number, result: Partial<RunSampleRow["result"]> = {}, failed = false): RunSampleRow => ({
+  sampleIndex: index,
+  sampleId: `s${index}`,
+  failed,
+  result: {
+    sampleId: `s${index}`,
+    sampleIndex: index,
+    parameters: {},
+    baseRevisionResult: null,
+    candidateRevisionResult: null,
+    llmEvaluation: null,
+    systemEvaluation: null,
+    ...result
+  }
+})
