@@ -14,7 +14,7 @@ import * as PgDatabase from "../src/store/PgDatabase.js"
 import * as SqliteDatabase from "../src/store/SqliteDatabase.js"
 import * as Store from "../src/store/Store.js"
 import { createDatabase } from "./postgres.js"
-import { runRecord, tempDir } from "./support.js"
+import { runRecord, sampleRow, tempDir } from "./support.js"
 
 const run = (id: string, samples: number): RunRecord =>
   runRecord(id, samples, { status: "IN_PROGRESS", createdAt: 1, modifiedAt: 1, startedAt: 1 })
@@ -34,13 +34,9 @@ const response = (text: string) => ({
 const sample = (index: number): RunSampleRow => {
   const failed = index % 7 === 3
   const assessments = ["IMPROVED", "EQUIVALENT", "REGRESSED", "FAILED"]
-  return {
-    sampleIndex: index,
-    sampleId: `s${index}`,
-    failed,
-    result: {
-      sampleId: `s${index}`,
-      sampleIndex: index,
+  return sampleRow(
+    index,
+    {
       parameters: { question: `q${index}` },
       baseRevisionResult: response(`base ${index}`) as never,
       candidateRevisionResult: response(`candidate ${index}`) as never,
@@ -60,8 +56,9 @@ const sample = (index: number): RunSampleRow => {
       // A sample without timings: its agents never ran (a deleted sample).
       systemEvaluation:
         index % 11 === 5 ? null : { baseRuntimeMs: 10.1 + index * 0.3, candidateRuntimeMs: 20.7 + (index % 9) * 1.1, baseCost: 0.1 * index, candidateCost: 0.0003 * index + 0.2 }
-    }
-  }
+    },
+    failed
+  )
 }
 
 /** Two stores on one database: two processes, as far as a store can tell. */
