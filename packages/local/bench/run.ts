@@ -59,6 +59,7 @@ const evaluationThroughput = async () => {
     const idealMs = (SAMPLES * 2 * AGENT_DELAY_MS) / CONCURRENCY
     return {
       status: final.status,
+      agentPriority: agent.priority,
       samples: final.summary?.totalSamples,
       wallMs: Math.round(wallMs),
       serverMs: final.completedAt - final.createdAt,
@@ -123,7 +124,7 @@ const addToDatasetsRate = async () => {
 const evaluation = await evaluationThroughput()
 console.log(
   `evaluation throughput: ${evaluation.samples} samples × 2 calls × ${AGENT_DELAY_MS} ms ÷ ${CONCURRENCY} → ideal ${evaluation.idealMs} ms, ` +
-    `wall ${evaluation.wallMs} ms (server ${evaluation.serverMs} ms), ratio ${evaluation.ratio} [${evaluation.status}]; mean per call base/candidate ${evaluation.averageCallMs.join("/")} ms, ratio to the measured call time ${evaluation.ratioToMeasuredCalls}`
+    `wall ${evaluation.wallMs} ms (server ${evaluation.serverMs} ms), ratio ${evaluation.ratio} [${evaluation.status}]; mean per call base/candidate ${evaluation.averageCallMs.join("/")} ms, ratio to the measured call time ${evaluation.ratioToMeasuredCalls} (agent process at ${evaluation.agentPriority})`
 )
 const writes = await addToDatasetsRate()
 console.log(

@@ -19,7 +19,8 @@
  *    most agent calls in flight at once as the agent counted them (C = 8 must never be exceeded). The
  *    agent is calibrated first so that a bare client, 8 calls at a time, sees 20 ms per call
  *    (loopback-agent.ts: its timer corrected for firing late, its hold shortened by what loopback and its
- *    own event loop add; both printed); "÷ measured calls" divides by the call time the run itself
+ *    own event loop add; both printed), and it runs at nice −10 (a service elsewhere is not slowed by the
+ *    backend's load; printed); "÷ measured calls" divides by the call time the run itself
  *    measured instead (the backend's own share).
  *
  * Workers are the built `fruxkit-worker` (bin/ → dist/, as users run them): build first (`pnpm turbo run
@@ -393,7 +394,7 @@ try {
     // loop answering concurrent calls in turn) is measured with a bare client and taken off its hold.
     const calibration = await calibrateAgent(fastAgent.url, FAST_AGENT_MS, CONCURRENCY, IDEAL_SAMPLES * 4)
     const calibrated =
-      `a bare client, ${CONCURRENCY} calls at a time, saw ${calibration.bareMsAtDelay.toFixed(1)} ms per call at a ${FAST_AGENT_MS} ms hold; ` +
+      `agent process at ${fastAgent.priority}; a bare client, ${CONCURRENCY} calls at a time, saw ${calibration.bareMsAtDelay.toFixed(1)} ms per call at a ${FAST_AGENT_MS} ms hold; ` +
       `hold set to ${calibration.holdMs.toFixed(1)} ms, where it sees ${calibration.bareMs.toFixed(1)} ms`
     console.log(`ideal: agent calibrated: ${calibrated}`)
     const run = async (label: string, backend: LocalBackend, dataset: string) => {
