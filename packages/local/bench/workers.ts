@@ -397,13 +397,17 @@ try {
       `agent process at ${fastAgent.priority}; a bare client, ${CONCURRENCY} calls at a time, saw ${calibration.bareMsAtDelay.toFixed(1)} ms per call at a ${FAST_AGENT_MS} ms hold; ` +
       `hold set to ${calibration.holdMs.toFixed(1)} ms, where it sees ${calibration.bareMs.toFixed(1)} ms`
     console.log(`ideal: agent calibrated: ${calibrated}`)
-    const run = async (label: string, backend: LocalBackend, dataset: string) => {
+    /** `cpuMs`: the CPU (ms) the processes doing the work have used so far, to tell each run's. */
+    const run = async (label: string, backend: LocalBackend, dataset: string, cpuMs: () => number) => {
       const ratios: Array<string> = []
       const overhead: Array<string> = []
+      const cpu: Array<number> = []
       let mostInFlight = 0
       for (let i = 0; i < IDEAL_RUNS; i++) {
         await readAgentCalls(fastAgent.url)
+        const cpuBefore = cpuMs()
         const timed = await evaluateOnce(backend, FAST, dataset, IDEAL_OBSERVE)
+        cpu.push(cpuMs() - cpuBefore)
         const calls = await readAgentCalls(fastAgent.url)
         mostInFlight = Math.max(mostInFlight, calls.maxInFlight)
         ratios.push((timed.wallMs / idealMs).toFixed(2))
@@ -417,13 +421,22 @@ try {
             `mean call ${(timed.callMs / 2).toFixed(1)} ms (the agent's own hold ${calls.meanHoldMs.toFixed(1)} ms); most calls in flight ${calls.maxInFlight}; ${timed.reads} reads of the run; ${judgedTwice(calls)}; ${span}`
         )
       }
-      rows.push(`${label}: wall ÷ ideal ${ratios.join(" / ")} (÷ measured calls ${overhead.join(" / ")}); most agent calls in flight ${mostInFlight} (C ${CONCURRENCY})`)
+      rows.push(
+        `${label}: wall ÷ ideal ${ratios.join(" / ")} (÷ measured calls ${overhead.join(" / ")}; CPU per run ${cpu.map(fmt).join(" / ")} ms); ` +
+          `most agent calls in flight ${mostInFlight} (C ${CONCURRENCY})`
+      )
     }
     // The same warm-up, seen as the measured runs are (startWorkers says why).
     if (sqliteWarmup) await evaluateOnce(sqlite, FAST, sqliteWarmup, IDEAL_OBSERVE)
-    await run("SQLite", sqlite, sqliteDataset)
+    // CPU per run: this process for SQLite (its backend runs here, with the front's reads); the worker alone on
+    // PostgreSQL — a worker just started spends about twice its later CPU on its first runs (V8 still compiling).
+    const thisProcessCpuMs = () => {
+      const usage = process.cpuUsage()
+      return (usage.user + usage.system) / 1000
+    }
+    await run("SQLite", sqlite, sqliteDataset, thisProcessCpuMs)
     const workers = await startWorkers(1, false, IDEAL_OBSERVE)
-    await run("PostgreSQL, 1 worker", front, pgDataset)
+    await run("PostgreSQL, 1 worker", front, pgDataset, () => cpuMsOf(workers[0]!.pid))
     await Promise.all(workers.map(stopWorker))
     await resetAgentHold(fastAgent.url, FAST_AGENT_MS)
     figures.push(
