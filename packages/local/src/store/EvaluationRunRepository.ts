@@ -241,6 +241,8 @@ export const makeSqlRunStore = (store: Store, options: SqlRunStoreOptions = {}):
     const completions: Array<RunCompletion> = []
     for (const runId of new Set(toStore.map((entry) => entry.runId))) {
       const batch = toStore.filter((entry) => entry.runId === runId)
+      // Only a commit that would make the run's total decodes its results here (the others once, after it).
+      if (!storedHere.completesWith(runId, batch.length)) continue
       const summarised = batch.flatMap(summarisedAsStored)
       // A result that would not decode as read: the run is read back to complete, and fails there as before.
       if (summarised.length !== batch.length) continue

@@ -45,6 +45,12 @@ export class StoredSummaries {
     return [...run.keys()].sort((a, b) => a - b).map((index) => run.get(index)!)
   }
 
+  /** `batchSize` more results would make the run's total, counting those stored here (its total known). */
+  completesWith(runId: string, batchSize: number): boolean {
+    const total = this.totals.get(runId)
+    return total !== undefined && (this.runs.get(runId)?.size ?? 0) + batchSize === total
+  }
+
   /**
    * Every result of the run in sample order — those stored here and `batch` (results about to be stored) —
    * when together they are exactly its samples (the total known, no index twice); with how many were stored
