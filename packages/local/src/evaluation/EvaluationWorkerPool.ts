@@ -273,7 +273,7 @@ export class EvaluationWorkerPool {
     const free = this.options.concurrency - this.busy
     const now = Date.now()
     const others = this.order.filter((id) => id !== run.record.id && this.claimable(this.runs.get(id)!, now)).length
-    const want = Math.min(free, this.tenantRoom(run), Math.max(1, Math.floor(free / (others + 1))))
+    const want = this.shareOf(run, free, others + 1)
     return want > 0 && !this.closed ? this.lease(run, want) : Promise.resolve([])
   }
 
@@ -288,6 +288,11 @@ export class EvaluationWorkerPool {
       run.pausedUntil <= now &&
       this.tenantRoom(run) > 0
     )
+  }
+
+  /** A run's share of `free` slots among `runs` runs that may take slots: at least one, within its tenant's room. */
+  private shareOf(run: ActiveRun, free: number, runs: number): number {
+    return Math.min(free, this.tenantRoom(run), Math.max(1, Math.floor(free / runs)))
   }
 
   private tenantRoom(run: ActiveRun): number {
@@ -331,7 +336,7 @@ export class EvaluationWorkerPool {
       const position = (this.cursor + at) % this.order.length
       this.cursor = position + 1
       const run = this.runs.get(this.order[position]!)!
-      const want = Math.min(free, this.tenantRoom(run), Math.max(1, Math.floor(free / claimable.length)))
+      const want = this.shareOf(run, free, claimable.length)
       await this.claimInto(run, want)
     }
   }
