@@ -3,6 +3,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { Fragment } from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 import { EvaluationRunSampleResult, EvaluationRunSummary, Field, SystemEvaluation, type PageOf } from "@fruxkit/core"
 import { encodeCursor, toPage, type PageRequest } from "./page-token.js"
 import { summarise, type SummarisedSample } from "../evaluation/summary.js"
@@ -46,12 +47,14 @@ const RunRow = Schema.Struct({
 
 const decodeRun = Row.decoder("evaluation_runs", RunRow)
 
-/** RunRow's columns, named (a statement prepared once must not select `*`: Dialect.PREPARE_ONCE). */
-const RUN_COLUMNS = (sql: SqlClient.SqlClient) =>
-  sql.literal(`id, tenant_id, agent_id, dataset_id, candidate_revision, candidate_base_revision, candidate_snapshot_seq_no,
-    deployed_revision, status, score, deployment_recommendation, summary, error_message, created_at, modified_at, started_at,
-    completed_at, created_by, total_samples, completed_samples, failed_samples, sample_ids, candidate_agent,
-    candidate_external_sealed, cancel_requested, lease_owner, lease_expires_at`)
+/**
+ * RunRow's columns, named as RunRow reads them (a statement prepared once must not select `*`:
+ * Dialect.PREPARE_ONCE).
+ */
+const RUN_COLUMN_LIST = SchemaAST.getPropertySignatures(Schema.encodedSchema(RunRow).ast)
+  .map((property) => String(property.name))
+  .join(", ")
+const RUN_COLUMNS = (sql: SqlClient.SqlClient) => sql.literal(RUN_COLUMN_LIST)
 
 /** Runs in SQL are the persisted ones (transient runs live in memory: TransientRunStore). */
 const toRecord = (row: unknown): RunRecord => ({ ...decodeRun(row), transient: false })
