@@ -15,6 +15,9 @@ import type { SummarisedSample } from "../evaluation/summary.js"
 /** As many as the runs one worker pool works on at once (EvaluationWorkerPool's MAX_ACTIVE_RUNS). */
 const MAX_RUNS = 32
 
+const inSampleOrder = (samples: ReadonlyMap<number, SummarisedSample>): Array<SummarisedSample> =>
+  [...samples.keys()].sort((a, b) => a - b).map((index) => samples.get(index)!)
+
 export class StoredSummaries {
   private readonly runs = new Map<string, Map<number, SummarisedSample>>()
   /** Each run's sample count, once known (a claim or a commit told it): a commit that makes it can complete the run. */
@@ -42,7 +45,7 @@ export class StoredSummaries {
   all(runId: string, totalSamples: number): Array<SummarisedSample> | undefined {
     const run = this.runs.get(runId)
     if (run === undefined || run.size < totalSamples) return undefined
-    return [...run.keys()].sort((a, b) => a - b).map((index) => run.get(index)!)
+    return inSampleOrder(run)
   }
 
   /** `batchSize` more results would make the run's total, counting those stored here (its total known). */
@@ -57,15 +60,14 @@ export class StoredSummaries {
    * here before. Else undefined: the run completes after its commit, as without this.
    */
   allWith(runId: string, batch: ReadonlyArray<readonly [number, SummarisedSample]>): { readonly samples: Array<SummarisedSample>; readonly storedBefore: number } | undefined {
-    const total = this.totals.get(runId)
+    if (!this.completesWith(runId, batch.length)) return undefined
     const stored = this.runs.get(runId) ?? new Map<number, SummarisedSample>()
-    if (total === undefined || stored.size + batch.length !== total) return undefined
     const every = new Map(stored)
     for (const [index, sample] of batch) {
       if (every.has(index)) return undefined
       every.set(index, sample)
     }
-    return { samples: [...every.keys()].sort((a, b) => a - b).map((index) => every.get(index)!), storedBefore: stored.size }
+    return { samples: inSampleOrder(every), storedBefore: stored.size }
   }
 
   forget(runId: string): void {
