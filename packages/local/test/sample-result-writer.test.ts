@@ -9,8 +9,6 @@ import { SampleResultWriter } from "../src/evaluation/SampleResultWriter.js"
 import type { RunSampleRow, RunStore } from "../src/store/RunStore.js"
 import { sampleRow } from "./support.js"
 
-const row = (index: number): RunSampleRow => sampleRow(index)
-
 /** A store whose commits are recorded (their sample indexes) and end only when `finish()` is called. */
 const recordingStore = () => {
   const commits: Array<Array<number>> = []
@@ -34,7 +32,7 @@ describe("SampleResultWriter.commitWaitingNow", () => {
   it("commits results that wait for company at once, without waiting out the window", async () => {
     const { store, commits, finish } = recordingStore()
     const writer = new SampleResultWriter()
-    const saved = [writer.save(store, "run", row(0)), writer.save(store, "run", row(1))]
+    const saved = [writer.save(store, "run", sampleRow(0)), writer.save(store, "run", sampleRow(1))]
     await settle()
     expect(commits).toEqual([])
     writer.commitWaitingNow()
@@ -50,7 +48,7 @@ describe("SampleResultWriter.commitWaitingNow", () => {
     await settle()
     expect(commits).toEqual([])
     // And it leaves no urgency behind: a later result waits for company again.
-    void writer.save(store, "run", row(0))
+    void writer.save(store, "run", sampleRow(0))
     await settle()
     expect(commits).toEqual([])
   })
@@ -58,9 +56,9 @@ describe("SampleResultWriter.commitWaitingNow", () => {
   it("keeps the urgency for results waiting on their store's commit in flight: they commit when it ends", async () => {
     const { store, commits, finish } = recordingStore()
     const writer = new SampleResultWriter()
-    const first = writer.save(store, "run", row(0), true)
+    const first = writer.save(store, "run", sampleRow(0), true)
     expect(commits).toEqual([[0]])
-    const second = writer.save(store, "run", row(1))
+    const second = writer.save(store, "run", sampleRow(1))
     writer.commitWaitingNow()
     // One commit per store at a time: the second waits for the first...
     expect(commits).toEqual([[0]])
