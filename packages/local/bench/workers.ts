@@ -1,5 +1,5 @@
 /**
- * Benchmark (not a test): `pnpm --filter @fruxkit/local bench:workers` (≈ 2–3 minutes on a quiet 2-core
+ * Benchmark (not a test): `pnpm --filter @fruxkit/local bench:workers` (≈ 2 minutes on a quiet 2-core
  * machine). It prints issue 20's figures, each measured in this run:
  *
  * 3. CPU per judged sample: SAMPLES (400) samples, base and candidate each an external agent on loopback
@@ -69,9 +69,10 @@ const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), "fruxkit-bench-workers-
  * processes in service, as a worker is for most of its life: V8 optimises a function only after it has run
  * for a while (its interrupt budget), and `--trace-opt` on a worker shows the per-sample functions (undici's
  * HTTP/1 client, pg's parser and writer, Node's streams and timers, the engine's own) tiering up over its
- * first ≈ 600–1,200 samples; until then its CPU per run is about twice its later CPU. 600 samples is where
- * that settles on this 2-core VM (worker CPU per 200-sample run 250–340 ms after 48 samples, 110–210 ms after
- * 600). What a just-started worker does is measured apart (FRESH_RUNS), with the warm-up it used to have.
+ * first ≈ 600–1,200 samples; until then its CPU per run is about twice its later CPU. By 600 samples most of
+ * it is done on this 2-core VM (worker CPU per 200-sample run: 230–340 ms after 48 samples; 190–210 ms on the
+ * first runs after 600, 100–170 ms later). What a just-started worker does is measured apart (FRESH_RUNS),
+ * with the warm-up it used to have.
  */
 const WARMUP_SAMPLES = Number(process.env.BENCH_WARMUP ?? 600)
 /** The ideal phase's runs on a worker just started (BENCH_FRESH_RUNS, default 3), after FRESH_WARMUP_SAMPLES. */
