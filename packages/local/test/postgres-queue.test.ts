@@ -98,15 +98,7 @@ describe("the sample queue's statements under concurrency (three connection pool
     let heard = 0
     const stop = await PgDatabase.listenForEnqueuedRuns(url, () => heard++)
     try {
-      // LISTEN is issued in the background: insert until one is heard, then check each insert is.
-      await waitFor(
-        async () => {
-          if (heard > 0) return true
-          await makeSqlRunStore(announcer).insert(runRecord(randomUUID(), 1))
-          return false
-        },
-        { timeoutMs: 5_000, intervalMs: 50, what: "the first NOTIFY to be heard" }
-      )
+      // Listening once it resolved: the first insert is heard.
       const before = heard
       const runId = randomUUID()
       const runs = makeSqlRunStore(announcer)
@@ -339,4 +331,87 @@ describe("several processes starting at once on one empty PostgreSQL database", 
       await Promise.all(started.map(killHard))
     }
   }, 90_000)
+})
+
+describe("listening for announcements on PostgreSQL (PgDatabase.listenOn)", () => {
+  const CHANNEL = "fruxkit_test_channel"
+  /** The listening sessions on the database of `url`: their backend pids. */
+  const listeners = async (url: string): Promise<Array<number>> =>
+    (
+      await query<{ pid: number }>(
+        url,
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'fruxkit-local-listener' ORDER BY pid"
+      )
+    ).map((row) => row.pid)
+
+  it("is in place when it resolves: a NOTIFY sent at once is heard", async () => {
+    const url = await createDatabase()
+    const heard: Array<string> = []
+    const stop = await PgDatabase.listenOn(url, CHANNEL, (payload) => heard.push(payload))
+    try {
+      await query(url, `NOTIFY ${CHANNEL}, 'first'`)
+      await waitFor(() => heard.length > 0, { timeoutMs: 5_000, what: "the NOTIFY sent right after listenOn resolved" })
+      expect(heard).toEqual(["first"])
+    } finally {
+      await stop()
+    }
+  })
+
+  it("listens again on a new connection when its connection is lost, and stops for good when stopped", async () => {
+    const url = await createDatabase()
+    const heard: Array<string> = []
+    const stop = await PgDatabase.listenOn(url, CHANNEL, (payload) => heard.push(payload))
+    let stopped = false
+    try {
+      const [first] = await listeners(url)
+      expect(first).toBeTypeOf("number")
+      // The session ends as in a server restart or a failover: the client sees its connection lost.
+      await query(url, "SELECT pg_terminate_backend($1)", [first])
+      await waitFor(
+        async () => {
+          await query(url, `NOTIFY ${CHANNEL}, 'after'`)
+          return heard.includes("after")
+        },
+        { timeoutMs: 10_000, intervalMs: 200, what: "a NOTIFY heard after the listening session was terminated" }
+      )
+      const [second] = await listeners(url)
+      expect(second).toBeTypeOf("number")
+      expect(second).not.toBe(first)
+      await stop()
+      stopped = true
+      expect(await listeners(url)).toEqual([])
+      const count = heard.length
+      await query(url, `NOTIFY ${CHANNEL}, 'late'`)
+      // Past the relisten pause: a stopped listener does not come back.
+      await new Promise((r) => setTimeout(r, 1_500))
+      expect(await listeners(url)).toEqual([])
+      expect(heard).toHaveLength(count)
+    } finally {
+      if (!stopped) await stop()
+    }
+  })
+
+  it("keeps trying when the database cannot be reached at first, and resolves without waiting for it", async () => {
+    const url = await createDatabase()
+    const name = new URL(url).pathname.slice(1)
+    // A database that does not exist yet: the first attempts are refused.
+    const later = new URL(url)
+    later.pathname = `/${name}_later`
+    const heard: Array<string> = []
+    const began = Date.now()
+    const stop = await PgDatabase.listenOn(later.toString(), CHANNEL, (payload) => heard.push(payload))
+    try {
+      expect(Date.now() - began).toBeLessThan(5_000)
+      await query(url, `CREATE DATABASE ${name}_later`)
+      await waitFor(
+        async () => {
+          await query(later.toString(), `NOTIFY ${CHANNEL}, 'reached'`)
+          return heard.includes("reached")
+        },
+        { timeoutMs: 10_000, intervalMs: 200, what: "a NOTIFY heard once the database exists" }
+      )
+    } finally {
+      await stop()
+    }
+  })
 })

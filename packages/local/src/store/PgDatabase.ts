@@ -8,13 +8,8 @@ import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import * as ManagedRuntime from "effect/ManagedRuntime"
-import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
 import * as Reactivity from "@effect/experimental/Reactivity"
 import { SqlError } from "@effect/sql/SqlError"
 import pg from "pg"
@@ -149,24 +144,66 @@ export const layer = (url: string, options: PgOptions = {}): Layer.Layer<SqlClie
 
 /**
  * Calls `onEnqueued` whenever any process stores a persisted run on this
- * database (Dialect.announceRunEnqueued), over one dedicated connection.
- * Best effort: while the connection is down the workers' poll still finds
- * runs, and it listens again every second. Resolves to a stop function.
+ * database (Dialect.announceRunEnqueued), over one dedicated connection
+ * (listenOn: in place when it resolves, listening again after a lost
+ * connection). Resolves to a stop function.
  */
 export const listenForEnqueuedRuns = (url: string, onEnqueued: () => void): Promise<() => Promise<void>> =>
   listenOn(url, RUN_ENQUEUED_CHANNEL, onEnqueued)
 
-/** Calls `onNotice(payload)` for every NOTIFY on `channel`, over one dedicated connection (best effort, as above). */
+/** After a lost or refused listening connection, the next attempt waits this long. */
+const RELISTEN_MS = 1_000
+
+/**
+ * Calls `onNotice(payload)` for every NOTIFY on `channel`, over one dedicated connection. Resolves once its
+ * LISTEN is in place, so a process that then says it is ready hears what is announced after (or once the
+ * first attempt failed: listening is best effort, the workers' poll still finds runs). A connection that is
+ * lost — the server restarted, the session was terminated, a dead peer found by TCP keepalive — is replaced
+ * every RELISTEN_MS until one listens again; what was announced meanwhile is missed, which the poll covers.
+ * Resolves to a stop function.
+ */
 export const listenOn = async (url: string, channel: string, onNotice: (payload: string) => void): Promise<() => Promise<void>> => {
-  const runtime = ManagedRuntime.make(
-    PgClient.layer({ url: Redacted.make(url), maxConnections: 1, applicationName: "fruxkit-local-listener" })
-  )
-  const listening = Effect.flatMap(PgClient.PgClient, (client) =>
-    Stream.runForEach(client.listen(channel), (payload) => Effect.sync(() => onNotice(payload)))
-  ).pipe(Effect.retry(Schedule.spaced("1 second")), Effect.catchAllCause(() => Effect.void))
-  const fiber = runtime.runFork(listening)
+  let current: pg.Client | undefined
+  let retry: NodeJS.Timeout | undefined
+  let stopped = false
+  const listenAgainLater = () => {
+    if (stopped || retry !== undefined) return
+    retry = setTimeout(() => {
+      retry = undefined
+      void listen()
+    }, RELISTEN_MS)
+    retry.unref()
+  }
+  const listen = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: url, application_name: "fruxkit-local-listener", keepAlive: true, keepAliveInitialDelayMillis: 10_000 })
+    current = client
+    let lost = false
+    // A broken connection says so with 'error', 'end' or both: either way once, and a new one listens.
+    const lose = () => {
+      if (lost) return
+      lost = true
+      if (current === client) current = undefined
+      client.end().catch(() => undefined)
+      listenAgainLater()
+    }
+    client.on("error", lose)
+    client.on("end", lose)
+    client.on("notification", (message) => {
+      if (message.channel === channel && message.payload) onNotice(message.payload)
+    })
+    try {
+      await client.connect()
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
+    } catch {
+      lose()
+    }
+  }
+  await listen()
   return async () => {
-    await Effect.runPromise(Fiber.interrupt(fiber))
-    await runtime.dispose()
+    stopped = true
+    if (retry !== undefined) clearTimeout(retry)
+    const client = current
+    current = undefined
+    await client?.end().catch(() => undefined)
   }
 }
