@@ -175,7 +175,14 @@ export const listenOn = async (url: string, channel: string, onNotice: (payload:
     retry.unref()
   }
   const listen = async (): Promise<void> => {
-    const client = new pg.Client({ connectionString: url, application_name: "fruxkit-local-listener", keepAlive: true, keepAliveInitialDelayMillis: 10_000 })
+    // Bounded, as the store's own connect is: a process's start waits for this attempt.
+    const client = new pg.Client({
+      connectionString: url,
+      application_name: "fruxkit-local-listener",
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000
+    })
     current = client
     let lost = false
     // A broken connection says so with 'error', 'end' or both: either way once, and a new one listens.
