@@ -252,6 +252,19 @@ const cpuMsOf = (pid: number | undefined): number => {
 }
 
 /**
+ * CPU milliseconds the hypervisor has given to others while this VM's CPUs wanted to run ("steal", all CPUs,
+ * /proc/stat; 0 elsewhere): a run slowed by the host, not by the processes measured, shows it.
+ */
+const stolenMs = (): number => {
+  try {
+    const fields = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/)
+    return (Number(fields[8] ?? 0) * 1000) / TICKS_PER_SECOND
+  } catch {
+    return 0
+  }
+}
+
+/**
  * This bench's PostgreSQL server's CPU so far: its postmaster (found by its
  * port: other sessions on this machine run PostgreSQL servers too) and every
  * live backend of it, plus what the postmaster has collected from backends
@@ -421,8 +434,10 @@ try {
       for (let i = 0; i < runs; i++) {
         await readAgentCalls(fastAgent.url)
         const cpuBefore = cpuMs()
+        const stolenBefore = stolenMs()
         const timed = await evaluateOnce(backend, FAST, dataset, IDEAL_OBSERVE)
         cpu.push(cpuMs() - cpuBefore)
+        const stolen = stolenMs() - stolenBefore
         const calls = await readAgentCalls(fastAgent.url)
         mostInFlight = Math.max(mostInFlight, calls.maxInFlight)
         ratios.push((timed.wallMs / idealMs).toFixed(2))
@@ -431,7 +446,8 @@ try {
         // Where the wall went: POST → the agent's first call, its first call → its last answer, that → COMPLETED seen.
         const span =
           `POST answered in ${(timed.answeredAt - timed.postedAt).toFixed(1)} ms, ${(calls.firstArrivalAt - timed.postedAt).toFixed(1)} ms to the first agent call, ` +
-          `${fmt(calls.lastAnswerAt - calls.firstArrivalAt)} ms of agent calls, ${(timed.seenAt - calls.lastAnswerAt).toFixed(1)} ms from the last answer to COMPLETED seen`
+          `${fmt(calls.lastAnswerAt - calls.firstArrivalAt)} ms of agent calls, ${(timed.seenAt - calls.lastAnswerAt).toFixed(1)} ms from the last answer to COMPLETED seen; ` +
+          `${fmt(stolen)} ms of CPU stolen by the host`
         console.log(
           `ideal: ${label}, run ${i + 1}: wall ${fmt(timed.wallMs)} ms (server ${fmt(timed.serverMs)} ms), ideal ${fmt(idealMs)} ms; ` +
             `mean call ${(timed.callMs / 2).toFixed(1)} ms (the agent's own hold ${calls.meanHoldMs.toFixed(1)} ms); most calls in flight ${calls.maxInFlight}; ${timed.reads} reads of the run; ${judgedTwice(calls)}; ${span}`
