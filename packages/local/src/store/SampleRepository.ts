@@ -195,15 +195,3 @@ export const findSamplesToEvaluate = (ids: ReadonlyArray<string>): SqlEffect<Arr
           (rows) => rows.map(decodeSampleToEvaluate)
         )
   )
-
-export const findSamples = (ids: ReadonlyArray<string>): SqlEffect<Array<StoredSample>> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    ids.length === 0
-      ? Effect.succeed([])
-      : // The ids are known: the samples and their tags are read at once (on PostgreSQL, two connections; a
-        // run's start waits on this read).
-        Effect.map(
-          Effect.all([sql`SELECT * FROM samples WHERE ${sql.in("id", ids)}`, tagsOf(sql, ids)], { concurrency: 2 }),
-          ([rows, tagRows]) => joinTags(rows.map(decodeSample), tagRows)
-        )
-  )
